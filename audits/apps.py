@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "audits"
+    verbose_name = "Audit validation and case review"
+
+    def ready(self) -> None:
+        from reviews import stages
+
+        stages.register(
+            stages.Stage(
+                slug="audits",
+                title="Audit validation and case review",
+                order=3,
+                app_label="audits",
+                entry_url_name="audits:index",
+                description="Peers re-grade, blind, cases the council already audited; agreement is measured and disagreements moderated.",
+                progress=stages.not_started,
+                report_section=stages.empty_section,
+            )
+        )

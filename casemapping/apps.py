@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class CaseMappingConfig(AppConfig):
+    name = "casemapping"
+    verbose_name = "Case mapping"
+
+    def ready(self) -> None:
+        from reviews import stages
+
+        stages.register(
+            stages.Stage(
+                slug="case-mapping",
+                title="Case mapping",
+                order=2,
+                app_label="casemapping",
+                entry_url_name="casemapping:index",
+                description="Practitioners from each agency rebuild a sample of cases as one multi-agency chronology, checked against statutory timescales.",
+                progress=stages.not_started,
+                report_section=stages.empty_section,
+            )
+        )

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class InterviewsConfig(AppConfig):
+    name = "interviews"
+    verbose_name = "On-site visits and officer interviews"
+
+    def ready(self) -> None:
+        from reviews import stages
+
+        stages.register(
+            stages.Stage(
+                slug="interviews",
+                title="On-site visits and officer interviews",
+                order=5,
+                app_label="interviews",
+                entry_url_name="interviews:index",
+                description="The on-site week timetable, key lines of enquiry and interview notes.",
+                progress=stages.not_started,
+                report_section=stages.empty_section,
+            )
+        )

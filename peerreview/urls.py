@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reviews import views as review_views
+from reviews.forms import LoginForm
+
+admin.site.site_header = "Safeguarding peer review: configuration"
+admin.site.site_title = "Peer review admin"
+
+urlpatterns = [
+    path("", review_views.home, name="home"),
+    path("health/", review_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/", admin.site.urls),
+    path("reviews/", include("reviews.urls")),
+    path("reviews/<int:review_id>/self-assessment/", include("selfassessment.urls")),
+    path("reviews/<int:review_id>/case-mapping/", include("casemapping.urls")),
+    path("reviews/<int:review_id>/audits/", include("audits.urls")),
+    path("reviews/<int:review_id>/focus-groups/", include("focusgroups.urls")),
+    path("reviews/<int:review_id>/interviews/", include("interviews.urls")),
+    path("reviews/<int:review_id>/conference/", include("conference.urls")),
+]

@@ -1,0 +1,173 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AccessLog,
+    Case,
+    Council,
+    Finding,
+    FindingEvidence,
+    FocusArea,
+    Framework,
+    Grade,
+    GradeScale,
+    Partner,
+    PartnerKind,
+    Report,
+    Review,
+    ReviewMembership,
+    ScopeArea,
+    Theme,
+    ThresholdLevel,
+)
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+
+
+class ThresholdLevelInline(admin.TabularInline):
+    model = ThresholdLevel
+    extra = 0
+    ordering = ["order"]
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["name", "ons_code"]
+    search_fields = ["name", "ons_code"]
+    inlines = [ThresholdLevelInline, PartnerInline]
+
+
+@admin.register(PartnerKind)
+class PartnerKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_safeguarding_partner", "valid_from", "valid_to"]
+    list_filter = ["is_safeguarding_partner"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "council"]
+    list_filter = ["kind", "council"]
+    search_fields = ["name", "council__name"]
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    ordering = ["order"]
+
+
+class ScopeAreaInline(admin.TabularInline):
+    model = ScopeArea
+    extra = 0
+    ordering = ["order"]
+
+
+class FocusAreaInline(admin.TabularInline):
+    model = FocusArea
+    extra = 0
+    ordering = ["kind", "order"]
+
+
+class GradeScaleInline(admin.TabularInline):
+    model = GradeScale
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "version"]
+    inlines = [ThemeInline, ScopeAreaInline, FocusAreaInline, GradeScaleInline]
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    extra = 0
+    ordering = ["rank"]
+
+
+@admin.register(GradeScale)
+class GradeScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "framework", "valid_from", "valid_to"]
+    list_filter = ["framework"]
+    search_fields = ["name"]
+    inlines = [GradeInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = ReviewMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "council", "status", "onsite_start", "conference_date"]
+    list_filter = ["status", "framework", "council"]
+    search_fields = ["title", "council__name"]
+    date_hierarchy = "onsite_start"
+    inlines = [MembershipInline]
+
+
+@admin.register(ReviewMembership)
+class ReviewMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "review", "role", "organisation"]
+    list_filter = ["role", "review"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "review__title"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "review", "age_band", "threshold_level", "legal_status", "has_disability"]
+    list_filter = ["review", "age_band", "legal_status", "has_disability"]
+    search_fields = ["reference"]
+    filter_horizontal = ["specific_circumstances", "partners"]
+
+
+class FindingEvidenceInline(admin.TabularInline):
+    model = FindingEvidence
+    extra = 0
+    readonly_fields = ["content_type", "object_id", "added_by", "added_at"]
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["summary", "review", "theme", "kind", "stage", "status", "priority"]
+    list_filter = ["status", "kind", "stage", "review"]
+    search_fields = ["summary", "detail"]
+    inlines = [FindingEvidenceInline]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["review", "kind", "version", "status", "requested_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["review__title"]
+    readonly_fields = ["file", "sha256", "error", "started_at", "finished_at", "attempts"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The access log is read-only, even for administrators."""
+
+    list_display = ["at", "user", "action", "target", "review"]
+    list_filter = ["action"]
+    search_fields = ["user__username", "target"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,139 @@
+from urllib.parse import urlencode
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from . import permissions, stages
+from .models import Finding, FocusArea, Review, ReviewMembership, ScopeArea, Theme
+
+
+class FindingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Finding
+        fields = ["summary", "kind", "theme", "scope_area", "focus_area", "stage", "detail", "status"]
+        labels = {
+            "summary": "Summary",
+            "kind": "Kind of finding",
+            "scope_area": "Scope area (optional)",
+            "focus_area": "Focus area or specific circumstance (optional)",
+            "stage": "Stage that raised it",
+            "detail": "Detail (optional)",
+        }
+        help_texts = {"summary": "One sentence the council will read, such as “Thresholds are well understood”."}
+        widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect, "detail": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, review: Review, membership: ReviewMembership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.instance.review = review
+        # Every theme is offered to validation so that one from another framework gets a clear message.
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme that exists."
+        self.fields["scope_area"].queryset = ScopeArea.objects.all()
+        self.fields["focus_area"].queryset = FocusArea.objects.all()
+        self.fields["theme"].choices = [("", "Choose a theme")] + [
+            (theme.pk, theme.name) for theme in review.framework.themes.order_by("order")
+        ]
+        self.fields["scope_area"].choices = [("", "None")] + [
+            (area.pk, str(area)) for area in review.framework.scope_areas.order_by("order")
+        ]
+        self.fields["focus_area"].choices = [("", "None")] + [
+            (area.pk, f"{area.get_kind_display()}: {area.title}")
+            for area in review.framework.focus_areas.order_by("kind", "order")
+        ]
+        self.fields["stage"] = forms.ChoiceField(
+            label="Stage that raised it", choices=stages.choices(), initial=stages.GENERAL
+        )
+        self.fields["kind"].choices = Finding.Kind.choices
+        if permissions.can_agree_findings(membership):
+            self.fields["status"].choices = Finding.Status.choices
+        else:
+            del self.fields["status"]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        fields = [
+            Field.text("summary"),
+            Field.radios("kind", inline=True),
+            "theme",
+            "scope_area",
+            "focus_area",
+            "stage",
+        ]
+        fields.append(Field.textarea("detail"))
+        if "status" in self.fields:
+            fields.append(Field.radios("status", inline=True))
+        fields += ["version", Submit("save", "Save finding")]
+        self.helper.layout = Layout(*fields)
+
+    def clean_theme(self) -> Theme:
+        theme = self.cleaned_data["theme"]
+        if theme.framework_id != self.review.framework_id:
+            raise forms.ValidationError("Choose a theme of this review's framework.")
+        return theme
+
+    def clean_scope_area(self) -> ScopeArea | None:
+        area = self.cleaned_data.get("scope_area")
+        if area is not None and area.framework_id != self.review.framework_id:
+            raise forms.ValidationError("Choose a scope area of this review's framework.")
+        return area
+
+    def clean_focus_area(self) -> FocusArea | None:
+        area = self.cleaned_data.get("focus_area")
+        if area is not None and area.framework_id != self.review.framework_id:
+            raise forms.ValidationError("Choose a focus area of this review's framework.")
+        return area
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            submitted = cleaned.get("version")
+            if submitted is None or submitted != self.instance.version:
+                editor = self.instance.history.first()
+                who = editor.history_user if editor and editor.history_user else "someone else"
+                raise forms.ValidationError(
+                    f"This finding was changed by {who} after you opened it, so your changes have not been saved. "
+                    "Open the finding again to see the latest version, then make your changes."
+                )
+        return cleaned
+
+
+class FindingFilterForm(forms.Form):
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label="All themes")
+    kind = forms.ChoiceField(choices=[("", "All kinds")] + Finding.Kind.choices, required=False)
+    stage = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(choices=[("", "All statuses")] + Finding.Status.choices, required=False)
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = review.framework.themes.order_by("order")
+        self.fields["stage"].choices = [("", "All stages")] + stages.choices()
+
+    def apply(self, findings):
+        data = self.cleaned_data
+        if data.get("theme"):
+            findings = findings.filter(theme=data["theme"])
+        for name in ("kind", "stage", "status"):
+            if data.get(name):
+                findings = findings.filter(**{name: data[name]})
+        return findings
+
+    def querystring(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        values = {name: value.pk if hasattr(value, "pk") else value for name, value in self.cleaned_data.items()}
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        # The same words whether or not the account exists.
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "Enter a correct username and password. Both are case-sensitive.",
+    }

@@ -1,0 +1,105 @@
+"""The stage registry.
+
+Each stage app registers a `Stage` in its AppConfig.ready(). The review overview,
+the dashboards and the baseline report iterate the registry, so a stage adds
+itself everywhere by registering.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Review
+
+GENERAL = "general"
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int = 0
+    total: int = 0
+    overdue: int = 0
+    summary: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.total == 0 or self.done == 0:
+            return "Not started"
+        if self.done >= self.total:
+            return "Completed"
+        return "In progress"
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            "Not started": "govuk-tag--grey",
+            "In progress": "govuk-tag--light-blue",
+            "Completed": "govuk-tag--green",
+        }[self.status]
+
+
+NOT_STARTED = Progress(summary="Not started")
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    template_name: str
+    context: dict = field(default_factory=dict)
+
+
+EMPTY_SECTION_TEMPLATE = "reports/sections/not_started.html"
+
+
+@dataclass(frozen=True)
+class Stage:
+    slug: str
+    title: str
+    order: int
+    app_label: str
+    entry_url_name: str
+    description: str
+    progress: Callable[["Review"], Progress]
+    report_section: Callable[["Review"], ReportSection]
+
+
+_registry: dict[str, Stage] = {}
+
+
+def register(stage: Stage) -> None:
+    existing = _registry.get(stage.slug)
+    if existing is not None and existing != stage:
+        raise ValueError(f"A different stage is already registered as {stage.slug!r}.")
+    _registry[stage.slug] = stage
+
+
+def all_stages() -> list[Stage]:
+    return sorted(_registry.values(), key=lambda stage: stage.order)
+
+
+def get(slug: str) -> Stage | None:
+    return _registry.get(slug)
+
+
+def title_for(slug: str) -> str:
+    stage = _registry.get(slug)
+    return stage.title if stage else "General"
+
+
+def slug_for_app(app_label: str) -> str | None:
+    for stage in _registry.values():
+        if stage.app_label == app_label:
+            return stage.slug
+    return None
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(GENERAL, "General")] + [(stage.slug, stage.title) for stage in all_stages()]
+
+
+def not_started(review: "Review") -> Progress:
+    return NOT_STARTED
+
+
+def empty_section(review: "Review") -> ReportSection:
+    return ReportSection(EMPTY_SECTION_TEMPLATE)

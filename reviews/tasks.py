@@ -1,0 +1,42 @@
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Report
+from .services import build_report_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def render_report(*, report_id: int) -> None:
+    """Render a queued report to PDF. Safe to run twice: a finished report is left as it is."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("review").filter(pk=report_id).first()
+        if report is None or report.status in {Report.Status.DONE, Report.Status.FAILED}:
+            return
+        report.status = Report.Status.RUNNING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts"])
+
+    try:
+        pdf = build_report_pdf(report)
+    except Exception as exc:
+        logger.exception("Report %s failed to render", report_id)
+        Report.objects.filter(pk=report_id).update(
+            status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        return
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.status == Report.Status.DONE:
+            return
+        report.store_pdf(pdf)
+        report.status = Report.Status.DONE
+        report.error = ""
+        report.finished_at = timezone.now()
+        report.save()

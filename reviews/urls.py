@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("<int:review_id>/", views.review_overview, name="overview"),
+    path("<int:review_id>/findings/", views.finding_list, name="findings"),
+    path("<int:review_id>/findings/new/", views.finding_create, name="finding_create"),
+    path("<int:review_id>/findings/<int:finding_id>/", views.finding_detail, name="finding_detail"),
+    path("<int:review_id>/findings/<int:finding_id>/edit/", views.finding_edit, name="finding_edit"),
+    path("<int:review_id>/reports/", views.report_list, name="reports"),
+    path("<int:review_id>/reports/request/", views.report_request, name="report_request"),
+    path("<int:review_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
+    path("<int:review_id>/reports/<int:report_id>/retry/", views.report_retry, name="report_retry"),
+    path("<int:review_id>/reports/<int:report_id>/share/", views.report_share, name="report_share"),
+]

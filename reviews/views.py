@@ -1,0 +1,264 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, services, stages
+from .charts import findings_by_theme_chart
+from .forms import FindingFilterForm, FindingForm
+from .models import AccessLog, Finding, Report, Review, ReviewMembership
+
+
+def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMembership]:
+    """The one door to a review: a review the user is not a member of is a 404, never a 403."""
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("council", "framework", "grade_scale"),
+        pk=review_id,
+    )
+    membership = review.memberships.get(user=request.user)
+    membership.review = review
+    return review, membership
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("reviews:list")
+
+
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        ReviewMembership.objects.filter(user=request.user)
+        .select_related("review__council")
+        .order_by("-review__onsite_start", "review__title")
+    )
+    rows = []
+    for membership in memberships:
+        progress = [stage.progress(membership.review) for stage in stages.all_stages()]
+        rows.append(
+            {
+                "review": membership.review,
+                "membership": membership,
+                "stages_done": sum(1 for item in progress if item.status == "Completed"),
+                "stages_started": sum(1 for item in progress if item.status != "Not started"),
+            }
+        )
+    return render(request, "reviews/review_list.html", {"rows": rows, "stage_count": len(stages.all_stages())})
+
+
+@require_GET
+def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    team = review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name")
+    peer_team = [m for m in team if permissions.is_peer_side(m)]
+    host_team = [m for m in team if permissions.is_host_side(m)]
+    stage_rows = [{"stage": stage, "progress": stage.progress(review)} for stage in stages.all_stages()]
+    findings = Finding.objects.visible_to_membership(membership)
+    theme_rows = findings.counts_by_theme(review.framework)
+    reports = [
+        report
+        for report in review.reports.order_by("-requested_at")[:5]
+        if permissions.can_see_report(membership, report)
+    ]
+    context = {
+        "review": review,
+        "membership": membership,
+        "peer_team": peer_team,
+        "host_team": host_team,
+        "stage_rows": stage_rows,
+        "theme_rows": theme_rows,
+        "chart": findings_by_theme_chart(theme_rows),
+        "finding_total": findings.count(),
+        "reports": reports,
+    }
+    return render(request, "reviews/review_overview.html", context)
+
+
+@require_GET
+def stage_placeholder(request: HttpRequest, review_id: int, slug: str) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    stage = stages.get(slug)
+    if stage is None:
+        raise Http404("No such stage.")
+    context = {"review": review, "membership": membership, "stage": stage, "progress": stage.progress(review)}
+    return render(request, "stages/placeholder.html", context)
+
+
+# Findings
+
+
+@require_GET
+def finding_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    filters = FindingFilterForm(request.GET or None, review=review)
+    findings = (
+        Finding.objects.visible_to_membership(membership)
+        .select_related("theme", "scope_area", "focus_area", "raised_by")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("theme__order", "kind", "-updated_at")
+    )
+    if filters.is_valid():
+        findings = filters.apply(findings)
+    page = Paginator(findings, 25).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "filters": filters,
+        "page": page,
+        "query": filters.querystring(),
+        "can_edit": permissions.can_edit_findings(membership),
+    }
+    return render(request, "reviews/finding_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def finding_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_findings(membership))
+    form = FindingForm(request.POST or None, review=review, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        finding = form.save(commit=False)
+        finding.review = review
+        finding.raised_by = request.user
+        finding.save()
+        messages.success(request, f"Finding “{finding.summary}” added.")
+        return redirect(finding)
+    return render(request, "reviews/finding_form.html", {"review": review, "membership": membership, "form": form})
+
+
+@require_GET
+def finding_detail(request: HttpRequest, review_id: int, finding_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    finding = get_object_or_404(
+        Finding.objects.visible_to_membership(membership)
+        .select_related("theme", "scope_area", "focus_area", "raised_by")
+        .prefetch_related(Prefetch("evidence", to_attr="evidence_items")),
+        pk=finding_id,
+    )
+    evidence = services.describe_evidence(finding.evidence_items)
+    history = finding.history.select_related("history_user").order_by("-history_date")[:20]
+    context = {
+        "review": review,
+        "membership": membership,
+        "finding": finding,
+        "evidence": evidence,
+        "history": history if permissions.is_peer_side(membership) else [],
+        "can_edit": permissions.can_edit_findings(membership),
+    }
+    return render(request, "reviews/finding_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_findings(membership))
+    finding = get_object_or_404(Finding, review=review, pk=finding_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = Finding.objects.select_for_update().get(pk=finding.pk)
+            form = FindingForm(request.POST, instance=locked, review=review, membership=membership)
+            if form.is_valid():
+                finding = form.save(commit=False)
+                finding.version = locked.version + 1
+                finding.save()
+                messages.success(request, f"Finding “{finding.summary}” saved.")
+                return redirect(finding)
+    else:
+        form = FindingForm(instance=finding, review=review, membership=membership)
+    context = {"review": review, "membership": membership, "form": form, "finding": finding}
+    return render(request, "reviews/finding_form.html", context)
+
+
+# Reports
+
+
+@require_GET
+def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    reports = review.reports.select_related("requested_by").order_by("-requested_at")
+    if not permissions.is_peer_side(membership):
+        reports = reports.filter(shared_with_host=True)
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "pending": any(report.is_active for report in page),
+        "can_request": permissions.can_request_reports(membership),
+        "can_share": permissions.can_share_reports(membership),
+        "kinds": services.REQUESTABLE_REPORT_KINDS,
+    }
+    return render(request, "reviews/report_list.html", context)
+
+
+@require_POST
+def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_request_reports(membership))
+    kind = request.POST.get("kind", Report.Kind.BASELINE)
+    if kind not in services.REQUESTABLE_REPORT_KINDS:
+        messages.error(request, "Choose a kind of report that can be produced for this review.")
+        return redirect("reviews:reports", review.pk)
+    report, created = services.request_report(review=review, kind=kind, user=request.user)
+    if created:
+        messages.success(request, f"{report.get_kind_display()} version {report.version} requested.")
+    else:
+        messages.info(
+            request,
+            f"{report.get_kind_display()} version {report.version} is already being prepared; "
+            "no second copy was started.",
+        )
+    return redirect("reviews:reports", review.pk)
+
+
+@require_POST
+def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_request_reports(membership))
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    retried, reason = services.retry_report(report=report)
+    if retried:
+        messages.success(request, f"{report.get_kind_display()} version {report.version} queued again.")
+    else:
+        messages.error(request, reason)
+    return redirect("reviews:reports", review.pk)
+
+
+@require_POST
+def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_share_reports(membership))
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    if report.status != Report.Status.DONE:
+        messages.error(request, "Only a finished report can be shared with the council.")
+    else:
+        Report.objects.filter(pk=report.pk).update(shared_with_host=True)
+        messages.success(request, f"{report.get_kind_display()} version {report.version} shared with the council.")
+    return redirect("reviews:reports", review.pk)
+
+
+@require_GET
+def report_download(request: HttpRequest, review_id: int, report_id: int) -> FileResponse:
+    review, membership = load_review(request, review_id)
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    if not permissions.can_see_report(membership, report) or report.status != Report.Status.DONE or not report.file:
+        raise Http404("No such report.")
+    AccessLog.objects.record(
+        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=str(report), path=request.path
+    )
+    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename())
+    response["Content-Type"] = "application/pdf"
+    response["Cache-Control"] = "private, no-store"
+    return response

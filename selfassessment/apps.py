@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class SelfAssessmentConfig(AppConfig):
+    name = "selfassessment"
+    verbose_name = "Self assessment and documentary analysis"
+
+    def ready(self) -> None:
+        from reviews import stages
+
+        stages.register(
+            stages.Stage(
+                slug="self-assessment",
+                title="Self assessment and documentary analysis",
+                order=1,
+                app_label="selfassessment",
+                entry_url_name="selfassessment:index",
+                description="The council grades itself per scope area with narrative and evidence; peers read the evidence and give their view.",
+                progress=stages.not_started,
+                report_section=stages.empty_section,
+            )
+        )

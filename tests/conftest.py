@@ -1,0 +1,254 @@
+"""The fixed cast of a review, logged-in clients for each, and the services tests may need.
+
+Tests that need PostgreSQL, Redis or a Celery worker fail when CI=true and the service is missing;
+elsewhere they skip with the reason.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from reviews.models import Role
+
+from .factories import CaseFactory, FindingFactory, MembershipFactory, ReviewFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def need_service(reason: str) -> None:
+    """A missing service fails the test in CI and skips it, with the reason, elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI needs this service: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    settings.AXES_ENABLED = True
+
+
+# The cast
+
+
+@pytest.fixture
+def review(db):
+    return ReviewFactory(title="Testshire children's safeguarding peer review")
+
+
+@pytest.fixture
+def other_review(db):
+    return ReviewFactory(title="Otherton children's safeguarding peer review")
+
+
+def _member(review, role, username):
+    return MembershipFactory(review=review, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def lead(review):
+    return _member(review, Role.LEAD, "lead")
+
+
+@pytest.fixture
+def challenge_manager(review):
+    return _member(review, Role.CHALLENGE_MANAGER, "challenge")
+
+
+@pytest.fixture
+def peer(review):
+    return _member(review, Role.PEER, "peer")
+
+
+@pytest.fixture
+def case_auditor(review):
+    return _member(review, Role.CASE_AUDITOR, "auditor")
+
+
+@pytest.fixture
+def sponsor(review):
+    return _member(review, Role.SPONSOR, "sponsor")
+
+
+@pytest.fixture
+def organiser(review):
+    return _member(review, Role.ORGANISER, "organiser")
+
+
+@pytest.fixture
+def contributor(review):
+    return _member(review, Role.CONTRIBUTOR, "contributor")
+
+
+@pytest.fixture
+def observer(review):
+    return _member(review, Role.OBSERVER, "observer")
+
+
+@pytest.fixture
+def outsider(other_review):
+    """The lead of another review: a real user who must see nothing of `review`."""
+    return _member(other_review, Role.LEAD, "outsider")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def case(review):
+    return CaseFactory(review=review, reference="C-001")
+
+
+@pytest.fixture
+def finding(review, lead):
+    return FindingFactory(review=review, raised_by=lead, summary="Thresholds are understood at the front door")
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lead_client(lead):
+    return _client(lead)
+
+
+@pytest.fixture
+def challenge_client(challenge_manager):
+    return _client(challenge_manager)
+
+
+@pytest.fixture
+def peer_client(peer):
+    return _client(peer)
+
+
+@pytest.fixture
+def auditor_client(case_auditor):
+    return _client(case_auditor)
+
+
+@pytest.fixture
+def sponsor_client(sponsor):
+    return _client(sponsor)
+
+
+@pytest.fixture
+def organiser_client(organiser):
+    return _client(organiser)
+
+
+@pytest.fixture
+def contributor_client(contributor):
+    return _client(contributor)
+
+
+@pytest.fixture
+def observer_client(observer):
+    return _client(observer)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client(outsider)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client(admin_user)
+
+
+# Services
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        need_service("REDIS_URL is not set, so there is no Redis to run a Celery worker against.")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        need_service(f"Redis at REDIS_URL does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        need_service("DATABASE_URL does not point at PostgreSQL.")
+    return connection
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db, settings):
+    """A real Celery worker in its own process, on the test database and the same private storage."""
+    from django.db import connection
+
+    from peerreview.celery import app
+
+    if django_settings.CELERY_TASK_ALWAYS_EAGER:
+        need_service("REDIS_URL was not set when the settings loaded, so tasks run in the web process.")
+    if connection.vendor != "postgresql":
+        need_service("A worker process shares the test database only on PostgreSQL (set DATABASE_URL).")
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "REDIS_URL": redis_url,
+        "PRIVATE_MEDIA_ROOT": settings.STORAGES["private"]["OPTIONS"]["location"],
+        "DJANGO_SETTINGS_MODULE": "peerreview.settings",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "peerreview", "worker", "--pool=solo", "--loglevel=WARNING",
+        "--without-heartbeat", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _database_url(db: dict) -> str:
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        need_service("Debian's chromium is not installed (apt-get install -y chromium).")
+    return path

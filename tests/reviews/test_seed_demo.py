@@ -1,0 +1,125 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+
+from reviews.models import Case, Council, Finding, Partner, Review, ReviewMembership, Role, ThresholdLevel
+
+DEFAULT_PASSWORD = "peer-review-demo"
+
+MEMBER_ROLES = {
+    "lead": Role.LEAD,
+    "challenge": Role.CHALLENGE_MANAGER,
+    "peer": Role.PEER,
+    "auditor": Role.CASE_AUDITOR,
+    "sponsor": Role.SPONSOR,
+    "organiser": Role.ORGANISER,
+    "contributor": Role.CONTRIBUTOR,
+    "observer": Role.OBSERVER,
+    "lead2": Role.LEAD,
+    "peer2": Role.PEER,
+}
+
+
+@pytest.fixture(autouse=True)
+def demo_settings(settings):
+    # The test runner turns debug off; the default demo password needs it on, as in the quick start.
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [Council, Partner, ThresholdLevel, Review, ReviewMembership, get_user_model(), Case, Finding]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_running_twice_changes_nothing():
+    seed()
+    first = counts()
+    seed()
+    assert counts() == first
+    assert first["Council"] >= 2
+    assert first["Review"] >= 2
+    assert first["Case"] >= 9
+    assert first["Finding"] >= 11
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_their_roles():
+    seed()
+    user_model = get_user_model()
+    for username, role in MEMBER_ROLES.items():
+        user = user_model.objects.get(username=username)
+        assert list(user.review_memberships.values_list("role", flat=True)) == [role]
+        assert user.email.endswith(".example")
+    first = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    second = Review.objects.get(council__name="Eastwick Vale Council")
+    assert set(first.memberships.values_list("user__username", flat=True)) == {
+        "lead",
+        "challenge",
+        "peer",
+        "auditor",
+        "sponsor",
+        "organiser",
+        "contributor",
+        "observer",
+    }
+    assert set(second.memberships.values_list("user__username", flat=True)) == {"lead2", "peer2"}
+    admin = user_model.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert not user_model.objects.get(username="programme").review_memberships.exists()
+
+
+@pytest.mark.django_db
+def test_lead_logs_in_with_the_default_password(rf):
+    output = seed()
+    assert "Open http://127.0.0.1:8000/ and log in." in output
+    user = authenticate(rf.post("/"), username="lead", password=DEFAULT_PASSWORD)
+    assert user is not None and user.username == "lead"
+
+
+@pytest.mark.django_db
+def test_programme_manager_can_see_the_programme():
+    seed()
+    programme = get_user_model().objects.get(username="programme")
+    assert programme.has_perm("reviews.view_programme")
+    assert not get_user_model().objects.get(username="lead").has_perm("reviews.view_programme")
+
+
+@pytest.mark.django_db
+def test_cases_use_their_own_council_thresholds():
+    seed()
+    assert not Case.objects.exclude(threshold_level__council=F("review__council")).exists()
+    assert not Case.objects.filter(legal_status=Case.LegalStatus.CHILD_PROTECTION, cp_category="").exists()
+    assert not Case.objects.exclude(legal_status=Case.LegalStatus.CHILD_PROTECTION).exclude(cp_category="").exists()
+    northmoor = Council.objects.get(name="Northmoor Borough Council")
+    eastwick_vale = Council.objects.get(name="Eastwick Vale Council")
+    assert northmoor.threshold_levels.get(order=1).label == "Level 1: Universal"
+    assert eastwick_vale.threshold_levels.get(order=1).label == "Universal"
+
+
+@pytest.mark.django_db
+def test_without_debug_a_password_is_required(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="give a password with --password"):
+        seed()
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_without_debug_the_given_password_is_set(settings):
+    settings.DEBUG = False
+    seed(password="a-different-demo-passphrase")
+    lead = get_user_model().objects.get(username="lead")
+    assert lead.check_password("a-different-demo-passphrase")
+    assert not lead.check_password(DEFAULT_PASSWORD)
