@@ -71,7 +71,7 @@ def bar_chart(*, title: str, categories: list[str], series: list[Series], chart_
     body = format_html_join("", "{}", ((part,) for part in parts))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-labelledby="{}-title"><title id="{}-title">{}</title>{}</svg>',
+        'font-family="Arial, Helvetica, DejaVu Sans, sans-serif" role="img" aria-labelledby="{}-title"><title id="{}-title">{}</title>{}</svg>',
         width,
         height,
         width,

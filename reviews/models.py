@@ -341,12 +341,12 @@ class Review(models.Model):
     def schedule(self) -> list[tuple[str, object]]:
         return [
             ("Scoping", self.scoping_date),
-            ("On-site week starts", self.onsite_start),
-            ("On-site week ends", self.onsite_end),
-            ("Feedback and prioritisation conference", self.conference_date),
+            ("On site from", self.onsite_start),
+            ("On site until", self.onsite_end),
+            ("Conference", self.conference_date),
             ("Letter due", self.letter_due),
-            ("First impact check (about 3 months)", self.followup_3_months),
-            ("Second impact check (about 12 months)", self.followup_12_months),
+            ("Impact check at 3 months", self.followup_3_months),
+            ("Impact check at 12 months", self.followup_12_months),
         ]
 
 
@@ -442,7 +442,9 @@ class FindingQuerySet(models.QuerySet):
         """Strengths and areas for consideration per theme of the framework, in its order, in one query."""
         counts = {
             row["theme_id"]: row
-            for row in self.values("theme_id").annotate(
+            for row in self.order_by()
+            .values("theme_id")
+            .annotate(
                 strengths=Count("id", filter=Q(kind=Finding.Kind.STRENGTH)),
                 areas=Count("id", filter=Q(kind=Finding.Kind.AREA)),
             )
@@ -519,8 +521,11 @@ class Finding(models.Model):
 
     def triangulation(self) -> int:
         """How many distinct stages stand behind the finding: its own and those of its evidence."""
-        evidence = getattr(self, "_prefetched_objects_cache", {}).get("evidence")
-        items = evidence if evidence is not None else self.evidence.select_related("content_type")
+        items = getattr(self, "evidence_items", None)
+        if items is None:
+            items = getattr(self, "_prefetched_objects_cache", {}).get("evidence")
+        if items is None:
+            items = self.evidence.select_related("content_type")
         slugs = {stages.slug_for_app(item.content_type.app_label) for item in items}
         slugs.add(self.stage)
         slugs.discard(stages.GENERAL)

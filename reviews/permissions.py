@@ -8,7 +8,7 @@ to both sides. Observers sit with the peer side and only read.
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Report, ReviewMembership, Role
+from .models import Finding, Report, ReviewMembership, Role
 
 PEER_WRITERS = frozenset({Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER, Role.CASE_AUDITOR})
 PEER_SIDE = PEER_WRITERS | {Role.OBSERVER}
@@ -35,6 +35,13 @@ def can_see_peer_material(membership: ReviewMembership) -> bool:
 
 def can_edit_findings(membership: ReviewMembership) -> bool:
     return membership.role in PEER_WRITERS
+
+
+def can_edit_finding(membership: ReviewMembership, finding: Finding) -> bool:
+    """Once published to the council, only the lead and the challenge manager change a finding."""
+    if finding.status == Finding.Status.PUBLISHED:
+        return can_agree_findings(membership)
+    return can_edit_findings(membership)
 
 
 def can_agree_findings(membership: ReviewMembership) -> bool:

@@ -73,6 +73,10 @@ def register(stage: Stage) -> None:
     _registry[stage.slug] = stage
 
 
+def unregister(slug: str) -> None:
+    _registry.pop(slug, None)
+
+
 def all_stages() -> list[Stage]:
     return sorted(_registry.values(), key=lambda stage: stage.order)
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import permissions, services, stages
 from .charts import findings_by_theme_chart
 from .forms import FindingFilterForm, FindingForm
-from .models import AccessLog, Finding, Report, Review, ReviewMembership
+from .models import AccessLog, Finding, FindingEvidence, Report, Review, ReviewMembership
 
 
 def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMembership]:
@@ -144,7 +144,13 @@ def finding_detail(request: HttpRequest, review_id: int, finding_id: int) -> Htt
     finding = get_object_or_404(
         Finding.objects.visible_to_membership(membership)
         .select_related("theme", "scope_area", "focus_area", "raised_by")
-        .prefetch_related(Prefetch("evidence", to_attr="evidence_items")),
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=FindingEvidence.objects.select_related("content_type", "added_by"),
+                to_attr="evidence_items",
+            )
+        ),
         pk=finding_id,
     )
     evidence = services.describe_evidence(finding.evidence_items)
@@ -155,7 +161,7 @@ def finding_detail(request: HttpRequest, review_id: int, finding_id: int) -> Htt
         "finding": finding,
         "evidence": evidence,
         "history": history if permissions.is_peer_side(membership) else [],
-        "can_edit": permissions.can_edit_findings(membership),
+        "can_edit": permissions.can_edit_finding(membership, finding),
     }
     return render(request, "reviews/finding_detail.html", context)
 
@@ -165,9 +171,11 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_findings(membership))
     finding = get_object_or_404(Finding, review=review, pk=finding_id)
+    permissions.require(permissions.can_edit_finding(membership, finding))
     if request.method == "POST":
         with transaction.atomic():
             locked = Finding.objects.select_for_update().get(pk=finding.pk)
+            permissions.require(permissions.can_edit_finding(membership, locked))
             form = FindingForm(request.POST, instance=locked, review=review, membership=membership)
             if form.is_valid():
                 finding = form.save(commit=False)

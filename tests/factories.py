@@ -32,6 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CouncilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Council
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Testshire Council {n}")
     ons_code = factory.Sequence(lambda n: f"E{90000000 + n:08d}")
@@ -83,7 +84,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     reference = factory.Sequence(lambda n: f"C-{n:03d}")
     age_band = Case.AgeBand.AGE_5_9
-    threshold_level = factory.LazyAttribute(lambda case: ThresholdLevel.objects.filter(council=case.review.council).first())
+    threshold_level = factory.LazyAttribute(
+        lambda case: ThresholdLevel.objects.filter(council=case.review.council).first()
+    )
     legal_status = Case.LegalStatus.CHILD_PROTECTION
     cp_category = Case.CPCategory.NEGLECT
 
@@ -105,4 +108,4 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     review = factory.SubFactory(ReviewFactory)
     kind = Report.Kind.BASELINE
-    version = factory.Sequence(lambda n: n + 1)
+    version = 1

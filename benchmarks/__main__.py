@@ -1,0 +1,96 @@
+"""`make bench`: medians of the slow paths, each with a ratio to a small baseline measured in the same run.
+
+Runs against a throwaway test database made from the configured one (SQLite by default).
+"""
+
+import os
+import statistics
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerreview.settings")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from reviews.models import Council, Finding, Framework, Report, Review, ReviewMembership, Role  # noqa: E402
+from reviews.services import build_report_pdf  # noqa: E402
+
+RUNS = 5
+
+
+def median_seconds(action) -> float:
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def make_review(name: str, findings: int) -> Review:
+    framework = Framework.objects.get(is_default=True)
+    council = Council.objects.create(name=f"Benchmark Council {name}", ons_code=f"E{abs(hash(name)) % 10**8:08d}")
+    review = Review.objects.create(
+        council=council, framework=framework, grade_scale=framework.grade_scales.last(), title=f"Benchmark {name}"
+    )
+    themes = list(framework.themes.all())
+    Finding.objects.bulk_create(
+        Finding(
+            review=review,
+            theme=themes[index % len(themes)],
+            kind=Finding.Kind.STRENGTH if index % 2 else Finding.Kind.AREA,
+            summary=f"Benchmark finding {index}",
+            detail="Seen in the cases mapped and confirmed in interviews. " * 4,
+            stage="general",
+        )
+        for index in range(findings)
+    )
+    return review
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        user = get_user_model().objects.create_user("bench", password="benchmark-password-123")
+        client = Client()
+        client.force_login(user)
+        rows = []
+        for label, small, large in [("baseline report PDF", 10, 200), ("findings register page", 1, 500)]:
+            results = {}
+            for size in (small, large):
+                review = make_review(f"{label}-{size}", size)
+                ReviewMembership.objects.create(review=review, user=user, role=Role.LEAD)
+                if label.startswith("baseline"):
+                    report = Report(review=review, kind=Report.Kind.BASELINE, version=1)
+                    results[size] = (median_seconds(lambda report=report: build_report_pdf(report)), None)
+                else:
+                    url = reverse("reviews:findings", args=[review.pk])
+                    queries = []
+
+                    def count(execute, sql, params, many, context, queries=queries):
+                        queries.append(sql)
+                        return execute(sql, params, many, context)
+
+                    with connection.execute_wrapper(count):
+                        response = client.get(url)
+                    assert response.status_code == 200, response.status_code
+                    results[size] = (median_seconds(lambda url=url: client.get(url)), len(queries))
+            (base, base_queries), (big, big_queries) = results[small], results[large]
+            rows.append((label, small, base, large, big, big / base, base_queries, big_queries))
+        print(f"{'benchmark':<26}{'small':>7}{'median s':>10}{'large':>7}{'median s':>10}{'ratio':>8}{'queries':>12}")
+        for label, small, base, large, big, ratio, q1, q2 in rows:
+            queries = f"{q1}/{q2}" if q1 is not None else "-"
+            print(f"{label:<26}{small:>7}{base:>10.3f}{large:>7}{big:>10.3f}{ratio:>8.2f}{queries:>12}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from reviews import permissions
+from reviews.models import Finding, Report, ReviewMembership, Role
+
+from ..factories import FindingFactory
+
+PEER_WRITERS = {Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER, Role.CASE_AUDITOR}
+PEER_SIDE = PEER_WRITERS | {Role.OBSERVER}
+HOST_SIDE = {Role.SPONSOR, Role.ORGANISER, Role.CONTRIBUTOR}
+LEADS = {Role.LEAD, Role.CHALLENGE_MANAGER}
+
+PREDICATES = {
+    "is_peer_side": PEER_SIDE,
+    "is_host_side": HOST_SIDE,
+    "is_read_only": {Role.OBSERVER},
+    "can_see_peer_material": PEER_SIDE,
+    "can_edit_findings": PEER_WRITERS,
+    "can_agree_findings": LEADS,
+    "can_request_reports": PEER_WRITERS,
+    "can_share_reports": LEADS,
+}
+
+PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
+HOST_SIDE_CLIENTS = ["sponsor_client", "organiser_client", "contributor_client"]
+
+
+def test_the_table_covers_every_predicate_of_the_module():
+    predicates = {name for name in dir(permissions) if name.startswith(("is_", "can_"))}
+
+    assert predicates == set(PREDICATES) | {"can_see_report", "can_edit_finding"}
+
+
+def test_every_role_is_on_exactly_one_side():
+    assert set(Role) == PEER_SIDE | HOST_SIDE
+    assert PEER_SIDE.isdisjoint(HOST_SIDE)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+@pytest.mark.parametrize("predicate", list(PREDICATES))
+def test_a_predicate_allows_exactly_its_roles(predicate, role):
+    membership = ReviewMembership(role=role)
+
+    allowed = getattr(permissions, predicate)(membership)
+
+    assert allowed is (role in PREDICATES[predicate])
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_an_unshared_report_is_seen_by_the_peer_side_only(role):
+    membership = ReviewMembership(role=role)
+
+    allowed = permissions.can_see_report(membership, Report(shared_with_host=False))
+
+    assert allowed is (role in PEER_SIDE)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_a_shared_report_is_seen_by_every_role(role):
+    membership = ReviewMembership(role=role)
+
+    allowed = permissions.can_see_report(membership, Report(shared_with_host=True))
+
+    assert allowed is True
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_a_draft_or_agreed_finding_is_edited_by_the_peer_writers(role):
+    membership = ReviewMembership(role=role)
+
+    allowed = [permissions.can_edit_finding(membership, Finding(status=status)) for status in ("draft", "agreed")]
+
+    assert allowed == [role in PEER_WRITERS] * 2
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_a_published_finding_is_edited_by_the_lead_and_challenge_manager_only(role):
+    membership = ReviewMembership(role=role)
+
+    allowed = permissions.can_edit_finding(membership, Finding(status=Finding.Status.PUBLISHED))
+
+    assert allowed is (role in LEADS)
+
+
+def test_a_peer_gets_403_editing_a_published_finding_and_it_is_unchanged(review, lead, peer_client):
+    finding = FindingFactory(review=review, raised_by=lead, status=Finding.Status.PUBLISHED, summary="As published")
+    url = reverse("reviews:finding_edit", args=[review.pk, finding.pk])
+
+    got = peer_client.get(url)
+    posted = peer_client.post(
+        url, {"summary": "Rewritten", "kind": "area", "theme": finding.theme_id, "stage": "general", "version": 1}
+    )
+
+    finding.refresh_from_db()
+    assert (got.status_code, posted.status_code) == (403, 403)
+    assert (finding.summary, finding.version) == ("As published", 1)
+
+
+def test_require_lets_an_allowed_action_through():
+    assert permissions.require(True) is None
+
+
+def test_require_refuses_an_action_the_role_does_not_allow():
+    with pytest.raises(PermissionDenied, match="Your role in this review does not allow this."):
+        permissions.require(False)
+
+
+# The two sides of a review
+
+
+@pytest.fixture
+def draft(review, lead):
+    return FindingFactory(review=review, raised_by=lead, summary="Draft: supervision is irregular")
+
+
+@pytest.fixture
+def published(review, lead):
+    return FindingFactory(
+        review=review, raised_by=lead, summary="Thresholds are well understood", status=Finding.Status.PUBLISHED
+    )
+
+
+def listed_summaries(response) -> set[str]:
+    return {finding.summary for finding in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize("client_name", HOST_SIDE_CLIENTS)
+def test_the_host_side_sees_only_published_findings_in_the_list(request, client_name, review, draft, published):
+    client = request.getfixturevalue(client_name)
+
+    response = client.get(reverse("reviews:findings", args=[review.pk]))
+
+    assert response.status_code == 200
+    assert listed_summaries(response) == {"Thresholds are well understood"}
+
+
+@pytest.mark.parametrize("client_name", HOST_SIDE_CLIENTS)
+def test_the_host_side_gets_404_on_a_draft_finding(request, client_name, review, draft):
+    client = request.getfixturevalue(client_name)
+
+    response = client.get(reverse("reviews:finding_detail", args=[review.pk, draft.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("client_name", HOST_SIDE_CLIENTS)
+def test_the_host_side_reads_a_published_finding(request, client_name, review, published):
+    client = request.getfixturevalue(client_name)
+
+    response = client.get(reverse("reviews:finding_detail", args=[review.pk, published.pk]))
+
+    assert response.status_code == 200
+    assert response.context["finding"] == published
+
+
+@pytest.mark.parametrize("client_name", PEER_SIDE_CLIENTS)
+def test_the_peer_side_sees_drafts_and_published_findings_in_the_list(request, client_name, review, draft, published):
+    client = request.getfixturevalue(client_name)
+
+    response = client.get(reverse("reviews:findings", args=[review.pk]))
+
+    assert response.status_code == 200
+    assert listed_summaries(response) == {"Draft: supervision is irregular", "Thresholds are well understood"}
+
+
+@pytest.mark.parametrize("client_name", PEER_SIDE_CLIENTS)
+def test_the_peer_side_reads_a_draft_finding(request, client_name, review, draft):
+    client = request.getfixturevalue(client_name)
+
+    response = client.get(reverse("reviews:finding_detail", args=[review.pk, draft.pk]))
+
+    assert response.status_code == 200
+    assert response.context["finding"] == draft
