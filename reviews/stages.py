@@ -61,6 +61,8 @@ class Stage:
     description: str
     progress: Callable[["Review"], Progress]
     report_section: Callable[["Review"], ReportSection]
+    # seed_demo calls demo(reviews=[...], users={username: user}); the first review is the rich one.
+    demo: Callable[..., None] | None = None
 
 
 _registry: dict[str, Stage] = {}

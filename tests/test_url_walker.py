@@ -1,6 +1,9 @@
 """Walks every URL pattern of the project, so a new review-scoped URL is covered without being listed here."""
 
+import importlib
+import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,6 +13,7 @@ from reviews.models import Finding, Report
 
 from .factories import FindingFactory, ReportFactory
 
+TESTS_DIR = Path(__file__).resolve().parent
 REVIEW_PREFIX = "reviews/<int:review_id>/"
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -38,13 +42,25 @@ def fill(route: str, values: dict[str, object]) -> str:
     return "/" + PARAMETER.sub(replace, route)
 
 
+def stage_object_makers() -> list:
+    """Each test folder may hold a walker.py with `walker_objects(review, lead) -> {kwarg: id}` for its URLs."""
+    makers = []
+    for module_info in pkgutil.iter_modules([str(TESTS_DIR)]):
+        if module_info.ispkg and (TESTS_DIR / module_info.name / "walker.py").exists():
+            makers.append(importlib.import_module(f"tests.{module_info.name}.walker").walker_objects)
+    return makers
+
+
 @pytest.fixture
 def objects(review, lead):
     """One object of every kind a review-scoped URL names, all inside `review`."""
     finding = FindingFactory(review=review, raised_by=lead)
     report = ReportFactory(review=review, status=Report.Status.DONE, sha256="0" * 64)
     report.file.save("walker.pdf", ContentFile(b"%PDF-1.4 walker"), save=True)
-    return {"review_id": review.pk, "finding_id": finding.pk, "report_id": report.pk}
+    values = {"review_id": review.pk, "finding_id": finding.pk, "report_id": report.pk}
+    for make in stage_object_makers():
+        values.update(make(review, lead))
+    return values
 
 
 def test_the_walker_finds_the_review_scoped_urls():

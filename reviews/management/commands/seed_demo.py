@@ -7,7 +7,7 @@ saved when something differs.
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,9 +15,10 @@ from django.contrib.auth.models import AbstractUser, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import transaction
 
 from reviews import stages
+from reviews.demo import upsert
 from reviews.models import (
     Case,
     Council,
@@ -33,8 +34,6 @@ from reviews.models import (
 )
 
 DEFAULT_PASSWORD = "peer-review-demo"
-
-M = TypeVar("M", bound=models.Model)
 
 
 # Councils and their partners (all invented)
@@ -510,25 +509,6 @@ FINDINGS: dict[str, list[DemoFinding]] = {
 }
 
 
-def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], *, bump_version: bool = False) -> M:
-    """Find a record by its natural key; create it, or save it only when a value differs."""
-    obj = model._default_manager.filter(**lookup).order_by("pk").first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        if bump_version:
-            obj.version += 1  # type: ignore[attr-defined]
-        obj.full_clean()
-        obj.save()
-    return obj
-
-
 def _ensure_user(account: Account, password: str) -> AbstractUser:
     user_model = get_user_model()
     user = user_model._default_manager.filter(username=account.username).first()
@@ -583,6 +563,10 @@ class Command(BaseCommand):
             users = self._accounts(reviews, password)
             self._cases(reviews)
             self._findings(reviews, users)
+            # Each stage adds its own demo data; the first review is the rich one.
+            for stage in stages.all_stages():
+                if stage.demo is not None:
+                    stage.demo(reviews=list(reviews.values()), users=users)
 
         self._print_accounts(password)
         self.stdout.write("")
@@ -598,13 +582,13 @@ class Command(BaseCommand):
     def _councils(self) -> dict[str, Council]:
         councils: dict[str, Council] = {}
         for name, values in COUNCILS.items():
-            council = _upsert(Council, {"name": name}, values)
+            council = upsert(Council, {"name": name}, values)
             for slug, agency in PARTNERS[name]:
                 kind = PartnerKind.objects.get(slug=slug)
-                _upsert(Partner, {"council": council, "name": agency}, {"kind": kind})
+                upsert(Partner, {"council": council, "name": agency}, {"kind": kind})
             council.adopt_default_thresholds()
             for order, label in LOCAL_THRESHOLD_LABELS.get(name, {}).items():
-                _upsert(ThresholdLevel, {"council": council, "order": order}, {"label": label})
+                upsert(ThresholdLevel, {"council": council, "order": order}, {"label": label})
             councils[name] = council
         return councils
 
@@ -618,7 +602,7 @@ class Command(BaseCommand):
             values["grade_scale"] = framework.grade_scales.get(name=values["grade_scale"])
             values["framework"] = framework
             values["previous_review"] = None
-            reviews[title] = _upsert(Review, {"title": title}, values)
+            reviews[title] = upsert(Review, {"title": title}, values)
         return reviews
 
     def _accounts(self, reviews: dict[str, Review], password: str) -> dict[str, AbstractUser]:
@@ -629,7 +613,7 @@ class Command(BaseCommand):
             if account.programme:
                 user.user_permissions.add(view_programme)
             if account.review and account.role:
-                _upsert(
+                upsert(
                     ReviewMembership,
                     {"review": reviews[account.review], "user": user},
                     {"role": account.role, "job_title": account.job_title, "organisation": account.organisation},
@@ -641,7 +625,7 @@ class Command(BaseCommand):
         for title, cases in CASES.items():
             review = reviews[title]
             for demo in cases:
-                case = _upsert(
+                case = upsert(
                     Case,
                     {"review": review, "reference": demo.reference},
                     {
@@ -666,7 +650,7 @@ class Command(BaseCommand):
             for demo in findings:
                 if demo.stage != stages.GENERAL and stages.get(demo.stage) is None:
                     raise CommandError(f"Unknown stage {demo.stage!r} in the demo findings.")
-                _upsert(
+                upsert(
                     Finding,
                     {"review": review, "summary": demo.summary},
                     {
