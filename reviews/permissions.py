@@ -61,6 +61,31 @@ def can_see_report(membership: ReviewMembership, report: Report) -> bool:
     return is_peer_side(membership) or report.shared_with_host
 
 
+# Self assessment and documentary analysis
+
+
+def can_write_self_assessment(membership: ReviewMembership) -> bool:
+    """The council writes its own entries and answers document requests."""
+    return membership.role in HOST_SIDE
+
+
+def can_submit_self_assessment(membership: ReviewMembership) -> bool:
+    return membership.role in {Role.ORGANISER, Role.SPONSOR}
+
+
+def can_manage_self_assessment(membership: ReviewMembership) -> bool:
+    """Set up entries and requests, accept or send back, publish the peers' analysis."""
+    return membership.role in REVIEW_LEADS
+
+
+def can_set_up_self_assessment(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS | {Role.ORGANISER}
+
+
+def can_analyse_self_assessment(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS
+
+
 def require(allowed: bool) -> None:
     """Refuse a write the member's role does not allow (403)."""
     if not allowed:

@@ -127,7 +127,7 @@ def finding_list(request: HttpRequest, review_id: int) -> HttpResponse:
 def finding_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_findings(membership))
-    form = FindingForm(request.POST or None, review=review, membership=membership)
+    form = FindingForm(request.POST if request.method == "POST" else None, review=review, membership=membership)
     if request.method == "POST" and form.is_valid():
         finding = form.save(commit=False)
         finding.review = review

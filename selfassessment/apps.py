@@ -8,6 +8,8 @@ class SelfAssessmentConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
+        from . import demo, stage
+
         stages.register(
             stages.Stage(
                 slug="self-assessment",
@@ -16,7 +18,8 @@ class SelfAssessmentConfig(AppConfig):
                 app_label="selfassessment",
                 entry_url_name="selfassessment:index",
                 description="The council grades itself per scope area with narrative and evidence; peers read the evidence and give their view.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=stage.progress,
+                report_section=stage.report_section,
+                demo=demo.add_demo_data,
             )
         )

@@ -52,7 +52,9 @@ class DocumentRequest(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     documents = models.ManyToManyField(EvidenceDocument, blank=True, related_name="requests")
     return_reason = models.TextField(blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -82,6 +84,39 @@ class DocumentRequest(models.Model):
         today = today or timezone.localdate()
         return self.status in {self.Status.REQUESTED, self.Status.RETURNED} and self.due_date < today
 
+    def mark_uploaded(self, *, user, documents) -> None:
+        if self.status not in {self.Status.REQUESTED, self.Status.RETURNED, self.Status.UPLOADED}:
+            raise ValidationError("This request has been accepted; it cannot take more documents.")
+        if not documents:
+            raise ValidationError("Choose at least one document for this request.")
+        self.documents.add(*documents)
+        self.status = self.Status.UPLOADED
+        self.uploaded_at = timezone.now()
+        self.version += 1
+        self.save()
+
+    def accept(self, *, user) -> None:
+        if self.status != self.Status.UPLOADED:
+            raise ValidationError("Only a request with an uploaded document can be accepted.")
+        if not self.documents.exists():
+            raise ValidationError("This request has no document to accept.")
+        self.status = self.Status.ACCEPTED
+        self.decided_by, self.decided_at = user, timezone.now()
+        self.return_reason = ""
+        self.version += 1
+        self.save()
+
+    def send_back(self, *, user, reason: str) -> None:
+        if self.status != self.Status.UPLOADED:
+            raise ValidationError("Only a request with an uploaded document can be returned.")
+        if not reason.strip():
+            raise ValidationError("Say why the document is being returned.")
+        self.status = self.Status.RETURNED
+        self.return_reason = reason.strip()
+        self.decided_by, self.decided_at = user, timezone.now()
+        self.version += 1
+        self.save()
+
 
 class Entry(models.Model):
     """The council's judgement of one scope area (or one theme) of its review."""
@@ -102,11 +137,17 @@ class Entry(models.Model):
     documents = models.ManyToManyField(EvidenceDocument, blank=True, related_name="self_assessment_entries")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     changes_reason = models.TextField(blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(m2m_fields=[])
@@ -145,6 +186,37 @@ class Entry(models.Model):
     def is_editable_by_council(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.CHANGES_REQUESTED}
 
+    def submit(self, *, user) -> None:
+        if not self.is_editable_by_council:
+            raise ValidationError(f"This entry is {self.get_status_display().lower()}; it cannot be submitted again.")
+        missing = self.missing_for_submission()
+        if missing:
+            raise ValidationError(f"Before submitting, add {', '.join(missing)}.")
+        self.status = self.Status.SUBMITTED
+        self.submitted_by, self.submitted_at = user, timezone.now()
+        self.version += 1
+        self.save()
+
+    def accept(self, *, user) -> None:
+        if self.status != self.Status.SUBMITTED:
+            raise ValidationError("Only a submitted entry can be accepted.")
+        self.status = self.Status.ACCEPTED
+        self.decided_by, self.decided_at = user, timezone.now()
+        self.changes_reason = ""
+        self.version += 1
+        self.save()
+
+    def request_changes(self, *, user, reason: str) -> None:
+        if self.status not in {self.Status.SUBMITTED, self.Status.ACCEPTED}:
+            raise ValidationError("Changes can be asked for only on a submitted or accepted entry.")
+        if not reason.strip():
+            raise ValidationError("Say what should change.")
+        self.status = self.Status.CHANGES_REQUESTED
+        self.changes_reason = reason.strip()
+        self.decided_by, self.decided_at = user, timezone.now()
+        self.version += 1
+        self.save()
+
     def missing_for_submission(self) -> list[str]:
         missing = []
         if not self.what_we_know.strip():
@@ -164,7 +236,9 @@ class PeerAnalysis(models.Model):
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="peer_analysis")
     commentary = models.TextField()
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -180,12 +254,24 @@ class PeerAnalysis(models.Model):
         if self.grade_id and self.grade.scale_id != self.entry.review.grade_scale_id:
             raise ValidationError({"grade": "Choose a grade from this review's grade scale."})
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def grade_gap(self) -> int | None:
+        """How many grades the peers' grade is from the council's (positive: the council graded itself higher)."""
+        if not (self.grade_id and self.entry.grade_id):
+            return None
+        return self.grade.rank - self.entry.grade.rank
+
 
 class Submission(models.Model):
     """The host organiser's submission of the whole self assessment."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="self_assessment_submission")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

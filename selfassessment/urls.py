@@ -1,9 +1,26 @@
 from django.urls import path
 
-from reviews.views import stage_placeholder
+from . import views
 
 app_name = "selfassessment"
 
 urlpatterns = [
-    path("", stage_placeholder, {"slug": "self-assessment"}, name="index"),
+    path("", views.index, name="index"),
+    path("set-up/", views.set_up, name="set_up"),
+    path("submit/", views.submit_all, name="submit_all"),
+    path("comparison/", views.comparison, name="comparison"),
+    path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<int:entry_id>/submit/", views.entry_submit, name="entry_submit"),
+    path("entries/<int:entry_id>/decide/", views.entry_decide, name="entry_decide"),
+    path("entries/<int:entry_id>/analysis/", views.analysis_edit, name="analysis_edit"),
+    path("entries/<int:entry_id>/analysis/publish/", views.analysis_publish, name="analysis_publish"),
+    path("entries/<int:entry_id>/findings/new/", views.entry_finding, name="entry_finding"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/start/", views.request_start, name="request_start"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/edit/", views.request_edit, name="request_edit"),
+    path("requests/<int:request_id>/attach/", views.request_attach, name="request_attach"),
+    path("requests/<int:request_id>/decide/", views.request_decide, name="request_decide"),
 ]

@@ -537,3 +537,11 @@ def test_adding_a_finding_with_the_csrf_token_works(lead, review):
 
     assert response.status_code == 302
     assert Finding.objects.count() == 1
+
+
+def test_an_empty_post_to_add_a_finding_names_every_missing_field(review, lead_client):
+    response = lead_client.post(reverse("reviews:finding_create", args=[review.pk]), {})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"summary", "kind", "theme"}
+    assert "There is a problem" in response.content.decode()

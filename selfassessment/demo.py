@@ -1,0 +1,111 @@
+"""Fictional demo data for the self-assessment stage: a submitted self assessment with peer analysis."""
+
+import datetime
+
+from django.utils import timezone
+
+from reviews.demo import upsert
+
+from .models import DocumentRequest, Entry, PeerAnalysis, Submission
+from .services import send_standard_requests, set_up_entries
+
+# Per scope area (in framework order): what we know, how we know it, what next, council grade, peer grade, commentary.
+ENTRIES = [
+    (
+        "Since the 2024 inspection we have reduced re-referrals and stabilised the workforce in the assessment teams.",
+        "Monthly performance scorecard; the inspection action plan tracker; two thematic audits in 2025.",
+        "Finish the action plan items on management oversight by March 2027.",
+        "Good",
+        "Requires improvement to be good",
+        "The action plan is well tracked, but two of the six recommendations are not yet evidenced in case files.",
+    ),
+    (
+        "The front door applies thresholds consistently; early help assessments have risen by a quarter.",
+        "Dip samples of contacts each month; the partnership's threshold audit in June 2026.",
+        "Refresh the threshold document with partners and train school designated leads.",
+        "Good",
+        "Good",
+        "Contacts sampled were routed to the right level within a working day; schools describe the front door as responsive.",
+    ),
+    (
+        "Most plans are clear and children are seen regularly; IRO challenge is improving.",
+        "Quality assurance audits of 120 cases a year; the IRO annual report.",
+        "Improve the quality of child-in-need plans, which are weaker than child protection plans.",
+        "Good",
+        "Inadequate",
+        "Audits the peers read show plans that list actions without outcomes, and IRO escalations rarely resolved in time.",
+    ),
+    (
+        "Supervision happens regularly and is recorded; the quality assurance framework was relaunched in 2025.",
+        "Supervision audit of 60 files; the quality assurance framework and its annual report.",
+        "Make reflective supervision the norm for newly qualified workers.",
+        "Requires improvement to be good",
+        "Requires improvement to be good",
+        "The framework is sound; its findings do not yet change practice consistently.",
+    ),
+    (
+        "Multi-agency working is strong in the MASH; health and police attendance at strategy discussions varies.",
+        "MASH performance report; attendance data for strategy discussions.",
+        "Agree attendance standards with health and police through the partnership.",
+        "Good",
+        "Good",
+        "Partners confirm the picture; the attendance data supports it.",
+    ),
+    (
+        "The move from the clinical commissioning group to the integrated care board was managed without loss of designated professionals.",
+        "Risk register of the safeguarding partnership; designated professionals' reports.",
+        "Review the health safeguarding capacity in the new structure after a year.",
+        "Good",
+        None,
+        "",
+    ),
+    (
+        "The safeguarding partnership is well attended and has a clear business plan.",
+        "Partnership annual report; attendance records; the business plan.",
+        "Strengthen the independent scrutiny of the partnership's impact.",
+        "Outstanding",
+        None,
+        "",
+    ),
+]
+
+
+def add_demo_data(*, reviews, users) -> None:
+    review = reviews[0]
+    set_up_entries(review=review, include_themes=False)
+    grades = {grade.label: grade for grade in review.grade_scale.grades.all()}
+    entries = list(review.self_assessment_entries.filter(scope_area__isnull=False).order_by("scope_area__order"))
+    submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 2, 10, 0))
+    for index, (entry, data) in enumerate(zip(entries, ENTRIES, strict=False)):
+        know, how, what_next, council_grade, peer_grade, commentary = data
+        status = Entry.Status.ACCEPTED if index < 3 else Entry.Status.SUBMITTED
+        values = {
+            "what_we_know": know,
+            "how_we_know": how,
+            "what_next": what_next,
+            "grade": grades[council_grade],
+            "status": status,
+            "submitted_by": users["contributor"],
+            "submitted_at": submitted_at,
+            "updated_by": users["contributor"],
+        }
+        if status == Entry.Status.ACCEPTED:
+            values |= {"decided_by": users["lead"], "decided_at": submitted_at + datetime.timedelta(days=3)}
+        upsert(Entry, {"pk": entry.pk}, values)
+        if peer_grade:
+            upsert(
+                PeerAnalysis,
+                {"entry": entry},
+                {
+                    "commentary": commentary,
+                    "grade": grades[peer_grade],
+                    "updated_by": users["peer"],
+                    "published_at": submitted_at + datetime.timedelta(days=4) if index < 2 else None,
+                },
+            )
+    upsert(Submission, {"review": review}, {"submitted_by": users["organiser"], "submitted_at": submitted_at})
+
+    send_standard_requests(review=review, user=users["lead"], due_date=datetime.date(2026, 11, 13))
+    for index, item in enumerate(review.document_requests.order_by("pk")):
+        assignee = users["organiser"] if index % 2 else users["contributor"]
+        upsert(DocumentRequest, {"pk": item.pk}, {"assignee": assignee})

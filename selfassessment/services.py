@@ -1,0 +1,147 @@
+"""Self-assessment workflows that span several records."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from reviews.models import Finding, FindingEvidence, Review
+
+from .models import DocumentRequest, Entry, Submission
+
+STAGE = "self-assessment"
+
+
+def set_up_entries(*, review: Review, include_themes: bool) -> int:
+    """One entry per scope area of the review's framework (and per theme if asked); existing ones are kept."""
+    with transaction.atomic():
+        have_areas = set(review.self_assessment_entries.values_list("scope_area_id", flat=True))
+        have_themes = set(review.self_assessment_entries.values_list("theme_id", flat=True))
+        new = [
+            Entry(review=review, scope_area=area) for area in review.framework.scope_areas.exclude(pk__in=have_areas)
+        ]
+        if include_themes:
+            new += [Entry(review=review, theme=theme) for theme in review.framework.themes.exclude(pk__in=have_themes)]
+        Entry.objects.bulk_create(new)
+    return len(new)
+
+
+def send_standard_requests(*, review: Review, user, due_date: datetime.date) -> int:
+    """Start the information health check from the framework's template; a request already made is kept."""
+    with transaction.atomic():
+        existing = {title.lower() for title in review.document_requests.values_list("title", flat=True)}
+        new = [
+            DocumentRequest(
+                review=review, title=item.title, description=item.description, due_date=due_date, requested_by=user
+            )
+            for item in review.framework.document_request_templates.order_by("order")
+            if item.title.lower() not in existing
+        ]
+        DocumentRequest.objects.bulk_create(new)
+    return len(new)
+
+
+def submit_self_assessment(*, review: Review, user) -> Submission:
+    with transaction.atomic():
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        if Submission.objects.filter(review=review).exists():
+            raise ValidationError("The self assessment has already been submitted.")
+        entries = list(review.self_assessment_entries.select_related("scope_area", "theme"))
+        if not entries:
+            raise ValidationError("There are no entries to submit yet.")
+        waiting = [entry for entry in entries if entry.status in {Entry.Status.DRAFT, Entry.Status.CHANGES_REQUESTED}]
+        if waiting:
+            names = "; ".join(entry.subject_title for entry in waiting[:5])
+            more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+            raise ValidationError(
+                f"{len(waiting)} {'entry is' if len(waiting) == 1 else 'entries are'} not submitted yet: {names}{more}."
+            )
+        return Submission.objects.create(review=review, submitted_by=user)
+
+
+def raise_finding(*, entry: Entry, finding: Finding, documents, user) -> Finding:
+    """Save a finding raised from an entry, with the entry (and its documents) as evidence."""
+    with transaction.atomic():
+        finding.review = entry.review
+        finding.raised_by = user
+        finding.stage = STAGE
+        if entry.scope_area_id and not finding.scope_area_id:
+            finding.scope_area = entry.scope_area
+        finding.save()
+        sources = [entry, *documents]
+        FindingEvidence.objects.bulk_create(
+            FindingEvidence(
+                finding=finding,
+                content_type=ContentType.objects.get_for_model(source),
+                object_id=source.pk,
+                note="The self-assessment entry this finding was raised from."
+                if source is entry
+                else "A document the finding rests on.",
+                added_by=user,
+            )
+            for source in sources
+        )
+    return finding
+
+
+def entry_counts(review: Review) -> dict[str, int]:
+    """Entry and request counts for progress, in two queries."""
+    entries = review.self_assessment_entries.aggregate(
+        total=Count("id"),
+        submitted=Count("id", filter=Q(status__in=[Entry.Status.SUBMITTED, Entry.Status.ACCEPTED])),
+        accepted=Count("id", filter=Q(status=Entry.Status.ACCEPTED)),
+        reviewed=Count("id", filter=Q(peer_analysis__isnull=False)),
+    )
+    requests = review.document_requests.aggregate(
+        total=Count("id"),
+        accepted=Count("id", filter=Q(status=DocumentRequest.Status.ACCEPTED)),
+    )
+    overdue = DocumentRequest.objects.filter(review=review).overdue().count()
+    return {
+        "entries": entries["total"],
+        "submitted": entries["submitted"],
+        "accepted": entries["accepted"],
+        "reviewed": entries["reviewed"],
+        "requests": requests["total"],
+        "requests_accepted": requests["accepted"],
+        "overdue": overdue,
+    }
+
+
+def entries_for(review: Review):
+    """The review's entries, scope areas first then themes, with grades, analysis and document counts."""
+    return (
+        review.self_assessment_entries.select_related("scope_area", "theme", "grade", "peer_analysis__grade")
+        .annotate(document_count=Count("documents"))
+        .order_by("theme_id", "scope_area__order", "theme__order")
+    )
+
+
+def describe_gap(gap: int | None) -> str:
+    if gap is None:
+        return "Not comparable yet"
+    if gap == 0:
+        return "Same grade"
+    grades = "grade" if abs(gap) == 1 else "grades"
+    return f"Council {abs(gap)} {grades} {'higher' if gap > 0 else 'lower'}"
+
+
+def grade_rows(review: Review, *, show_unpublished: bool) -> list[dict]:
+    """Each entry with the council's grade beside the peers' (hidden until published unless asked), in one query."""
+    rows = []
+    for entry in entries_for(review):
+        analysis = getattr(entry, "peer_analysis", None)
+        if analysis is not None and not (show_unpublished or analysis.is_published):
+            analysis = None
+        gap = analysis.grade_gap() if analysis else None
+        rows.append(
+            {
+                "entry": entry,
+                "analysis": analysis,
+                "difference": describe_gap(gap),
+                "flag": gap is not None and abs(gap) > 1,
+            }
+        )
+    return rows
