@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 
 from ..conftest import chromium_path
 
@@ -35,6 +36,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+        # Database work done inside Playwright's event loop opened its own connections; close them here,
+        # or the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
