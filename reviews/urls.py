@@ -6,6 +6,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.review_list, name="list"),
+    path("programme/", views.programme, name="programme"),
     path("<int:review_id>/", views.review_overview, name="overview"),
     path("<int:review_id>/findings/", views.finding_list, name="findings"),
     path("<int:review_id>/findings/new/", views.finding_create, name="finding_create"),

@@ -37,25 +37,53 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("reviews:list")
 
 
+def progress_table(reviews: list[Review]) -> dict[int, list[stages.Progress]]:
+    """Every stage's progress for each review, in a fixed number of queries per stage."""
+    by_stage = [stages.progress_for(stage, reviews) for stage in stages.all_stages()]
+    return {review.pk: [progress[review.pk] for progress in by_stage] for review in reviews}
+
+
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    memberships = (
+    memberships = list(
         ReviewMembership.objects.filter(user=request.user)
         .select_related("review__council")
         .order_by("-review__onsite_start", "review__title")
     )
-    rows = []
-    for membership in memberships:
-        progress = [stage.progress(membership.review) for stage in stages.all_stages()]
-        rows.append(
-            {
-                "review": membership.review,
-                "membership": membership,
-                "stages_done": sum(1 for item in progress if item.status == "Completed"),
-                "stages_started": sum(1 for item in progress if item.status != "Not started"),
-            }
-        )
+    table = progress_table([membership.review for membership in memberships])
+    rows = [
+        {
+            "review": membership.review,
+            "membership": membership,
+            "stages_done": sum(1 for item in table[membership.review_id] if item.status == "Completed"),
+            "stages_started": sum(1 for item in table[membership.review_id] if item.status != "Not started"),
+        }
+        for membership in memberships
+    ]
     return render(request, "reviews/review_list.html", {"rows": rows, "stage_count": len(stages.all_stages())})
+
+
+@require_GET
+def programme(request: HttpRequest) -> HttpResponse:
+    """Progress across every review for programme managers: aggregates only, never case-level records."""
+    if not request.user.has_perm("reviews.view_programme"):
+        raise Http404("No such page.")
+    reviews = Review.objects.select_related("council").order_by("-onsite_start", "title")
+    status = request.GET.get("status", "")
+    if status in Review.Status.values:
+        reviews = reviews.filter(status=status)
+    page = Paginator(reviews.annotate(finding_count=Count("findings")), 25).get_page(request.GET.get("page"))
+    table = progress_table(list(page))
+    rows = [{"review": review, "progress": table[review.pk]} for review in page]
+    context = {
+        "rows": rows,
+        "page": page,
+        "stages": stages.all_stages(),
+        "status": status,
+        "statuses": Review.Status.choices,
+        "query": f"status={status}" if status else "",
+    }
+    return render(request, "reviews/programme.html", context)
 
 
 @require_GET

@@ -19,6 +19,7 @@ class SelfAssessmentConfig(AppConfig):
                 entry_url_name="selfassessment:index",
                 description="The council grades itself per scope area with narrative and evidence; peers read the evidence and give their view.",
                 progress=stage.progress,
+                progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 demo=demo.add_demo_data,
             )

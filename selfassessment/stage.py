@@ -3,11 +3,18 @@
 from reviews.models import Finding, Review
 from reviews.stages import Progress, ReportSection
 
-from .services import STAGE, entry_counts, grade_rows
+from .services import STAGE, entry_counts, entry_counts_many, grade_rows
 
 
 def progress(review: Review) -> Progress:
-    counts = entry_counts(review)
+    return progress_many([review])[review.pk]
+
+
+def progress_many(reviews: list[Review]) -> dict[int, Progress]:
+    return {pk: _progress(counts) for pk, counts in entry_counts_many(reviews).items()}
+
+
+def _progress(counts: dict[str, int]) -> Progress:
     total = counts["entries"] + counts["requests"]
     done = counts["submitted"] + counts["requests_accepted"]
     summary = (
