@@ -21,6 +21,8 @@ PREDICATES = {
     "can_agree_findings": LEADS,
     "can_request_reports": PEER_WRITERS,
     "can_share_reports": LEADS,
+    "can_see_documents": PEER_SIDE | HOST_SIDE,
+    "can_upload_documents": PEER_WRITERS | HOST_SIDE,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
