@@ -335,7 +335,13 @@ def document_upload(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "reviews/document_form.html", {"review": review, "membership": membership, "form": form})
 
 
-def _document_page(request: HttpRequest, review: Review, membership: ReviewMembership, document, replace_form):
+def _document_page(
+    request: HttpRequest,
+    review: Review,
+    membership: ReviewMembership,
+    document: EvidenceDocument,
+    replace_form: DocumentReplaceForm,
+) -> HttpResponse:
     versions = document.versions.select_related("uploaded_by").order_by("-number")
     context = {
         "review": review,
