@@ -180,8 +180,13 @@ class DocumentVersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     ordering = ["-number"]
-    fields = ["number", "original_name", "file", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    fields = ["number", "original_name", "stored_as", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
+
+    @admin.display(description="Stored as")
+    def stored_as(self, version: DocumentVersion) -> str:
+        # The name only: private files have no public URL; members download them from the document page.
+        return version.file.name
 
     def has_add_permission(self, request, obj=None) -> bool:
         # Files come in through the upload page, which checks their content.

@@ -500,3 +500,5 @@ def test_admin_lists_documents_and_shows_versions_read_only(review, lead, admin_
     assert "Threshold document" in listing.content.decode()
     assert change.status_code == 200
     assert hashlib.sha256(PDF).hexdigest() in change.content.decode()
+    assert document.versions.get().file.name in change.content.decode()
+    assert "/media/documents/" not in change.content.decode()
