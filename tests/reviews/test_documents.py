@@ -502,3 +502,22 @@ def test_admin_lists_documents_and_shows_versions_read_only(review, lead, admin_
     assert hashlib.sha256(PDF).hexdigest() in change.content.decode()
     assert document.versions.get().file.name in change.content.decode()
     assert "/media/documents/" not in change.content.decode()
+
+
+def test_a_name_outside_ascii_is_sent_encoded_in_the_attachment_header(review, lead, lead_client):
+    document = make_document(review, lead, name="Café “plan”.pdf")
+
+    response = lead_client.get(download_url(document.versions.get()))
+
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''Caf%C3%A9%20%E2%80%9Cplan%E2%80%9D.pdf"
+
+
+def test_replace_without_a_csrf_token_is_refused(review, lead, contributor):
+    document = make_document(review, lead)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(contributor)
+
+    response = client.post(replace_url(document), {"file": files.upload("v2.pdf", PDF)})
+
+    assert response.status_code == 403
+    assert document.versions.count() == 1
