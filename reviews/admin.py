@@ -5,6 +5,8 @@ from .models import (
     AccessLog,
     Case,
     Council,
+    DocumentVersion,
+    EvidenceDocument,
     Finding,
     FindingEvidence,
     FocusArea,
@@ -171,3 +173,31 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+    fields = ["number", "original_name", "stored_as", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Stored as")
+    def stored_as(self, version: DocumentVersion) -> str:
+        # The name only: private files have no public URL; members download them from the document page.
+        return version.file.name
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Files come in through the upload page, which checks their content.
+        return False
+
+
+@admin.register(EvidenceDocument)
+class EvidenceDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "review", "kind", "version_count", "created_by", "created_at"]
+    list_filter = ["kind", "review"]
+    search_fields = ["title", "description", "review__title"]
+    readonly_fields = ["version_count", "created_by", "created_at"]
+    filter_horizontal = ["themes", "scope_areas"]
+    inlines = [DocumentVersionInline]

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from . import permissions, stages
-from .models import Finding, FocusArea, Review, ReviewMembership, ScopeArea, Theme
+from .models import EvidenceDocument, Finding, FocusArea, Review, ReviewMembership, ScopeArea, Theme
+from .uploads import ACCEPTED, DetectedFile, validate_upload
 
 
 class FindingForm(forms.ModelForm):
@@ -123,6 +124,144 @@ class FindingFilterForm(forms.Form):
             if data.get(name):
                 findings = findings.filter(**{name: data[name]})
         return findings
+
+    def querystring(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        values = {name: value.pk if hasattr(value, "pk") else value for name, value in self.cleaned_data.items()}
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+class _UploadField(forms.FileField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            label="File",
+            help_text=f"Choose {ACCEPTED}.",
+            error_messages={"required": "Choose a file to upload.", "empty": "The selected file is empty."},
+            **kwargs,
+        )
+
+
+def _clean_upload(form: forms.Form) -> object:
+    uploaded = form.cleaned_data["file"]
+    form.detected = validate_upload(uploaded)
+    return uploaded
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Enter a title for the document."},
+        help_text="The name people will know it by, such as “Threshold document 2025”.",
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    kind = forms.ChoiceField(
+        label="Type of document",
+        choices=EvidenceDocument.Kind.choices,
+        initial=EvidenceDocument.Kind.OTHER,
+        error_messages={"invalid_choice": "Choose a type of document from the list."},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes it supports (optional)",
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose themes that exist.", "invalid_pk_value": "Choose themes that exist."},
+    )
+    scope_areas = forms.ModelMultipleChoiceField(
+        label="Scope areas it supports (optional)",
+        queryset=ScopeArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose scope areas that exist.",
+            "invalid_pk_value": "Choose scope areas that exist.",
+        },
+    )
+    file = _UploadField()
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.detected: DetectedFile | None = None
+        # Every theme and scope area is offered to validation, so one of another framework gets a clear message.
+        self.fields["themes"].choices = [(theme.pk, theme.name) for theme in review.framework.themes.order_by("order")]
+        self.fields["scope_areas"].choices = [
+            (area.pk, str(area)) for area in review.framework.scope_areas.order_by("order")
+        ]
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field.textarea("description"),
+            "kind",
+            Field.checkboxes("themes", small=True),
+            Field.checkboxes("scope_areas", small=True),
+            "file",
+            Submit("upload", "Upload document"),
+        )
+
+    def clean_themes(self) -> list[Theme]:
+        themes = list(self.cleaned_data["themes"])
+        if any(theme.framework_id != self.review.framework_id for theme in themes):
+            raise forms.ValidationError("Choose themes of this review's framework.")
+        return themes
+
+    def clean_scope_areas(self) -> list[ScopeArea]:
+        areas = list(self.cleaned_data["scope_areas"])
+        if any(area.framework_id != self.review.framework_id for area in areas):
+            raise forms.ValidationError("Choose scope areas of this review's framework.")
+        return areas
+
+    def clean_file(self) -> object:
+        return _clean_upload(self)
+
+
+class DocumentReplaceForm(forms.Form):
+    file = _UploadField()
+
+    def __init__(self, *args, action: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.detected: DetectedFile | None = None
+        self.fields["file"].label = "New version of the file"
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            "file", Submit("replace", "Upload new version", css_class="govuk-button--secondary")
+        )
+
+    def clean_file(self) -> object:
+        return _clean_upload(self)
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="Title contains", required=False, max_length=200)
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label="All themes")
+    scope_area = forms.ModelChoiceField(
+        queryset=ScopeArea.objects.none(), required=False, empty_label="All scope areas"
+    )
+    kind = forms.ChoiceField(label="Type", choices=[("", "All types")] + EvidenceDocument.Kind.choices, required=False)
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = review.framework.themes.order_by("order")
+        self.fields["scope_area"].queryset = review.framework.scope_areas.order_by("order")
+
+    def apply(self, documents):
+        data = self.cleaned_data
+        if data.get("q"):
+            documents = documents.filter(title__icontains=data["q"])
+        if data.get("theme"):
+            documents = documents.filter(themes=data["theme"])
+        if data.get("scope_area"):
+            documents = documents.filter(scope_areas=data["scope_area"])
+        if data.get("kind"):
+            documents = documents.filter(kind=data["kind"])
+        return documents
 
     def querystring(self) -> str:
         if not self.is_bound or not self.is_valid():

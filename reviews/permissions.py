@@ -86,6 +86,19 @@ def can_analyse_self_assessment(membership: ReviewMembership) -> bool:
     return membership.role in PEER_WRITERS
 
 
+# The evidence store
+
+
+def can_see_documents(membership: ReviewMembership) -> bool:
+    """Documents are what the council supplies: every member of the review may read and download them."""
+    return membership.role in PEER_SIDE | HOST_SIDE
+
+
+def can_upload_documents(membership: ReviewMembership) -> bool:
+    """The council's people and the peer writers add and replace documents; observers only read."""
+    return membership.role in PEER_WRITERS | HOST_SIDE
+
+
 def require(allowed: bool) -> None:
     """Refuse a write the member's role does not allow (403)."""
     if not allowed:

@@ -1,9 +1,14 @@
 """Workflows that span several models or have side effects (files, tasks)."""
 
+import hashlib
 import logging
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -11,8 +16,19 @@ from django.utils import timezone
 
 from . import stages
 from .charts import findings_by_theme_chart
-from .models import Finding, FindingEvidence, Report, Review
+from .models import (
+    DocumentVersion,
+    EvidenceDocument,
+    Finding,
+    FindingEvidence,
+    Report,
+    Review,
+    ScopeArea,
+    Theme,
+    private_storage,
+)
 from .pdf import render_pdf
+from .uploads import validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -133,3 +149,82 @@ def build_report_pdf(report: Report) -> bytes:
     context = make_context(report.review)
     context["report"] = report
     return render_pdf(template_name, context)
+
+
+# Evidence documents
+
+
+class _HashingFile(File):
+    """Hands the upload to the storage chunk by chunk, hashing each chunk on the way."""
+
+    def __init__(self, uploaded_file, name: str) -> None:
+        super().__init__(uploaded_file, name=name)
+        self.sha256 = hashlib.sha256()
+        self.bytes_written = 0
+
+    def chunks(self, chunk_size: int | None = None):
+        for chunk in self.file.chunks(chunk_size):
+            self.sha256.update(chunk)
+            self.bytes_written += len(chunk)
+            yield chunk
+
+
+def store_document(
+    *,
+    review: Review,
+    user: AbstractBaseUser,
+    uploaded_file,
+    title: str,
+    description: str = "",
+    kind: str = EvidenceDocument.Kind.OTHER,
+    themes: Iterable[Theme] = (),
+    scope_areas: Iterable[ScopeArea] = (),
+    document: EvidenceDocument | None = None,
+) -> EvidenceDocument:
+    """Check and store an uploaded file as a new document, or as the next version of `document`.
+
+    The file goes to the private storage under a random name; the rows are written in one
+    transaction, and if they fail the stored file is removed again, so nothing is half-saved.
+    """
+    detected = validate_upload(uploaded_file)
+    themes, scope_areas = list(themes), list(scope_areas)
+    if document is not None and document.review_id != review.pk:
+        raise ValidationError("The document belongs to another review.")
+    if any(item.framework_id != review.framework_id for item in [*themes, *scope_areas]):
+        raise ValidationError("Choose themes and scope areas of this review's framework.")
+    original_name = uploaded_file.name
+    content = _HashingFile(uploaded_file, name=f"{uuid.uuid4().hex}{detected.extension}")
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = EvidenceDocument(
+                    review=review, title=title, description=description, kind=kind, created_by=user
+                )
+                document.full_clean()
+                document.save()
+                document.themes.set(themes)
+                document.scope_areas.set(scope_areas)
+            else:
+                # The document row is the lock that numbers concurrent replacements one after another.
+                document = EvidenceDocument.objects.select_for_update().get(pk=document.pk, review=review)
+            number = (document.versions.aggregate(latest=Max("number"))["latest"] or 0) + 1
+            version = DocumentVersion(
+                document=document,
+                number=number,
+                original_name=original_name,
+                content_type=detected.content_type,
+                uploaded_by=user,
+            )
+            stored_name = version.file.storage.save(f"documents/{content.name}", content)
+            version.file.name = stored_name
+            version.size = content.bytes_written
+            version.sha256 = content.sha256.hexdigest()
+            version.save()
+            document.version_count = number
+            document.save(update_fields=["version_count"])
+    except BaseException:
+        if stored_name:
+            private_storage().delete(stored_name)
+        raise
+    return document

@@ -17,4 +17,13 @@ urlpatterns = [
     path("<int:review_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
     path("<int:review_id>/reports/<int:report_id>/retry/", views.report_retry, name="report_retry"),
     path("<int:review_id>/reports/<int:report_id>/share/", views.report_share, name="report_share"),
+    path("<int:review_id>/documents/", views.document_list, name="documents"),
+    path("<int:review_id>/documents/upload/", views.document_upload, name="document_upload"),
+    path("<int:review_id>/documents/<int:document_id>/", views.document_detail, name="document_detail"),
+    path("<int:review_id>/documents/<int:document_id>/replace/", views.document_replace, name="document_replace"),
+    path(
+        "<int:review_id>/documents/<int:document_id>/versions/<int:version_id>/download/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

@@ -1,16 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions, services, stages
 from .charts import findings_by_theme_chart
-from .forms import FindingFilterForm, FindingForm
-from .models import AccessLog, Finding, FindingEvidence, Report, Review, ReviewMembership
+from .forms import DocumentFilterForm, DocumentReplaceForm, DocumentUploadForm, FindingFilterForm, FindingForm
+from .models import (
+    AccessLog,
+    DocumentVersion,
+    EvidenceDocument,
+    Finding,
+    FindingEvidence,
+    Report,
+    Review,
+    ReviewMembership,
+)
 
 
 def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMembership]:
@@ -296,5 +307,139 @@ def report_download(request: HttpRequest, review_id: int, report_id: int) -> Fil
     )
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename())
     response["Content-Type"] = "application/pdf"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Evidence documents
+
+
+@require_GET
+def document_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_see_documents(membership))
+    filters = DocumentFilterForm(request.GET or None, review=review)
+    current_versions = DocumentVersion.objects.filter(number=F("document__version_count")).select_related("uploaded_by")
+    documents = review.documents.prefetch_related(
+        Prefetch("versions", queryset=current_versions, to_attr="current_versions")
+    ).order_by("title", "pk")
+    if filters.is_valid():
+        documents = filters.apply(documents)
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "filters": filters,
+        "page": page,
+        "query": filters.querystring(),
+        "can_upload": permissions.can_upload_documents(membership),
+    }
+    return render(request, "reviews/document_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_upload_documents(membership))
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.store_document(
+                review=review,
+                user=request.user,
+                uploaded_file=data["file"],
+                title=data["title"],
+                description=data["description"],
+                kind=data["kind"],
+                themes=data["themes"],
+                scope_areas=data["scope_areas"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Document “{document.title}” uploaded.")
+            return redirect(document)
+    return render(request, "reviews/document_form.html", {"review": review, "membership": membership, "form": form})
+
+
+def _document_page(
+    request: HttpRequest,
+    review: Review,
+    membership: ReviewMembership,
+    document: EvidenceDocument,
+    replace_form: DocumentReplaceForm,
+) -> HttpResponse:
+    versions = document.versions.select_related("uploaded_by").order_by("-number")
+    context = {
+        "review": review,
+        "membership": membership,
+        "document": document,
+        "versions": versions,
+        "themes": document.themes.order_by("order"),
+        "scope_areas": document.scope_areas.order_by("order"),
+        "replace_form": replace_form if permissions.can_upload_documents(membership) else None,
+    }
+    return render(request, "reviews/document_detail.html", context)
+
+
+@require_GET
+def document_detail(request: HttpRequest, review_id: int, document_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_see_documents(membership))
+    document = get_object_or_404(EvidenceDocument.objects.select_related("created_by"), review=review, pk=document_id)
+    form = DocumentReplaceForm(action=reverse("reviews:document_replace", args=[review.pk, document.pk]))
+    return _document_page(request, review, membership, document, form)
+
+
+@require_POST
+def document_replace(request: HttpRequest, review_id: int, document_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_upload_documents(membership))
+    document = get_object_or_404(EvidenceDocument.objects.select_related("created_by"), review=review, pk=document_id)
+    form = DocumentReplaceForm(
+        request.POST, request.FILES, action=reverse("reviews:document_replace", args=[review.pk, document.pk])
+    )
+    if form.is_valid():
+        try:
+            document = services.store_document(
+                review=review,
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                title=document.title,
+                document=document,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Version {document.version_count} of “{document.title}” uploaded.")
+            return redirect(document)
+    return _document_page(request, review, membership, document, form)
+
+
+@require_GET
+def document_download(request: HttpRequest, review_id: int, document_id: int, version_id: int) -> FileResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_see_documents(membership))
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document"),
+        document__review=review,
+        document_id=document_id,
+        pk=version_id,
+    )
+    AccessLog.objects.record(
+        user=request.user,
+        review=review,
+        action=AccessLog.Action.DOWNLOAD,
+        target=f"Document {version.document_id} “{version.document.title}”, version {version.number} (id {version.pk})",
+        path=request.path,
+    )
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -21,6 +21,13 @@ PREDICATES = {
     "can_agree_findings": LEADS,
     "can_request_reports": PEER_WRITERS,
     "can_share_reports": LEADS,
+    "can_see_documents": PEER_SIDE | HOST_SIDE,
+    "can_upload_documents": PEER_WRITERS | HOST_SIDE,
+    "can_write_self_assessment": HOST_SIDE,
+    "can_submit_self_assessment": {Role.ORGANISER, Role.SPONSOR},
+    "can_manage_self_assessment": LEADS,
+    "can_set_up_self_assessment": LEADS | {Role.ORGANISER},
+    "can_analyse_self_assessment": PEER_WRITERS,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
