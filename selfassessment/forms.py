@@ -222,16 +222,20 @@ class StartRequestsForm(forms.Form):
 
 
 class AttachForm(forms.Form):
+    """Answer a request with documents already in the register, a new upload, or both."""
+
+    file = forms.FileField(label="Upload a new document (optional)", required=False)
+
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["documents"] = ReviewDocumentsField(review, label="Documents that answer this request")
-        self.helper = _helper(Field.checkboxes("documents"), submit="Send to the peer team")
+        self.fields["documents"] = ReviewDocumentsField(review, label="Documents already in the register")
+        self.helper = _helper(Field.checkboxes("documents"), Field("file"), submit="Send to the peer team")
 
-    def clean_documents(self):
-        documents = self.cleaned_data["documents"]
-        if not documents:
-            raise forms.ValidationError("Choose at least one document for this request.")
-        return documents
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("documents") and not cleaned.get("file") and not self.errors:
+            self.add_error("documents", "Choose at least one document for this request, or upload one.")
+        return cleaned
 
 
 class RequestDecisionForm(forms.Form):

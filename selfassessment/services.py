@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from reviews.models import Finding, FindingEvidence, Review
+from reviews.services import store_document
 
 from .models import DocumentRequest, Entry, Submission
 
@@ -59,6 +60,21 @@ def submit_self_assessment(*, review: Review, user) -> Submission:
                 f"{len(waiting)} {'entry is' if len(waiting) == 1 else 'entries are'} not submitted yet: {names}{more}."
             )
         return Submission.objects.create(review=review, submitted_by=user)
+
+
+def answer_request(*, request_id: int, user, documents: list, uploaded_file=None) -> DocumentRequest:
+    """Send documents for a request; a new upload joins the review's register as a document of its own."""
+    with transaction.atomic():
+        item = DocumentRequest.objects.select_for_update().select_related("review").get(pk=request_id)
+        if item.status == DocumentRequest.Status.ACCEPTED:
+            raise ValidationError("This request has been accepted; it cannot take more documents.")
+        if uploaded_file is not None:
+            documents = [
+                *documents,
+                store_document(review=item.review, user=user, uploaded_file=uploaded_file, title=item.title),
+            ]
+        item.mark_uploaded(user=user, documents=documents)
+    return item
 
 
 def raise_finding(*, entry: Entry, finding: Finding, documents, user) -> Finding:

@@ -379,18 +379,21 @@ def request_attach(request: HttpRequest, review_id: int, request_id: int) -> Htt
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_write_self_assessment(membership))
     get_object_or_404(DocumentRequest, review=review, pk=request_id)
-    form = AttachForm(request.POST, review=review)
+    form = AttachForm(request.POST, request.FILES, review=review)
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect("selfassessment:request_detail", review.pk, request_id)
-    with transaction.atomic():
-        item = DocumentRequest.objects.select_for_update().get(pk=request_id)
-        try:
-            item.mark_uploaded(user=request.user, documents=list(form.cleaned_data["documents"]))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The documents have been sent to the peer team.")
+    try:
+        services.answer_request(
+            request_id=request_id,
+            user=request.user,
+            documents=list(form.cleaned_data["documents"]),
+            uploaded_file=form.cleaned_data.get("file"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The documents have been sent to the peer team.")
     return redirect("selfassessment:request_detail", review.pk, request_id)
 
 

@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.demo import demo_pdf
 from selfassessment.models import DocumentRequest, DocumentRequestTemplate
 
 from .factories import DocumentFactory, DocumentRequestFactory
@@ -143,7 +145,7 @@ def test_attaching_nothing_is_refused(review, contributor_client):
 
     item.refresh_from_db()
     assert item.status == "requested"
-    assert "Choose at least one document for this request." in response.content.decode()
+    assert "Choose at least one document for this request, or upload one." in response.content.decode()
 
 
 def test_a_document_of_another_review_cannot_answer_a_request(review, other_review, contributor_client):
@@ -248,3 +250,41 @@ def test_a_request_of_another_review_is_404(review, other_review, lead_client):
 
     assert lead_client.get(url("request_detail", review, foreign.pk)).status_code == 404
     assert lead_client.post(url("request_decide", review, foreign.pk), {"decision": "accept"}).status_code == 404
+
+
+def test_a_contributor_answers_a_request_with_a_new_upload(review, contributor_client, contributor):
+    item = DocumentRequestFactory(review=review, title="Supervision policy")
+    upload = SimpleUploadedFile("supervision.pdf", demo_pdf("Supervision policy", ["Fictional policy."]))
+
+    response = contributor_client.post(url("request_attach", review, item.pk), {"file": upload})
+
+    item.refresh_from_db()
+    document = item.documents.get()
+    assert response.status_code == 302
+    assert item.status == "uploaded"
+    assert (document.title, document.review, document.version_count) == ("Supervision policy", review, 1)
+    assert document.versions.get().uploaded_by == contributor
+
+
+def test_a_disguised_upload_answers_nothing_and_stores_nothing(review, contributor_client):
+    item = DocumentRequestFactory(review=review)
+    upload = SimpleUploadedFile("policy.pdf", b"<html><body>Not a PDF</body></html>")
+
+    response = contributor_client.post(url("request_attach", review, item.pk), {"file": upload}, follow=True)
+
+    item.refresh_from_db()
+    assert item.status == "requested"
+    assert review.documents.count() == 0
+    assert (
+        "The selected file contains a web page, markup or a script, which is not accepted" in response.content.decode()
+    )
+
+
+def test_an_accepted_request_takes_no_more_uploads(review, contributor_client):
+    item = DocumentRequestFactory(review=review, status=DocumentRequest.Status.ACCEPTED)
+    upload = SimpleUploadedFile("late.pdf", demo_pdf("Late", ["Too late."]))
+
+    response = contributor_client.post(url("request_attach", review, item.pk), {"file": upload}, follow=True)
+
+    assert review.documents.count() == 0
+    assert "This request has been accepted; it cannot take more documents." in response.content.decode()
