@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from reviews.demo import upsert
+from reviews.demo import demo_pdf, demo_xlsx, upsert
+from reviews.models import EvidenceDocument
+from reviews.services import store_document
 
 from .models import DocumentRequest, Entry, PeerAnalysis, Submission
 from .services import send_standard_requests, set_up_entries
@@ -70,6 +73,75 @@ ENTRIES = [
 ]
 
 
+# Title, kind, file name, scope area orders it supports, and the request it answers (by title), if any.
+DOCUMENTS = [
+    ("Northmoor threshold document 2026", "policy", "thresholds.pdf", [2], "The threshold document"),
+    (
+        "Safeguarding partnership annual report 2025-26",
+        "report",
+        "annual-report.pdf",
+        [7],
+        "LSCB annual report and business plan",
+    ),
+    (
+        "Quality assurance framework",
+        "audit",
+        "qa-framework.pdf",
+        [4],
+        "Quality assurance framework and recent audit reports",
+    ),
+    ("Thematic audit: child in need plans", "audit", "cin-audit.pdf", [3], None),
+    ("Children's services scorecard, October 2026", "data", "scorecard.xlsx", [1, 2], "Performance data"),
+    (
+        "Ofsted inspection report, March 2024",
+        "inspection",
+        "inspection-2024.pdf",
+        [1],
+        "The last inspection report and its action plan",
+    ),
+    ("Inspection action plan tracker", "plan", "action-plan.xlsx", [1], None),
+    ("Supervision policy", "policy", "supervision-policy.pdf", [4], "Supervision policy"),
+    ("Workforce dashboard, quarter 2", "data", "workforce.xlsx", [4], "Workforce data"),
+    ("MASH performance report", "report", "mash-report.pdf", [2, 5], None),
+    ("Strategy discussion attendance", "data", "strategy-attendance.xlsx", [5], None),
+    ("Health safeguarding risk register", "minutes", "risk-register.pdf", [6], None),
+]
+
+
+def _documents(review, users) -> dict[str, EvidenceDocument]:
+    documents = {}
+    areas = {area.order: area for area in review.framework.scope_areas.all()}
+    for title, kind, name, orders, _request in DOCUMENTS:
+        document = review.documents.filter(title=title).first()
+        if document is None:
+            if name.endswith(".xlsx"):
+                content = demo_xlsx(
+                    [
+                        ["Measure", "Northmoor", "Comparator"],
+                        ["Re-referrals (%)", 19, 22],
+                        ["Assessments in 45 days (%)", 83, 84],
+                    ]
+                )
+            else:
+                content = demo_pdf(
+                    title,
+                    [
+                        "A fictional document made for the demonstration review.",
+                        "Northmoor Borough Council is invented.",
+                    ],
+                )
+            document = store_document(
+                review=review,
+                user=users["contributor"],
+                uploaded_file=SimpleUploadedFile(name, content),
+                title=title,
+                kind=kind,
+                scope_areas=[areas[order] for order in orders],
+            )
+        documents[title] = document
+    return documents
+
+
 def add_demo_data(*, reviews, users) -> None:
     review = reviews[0]
     set_up_entries(review=review, include_themes=False)
@@ -105,7 +177,29 @@ def add_demo_data(*, reviews, users) -> None:
             )
     upsert(Submission, {"review": review}, {"submitted_by": users["organiser"], "submitted_at": submitted_at})
 
+    documents = _documents(review, users)
+    for entry in entries:
+        entry.documents.add(*[doc for doc in documents.values() if entry.scope_area in doc.scope_areas.all()])
+
     send_standard_requests(review=review, user=users["lead"], due_date=datetime.date(2026, 11, 13))
+    answers = {request_title: documents[title] for title, *_rest, request_title in DOCUMENTS if request_title}
+    decided_at = submitted_at + datetime.timedelta(days=5)
     for index, item in enumerate(review.document_requests.order_by("pk")):
-        assignee = users["organiser"] if index % 2 else users["contributor"]
-        upsert(DocumentRequest, {"pk": item.pk}, {"assignee": assignee})
+        values = {"assignee": users["organiser"] if index % 2 else users["contributor"]}
+        answer = answers.get(item.title)
+        if answer is not None:
+            item.documents.add(answer)
+            values |= {
+                "status": DocumentRequest.Status.ACCEPTED,
+                "uploaded_at": submitted_at,
+                "decided_by": users["lead"],
+                "decided_at": decided_at,
+            }
+            if item.title == "Workforce data":
+                values |= {
+                    "status": DocumentRequest.Status.RETURNED,
+                    "return_reason": "This covers quarter 2 only; please send the whole year.",
+                }
+            elif item.title == "Performance data":
+                values |= {"status": DocumentRequest.Status.UPLOADED, "decided_by": None, "decided_at": None}
+        upsert(DocumentRequest, {"pk": item.pk}, values)
