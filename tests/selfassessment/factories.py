@@ -11,6 +11,7 @@ from ..factories import ReviewFactory
 class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entry
+        skip_postgeneration_save = True
 
     review = factory.SubFactory(ReviewFactory)
     scope_area = factory.LazyAttribute(lambda entry: entry.review.framework.scope_areas.order_by("order").first())
@@ -18,6 +19,11 @@ class EntryFactory(factory.django.DjangoModelFactory):
     how_we_know = "Monthly dip samples of contacts."
     what_next = "Refresh the threshold document with partners."
     grade = factory.LazyAttribute(lambda entry: entry.review.grade_scale.grades.get(rank=2))
+
+    @factory.post_generation
+    def documents(entry, create, extracted, **kwargs):
+        if create and extracted:
+            entry.documents.add(*extracted)
 
 
 class PeerAnalysisFactory(factory.django.DjangoModelFactory):

@@ -1,11 +1,13 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.models import Finding, FindingEvidence, Framework, GradeScale
+from reviews.models import Finding, FindingEvidence, Framework, GradeScale, Role
 from selfassessment.models import Entry, PeerAnalysis, Submission
 
+from ..factories import MembershipFactory, ReviewFactory
 from .factories import DocumentFactory, EntryFactory, PeerAnalysisFactory
 
 
@@ -411,20 +413,27 @@ def test_an_entry_of_another_review_is_404_for_a_member(review, other_review, le
     assert lead_client.post(url("entry_decide", review, foreign.pk), {"decision": "accept"}).status_code == 404
 
 
-def test_the_summary_page_runs_the_same_queries_for_one_and_for_all_entries(review, organiser_client):
-    EntryFactory(review=review)
+def test_the_summary_page_runs_the_same_queries_for_one_and_for_fifty_entries(organiser):
+    framework = Framework.objects.create(name="A framework with fifty scope areas", version="test")
+    scale = framework.grade_scales.create(name="Scale")
+    scale.grades.create(rank=1, label="Good")
+    for order in range(1, 51):
+        framework.scope_areas.create(order=order, title=f"Scope area {order}")
+    review = ReviewFactory(framework=framework, grade_scale=scale)
+    MembershipFactory(review=review, user=organiser, role=Role.ORGANISER)
+    client = Client()
+    client.force_login(organiser)
+    EntryFactory(review=review, scope_area=framework.scope_areas.get(order=1), grade=None)
     with CaptureQueriesContext(connection) as one:
-        organiser_client.get(url("index", review))
-    for area in review.framework.scope_areas.exclude(order=1):
-        EntryFactory(review=review, scope_area=area)
-    for theme in review.framework.themes.all():
-        EntryFactory(review=review, scope_area=None, theme=theme)
+        client.get(url("index", review))
+    for area in framework.scope_areas.exclude(order=1):
+        EntryFactory(review=review, scope_area=area, grade=None, documents=[DocumentFactory(review=review)])
 
-    with CaptureQueriesContext(connection) as many:
-        response = organiser_client.get(url("index", review))
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url("index", review))
 
-    assert len(response.context["entries"]) == 12
-    assert len(one) == len(many)
+    assert len(response.context["entries"]) == 50
+    assert len(one) == len(fifty)
 
 
 def test_the_comparison_runs_the_same_queries_for_one_and_for_all_entries(review, lead_client):
