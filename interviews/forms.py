@@ -108,8 +108,6 @@ class SessionForm(VersionedForm):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end <= start:
             self.add_error("end", "The end must be after the start.")
-        if not cleaned.get("location") and not cleaned.get("online_link") and "location" not in self.errors:
-            self.add_error("location", "Enter a location or an online link.")
         return cleaned
 
 

@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -382,7 +383,13 @@ def note_finding(request: HttpRequest, review_id: int, note_id: int) -> HttpResp
     initial = {"stage": "interviews", "detail": note.text}
     if note.line_id:
         initial.update(theme=note.line.theme_id, scope_area=note.line.scope_area_id)
-    form = FindingForm(request.POST or None, initial=initial, review=review, membership=membership)
+    data = None
+    if request.method == "POST":
+        # A finding raised from notes is always the on-site stage's.
+        data = request.POST.copy()
+        data["stage"] = "interviews"
+    form = FindingForm(data, initial=initial, review=review, membership=membership)
+    form.fields["stage"].widget = forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
         finding = services.raise_finding_from_note(note=note, finding=form.save(commit=False), user=request.user)
         messages.success(request, f"Finding “{finding.summary}” raised with the notes as evidence.")
