@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -128,7 +128,11 @@ def session_detail(request: HttpRequest, review_id: int, session_id: int) -> Htt
     peer_side = permissions.can_see_peer_material(membership)
     notes = []
     if peer_side:
-        notes = list(session.notes.select_related("author", "line").order_by("line__pk", "author__last_name", "pk"))
+        notes = list(
+            session.notes.select_related("author", "line").order_by(
+                F("line").asc(nulls_last=True), "author__last_name", "pk"
+            )
+        )
     context = {
         "review": review,
         "membership": membership,
