@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from reviews.models import Framework, Partner, Review, ScopeArea, Theme
 
@@ -51,6 +52,7 @@ class LineOfEnquiry(models.Model):
     text = models.CharField("line of enquiry", max_length=400)
     template = models.ForeignKey(LineTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "lines of enquiry"
@@ -128,6 +130,7 @@ class Session(models.Model):
     lines = models.ManyToManyField(LineOfEnquiry, blank=True, related_name="sessions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[peers])
 
     objects = SessionQuerySet.as_manager()
 
@@ -209,6 +212,7 @@ class SessionNote(models.Model):
     text = models.TextField()
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -91,3 +91,36 @@ def test_seed_demo_adds_a_five_day_programme_once(demo_settings):
     assert not held.filter(notes__isnull=True).exists()
     assert not SessionNote.objects.exclude(session__status=Session.Status.HELD).exists()
     assert first["LineOfEnquiry"] == 10
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/interviews/linetemplate/",
+        "/admin/interviews/linetemplate/add/",
+        "/admin/interviews/lineofenquiry/",
+        "/admin/interviews/session/",
+        "/admin/interviews/programmerules/",
+    ],
+)
+def test_the_admin_configures_lines_of_enquiry_and_the_programme(url, admin_client, review, peer):
+    make_session(review, peers=[peer])
+
+    response = admin_client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_a_framework_line_needs_a_theme_or_scope_area_of_its_framework(review):
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import Framework, Theme
+
+    other = Framework.objects.create(name="Other", version="1")
+    alien = Theme.objects.create(framework=other, order=1, name="Alien")
+    line = LineTemplate(framework=review.framework, theme=alien, text="Mismatched")
+
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+
+    assert error.value.message_dict == {"theme": ["Choose a theme of the same framework."]}
