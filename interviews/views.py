@@ -63,6 +63,17 @@ def _days(page) -> list[dict]:
     return [{"day": day, "sessions": list(items)} for day, items in groupby(page, key=lambda s: s.day)]
 
 
+def _week_grid(sessions: list[Session]) -> dict:
+    """The week at a glance: a row per hour, a column per day, each cell the sessions starting in it."""
+    days = sorted({s.day for s in sessions})
+    hours = sorted({s.start.hour for s in sessions})
+    cells = {(s.day, s.start.hour): [] for s in sessions}
+    for session in sessions:
+        cells[(session.day, session.start.hour)].append(session)
+    rows = [{"hour": f"{hour:02d}:00", "cells": [cells.get((day, hour), []) for day in days]} for hour in hours]
+    return {"days": days, "rows": rows}
+
+
 # The timetable
 
 
@@ -82,6 +93,7 @@ def timetable(request: HttpRequest, review_id: int) -> HttpResponse:
         "filters": filters,
         "page": page,
         "days": _days(page),
+        "grid": _week_grid(list(page)),
         "query": filters.querystring(),
         "clashes": clashes,
         "clash_ids": set(by_session),

@@ -1,8 +1,11 @@
+import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from interviews.models import Session, SessionNote
-from reviews.models import Finding, FindingEvidence
+from reviews import permissions
+from reviews.models import Finding, FindingEvidence, ReviewMembership, Role
 
+from ..factories import UserFactory
 from .conftest import make_session
 
 
@@ -179,3 +182,18 @@ def test_a_note_of_another_review_is_404(review, other_review, lead_client, outs
     response = lead_client.get(f"/reviews/{review.pk}/interviews/notes/{note.pk}/finding/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_only_attending_peer_writers_may_write_notes_and_never_on_a_cancelled_session(role, review, peer):
+    user = UserFactory(username=f"attending-{role}")
+    membership = ReviewMembership(review=review, user=user, role=role)
+    session = make_session(review, peers=[user])
+    cancelled = make_session(review, peers=[user], title="Cancelled", status=Session.Status.CANCELLED)
+    not_attending = make_session(review, peers=[peer], title="Elsewhere")
+
+    allowed = permissions.can_write_session_notes(membership, session)
+
+    assert allowed is (role in permissions.PEER_WRITERS)
+    assert permissions.can_write_session_notes(membership, cancelled) is False
+    assert permissions.can_write_session_notes(membership, not_attending) is False

@@ -217,3 +217,16 @@ def test_a_peer_agenda_lists_only_their_active_sessions(review, sponsor_client, 
     response = sponsor_client.get(f"/reviews/{review.pk}/interviews/peers/{peer.pk}/")
 
     assert [s.title for day in response.context["days"] for s in day["sessions"]] == ["Theirs"]
+
+
+def test_the_week_at_a_glance_puts_sessions_under_their_day_and_hour(review, lead_client):
+    monday = make_session(review, title="Monday nine", start="09:15", end="10:00", location="A")
+    tuesday = make_session(review, title="Tuesday two", day=datetime.date(2026, 12, 8), start="14:00", end="15:00")
+
+    grid = lead_client.get(f"/reviews/{review.pk}/interviews/").context["grid"]
+
+    assert grid["days"] == [datetime.date(2026, 12, 7), datetime.date(2026, 12, 8)]
+    assert [(row["hour"], row["cells"]) for row in grid["rows"]] == [
+        ("09:00", [[monday], []]),
+        ("14:00", [[], [tuesday]]),
+    ]
