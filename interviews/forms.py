@@ -115,7 +115,8 @@ class IntervieweeForm(forms.ModelForm):
     class Meta:
         model = Interviewee
         fields = ["role", "agency", "name"]
-        labels = {"role": "Role", "agency": "Agency", "name": "Name (optional, only you will see it)"}
+        labels = {"role": "Role", "agency": "Agency", "name": "Name (optional)"}
+        help_texts = {"name": "Only the organiser sees names."}
 
     def __init__(self, *args, review: Review, membership: ReviewMembership, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -199,6 +199,7 @@ def coverage(review: Review) -> dict:
             "planned": planned_n,
             "held": held_n,
             "stages": stage_counts,
+            "stage_summary": [(stage.title, n) for stage, n in zip(other_stages, stage_counts, strict=True) if n],
             "sources": sources,
             "status": status,
             "tag": tag,

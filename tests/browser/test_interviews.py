@@ -96,7 +96,7 @@ def test_the_lead_builds_a_session_and_writes_notes(live_server, page, programme
     assert_accessible(page)
 
     page.get_by_role("link", name="Timetable", exact=True).click()
-    expect(page.get_by_role("link", name="Detective Chief Inspector, public protection")).to_be_visible()
+    expect(page.get_by_role("link", name="Detective Chief Inspector, public protection", exact=True)).to_be_visible()
     page.get_by_role("link", name="Coverage").click()
     expect(page.get_by_role("heading", name="Coverage of themes and scope areas")).to_be_visible()
     assert_accessible(page)
