@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -364,6 +365,24 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def parse_day(text: str) -> datetime.date | None:
+    """An ISO date (2026-12-07) or a British one (07/12/2026)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_time(text: str) -> datetime.time | None:
+    """A 24-hour time such as 09:30, 9:30 or 09.30; seconds are allowed and ignored."""
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return datetime.time(int(match[1]), int(match[2]))
+
+
 def _choice(value: str, choices) -> str | None:
     wanted = value.strip().lower()
     for code, label in choices:
@@ -394,21 +413,17 @@ def import_timetable(*, review: Review, rows: list[dict[str, str]]) -> list[Sess
                 fail(name, "Enter a value.")
         day = start = end = None
         if row.get("day"):
-            try:
-                day = datetime.date.fromisoformat(row["day"])
-            except ValueError:
-                fail("day", f"“{row['day']}” is not a date; use the form 2026-12-07.")
-        for name in ("start", "end"):
-            if row.get(name):
-                try:
-                    value = datetime.time.fromisoformat(row[name])
-                except ValueError:
-                    fail(name, f"“{row[name]}” is not a time; use the form 09:30.")
-                else:
-                    if name == "start":
-                        start = value
-                    else:
-                        end = value
+            day = parse_day(row["day"])
+            if day is None:
+                fail("day", f"“{row['day']}” is not a date; use the form 2026-12-07 or 07/12/2026.")
+        if row.get("start"):
+            start = parse_time(row["start"])
+            if start is None:
+                fail("start", f"“{row['start']}” is not a time; use the form 09:30.")
+        if row.get("end"):
+            end = parse_time(row["end"])
+            if end is None:
+                fail("end", f"“{row['end']}” is not a time; use the form 09:30.")
         if start and end and end <= start:
             fail("end", "The end must be after the start.")
         kind = _choice(row.get("kind", ""), Session.Kind.choices) if row.get("kind") else None

@@ -24,7 +24,7 @@ def errors(response) -> list[str]:
 def test_the_organiser_imports_a_timetable_from_csv(review, organiser_client, peer, lead, police):
     upload = csv_file(
         "2026-12-07,09:00,10:00,Interview,Police lead,Room 1,,Police lead | Testshire Police,peer,confirmed",
-        "2026-12-07,10:30,11:30,focus_group,Front door practitioners,,https://meet.example/x,,peer;lead,",
+        "07/12/2026,10:30,11.30,focus_group,Front door practitioners,,https://meet.example/x,,peer;lead,",
     )
 
     response = post(organiser_client, review, upload)
@@ -40,6 +40,7 @@ def test_the_organiser_imports_a_timetable_from_csv(review, organiser_client, pe
     )
     assert list(first.peers.values_list("username", flat=True)) == ["peer"]
     assert list(first.interviewees.values_list("role", "agency__name")) == [("police_lead", "Testshire Police")]
+    assert (second.day, second.end) == (datetime.date(2026, 12, 7), datetime.time(11, 30))
     assert (second.kind, second.online_link, second.status) == ("focus_group", "https://meet.example/x", "planned")
     assert sorted(second.peers.values_list("username", flat=True)) == ["lead", "peer"]
 
@@ -89,7 +90,7 @@ def test_an_unknown_peer_role_or_agency_fails_the_whole_import_by_row_and_column
 def test_an_end_before_the_start_and_bad_values_are_named_by_row_and_column(review, organiser_client):
     upload = csv_file(
         "2026-12-07,10:00,09:00,interview,Backwards,Room 1,,,,",
-        "07/12/2026,9am,,coffee,,,,,,maybe",
+        "7th December,9am,,coffee,,,,,,maybe",
     )
 
     response = post(organiser_client, review, upload)
@@ -98,7 +99,7 @@ def test_an_end_before_the_start_and_bad_values_are_named_by_row_and_column(revi
         "Row 2, column end: The end must be after the start.",
         "Row 3, column end: Enter a value.",
         "Row 3, column title: Enter a value.",
-        "Row 3, column day: “07/12/2026” is not a date; use the form 2026-12-07.",
+        "Row 3, column day: “7th December” is not a date; use the form 2026-12-07 or 07/12/2026.",
         "Row 3, column start: “9am” is not a time; use the form 09:30.",
         "Row 3, column kind: “coffee” is not a kind of session.",
         "Row 3, column status: “maybe” is not a status; use planned, confirmed, held or cancelled.",
@@ -145,3 +146,14 @@ def test_read_only_and_peer_roles_cannot_import(review, observer_client, peer_cl
         assert response.status_code == 403
     assert not Session.objects.exists()
     assert not Interviewee.objects.exists()
+
+
+def test_times_past_midnight_or_minutes_past_the_hour_are_refused(review, organiser_client):
+    upload = csv_file("2026-12-07,24:00,09:75,interview,Odd,Room 1,,,,")
+
+    response = post(organiser_client, review, upload)
+
+    assert errors(response) == [
+        "Row 2, column start: “24:00” is not a time; use the form 09:30.",
+        "Row 2, column end: “09:75” is not a time; use the form 09:30.",
+    ]
