@@ -8,6 +8,9 @@ class InterviewsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
+        from . import demo
+        from .stage import progress, report_section
+
         stages.register(
             stages.Stage(
                 slug="interviews",
@@ -16,7 +19,8 @@ class InterviewsConfig(AppConfig):
                 app_label="interviews",
                 entry_url_name="interviews:index",
                 description="The on-site week timetable, key lines of enquiry and interview notes.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=progress,
+                report_section=report_section,
+                demo=demo.demo,
             )
         )

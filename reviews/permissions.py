@@ -103,3 +103,28 @@ def require(allowed: bool) -> None:
     """Refuse a write the member's role does not allow (403)."""
     if not allowed:
         raise PermissionDenied("Your role in this review does not allow this.")
+
+
+# On-site programme (interviews)
+
+TIMETABLE_EDITORS = frozenset({Role.LEAD, Role.CHALLENGE_MANAGER, Role.ORGANISER})
+
+
+def can_edit_timetable(membership: ReviewMembership) -> bool:
+    """The organiser arranges the programme with the lead and the challenge manager."""
+    return membership.role in TIMETABLE_EDITORS
+
+
+def can_see_interviewee_names(membership: ReviewMembership) -> bool:
+    return membership.role == Role.ORGANISER
+
+
+def can_edit_lines_of_enquiry(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS
+
+
+def can_write_session_notes(membership: ReviewMembership, session) -> bool:
+    """Notes are written by the peers who attended, never on a cancelled session."""
+    if membership.role not in PEER_WRITERS or session.is_cancelled:
+        return False
+    return any(peer.pk == membership.user_id for peer in session.peers.all())

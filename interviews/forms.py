@@ -1,0 +1,266 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from reviews import permissions
+from reviews.models import Partner, Review, ReviewMembership, ScopeArea, Theme
+
+from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session
+
+STALE_MESSAGE = (
+    "This {what} was changed by someone else after you opened it, so your changes have not been saved. "
+    "Open it again to see the latest version, then make your changes."
+)
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that refuses a stale edit: the version it was opened at must still be the saved one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    what = "record"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != self.instance.version:
+            raise forms.ValidationError(STALE_MESSAGE.format(what=self.what))
+        return cleaned
+
+
+def peer_side_users(review: Review):
+    roles = permissions.PEER_SIDE
+    return get_user_model().objects.filter(review_memberships__review=review, review_memberships__role__in=roles)
+
+
+class SessionForm(VersionedForm):
+    what = "session"
+    online_link = forms.URLField(
+        label="Online link (optional)", required=False, assume_scheme="https", help_text="The meeting link, if online."
+    )
+
+    class Meta:
+        model = Session
+        fields = ["kind", "title", "day", "start", "end", "location", "online_link", "peers", "lines", "status"]
+        labels = {
+            "kind": "Kind of session",
+            "day": "Day",
+            "start": "Starts at",
+            "end": "Ends at",
+            "location": "Location (optional if online)",
+            "online_link": "Online link (optional)",
+            "peers": "Peers attending",
+            "lines": "Lines of enquiry it will pursue",
+        }
+        help_texts = {"day": "For example, 2026-12-07.", "start": "For example, 09:30.", "end": "For example, 10:30."}
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "peers": forms.CheckboxSelectMultiple,
+            "lines": forms.CheckboxSelectMultiple,
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["kind"].choices = [("", "Choose a kind")] + Session.Kind.choices
+        self.fields["status"].choices = Session.Status.choices
+        users = peer_side_users(review).order_by("last_name", "first_name")
+        self.fields["peers"].queryset = users
+        self.fields["peers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["peers"].error_messages["invalid_choice"] = "Choose peers from this review's peer team."
+        self.fields["lines"].queryset = review.lines_of_enquiry.order_by("theme__order", "scope_area__order", "pk")
+        self.fields["lines"].error_messages["invalid_choice"] = "Choose lines of enquiry of this review."
+        self.fields["end"].error_messages["invalid"] = "Enter the end as a time, such as 10:30."
+        self.fields["start"].error_messages["invalid"] = "Enter the start as a time, such as 09:30."
+        self.fields["day"].error_messages["invalid"] = "Enter the day as a date, such as 2026-12-07."
+        self.helper = _helper(
+            "kind",
+            Field.text("title"),
+            "day",
+            "start",
+            "end",
+            Field.text("location"),
+            Field.text("online_link"),
+            Field.checkboxes("peers", small=True),
+            Field.checkboxes("lines", small=True),
+            Field.radios("status", inline=True),
+            "version",
+            submit="Save session",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The end must be after the start.")
+        return cleaned
+
+
+class IntervieweeForm(forms.ModelForm):
+    class Meta:
+        model = Interviewee
+        fields = ["role", "agency", "name"]
+        labels = {"role": "Role", "agency": "Agency", "name": "Name (optional)"}
+        help_texts = {"name": "Only the organiser sees names."}
+
+    def __init__(self, *args, review: Review, membership: ReviewMembership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role")] + IntervieweeRole.choices
+        self.fields["agency"].queryset = Partner.objects.filter(council=review.council_id).order_by("name")
+        self.fields["agency"].empty_label = "Choose an agency"
+        self.fields["agency"].error_messages["invalid_choice"] = f"Choose an agency of {review.council.name}."
+        fields = ["role", "agency"]
+        if permissions.can_see_interviewee_names(membership):
+            fields.append(Field.text("name"))
+        else:
+            del self.fields["name"]
+        self.helper = _helper(*fields, submit="Add who they meet")
+        self.helper.form_tag = False
+
+
+class LineForm(VersionedForm):
+    what = "line of enquiry"
+
+    class Meta:
+        model = LineOfEnquiry
+        fields = ["text", "theme", "scope_area"]
+        labels = {"text": "Line of enquiry", "theme": "Theme (optional)", "scope_area": "Scope area (optional)"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.instance.review = review
+        self.fields["theme"].queryset = Theme.objects.filter(framework=review.framework_id).order_by("order")
+        self.fields["scope_area"].queryset = ScopeArea.objects.filter(framework=review.framework_id).order_by("order")
+        self.fields["theme"].empty_label = "None"
+        self.fields["scope_area"].empty_label = "None"
+        self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme of this review's framework."
+        self.fields["scope_area"].error_messages["invalid_choice"] = "Choose a scope area of this review's framework."
+        self.helper = _helper(Field.textarea("text"), "theme", "scope_area", "version", submit="Save line of enquiry")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("theme") and not cleaned.get("scope_area") and not self.errors.get("theme"):
+            self.add_error("theme", "Choose a theme, a scope area or both.")
+        text = cleaned.get("text")
+        if text and self.review.lines_of_enquiry.filter(text=text).exclude(pk=self.instance.pk).exists():
+            self.add_error("text", "This review already has that line of enquiry.")
+        return cleaned
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeRules
+        fields = ["travel_gap_minutes", "max_without_break_minutes", "break_minutes"]
+        labels = {
+            "travel_gap_minutes": "Least gap between sessions in different places (minutes)",
+            "max_without_break_minutes": "Longest time a peer works without a break (minutes)",
+            "break_minutes": "Shortest gap that counts as a break (minutes)",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("travel_gap_minutes", field_width=5),
+            Field.text("max_without_break_minutes", field_width=5),
+            Field.text("break_minutes", field_width=5),
+            submit="Save rules",
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Timetable file",
+        help_text="A CSV or XLSX file with the columns day, start, end, kind, title, location, online_link, "
+        "interviewees (role | agency; …), peers (usernames separated by ;) and status.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("file", submit="Import timetable")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 2 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Choose a CSV or XLSX file.")
+        return upload
+
+
+class SessionFilterForm(forms.Form):
+    day = forms.DateField(required=False, widget=forms.Select)
+    kind = forms.ChoiceField(choices=[("", "All kinds")] + Session.Kind.choices, required=False)
+    status = forms.ChoiceField(choices=[("", "All statuses")] + Session.Status.choices, required=False)
+    peer = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, review: Review, days: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.choices = [("", "All days")] + [(d.isoformat(), f"{d:%A %-d %B}") for d in days]
+        self.fields["day"].choices = self.fields["day"].widget.choices
+        users = peer_side_users(review).order_by("last_name", "first_name")
+        self.fields["peer"].choices = [("", "All peers")] + [
+            (str(u.pk), u.get_full_name() or u.get_username()) for u in users
+        ]
+
+    def apply(self, sessions):
+        data = self.cleaned_data
+        if data.get("day"):
+            sessions = sessions.filter(day=data["day"])
+        for name in ("kind", "status"):
+            if data.get(name):
+                sessions = sessions.filter(**{name: data[name]})
+        if data.get("peer"):
+            sessions = sessions.filter(peers=data["peer"])
+        return sessions
+
+    def querystring(self) -> str:
+        from urllib.parse import urlencode
+
+        if not self.is_bound or not self.is_valid():
+            return ""
+        values = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.cleaned_data.items()}
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+class NotesForm(forms.Form):
+    """One text box per line of enquiry the session pursues, and one for general notes."""
+
+    def __init__(self, *args, session: Session, lines: list[LineOfEnquiry], notes: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        self.keys = []
+        for line in lines:
+            self._add(f"line_{line.pk}", line.text, notes.get(line.pk))
+        self._add("general", "General notes", notes.get(None))
+        self.helper = _helper(
+            *[Field.textarea(key) for key in self.keys], *[f"{key}_version" for key in self.keys], submit="Save notes"
+        )
+
+    def _add(self, key: str, label: str, note) -> None:
+        self.keys.append(key)
+        self.fields[key] = forms.CharField(
+            label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}), initial=note.text if note else ""
+        )
+        self.fields[f"{key}_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=note.version if note else 0
+        )
+
+    def line_for(self, key: str) -> LineOfEnquiry | None:
+        return next((line for line in self.lines if f"line_{line.pk}" == key), None)

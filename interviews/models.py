@@ -1,0 +1,239 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from reviews.models import Framework, Partner, Review, ScopeArea, Theme
+
+
+class LineTemplate(models.Model):
+    """A key line of enquiry offered by a framework; reviews copy them and then edit their own."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="line_templates")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    scope_area = models.ForeignKey(ScopeArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=400)
+
+    class Meta:
+        verbose_name = "key line of enquiry (framework)"
+        verbose_name_plural = "key lines of enquiry (framework)"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "text"], name="linetemplate_unique_text"),
+            models.CheckConstraint(
+                condition=Q(theme__isnull=False) | Q(scope_area__isnull=False), name="linetemplate_has_theme_or_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        errors = {}
+        if self.theme_id and self.framework_id and self.theme.framework_id != self.framework_id:
+            errors["theme"] = "Choose a theme of the same framework."
+        if self.scope_area_id and self.framework_id and self.scope_area.framework_id != self.framework_id:
+            errors["scope_area"] = "Choose a scope area of the same framework."
+        if not self.theme_id and not self.scope_area_id:
+            errors["theme"] = "Choose a theme, a scope area or both."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LineOfEnquiry(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="lines_of_enquiry")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    scope_area = models.ForeignKey(ScopeArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.CharField("line of enquiry", max_length=400)
+    template = models.ForeignKey(LineTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "lines of enquiry"
+        constraints = [
+            models.UniqueConstraint(fields=["review", "text"], name="line_unique_text_per_review"),
+            models.CheckConstraint(
+                condition=Q(theme__isnull=False) | Q(scope_area__isnull=False), name="line_has_theme_or_area"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="line_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ProgrammeRules(models.Model):
+    """The review's own limits for clash warnings; a review without a row uses the defaults."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="programme_rules")
+    travel_gap_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="The least time between two sessions in different places."
+    )
+    max_without_break_minutes = models.PositiveSmallIntegerField(
+        default=180,
+        validators=[MinValueValidator(30, "Allow at least 30 minutes without a break.")],
+        help_text="The longest a peer may work without a break.",
+    )
+    break_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1, "A break is at least 1 minute.")],
+        help_text="A gap at least this long between sessions counts as a break.",
+    )
+
+    class Meta:
+        verbose_name_plural = "programme rules"
+        constraints = [
+            models.CheckConstraint(condition=Q(max_without_break_minutes__gte=30), name="rules_max_without_break_sane"),
+            models.CheckConstraint(condition=Q(break_minutes__gte=1), name="rules_break_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Programme rules for {self.review}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def active(self) -> "SessionQuerySet":
+        return self.exclude(status=Session.Status.CANCELLED)
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "Interview"
+        FOCUS_GROUP = "focus_group", "Focus group"
+        VISIT = "visit", "Visit to a team or service"
+        CASE_DISCUSSION = "case_discussion", "Case discussion"
+        OBSERVATION = "observation", "Observation of a meeting"
+        BRIEFING = "briefing", "Briefing"
+        FEEDBACK = "feedback", "Feedback"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    day = models.DateField()
+    start = models.TimeField()
+    end = models.TimeField()
+    location = models.CharField(max_length=200, blank=True, help_text="A room and building, or leave empty if online.")
+    online_link = models.URLField(blank=True, help_text="The meeting link, if online.")
+    peers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="interview_sessions")
+    lines = models.ManyToManyField(LineOfEnquiry, blank=True, related_name="sessions")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[peers])
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=~Q(location="") | ~Q(online_link=""), name="session_has_place"),
+            models.CheckConstraint(condition=~Q(title=""), name="session_title_not_empty"),
+        ]
+        indexes = [models.Index(fields=["review", "day", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.day:%a %d %b} {self.start:%H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interviews:session", args=[self.review_id, self.pk])
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The end must be after the start."})
+        if not self.location and not self.online_link:
+            raise ValidationError({"location": "Enter a location or an online link."})
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.day, self.start)
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.day, self.end)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def status_tag(self) -> str:
+        return {
+            self.Status.PLANNED: "govuk-tag--grey",
+            self.Status.CONFIRMED: "govuk-tag--blue",
+            self.Status.HELD: "govuk-tag--green",
+            self.Status.CANCELLED: "govuk-tag--red",
+        }[self.status]
+
+
+class IntervieweeRole(models.TextChoices):
+    DCS = "dcs", "Director of Children's Services"
+    LEAD_MEMBER = "lead_member", "Lead Member for Children's Services"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
+    LSCB_CHAIR = "lscb_chair", "LSCB chair or independent scrutineer"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    PRACTITIONER = "practitioner", "Practitioners"
+    DESIGNATED_HEALTH = "designated_health", "Designated health professional"
+    POLICE_LEAD = "police_lead", "Police lead"
+    SCHOOL_LEADER = "school_leader", "School leader"
+    IRO = "iro", "Independent reviewing officer"
+    LADO = "lado", "Designated officer (LADO)"
+    OTHER = "other", "Other"
+
+
+class Interviewee(models.Model):
+    """Who the peers meet, by role and agency. A name is optional and shown to the organiser only."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="interviewees")
+    role = models.CharField(max_length=30, choices=IntervieweeRole.choices)
+    agency = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200, blank=True, help_text="Optional; only the organiser sees it.")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}, {self.agency}"
+
+
+class SessionNote(models.Model):
+    """A peer's notes from a session, on one line of enquiry or (line empty) general notes. Peer-side material."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(LineOfEnquiry, on_delete=models.CASCADE, null=True, blank=True, related_name="notes")
+    text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "author", "line"],
+                condition=Q(line__isnull=False),
+                name="note_one_per_author_and_line",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "author"], condition=Q(line__isnull=True), name="note_one_general_per_author"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="note_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        about = self.line.text if self.line_id else "general notes"
+        return f"Notes from {self.session.title}: {about}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interviews:notes", args=[self.session.review_id, self.session_id])
+
+    @property
+    def review_id(self) -> int:
+        return self.session.review_id

@@ -1,0 +1,516 @@
+"""The on-site programme's workflows: clash warnings, coverage, calendars and the timetable import."""
+
+import csv
+import datetime
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, Q
+
+from reviews import permissions
+from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
+
+from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
+
+LONDON = ZoneInfo("Europe/London")
+
+
+# Clashes: warnings that never block saving
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: str
+    message: str
+    session_ids: tuple[int, ...] = field(default=())
+
+
+def rules_for(review: Review) -> ProgrammeRules:
+    rules = ProgrammeRules.objects.filter(review=review).first()
+    return rules or ProgrammeRules(review=review)
+
+
+def _minutes(delta: datetime.timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def _peer_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def find_clashes(*, review: Review, sessions: list[Session], rules: ProgrammeRules) -> list[Clash]:
+    """Every clash among the sessions (peers prefetched); cancelled sessions are left out."""
+    active = sorted((s for s in sessions if not s.is_cancelled), key=lambda s: (s.day, s.start, s.pk))
+    clashes: list[Clash] = []
+    for session in active:
+        if review.onsite_start and review.onsite_end and not review.onsite_start <= session.day <= review.onsite_end:
+            clashes.append(
+                Clash(
+                    "outside_week",
+                    f"{session.title} on {session.day:%A %-d %B} is outside the on-site week "
+                    f"({review.onsite_start:%-d %B} to {review.onsite_end:%-d %B %Y}).",
+                    (session.pk,),
+                )
+            )
+    by_room: dict[str, list[Session]] = defaultdict(list)
+    by_peer: dict[int, list[Session]] = defaultdict(list)
+    peers = {}
+    for session in active:
+        if session.location.strip():
+            by_room[" ".join(session.location.lower().split())].append(session)
+        for peer in session.peers.all():
+            by_peer[peer.pk].append(session)
+            peers[peer.pk] = peer
+    for group in by_room.values():
+        for first, second in _overlapping_pairs(group):
+            clashes.append(
+                Clash(
+                    "room",
+                    f"{first.location} is booked twice on {first.day:%A %-d %B}: "
+                    f"{first.title} ({first.start:%H:%M}–{first.end:%H:%M}) and "
+                    f"{second.title} ({second.start:%H:%M}–{second.end:%H:%M}).",
+                    (first.pk, second.pk),
+                )
+            )
+    for peer_id, group in by_peer.items():
+        name = _peer_name(peers[peer_id])
+        for first, second in _overlapping_pairs(group):
+            clashes.append(
+                Clash(
+                    "peer",
+                    f"{name} is in two sessions at once on {first.day:%A %-d %B}: "
+                    f"{first.title} ({first.start:%H:%M}–{first.end:%H:%M}) and "
+                    f"{second.title} ({second.start:%H:%M}–{second.end:%H:%M}).",
+                    (first.pk, second.pk),
+                )
+            )
+        clashes.extend(_travel_and_break_clashes(name, group, rules))
+    return clashes
+
+
+def _overlapping_pairs(group: list[Session]):
+    for index, first in enumerate(group):
+        for second in group[index + 1 :]:
+            if second.day == first.day and second.start < first.end and first.start < second.end:
+                yield first, second
+
+
+def _travel_and_break_clashes(name: str, group: list[Session], rules: ProgrammeRules) -> list[Clash]:
+    clashes = []
+    by_day: dict[datetime.date, list[Session]] = defaultdict(list)
+    for session in group:
+        by_day[session.day].append(session)
+    for day, day_sessions in by_day.items():
+        day_sessions.sort(key=lambda s: (s.start, s.end))
+        for first, second in zip(day_sessions, day_sessions[1:], strict=False):
+            gap = _minutes(second.starts_at - first.ends_at)
+            if 0 <= gap < rules.travel_gap_minutes and _place(first) != _place(second):
+                clashes.append(
+                    Clash(
+                        "travel",
+                        f"{name} has {gap} minutes between {first.title} and {second.title} on {day:%A %-d %B}, "
+                        f"in different places; allow at least {rules.travel_gap_minutes}.",
+                        (first.pk, second.pk),
+                    )
+                )
+        block_start, block_end, block = day_sessions[0].starts_at, day_sessions[0].ends_at, [day_sessions[0]]
+        blocks = []
+        for session in day_sessions[1:]:
+            if _minutes(session.starts_at - block_end) < rules.break_minutes:
+                block_end = max(block_end, session.ends_at)
+                block.append(session)
+            else:
+                blocks.append((block_start, block_end, block))
+                block_start, block_end, block = session.starts_at, session.ends_at, [session]
+        blocks.append((block_start, block_end, block))
+        for start, end, members in blocks:
+            length = _minutes(end - start)
+            if length > rules.max_without_break_minutes:
+                clashes.append(
+                    Clash(
+                        "no_break",
+                        f"{name} works {length // 60} h {length % 60:02d} min without a break on {day:%A %-d %B} "
+                        f"({start:%H:%M}–{end:%H:%M}); the limit is {rules.max_without_break_minutes} minutes.",
+                        tuple(s.pk for s in members),
+                    )
+                )
+    return clashes
+
+
+def _place(session: Session) -> str:
+    return " ".join(session.location.lower().split()) or "online"
+
+
+# Coverage: themes and scope areas against the evidence behind them
+
+
+def coverage(review: Review) -> dict:
+    """Rows for each theme and scope area: sessions planned and held with notes here, findings from other stages.
+
+    A fixed number of queries whatever the size of the programme.
+    """
+    from reviews import stages
+
+    framework = review.framework
+    themes = list(framework.themes.order_by("order"))
+    areas = list(framework.scope_areas.order_by("order"))
+    other_stages = [stage for stage in stages.all_stages() if stage.slug != "interviews"]
+    planned = _count_by(
+        Session.objects.active().filter(review=review), "lines__theme", "lines__scope_area", distinct_field="pk"
+    )
+    held = _count_by(
+        SessionNote.objects.filter(session__review=review, session__status=Session.Status.HELD, line__isnull=False),
+        "line__theme",
+        "line__scope_area",
+        distinct_field="session",
+    )
+    findings = Finding.objects.filter(review=review).exclude(stage="interviews")
+    by_stage_theme = defaultdict(int)
+    by_stage_area = defaultdict(int)
+    for row in findings.order_by().values("stage", "theme_id").annotate(n=Count("id")):
+        by_stage_theme[(row["stage"], row["theme_id"])] += row["n"]
+    for row in (
+        findings.filter(scope_area__isnull=False).order_by().values("stage", "scope_area_id").annotate(n=Count("id"))
+    ):
+        by_stage_area[(row["stage"], row["scope_area_id"])] += row["n"]
+
+    def make_row(kind: str, obj, counts_key) -> dict:
+        planned_n = planned[kind].get(obj.pk, 0)
+        held_n = held[kind].get(obj.pk, 0)
+        stage_counts = [
+            (by_stage_theme if kind == "theme" else by_stage_area).get((stage.slug, obj.pk), 0)
+            for stage in other_stages
+        ]
+        sources = (1 if held_n else 0) + sum(1 for n in stage_counts if n)
+        if sources == 0:
+            status, tag = "Gap", "govuk-tag--red"
+        elif sources == 1:
+            status, tag = "One source", "govuk-tag--yellow"
+        else:
+            status, tag = "Triangulated", "govuk-tag--green"
+        label = obj.name if kind == "theme" else str(obj)
+        return {
+            "kind": kind,
+            "label": label,
+            "planned": planned_n,
+            "held": held_n,
+            "stages": stage_counts,
+            "stage_summary": [(stage.title, n) for stage, n in zip(other_stages, stage_counts, strict=True) if n],
+            "sources": sources,
+            "status": status,
+            "tag": tag,
+        }
+
+    theme_rows = [make_row("theme", theme, None) for theme in themes]
+    area_rows = [make_row("scope_area", area, None) for area in areas]
+    return {
+        "stages": other_stages,
+        "theme_rows": theme_rows,
+        "area_rows": area_rows,
+        "gaps": sum(1 for row in theme_rows + area_rows if row["status"] == "Gap"),
+    }
+
+
+def _count_by(queryset, theme_path: str, area_path: str, *, distinct_field: str) -> dict[str, dict[int, int]]:
+    result = {"theme": {}, "scope_area": {}}
+    for key, path in (("theme", theme_path), ("scope_area", area_path)):
+        rows = (
+            queryset.filter(**{f"{path}__isnull": False})
+            .order_by()
+            .values(path)
+            .annotate(n=Count(distinct_field, distinct=True))
+        )
+        result[key] = {row[path]: row["n"] for row in rows}
+    return result
+
+
+# The programme in numbers
+
+
+def programme_numbers(review: Review) -> dict:
+    sessions = Session.objects.filter(review=review)
+    by_kind = {row["kind"]: row for row in sessions.order_by().values("kind").annotate(
+        total=Count("id", filter=~Q(status=Session.Status.CANCELLED)),
+        held=Count("id", filter=Q(status=Session.Status.HELD)),
+    )}  # fmt: skip
+    kind_rows = [
+        {"label": label, "total": by_kind.get(value, {}).get("total", 0), "held": by_kind.get(value, {}).get("held", 0)}
+        for value, label in Session.Kind.choices
+    ]
+    agency_rows = list(
+        Interviewee.objects.filter(session__review=review)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .order_by()
+        .values("agency__name", "agency__kind__name")
+        .annotate(sessions=Count("session", distinct=True), people=Count("id"))
+        .order_by("-sessions", "agency__name")
+    )
+    return {"kind_rows": kind_rows, "agency_rows": agency_rows}
+
+
+# Calendars
+
+
+def build_calendar(*, review: Review, sessions: list[Session], name: str) -> bytes:
+    """An iCalendar file of the sessions in Europe/London time, with the time zone it needs."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Safeguarding peer review workspace//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"session-{session.pk}-review-{review.pk}@peer-review.example")
+        event.add("summary", f"{session.get_kind_display()}: {session.title}")
+        event.add("dtstart", session.starts_at.replace(tzinfo=LONDON))
+        event.add("dtend", session.ends_at.replace(tzinfo=LONDON))
+        event.add("dtstamp", datetime.datetime.now(tz=datetime.UTC))
+        event.add("sequence", session.version)
+        if session.location:
+            event.add("location", session.location)
+        if session.online_link:
+            event.add("url", session.online_link)
+        people = "; ".join(f"{i.get_role_display()} ({i.agency.name})" for i in session.interviewees.all())
+        peers = ", ".join(_peer_name(peer) for peer in session.peers.all())
+        event.add("description", "\n".join(filter(None, [f"Meeting: {people}" if people else "", f"Peers: {peers}"])))
+        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# The timetable import: all or nothing, errors by row and column
+
+IMPORT_COLUMNS = ["day", "start", "end", "kind", "title", "location", "online_link", "interviewees", "peers", "status"]
+REQUIRED_COLUMNS = ["day", "start", "end", "kind", "title"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, column {self.column}: {self.message}"
+
+
+class TimetableImportFailed(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in the file")
+        self.errors = errors
+
+
+def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
+    """The rows of a CSV or XLSX file as dictionaries keyed by lower-cased header."""
+    if filename.lower().endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif filename.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TimetableImportFailed([RowError(1, "file", "Save the CSV file as UTF-8.")]) from exc
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        raise TimetableImportFailed([RowError(1, "file", "Choose a CSV or XLSX file.")])
+    if not rows:
+        raise TimetableImportFailed([RowError(1, "file", "The file is empty.")])
+    header = [str(cell or "").strip().lower().replace(" ", "_") for cell in rows[0]]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise TimetableImportFailed(
+            [RowError(1, name, "This column is missing from the header row.") for name in missing]
+        )
+    table = []
+    for values in rows[1:]:
+        cells = [_cell_text(value) for value in values]
+        if not any(cells):
+            table.append({})
+            continue
+        table.append({name: cells[index] if index < len(cells) else "" for index, name in enumerate(header)})
+    return table
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise TimetableImportFailed([RowError(1, "file", "The file is not a readable XLSX workbook.")]) from exc
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return str(value).strip()
+
+
+def parse_day(text: str) -> datetime.date | None:
+    """An ISO date (2026-12-07) or a British one (07/12/2026)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_time(text: str) -> datetime.time | None:
+    """A 24-hour time such as 09:30, 9:30 or 09.30; seconds are allowed and ignored."""
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return datetime.time(int(match[1]), int(match[2]))
+
+
+def _choice(value: str, choices) -> str | None:
+    wanted = value.strip().lower()
+    for code, label in choices:
+        if wanted in {code.lower(), label.lower()}:
+            return code
+    return None
+
+
+def import_timetable(*, review: Review, rows: list[dict[str, str]]) -> list[Session]:
+    """Create the sessions of the rows, or none of them if any cell is wrong."""
+    errors: list[RowError] = []
+    partners = {p.name.lower(): p for p in Partner.objects.filter(council=review.council_id)}
+    members = {
+        m.user.get_username().lower(): m.user
+        for m in ReviewMembership.objects.filter(review=review).select_related("user")
+        if permissions.is_peer_side(m)
+    }
+    planned = []
+    for number, row in enumerate(rows, start=2):
+        if not row:
+            continue
+
+        def fail(column: str, message: str, number=number) -> None:
+            errors.append(RowError(number, column, message))
+
+        for name in REQUIRED_COLUMNS:
+            if not row.get(name, ""):
+                fail(name, "Enter a value.")
+        day = start = end = None
+        if row.get("day"):
+            day = parse_day(row["day"])
+            if day is None:
+                fail("day", f"“{row['day']}” is not a date; use the form 2026-12-07 or 07/12/2026.")
+        if row.get("start"):
+            start = parse_time(row["start"])
+            if start is None:
+                fail("start", f"“{row['start']}” is not a time; use the form 09:30.")
+        if row.get("end"):
+            end = parse_time(row["end"])
+            if end is None:
+                fail("end", f"“{row['end']}” is not a time; use the form 09:30.")
+        if start and end and end <= start:
+            fail("end", "The end must be after the start.")
+        kind = _choice(row.get("kind", ""), Session.Kind.choices) if row.get("kind") else None
+        if row.get("kind") and kind is None:
+            fail("kind", f"“{row['kind']}” is not a kind of session.")
+        status = Session.Status.PLANNED
+        if row.get("status"):
+            status = _choice(row["status"], Session.Status.choices)
+            if status is None:
+                fail("status", f"“{row['status']}” is not a status; use planned, confirmed, held or cancelled.")
+        if not row.get("location") and not row.get("online_link"):
+            fail("location", "Enter a location or an online link.")
+        if len(row.get("title", "")) > 200:
+            fail("title", "Use 200 characters or fewer.")
+        online_link = row.get("online_link", "")
+        if online_link and not online_link.startswith("https://"):
+            fail("online_link", "An online link starts with https://.")
+        interviewees = []
+        for item in filter(None, (part.strip() for part in row.get("interviewees", "").split(";"))):
+            role_text, _, agency_text = item.partition("|")
+            role = _choice(role_text, IntervieweeRole.choices)
+            if role is None:
+                fail("interviewees", f"“{role_text.strip()}” is not a known role.")
+            agency = partners.get(agency_text.strip().lower())
+            if agency is None:
+                fail("interviewees", f"“{agency_text.strip()}” is not an agency of {review.council.name}.")
+            interviewees.append((role, agency))
+        peers = []
+        for username in filter(None, (part.strip() for part in row.get("peers", "").split(";"))):
+            user = members.get(username.lower())
+            if user is None:
+                fail("peers", f"“{username}” is not on this review's peer team.")
+            peers.append(user)
+        planned.append((row, day, start, end, kind, status, interviewees, peers))
+    if errors:
+        raise TimetableImportFailed(errors)
+    created = []
+    with transaction.atomic():
+        for row, day, start, end, kind, status, interviewees, peers in planned:
+            session = Session.objects.create(
+                review=review,
+                kind=kind,
+                title=row["title"],
+                day=day,
+                start=start,
+                end=end,
+                location=row.get("location", ""),
+                online_link=row.get("online_link", ""),
+                status=status,
+            )
+            session.peers.set(peers)
+            Interviewee.objects.bulk_create(
+                Interviewee(session=session, role=role, agency=agency) for role, agency in interviewees
+            )
+            created.append(session)
+    return created
+
+
+# Lines of enquiry and findings
+
+
+def adopt_framework_lines(*, review: Review) -> int:
+    """Copy the framework's key lines of enquiry the review does not have yet; returns how many were added."""
+    from .models import LineTemplate
+
+    existing = set(review.lines_of_enquiry.values_list("text", flat=True))
+    new = [
+        LineOfEnquiry(review=review, theme=t.theme, scope_area=t.scope_area, text=t.text, template=t)
+        for t in LineTemplate.objects.filter(framework=review.framework_id).order_by("order", "pk")
+        if t.text not in existing
+    ]
+    LineOfEnquiry.objects.bulk_create(new)
+    return len(new)
+
+
+def raise_finding_from_note(*, note: SessionNote, finding: Finding, user) -> Finding:
+    """Save the finding and link the note as its evidence, together."""
+    with transaction.atomic():
+        finding.review_id = note.session.review_id
+        finding.stage = "interviews"
+        finding.raised_by = user
+        finding.save()
+        FindingEvidence.objects.create(
+            finding=finding,
+            content_type=ContentType.objects.get_for_model(SessionNote),
+            object_id=note.pk,
+            note=f"Notes from {note.session.title} ({note.session.day:%-d %B %Y})",
+            added_by=user,
+        )
+    return finding

@@ -1,0 +1,72 @@
+"""The stage's entries in the registry: progress and its section of the baseline report."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from reviews.charts import Series, bar_chart
+from reviews.models import Review
+from reviews.stages import Progress, ReportSection
+
+from . import services
+from .models import Session
+
+
+def progress(review: Review) -> Progress:
+    """Sessions held out of those not cancelled; a session past its end and not marked held is overdue."""
+    now = timezone.localtime()
+    counts = (
+        Session.objects.filter(review=review)
+        .active()
+        .aggregate(
+            total=Count("id", distinct=True),
+            held=Count("id", filter=Q(status=Session.Status.HELD), distinct=True),
+            with_notes=Count("id", filter=Q(notes__isnull=False), distinct=True),
+            overdue=Count(
+                "id",
+                filter=~Q(status=Session.Status.HELD) & (Q(day__lt=now.date()) | Q(day=now.date(), end__lt=now.time())),
+                distinct=True,
+            ),
+        )
+    )
+    if not counts["total"]:
+        return Progress(summary="No sessions yet")
+    return Progress(
+        done=counts["held"],
+        total=counts["total"],
+        overdue=counts["overdue"],
+        summary=f"{counts['held']} of {counts['total']} sessions held, {counts['with_notes']} with notes",
+    )
+
+
+def report_section(review: Review) -> ReportSection:
+    sessions = Session.objects.filter(review=review)
+    counts = sessions.aggregate(
+        total=Count("id", filter=~Q(status=Session.Status.CANCELLED), distinct=True),
+        held=Count("id", filter=Q(status=Session.Status.HELD), distinct=True),
+        cancelled=Count("id", filter=Q(status=Session.Status.CANCELLED), distinct=True),
+        with_notes=Count("id", filter=Q(notes__isnull=False), distinct=True),
+    )
+    numbers = services.programme_numbers(review)
+    coverage = services.coverage(review)
+    chart = bar_chart(
+        title="Sessions by kind: planned and held (the table below has the figures)",
+        categories=[row["label"] for row in numbers["kind_rows"]],
+        series=[
+            Series("Sessions", "#1d70b8", [row["total"] for row in numbers["kind_rows"]]),
+            Series("Held", "#00703c", [row["held"] for row in numbers["kind_rows"]]),
+        ],
+        chart_id="report-sessions-by-kind",
+    )
+    return ReportSection(
+        "reports/sections/interviews.html",
+        {
+            **counts,
+            "numbers": numbers,
+            "coverage": coverage,
+            "coverage_blocks": [
+                {"caption": "Coverage by theme", "heading": "Theme", "rows": coverage["theme_rows"]},
+                {"caption": "Coverage by scope area", "heading": "Scope area", "rows": coverage["area_rows"]},
+            ],
+            "chart": chart,
+        },
+    )

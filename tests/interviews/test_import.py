@@ -1,0 +1,159 @@
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from interviews.models import Interviewee, Session
+
+HEADER = "day,start,end,kind,title,location,online_link,interviewees,peers,status"
+
+
+def csv_file(*rows: str, header: str = HEADER) -> SimpleUploadedFile:
+    return SimpleUploadedFile("timetable.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
+
+
+def post(client, review, upload):
+    return client.post(f"/reviews/{review.pk}/interviews/import/", {"file": upload})
+
+
+def errors(response) -> list[str]:
+    return [str(error) for error in response.context["row_errors"]]
+
+
+def test_the_organiser_imports_a_timetable_from_csv(review, organiser_client, peer, lead, police):
+    upload = csv_file(
+        "2026-12-07,09:00,10:00,Interview,Police lead,Room 1,,Police lead | Testshire Police,peer,confirmed",
+        "07/12/2026,10:30,11.30,focus_group,Front door practitioners,,https://meet.example/x,,peer;lead,",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 302
+    first, second = Session.objects.filter(review=review).order_by("start")
+    assert (first.title, first.kind, first.day, first.start, first.status) == (
+        "Police lead",
+        Session.Kind.INTERVIEW,
+        datetime.date(2026, 12, 7),
+        datetime.time(9, 0),
+        Session.Status.CONFIRMED,
+    )
+    assert list(first.peers.values_list("username", flat=True)) == ["peer"]
+    assert list(first.interviewees.values_list("role", "agency__name")) == [("police_lead", "Testshire Police")]
+    assert (second.day, second.end) == (datetime.date(2026, 12, 7), datetime.time(11, 30))
+    assert (second.kind, second.online_link, second.status) == ("focus_group", "https://meet.example/x", "planned")
+    assert sorted(second.peers.values_list("username", flat=True)) == ["lead", "peer"]
+
+
+def test_the_organiser_imports_a_timetable_from_xlsx(review, organiser_client, peer):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(
+        [datetime.datetime(2026, 12, 8), datetime.time(14, 0), datetime.time(15, 0), "Briefing", "Team", "Base"]
+    )
+    content = io.BytesIO()
+    workbook.save(content)
+    upload = SimpleUploadedFile("timetable.xlsx", content.getvalue())
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 302
+    session = Session.objects.get(review=review)
+    assert (session.day, session.start, session.end, session.kind) == (
+        datetime.date(2026, 12, 8),
+        datetime.time(14, 0),
+        datetime.time(15, 0),
+        "briefing",
+    )
+
+
+def test_an_unknown_peer_role_or_agency_fails_the_whole_import_by_row_and_column(review, organiser_client, peer):
+    upload = csv_file(
+        "2026-12-07,09:00,10:00,interview,Fine row,Room 1,,,peer,",
+        "2026-12-07,11:00,12:00,interview,Bad row,Room 1,,Archbishop | Testshire Police;Police lead | Nowhere,ghost,",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 400
+    assert errors(response) == [
+        "Row 3, column interviewees: “Archbishop” is not a known role.",
+        "Row 3, column interviewees: “Testshire Police” is not an agency of " + review.council.name + ".",
+        "Row 3, column interviewees: “Nowhere” is not an agency of " + review.council.name + ".",
+        "Row 3, column peers: “ghost” is not on this review's peer team.",
+    ]
+    assert not Session.objects.exists()
+    assert "nothing was imported" in response.content.decode()
+
+
+def test_an_end_before_the_start_and_bad_values_are_named_by_row_and_column(review, organiser_client):
+    upload = csv_file(
+        "2026-12-07,10:00,09:00,interview,Backwards,Room 1,,,,",
+        "7th December,9am,,coffee,,,,,,maybe",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert errors(response) == [
+        "Row 2, column end: The end must be after the start.",
+        "Row 3, column end: Enter a value.",
+        "Row 3, column title: Enter a value.",
+        "Row 3, column day: “7th December” is not a date; use the form 2026-12-07 or 07/12/2026.",
+        "Row 3, column start: “9am” is not a time; use the form 09:30.",
+        "Row 3, column kind: “coffee” is not a kind of session.",
+        "Row 3, column status: “maybe” is not a status; use planned, confirmed, held or cancelled.",
+        "Row 3, column location: Enter a location or an online link.",
+    ]
+    assert not Session.objects.exists()
+
+
+def test_a_missing_column_is_named(review, organiser_client):
+    upload = csv_file("2026-12-07,Room 1", header="day,location")
+
+    response = post(organiser_client, review, upload)
+
+    assert errors(response) == [
+        "Row 1, column start: This column is missing from the header row.",
+        "Row 1, column end: This column is missing from the header row.",
+        "Row 1, column kind: This column is missing from the header row.",
+        "Row 1, column title: This column is missing from the header row.",
+    ]
+
+
+def test_a_file_of_another_type_is_refused(review, organiser_client):
+    upload = SimpleUploadedFile("timetable.pdf", b"%PDF-1.4")
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": ["Choose a CSV or XLSX file."]}
+    assert not Session.objects.exists()
+
+
+def test_a_file_that_is_not_really_a_workbook_is_refused(review, organiser_client):
+    upload = SimpleUploadedFile("timetable.xlsx", b"day,start\n")
+
+    response = post(organiser_client, review, upload)
+
+    assert errors(response) == ["Row 1, column file: The file is not a readable XLSX workbook."]
+
+
+def test_read_only_and_peer_roles_cannot_import(review, observer_client, peer_client):
+    for client in (observer_client, peer_client):
+        response = post(client, review, csv_file("2026-12-07,09:00,10:00,interview,X,Room 1,,,,"))
+
+        assert response.status_code == 403
+    assert not Session.objects.exists()
+    assert not Interviewee.objects.exists()
+
+
+def test_times_past_midnight_or_minutes_past_the_hour_are_refused(review, organiser_client):
+    upload = csv_file("2026-12-07,24:00,09:75,interview,Odd,Room 1,,,,")
+
+    response = post(organiser_client, review, upload)
+
+    assert errors(response) == [
+        "Row 2, column start: “24:00” is not a time; use the form 09:30.",
+        "Row 2, column end: “09:75” is not a time; use the form 09:30.",
+    ]
