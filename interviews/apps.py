@@ -9,7 +9,7 @@ class InterviewsConfig(AppConfig):
         from reviews import stages
 
         from . import demo
-        from .stage import progress, report_section
+        from .stage import progress, progress_many, report_section
 
         stages.register(
             stages.Stage(
@@ -20,6 +20,7 @@ class InterviewsConfig(AppConfig):
                 entry_url_name="interviews:index",
                 description="The on-site week timetable, key lines of enquiry and interview notes.",
                 progress=progress,
+                progress_many=progress_many,
                 report_section=report_section,
                 demo=demo.demo,
             )

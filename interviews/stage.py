@@ -13,11 +13,17 @@ from .models import Session
 
 def progress(review: Review) -> Progress:
     """Sessions held out of those not cancelled; a session past its end and not marked held is overdue."""
+    return progress_many([review])[review.pk]
+
+
+def progress_many(reviews: list[Review]) -> dict[int, Progress]:
+    """The same for many reviews in one query."""
     now = timezone.localtime()
-    counts = (
-        Session.objects.filter(review=review)
+    rows = (
+        Session.objects.filter(review__in=reviews)
         .active()
-        .aggregate(
+        .values("review_id")
+        .annotate(
             total=Count("id", distinct=True),
             held=Count("id", filter=Q(status=Session.Status.HELD), distinct=True),
             with_notes=Count("id", filter=Q(notes__isnull=False), distinct=True),
@@ -27,15 +33,22 @@ def progress(review: Review) -> Progress:
                 distinct=True,
             ),
         )
+        .order_by()
     )
-    if not counts["total"]:
-        return Progress(summary="No sessions yet")
-    return Progress(
-        done=counts["held"],
-        total=counts["total"],
-        overdue=counts["overdue"],
-        summary=f"{counts['held']} of {counts['total']} sessions held, {counts['with_notes']} with notes",
-    )
+    counts = {row["review_id"]: row for row in rows}
+    result = {}
+    for review in reviews:
+        row = counts.get(review.pk)
+        if not row or not row["total"]:
+            result[review.pk] = Progress(summary="No sessions yet")
+            continue
+        result[review.pk] = Progress(
+            done=row["held"],
+            total=row["total"],
+            overdue=row["overdue"],
+            summary=f"{row['held']} of {row['total']} sessions held, {row['with_notes']} with notes",
+        )
+    return result
 
 
 def report_section(review: Review) -> ReportSection:
