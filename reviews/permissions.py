@@ -65,3 +65,19 @@ def require(allowed: bool) -> None:
     """Refuse a write the member's role does not allow (403)."""
     if not allowed:
         raise PermissionDenied("Your role in this review does not allow this.")
+
+
+# Case mapping: the host council supplies the sample and practitioners from every agency rebuild the
+# chronology with the peer team, so both sides write; learning points are peer working material.
+
+
+def can_edit_case_sample(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | HOST_SIDE
+
+
+def can_edit_chronology(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | HOST_SIDE
+
+
+def can_record_workshops(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | {Role.ORGANISER}
