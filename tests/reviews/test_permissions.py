@@ -21,6 +21,9 @@ PREDICATES = {
     "can_agree_findings": LEADS,
     "can_request_reports": PEER_WRITERS,
     "can_share_reports": LEADS,
+    "can_edit_case_sample": PEER_WRITERS | HOST_SIDE,
+    "can_edit_chronology": PEER_WRITERS | HOST_SIDE,
+    "can_record_workshops": PEER_WRITERS | {Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
