@@ -5,6 +5,7 @@ Working days skip weekends and England's bank holidays, taken from the `holidays
 """
 
 import calendar
+import math
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -150,7 +151,7 @@ def _late_by(rule: TimescaleRule, deadline, end) -> int:
     if rule.unit == Unit.WORKING_DAYS:
         return working_days_between(deadline, end.date)
     if rule.unit == Unit.HOURS:
-        return int((_moment(end, end=True) - deadline).total_seconds() // 3600) + 1
+        return math.ceil((_moment(end, end=True) - deadline).total_seconds() / 3600)
     return (end.date - deadline).days
 
 
