@@ -5,8 +5,8 @@ Working days skip weekends and England's bank holidays, taken from the `holidays
 """
 
 import calendar
-import math
 import datetime
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -182,7 +182,11 @@ def check_case(
         for start in starts:
             if not rule.applies_on(rules_as_of or start.date):
                 continue
-            result.checks.append(_check_one(rule, start, events, stop_ids, today))
+            stops = sorted(
+                (event for kind_id in stop_ids for event in by_kind.get(kind_id, [])),
+                key=lambda event: (event.date, event.sequence),
+            )
+            result.checks.append(_check_one(rule, start, by_kind.get(rule.to_kind_id, []), stops, today))
         results.append(result)
     return results
 
@@ -191,11 +195,12 @@ def _after(event, start) -> bool:
     return (event.date, event.sequence) > (start.date, start.sequence)
 
 
-def _check_one(rule: TimescaleRule, start, events: list, stop_ids: set[int], today: datetime.date) -> Check:
+def _check_one(rule: TimescaleRule, start, ends: list, stops: list, today: datetime.date) -> Check:
+    """`ends` are the case's events of the rule's end kind and `stops` those that stop it, in order."""
     deadline = _deadline(rule, start)
     deadline_day = deadline.date() if isinstance(deadline, datetime.datetime) else deadline
-    end = next((e for e in events if e.kind_id == rule.to_kind_id and _after(e, start)), None)
-    stop = next((e for e in events if e.kind_id in stop_ids and _after(e, start)), None)
+    end = next((e for e in ends if _after(e, start)), None)
+    stop = next((e for e in stops if _after(e, start)), None)
     if stop is not None and (end is None or (stop.date, stop.sequence) < (end.date, end.sequence)):
         if stop.date <= deadline_day:
             return Check(rule, start, deadline, Outcome.NOT_APPLICABLE, end=stop)
