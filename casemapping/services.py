@@ -1,12 +1,13 @@
 """Case-mapping workflows that span several models: imports, adding events in order, learning into findings."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.utils import timezone
 
 from reviews.models import Case, Finding, FindingEvidence, FocusArea, Review
@@ -389,19 +390,34 @@ def case_timeliness(case: Case, events: list[Event], *, rules=None, as_of=None) 
     return check_case(events, rules, today=timezone.localdate(), rules_as_of=as_of)
 
 
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """What the timeliness checks need of an event, read without building a model instance per row."""
+
+    pk: int
+    case_id: int
+    kind_id: int
+    kind: EventKind
+    agency_id: int
+    date: datetime.date
+    sequence: int
+    time: datetime.time | None
+
+
 def review_timeliness(review: Review, cases=None) -> tuple[list, list]:
     """Every case of the review against every rule, in a fixed number of queries; and the summary per rule."""
     rules = rules_for(review)
     as_of = rules_as_of(review)
     today = timezone.localdate()
-    cases = list(
-        (cases if cases is not None else review.cases.all())
-        .order_by("reference")
-        .prefetch_related(
-            Prefetch("events", queryset=Event.objects.select_related("kind").order_by("date", "sequence"))
-        )
+    cases = list((cases if cases is not None else review.cases.all()).order_by("reference"))
+    kinds = EventKind.objects.in_bulk()
+    events: dict[int, list[EventRow]] = {case.pk: [] for case in cases}
+    rows = (
+        Event.objects.filter(case__in=[case.pk for case in cases])
+        .order_by("case_id", "date", "sequence")
+        .values_list("pk", "case_id", "kind_id", "agency_id", "date", "sequence", "time")
     )
-    case_results = [
-        (case, check_case(list(case.events.all()), rules, today=today, rules_as_of=as_of)) for case in cases
-    ]
+    for pk, case_id, kind_id, agency_id, day, sequence, time in rows.iterator(chunk_size=5000):
+        events[case_id].append(EventRow(pk, case_id, kind_id, kinds[kind_id], agency_id, day, sequence, time))
+    case_results = [(case, check_case(events[case.pk], rules, today=today, rules_as_of=as_of)) for case in cases]
     return case_results, summarise(case_results)

@@ -28,6 +28,7 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=8192)
 def add_working_days(start: datetime.date, count: int) -> datetime.date:
     """The date `count` working days after `start` (a Friday plus 1 is the next working Monday)."""
     day = start
@@ -178,14 +179,13 @@ def check_case(
         starts = by_kind.get(rule.from_kind_id, [])
         if rule.first_only:
             starts = starts[:1]
-        stop_ids = {kind.pk for kind in rule.stopped_by.all()}
+        stops = sorted(
+            (event for kind in rule.stopped_by.all() for event in by_kind.get(kind.pk, [])),
+            key=lambda event: (event.date, event.sequence),
+        )
         for start in starts:
             if not rule.applies_on(rules_as_of or start.date):
                 continue
-            stops = sorted(
-                (event for kind_id in stop_ids for event in by_kind.get(kind_id, [])),
-                key=lambda event: (event.date, event.sequence),
-            )
             result.checks.append(_check_one(rule, start, by_kind.get(rule.to_kind_id, []), stops, today))
         results.append(result)
     return results
