@@ -36,6 +36,7 @@ def test_the_baseline_report_has_a_page_per_mapped_case_with_its_timeline(review
     assert "<title>Missed: Initial child protection conference</title>" in section["html"]
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Case C-001: multi-agency timeline" in text
+    assert "missed timescale (from its deadline)" in text  # the timeline's own legend, drawn as SVG
     assert "Compliance per rule" in text
 
 

@@ -323,3 +323,36 @@ def test_a_workshop_in_the_future_is_refused(review, case, lead_client):
     assert response.context["form"].errors["held_on"] == [
         "Record a workshop once it has been held: the date is in the future."
     ]
+
+
+def test_posts_without_a_csrf_token_are_refused(review, case, peer, police, kinds):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(peer)
+
+    response = client.post(
+        reverse("casemapping:event_create", args=[review.pk, case.pk]), event_data(police, kinds["referral"])
+    )
+
+    assert response.status_code == 403
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("model", ["eventkind", "timescalerule", "timescalesetting", "event", "workshop"])
+def test_the_admin_lists_case_mapping_configuration(admin_client, model):
+    response = admin_client.get(f"/admin/casemapping/{model}/")
+
+    assert response.status_code == 200
+
+
+def test_the_admin_lists_the_seeded_national_rules(admin_client):
+    response = admin_client.get("/admin/casemapping/timescalerule/", {"q": "Single assessment"})
+
+    assert "Working Together to Safeguard Children 2013" in response.content.decode()
+
+
+def test_the_wrong_method_on_a_post_only_url_is_405(review, workshop, lead_client):
+    response = lead_client.get(reverse("casemapping:workshop_agency_add", args=[review.pk, workshop.pk]))
+
+    assert response.status_code == 405
