@@ -194,6 +194,7 @@ CHRONOLOGIES: dict[str, list[tuple]] = {
         (D(2025, 3, 10), T(14, 0), "return-interview", CSC, "Return interview held", "", 4, ""),
         (D(2025, 3, 14), None, "statutory-visit", CSC, "Visit seven weeks after the last one", "", 4, "m"),
         (D(2025, 4, 20), None, "statutory-visit", CSC, "Visit", "", 4, ""),
+        (D(2025, 5, 12), None, "looked-after-review", CSC, "Second looked-after review", "Care plan continues", 4, ""),
         (D(2025, 5, 30), None, "statutory-visit", CSC, "Visit", "", 4, ""),
         (D(2025, 7, 8), None, "statutory-visit", CSC, "Visit", "", 4, ""),
         (D(2025, 8, 12), None, "looked-after-review", CSC, "Second review; pathway plan agreed", "", 4, ""),

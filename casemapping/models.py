@@ -65,8 +65,13 @@ class TimescaleRule(models.Model):
         related_name="rules_stopped",
         help_text="Events that make the rule no longer apply, such as the plan ending or the case closing.",
     )
-    first_only = models.BooleanField(
-        default=False, help_text="Check only the first event of the starting kind in each case."
+    first_occurrence = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Check starting events from this one on, counted in each case: 2 for “then every six months” "
+        "after a second review.",
+    )
+    last_occurrence = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Check starting events up to this one; empty for all that follow."
     )
 
     objects = TimescaleRuleQuerySet.as_manager()
@@ -75,6 +80,11 @@ class TimescaleRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "source"], name="timescalerule_unique_name_per_source"),
             models.CheckConstraint(condition=Q(limit__gte=1), name="timescalerule_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(first_occurrence__gte=1)
+                & (Q(last_occurrence__isnull=True) | Q(last_occurrence__gte=models.F("first_occurrence"))),
+                name="timescalerule_occurrences_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(applies_from__isnull=True)
                 | Q(applies_to__isnull=True)

@@ -177,8 +177,7 @@ def check_case(
     for rule in rules:
         result = RuleResult(rule)
         starts = by_kind.get(rule.from_kind_id, [])
-        if rule.first_only:
-            starts = starts[:1]
+        starts = starts[rule.first_occurrence - 1 : rule.last_occurrence]
         stops = sorted(
             (event for kind in rule.stopped_by.all() for event in by_kind.get(kind.pk, [])),
             key=lambda event: (event.date, event.sequence),

@@ -46,35 +46,37 @@ FROM_2013 = datetime.date(2013, 4, 15)
 FROM_2011_REGS = datetime.date(2011, 4, 1)
 FROM_2014 = datetime.date(2014, 1, 1)
 
-# (name, from, to, limit, unit, source, applies from, applies to, stopped by, first only)
+# (name, from, to, limit, unit, source, applies from, applies to, stopped by, (first, last) occurrence checked)
 RULES = [
-    ("Decision on a referral", "referral", "referral-decision", 1, "working_days", WT_ALL, None, None, [], False),
+    ("Decision on a referral", "referral", "referral-decision", 1, "working_days", WT_ALL, None, None, [], (1, None)),
     ("Initial assessment", "referral", "assessment-completed", 10, "working_days", WT_2010, FROM_2010, UNTIL_2013,
-     ["case-closed"], False),
+     ["case-closed"], (1, None)),
     ("Core assessment", "assessment-started", "assessment-completed", 35, "working_days", WT_2010, FROM_2010,
-     UNTIL_2013, ["case-closed"], False),
+     UNTIL_2013, ["case-closed"], (1, None)),
     ("Single assessment", "referral", "assessment-completed", 45, "working_days", WT_2013, FROM_2013, None,
-     ["case-closed"], False),
+     ["case-closed"], (1, None)),
     ("Initial child protection conference", "strategy-discussion", "initial-cp-conference", 15, "working_days",
-     WT_ALL, None, None, ["case-closed", "step-down"], False),
+     WT_ALL, None, None, ["case-closed", "step-down"], (1, None)),
     ("First core group", "initial-cp-conference", "core-group", 10, "working_days", WT_ALL, None, None,
-     ["cp-plan-ended", "case-closed"], False),
+     ["cp-plan-ended", "case-closed"], (1, None)),
     ("First review conference", "initial-cp-conference", "review-cp-conference", 3, "months", WT_ALL, None, None,
-     ["cp-plan-ended", "case-closed"], False),
+     ["cp-plan-ended", "case-closed"], (1, None)),
     ("Later review conferences", "review-cp-conference", "review-cp-conference", 6, "months", WT_ALL, None, None,
-     ["cp-plan-ended", "case-closed"], False),
+     ["cp-plan-ended", "case-closed"], (1, None)),
     ("First looked-after review", "looked-after-started", "looked-after-review", 20, "working_days", CPPCR_2010,
-     FROM_2011_REGS, None, ["case-closed"], True),
+     FROM_2011_REGS, None, ["case-closed"], (1, 1)),
+    ("Second looked-after review", "looked-after-review", "looked-after-review", 3, "months", CPPCR_2010,
+     FROM_2011_REGS, None, ["case-closed"], (1, 1)),
     ("Later looked-after reviews", "looked-after-review", "looked-after-review", 6, "months", CPPCR_2010,
-     FROM_2011_REGS, None, ["case-closed"], False),
+     FROM_2011_REGS, None, ["case-closed"], (2, None)),
     ("First visit after placement", "looked-after-started", "statutory-visit", 7, "calendar_days", CPPCR_2010,
-     FROM_2011_REGS, None, ["case-closed"], True),
+     FROM_2011_REGS, None, ["case-closed"], (1, 1)),
     ("Later looked-after visits", "statutory-visit", "statutory-visit", 42, "calendar_days", CPPCR_2010,
-     FROM_2011_REGS, None, ["case-closed"], False),
+     FROM_2011_REGS, None, ["case-closed"], (1, None)),
     ("Allegation referred to the designated officer", "allegation", "lado-referral", 1, "working_days", WT_ALL,
-     None, None, [], False),
+     None, None, [], (1, None)),
     ("Return interview after a missing episode", "missing-episode", "return-interview", 72, "hours", MISSING_2014,
-     FROM_2014, None, [], False),
+     FROM_2014, None, [], (1, None)),
 ]  # fmt: skip
 
 
@@ -87,7 +89,7 @@ def seed(apps, schema_editor):
     for slug, _, ends in EVENT_KINDS:
         if ends:
             EventKind.objects.filter(pk=kinds[slug].pk).update(ends=kinds[ends])
-    for name, start, end, limit, unit, source, applies_from, applies_to, stopped_by, first_only in RULES:
+    for name, start, end, limit, unit, source, applies_from, applies_to, stopped_by, occurrences in RULES:
         rule = TimescaleRule.objects.create(
             name=name,
             from_kind=kinds[start],
@@ -97,7 +99,8 @@ def seed(apps, schema_editor):
             source=source,
             applies_from=applies_from,
             applies_to=applies_to,
-            first_only=first_only,
+            first_occurrence=occurrences[0],
+            last_occurrence=occurrences[1],
         )
         rule.stopped_by.set([kinds[slug] for slug in stopped_by])
 

@@ -88,6 +88,15 @@ RULE_CASES = [
         1,
     ),
     (
+        "Second looked-after review",
+        "looked-after-review",
+        "looked-after-review",
+        D(2025, 2, 14),
+        D(2025, 5, 14),
+        D(2025, 5, 15),
+        1,
+    ),
+    (
         "Later looked-after reviews",
         "looked-after-review",
         "looked-after-review",
@@ -110,8 +119,15 @@ RULE_CASES = [
 ]  # fmt: skip
 
 
+def _earlier_reviews(name, case, first, add_event):
+    # "Later" reviews are those after the second, so the case needs a first review before the one checked.
+    if name == "Later looked-after reviews":
+        add_event(case, first - datetime.timedelta(days=80), "looked-after-review")
+
+
 @pytest.mark.parametrize(("name", "start", "end", "first", "on_limit", "late", "miss"), RULE_CASES)
 def test_each_seeded_rule_is_met_on_its_limit(name, start, end, first, on_limit, late, miss, case, add_event):
+    _earlier_reviews(name, case, first, add_event)
     add_event(case, first, start)
     add_event(case, on_limit, end)
 
@@ -124,6 +140,7 @@ def test_each_seeded_rule_is_met_on_its_limit(name, start, end, first, on_limit,
 def test_each_seeded_rule_is_missed_a_day_past_its_limit(
     name, start, end, first, on_limit, late, miss, case, add_event
 ):
+    _earlier_reviews(name, case, first, add_event)
     add_event(case, first, start)
     add_event(case, late, end)
 
@@ -131,6 +148,26 @@ def test_each_seeded_rule_is_missed_a_day_past_its_limit(
 
     checks = [check for check in result.checks if check.start.date == first]
     assert [(check.outcome, check.late_by) for check in checks] == [(Outcome.MISSED, miss)]
+
+
+def test_looked_after_reviews_are_due_at_20_working_days_then_3_months_then_every_6(case, add_event):
+    add_event(case, D(2025, 1, 20), "looked-after-started")
+    add_event(case, D(2025, 2, 14), "looked-after-review")
+    add_event(case, D(2025, 5, 20), "looked-after-review")
+    add_event(case, D(2025, 11, 20), "looked-after-review")
+
+    outcomes = {
+        name: [(check.start.date, check.outcome) for check in _result(case, name).checks]
+        for name in ("First looked-after review", "Second looked-after review", "Later looked-after reviews")
+    }
+
+    assert outcomes == {
+        "First looked-after review": [(D(2025, 1, 20), Outcome.MET)],
+        "Second looked-after review": [(D(2025, 2, 14), Outcome.MISSED)],
+        "Later looked-after reviews": [(D(2025, 5, 20), Outcome.MET), (D(2025, 11, 20), Outcome.NOT_DUE)]
+        if datetime.date.today() <= D(2026, 5, 20)
+        else [(D(2025, 5, 20), Outcome.MET), (D(2025, 11, 20), Outcome.MISSED)],
+    }
 
 
 def test_a_return_interview_within_72_hours_is_met_and_one_hour_later_is_missed(case, add_event):
