@@ -24,6 +24,19 @@ def _shorten(text: str, length: int = 36) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first of each month (or of each year, for a long chronology) between the two dates."""
+    step = 1 if (last - first).days <= 800 else 12
+    day = datetime.date(first.year, first.month if step == 1 else 1, 1)
+    ticks = []
+    while day <= last:
+        if day > first:
+            ticks.append(day)
+        month = day.month - 1 + step
+        day = datetime.date(day.year + month // 12, month % 12 + 1, 1)
+    return ticks
+
+
 def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str) -> SafeString:
     """Events are in chronological order; `checks` are the case's timeliness checks (the missed ones are drawn)."""
     agencies = []
@@ -116,6 +129,16 @@ def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str
             )
         )
     axis_y = TOP + LANE * max(len(agencies), 1)
+    for tick in _ticks(first, last):
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#b1b4b6"/>',
+                x(tick),
+                TOP,
+                x(tick),
+                axis_y + 4,
+            )
+        )
     parts.append(
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#0b0c0c"/>'

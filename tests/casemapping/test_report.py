@@ -81,3 +81,10 @@ def test_some_demo_cases_miss_timescales(demo_settings):
         "Return interview after a missing episode": ["NM-C02"],
         "Allegation referred to the designated officer": ["NM-C06"],
     }
+
+
+def test_timeline_ticks_mark_months_or_years():
+    from casemapping.timeline import _ticks
+
+    assert _ticks(D(2025, 1, 15), D(2025, 4, 2)) == [D(2025, 2, 1), D(2025, 3, 1), D(2025, 4, 1)]
+    assert _ticks(D(2020, 5, 1), D(2023, 2, 1)) == [D(2021, 1, 1), D(2022, 1, 1), D(2023, 1, 1)]
