@@ -249,14 +249,7 @@ def timeliness(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_GET
 def workshop_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    workshops = (
-        Workshop.objects.filter(review=review)
-        .annotate(
-            case_count=Count("cases", distinct=True),
-            practitioner_count=Count("agencies__practitioners"),
-        )
-        .order_by("-held_on", "pk")
-    )
+    workshops = Workshop.objects.filter(review=review).annotate(case_count=Count("cases")).order_by("-held_on", "pk")
     page = Paginator(workshops, 25).get_page(request.GET.get("page"))
     context = {
         "review": review,

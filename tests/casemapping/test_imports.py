@@ -207,3 +207,22 @@ def test_an_event_import_for_a_case_of_another_review_is_404(other_case, peer_cl
 
     assert response.status_code == 404
     assert not Case.objects.get(pk=other_case.pk).events.exists()
+
+
+def test_an_xlsx_chronology_with_real_date_and_time_cells_imports(review, case, peer_client, police):
+    workbook = Workbook()
+    workbook.active.append(EVENT_COLUMNS)
+    workbook.active.append(
+        [datetime.datetime(2025, 3, 14), False, datetime.time(9, 30), "Referral", "Police", "Referral", None, None,
+         1, False, None, None, True]
+    )  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+    url = reverse("casemapping:event_import", args=[review.pk, case.pk])
+
+    response = peer_client.post(url, {"file": SimpleUploadedFile("events.xlsx", out.getvalue())})
+
+    assert response.status_code == 302
+    assert list(case.events.values_list("date", "time", "is_material")) == [
+        (datetime.date(2025, 3, 14), datetime.time(9, 30), True)
+    ]

@@ -356,3 +356,21 @@ def test_the_wrong_method_on_a_post_only_url_is_405(review, workshop, lead_clien
     response = lead_client.get(reverse("casemapping:workshop_agency_add", args=[review.pk, workshop.pk]))
 
     assert response.status_code == 405
+
+
+def test_the_workshop_list_costs_the_same_queries_for_1_and_50_workshops(review, other_review, lead, police):
+    from casemapping.models import Workshop
+    from reviews.models import ReviewMembership, Role
+
+    from ..conftest import _client
+
+    ReviewMembership.objects.create(review=other_review, user=lead, role=Role.LEAD)
+    client = _client(lead)
+    for target, size in ((review, 1), (other_review, 50)):
+        for number in range(size):
+            Workshop.objects.create(review=target, held_on=D(2025, 1, 1) + datetime.timedelta(days=number))
+
+    few = _queries(client, reverse("casemapping:workshops", args=[review.pk]))
+    many = _queries(client, reverse("casemapping:workshops", args=[other_review.pk]))
+
+    assert few == many
