@@ -54,6 +54,56 @@ def make_review(name: str, findings: int) -> Review:
     return review
 
 
+def make_mapped_review(name: str, cases: int, events: int) -> Review:
+    """A review whose cases each have a chronology cycling through the kinds the timescale rules watch."""
+    import datetime
+
+    from casemapping.models import Event, EventKind
+    from reviews.models import Case, Partner, PartnerKind
+
+    review = make_review(name, 0)
+    agency = Partner.objects.create(council=review.council, name="Benchmark Police", kind=PartnerKind.objects.first())
+    slugs = ["referral", "referral-decision", "strategy-discussion", "initial-cp-conference", "core-group",
+             "review-cp-conference", "assessment-completed", "statutory-visit"]  # fmt: skip
+    kinds = [EventKind.objects.get(slug=slug) for slug in slugs]
+    start = datetime.date(2016, 1, 4)
+    for number in range(cases):
+        case = Case.objects.create(review=review, reference=f"B-{number}", age_band=Case.AgeBand.AGE_5_9)
+        Event.objects.bulk_create(
+            Event(
+                review=review,
+                case=case,
+                date=start + datetime.timedelta(days=index * 3),
+                sequence=1,
+                kind=kinds[index % len(kinds)],
+                agency=agency,
+                summary="Benchmark event",
+            )
+            for index in range(events)
+        )
+    return review
+
+
+def bench_timeliness() -> tuple:
+    """The timeliness summary of a review of 200 cases with 100 events each, against 10 cases as the baseline."""
+    from casemapping.services import review_timeliness
+
+    results = {}
+    for cases in (10, 200):
+        review = make_mapped_review(f"timeliness-{cases}", cases, 100)
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            review_timeliness(review)
+        results[cases] = (median_seconds(lambda review=review: review_timeliness(review)), len(queries))
+    (base, q1), (big, q2) = results[10], results[200]
+    return ("timeliness summary (cases)", 10, base, 200, big, big / base, q1, q2)
+
+
 def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -84,6 +134,7 @@ def main() -> None:
                     results[size] = (median_seconds(lambda url=url: client.get(url)), len(queries))
             (base, base_queries), (big, big_queries) = results[small], results[large]
             rows.append((label, small, base, large, big, big / base, base_queries, big_queries))
+        rows.append(bench_timeliness())
         print(f"{'benchmark':<26}{'small':>7}{'median s':>10}{'large':>7}{'median s':>10}{'ratio':>8}{'queries':>12}")
         for label, small, base, large, big, ratio, q1, q2 in rows:
             queries = f"{q1}/{q2}" if q1 is not None else "-"

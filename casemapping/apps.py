@@ -8,6 +8,8 @@ class CaseMappingConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
+        from . import demo, stage
+
         stages.register(
             stages.Stage(
                 slug="case-mapping",
@@ -16,7 +18,8 @@ class CaseMappingConfig(AppConfig):
                 app_label="casemapping",
                 entry_url_name="casemapping:index",
                 description="Practitioners from each agency rebuild a sample of cases as one multi-agency chronology, checked against statutory timescales.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=stage.progress,
+                report_section=stage.report_section,
+                demo=demo.demo,
             )
         )

@@ -128,3 +128,19 @@ def can_write_session_notes(membership: ReviewMembership, session) -> bool:
     if membership.role not in PEER_WRITERS or session.is_cancelled:
         return False
     return any(peer.pk == membership.user_id for peer in session.peers.all())
+
+
+# Case mapping: the host council supplies the sample and practitioners from every agency rebuild the
+# chronology with the peer team, so both sides write; learning points are peer working material.
+
+
+def can_edit_case_sample(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | HOST_SIDE
+
+
+def can_edit_chronology(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | HOST_SIDE
+
+
+def can_record_workshops(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | {Role.ORGANISER}

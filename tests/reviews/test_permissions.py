@@ -31,6 +31,9 @@ PREDICATES = {
     "can_edit_timetable": LEADS | {Role.ORGANISER},
     "can_see_interviewee_names": {Role.ORGANISER},
     "can_edit_lines_of_enquiry": PEER_WRITERS,
+    "can_edit_case_sample": PEER_WRITERS | HOST_SIDE,
+    "can_edit_chronology": PEER_WRITERS | HOST_SIDE,
+    "can_record_workshops": PEER_WRITERS | {Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]

@@ -1,0 +1,383 @@
+from urllib.parse import urlencode
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
+from reviews.pseudonyms import check_case_reference, check_free_text
+
+from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
+from .services import end_before_start
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+def _free_text(form: forms.Form, *names: str) -> None:
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value:
+            try:
+                check_free_text(value)
+            except forms.ValidationError as error:
+                form.add_error(name, error)
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "age_band",
+            "threshold_level",
+            "legal_status",
+            "cp_category",
+            "has_disability",
+            "specific_circumstances",
+            "partners",
+        ]
+        labels = {"has_disability": "The child is disabled", "threshold_level": "Threshold level"}
+        widgets = {
+            "specific_circumstances": forms.CheckboxSelectMultiple,
+            "partners": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.instance.review = review
+        self.fields["threshold_level"].queryset = ThresholdLevel.objects.filter(council=review.council).order_by(
+            "order"
+        )
+        self.fields["specific_circumstances"].queryset = review.framework.focus_areas.filter(
+            kind=FocusArea.Kind.CIRCUMSTANCE
+        ).order_by("order")
+        self.fields["partners"].queryset = Partner.objects.filter(council=review.council).order_by("name")
+        self.fields["partners"].label = "Partner agencies involved"
+        self.helper = _helper(
+            Field.text("reference", field_width=10),
+            "age_band",
+            "threshold_level",
+            "legal_status",
+            "cp_category",
+            Field.checkbox("has_disability"),
+            Field.checkboxes("specific_circumstances", small=True),
+            Field.checkboxes("partners", small=True),
+            submit="Save case",
+        )
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"]
+        check_case_reference(reference, self.review.council)
+        if self.review.cases.filter(reference=reference).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"A case “{reference}” is already in the sample; use another reference.")
+        return reference
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        status, category = cleaned.get("legal_status"), cleaned.get("cp_category")
+        if status == Case.LegalStatus.CHILD_PROTECTION and not category:
+            self.add_error("cp_category", "Choose the child protection category of a case on a plan.")
+        elif category and status and status != Case.LegalStatus.CHILD_PROTECTION:
+            self.add_error("cp_category", "Only a case on a child protection plan has a category.")
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV or Excel file",
+        help_text="Use the template's columns. Every row is checked; if any has an error nothing is imported.",
+        error_messages={"required": "Choose a CSV or Excel file to import."},
+    )
+
+    def __init__(self, *args, submit: str = "Import", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("file"), submit=submit)
+
+
+class EventForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "date",
+            "date_is_approximate",
+            "time",
+            "kind",
+            "agency",
+            "summary",
+            "decision",
+            "source_record",
+            "threshold_level",
+            "is_material",
+            "is_disputed",
+            "disputed_by",
+            "dispute_reason",
+        ]
+        labels = {
+            "date": "Date of the event",
+            "date_is_approximate": "The date is approximate",
+            "time": "Time (optional)",
+            "kind": "Kind of event",
+            "summary": "What happened",
+            "decision": "Decision made (optional)",
+            "source_record": "Source record (optional)",
+            "threshold_level": "Threshold level at the time (optional)",
+            "is_material": "Material to the case",
+            "is_disputed": "An agency disputes this event",
+            "disputed_by": "Disputed by (if disputed)",
+            "dispute_reason": "Why it is disputed (if disputed)",
+        }
+        help_texts = {
+            "date": "For example, 2025-03-14",
+            "time": "For example, 14:30",
+            "source_record": "Which agency record it comes from, such as “police log” – not a record number "
+            "that identifies the child.",
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "time": forms.TimeInput(attrs={"type": "time"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 2}),
+            "dispute_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.instance.case = case
+        self.instance.review_id = case.review_id
+        council = case.review.council
+        self.fields["kind"].queryset = EventKind.objects.select_related("ends").order_by("order", "name")
+        self.fields["agency"].queryset = Partner.objects.filter(council=council).order_by("name")
+        self.fields["disputed_by"].queryset = Partner.objects.filter(council=council).order_by("name")
+        self.fields["threshold_level"].queryset = ThresholdLevel.objects.filter(council=council).order_by("order")
+        self.fields["kind"].error_messages["invalid_choice"] = "Choose a kind of event from the list."
+        self.fields["agency"].error_messages["invalid_choice"] = "Choose one of the council's partner agencies."
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = _helper(
+            Field.text("date", field_width=10),
+            Field.checkbox("date_is_approximate"),
+            Field.text("time", field_width=5),
+            "kind",
+            "agency",
+            Field.textarea("summary"),
+            Field.textarea("decision"),
+            Field.text("source_record"),
+            "threshold_level",
+            Field.checkbox("is_material"),
+            Field.checkbox("is_disputed"),
+            "disputed_by",
+            Field.textarea("dispute_reason"),
+            "version",
+            submit="Save event",
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(f"{day:%d %B %Y} is in the future; a chronology records what has happened.")
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _free_text(self, "summary", "decision", "source_record", "dispute_reason")
+        if cleaned.get("is_disputed"):
+            if not cleaned.get("disputed_by"):
+                self.add_error("disputed_by", "Choose the agency that disputes this event.")
+            if not cleaned.get("dispute_reason"):
+                self.add_error("dispute_reason", "Say why the event is disputed.")
+        else:
+            cleaned["disputed_by"] = None
+            cleaned["dispute_reason"] = ""
+        kind, day = cleaned.get("kind"), cleaned.get("date")
+        if kind is not None and day is not None and kind.ends_id:
+            starts = list(
+                self.case.events.filter(kind_id=kind.ends_id)
+                .exclude(pk=self.instance.pk)
+                .values_list("date", flat=True)
+            )
+            problem = end_before_start(kind, day, starts)
+            if problem:
+                self.add_error("date", problem[0].upper() + problem[1:])
+        if self.instance.pk:
+            submitted = cleaned.get("version")
+            if submitted is None or submitted != self.instance.version:
+                raise forms.ValidationError(
+                    "Someone else changed this event after you opened it, so your changes have not been saved. "
+                    "Open it again to see their changes."
+                )
+        return cleaned
+
+
+class EventFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Partner.objects.none(), required=False, empty_label="All agencies")
+    kind = forms.ModelChoiceField(queryset=EventKind.objects.none(), required=False, empty_label="All kinds")
+    disputed = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Disputed only"), ("no", "Not disputed")], required=False
+    )
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Partner.objects.filter(council=review.council).order_by("name")
+        self.fields["kind"].queryset = EventKind.objects.order_by("order", "name")
+
+    def apply(self, events):
+        data = self.cleaned_data
+        if data.get("agency"):
+            events = events.filter(agency=data["agency"])
+        if data.get("kind"):
+            events = events.filter(kind=data["kind"])
+        if data.get("disputed") == "yes":
+            events = events.filter(is_disputed=True)
+        elif data.get("disputed") == "no":
+            events = events.filter(is_disputed=False)
+        return events
+
+    def querystring(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        values = {key: value for key, value in self.data.items() if key in self.fields and value}
+        return urlencode(values)
+
+
+class CaseFilterForm(forms.Form):
+    threshold_level = forms.ModelChoiceField(
+        queryset=ThresholdLevel.objects.none(), required=False, empty_label="All threshold levels"
+    )
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["threshold_level"].queryset = ThresholdLevel.objects.filter(council=review.council).order_by(
+            "order"
+        )
+
+    def apply(self, cases):
+        if self.cleaned_data.get("threshold_level"):
+            cases = cases.filter(threshold_level=self.cleaned_data["threshold_level"])
+        return cases
+
+    def querystring(self) -> str:
+        if not self.is_bound or not self.is_valid() or not self.cleaned_data.get("threshold_level"):
+            return ""
+        return urlencode({"threshold_level": self.cleaned_data["threshold_level"].pk})
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["held_on", "facilitators", "cases", "went_well", "worries"]
+        labels = {"held_on": "Date held", "cases": "Cases mapped"}
+        help_texts = {"held_on": "For example, 2026-01-20"}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "cases": forms.CheckboxSelectMultiple,
+            "went_well": forms.Textarea(attrs={"rows": 4}),
+            "worries": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["cases"].queryset = review.cases.order_by("reference")
+        self.fields["cases"].error_messages["invalid_choice"] = "Choose cases from this review's sample."
+        self.helper = _helper(
+            Field.text("held_on", field_width=10),
+            Field.text("facilitators"),
+            Field.checkboxes("cases", small=True),
+            Field.textarea("went_well"),
+            Field.textarea("worries"),
+            submit="Save workshop",
+        )
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Record a workshop once it has been held: the date is in the future.")
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _free_text(self, "facilitators", "went_well", "worries")
+        return cleaned
+
+
+class WorkshopAgencyForm(forms.ModelForm):
+    class Meta:
+        model = WorkshopAgency
+        fields = ["agency", "practitioners"]
+        labels = {"agency": "Agency present", "practitioners": "Number of practitioners"}
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.instance.workshop = workshop
+        self.fields["agency"].queryset = Partner.objects.filter(council=workshop.review.council).order_by("name")
+        self.fields["agency"].error_messages["invalid_choice"] = "Choose one of the council's partner agencies."
+        self.helper = _helper("agency", Field.text("practitioners", field_width=3), submit="Add agency")
+        self.helper.form_action = reverse("casemapping:workshop_agency_add", args=[workshop.review_id, workshop.pk])
+
+    def clean_agency(self):
+        agency = self.cleaned_data["agency"]
+        if self.workshop.agencies.filter(agency=agency).exists():
+            raise forms.ValidationError(f"{agency} is already recorded for this workshop.")
+        return agency
+
+    def clean_practitioners(self) -> int:
+        number = self.cleaned_data["practitioners"]
+        if number < 1:
+            raise forms.ValidationError("Enter at least 1 practitioner.")
+        return number
+
+
+class LearningPointForm(forms.ModelForm):
+    class Meta:
+        model = LearningPoint
+        fields = ["summary", "kind", "theme", "detail", "events"]
+        labels = {
+            "summary": "Learning point",
+            "kind": "Kind of finding",
+            "detail": "Detail (optional)",
+            "events": "Events that show it",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "detail": forms.Textarea(attrs={"rows": 4}),
+            "events": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        review = workshop.review
+        self.fields["theme"].queryset = review.framework.themes.order_by("order")
+        self.fields["kind"].choices = LearningPoint._meta.get_field("kind").choices
+        self.fields["events"].queryset = (
+            Event.objects.filter(review=review, case__in=workshop.cases.all())
+            .select_related("case", "kind")
+            .order_by("case__reference", "date", "sequence")
+        )
+        self.fields["events"].error_messages["invalid_choice"] = "Choose events of the cases mapped at this workshop."
+        self.fields["events"].error_messages["required"] = "Choose at least one event that shows the learning point."
+        self.helper = _helper(
+            Field.text("summary"),
+            Field.radios("kind", inline=True),
+            "theme",
+            Field.textarea("detail"),
+            Field.checkboxes("events", small=True),
+            submit="Save learning point",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _free_text(self, "summary", "detail")
+        return cleaned

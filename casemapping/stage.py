@@ -1,0 +1,108 @@
+"""The case-mapping stage's progress and its section of the baseline report."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from reviews.charts import Series, bar_chart
+from reviews.models import Case, FocusArea, Review
+from reviews.stages import Progress, ReportSection
+
+from . import services
+from .models import Workshop
+from .timeline import timeline_svg
+
+
+def progress(review: Review) -> Progress:
+    counts = review.cases.aggregate(
+        total=Count("pk", distinct=True), mapped=Count("pk", filter=Q(workshops__isnull=False), distinct=True)
+    )
+    workshops = Workshop.objects.filter(review=review).count()
+    total, mapped = counts["total"], counts["mapped"]
+    overdue = 0
+    if review.onsite_start and timezone.localdate() >= review.onsite_start:
+        overdue = total - mapped
+    return Progress(
+        done=mapped,
+        total=total,
+        overdue=overdue,
+        summary=f"{total} case{'s' if total != 1 else ''} in the sample, {mapped} mapped, "
+        f"{workshops} workshop{'s' if workshops != 1 else ''} held",
+    )
+
+
+def sample_profile(review: Review) -> dict:
+    """Cases by threshold level and by specific circumstance, each in one query."""
+    levels = list(
+        review.council.threshold_levels.order_by("order").annotate(cases=Count("case", filter=Q(case__review=review)))
+    )
+    circumstances = list(
+        review.framework.focus_areas.filter(kind=FocusArea.Kind.CIRCUMSTANCE)
+        .order_by("order")
+        .annotate(case_count=Count("cases", filter=Q(cases__review=review)))
+    )
+    return {
+        "levels": levels,
+        "circumstances": circumstances,
+        "unlevelled": review.cases.filter(threshold_level__isnull=True).count(),
+    }
+
+
+def profile_chart(profile: dict, chart_id: str) -> str:
+    return bar_chart(
+        title="Cases in the sample by threshold level (the table beside it has the figures)",
+        categories=[level.label for level in profile["levels"]],
+        series=[Series("Cases", "#1d70b8", [level.cases for level in profile["levels"]])],
+        chart_id=chart_id,
+    )
+
+
+def report_section(review: Review) -> ReportSection:
+    profile = sample_profile(review)
+    case_results, summaries = services.review_timeliness(review)
+    mapped_ids = set(Case.objects.filter(review=review, workshops__isnull=False).values_list("pk", flat=True))
+    events_by_case = {}
+    for event in (
+        services.Event.objects.filter(review=review, case_id__in=mapped_ids)
+        .select_related("kind", "agency", "threshold_level")
+        .order_by("date", "sequence")
+    ):
+        events_by_case.setdefault(event.case_id, []).append(event)
+    learning = {}
+    for point in (
+        services.LearningPoint.objects.filter(workshop__review=review)
+        .prefetch_related("events")
+        .select_related("workshop")
+        .order_by("pk")
+    ):
+        for case_id in {event.case_id for event in point.events.all()}:
+            learning.setdefault(case_id, []).append(point)
+    mapped = []
+    for case, results in case_results:
+        if case.pk not in mapped_ids:
+            continue
+        events = events_by_case.get(case.pk, [])
+        checks = [check for result in results for check in result.checks]
+        mapped.append(
+            {
+                "case": case,
+                "events": events,
+                "checks": checks,
+                "timeline": timeline_svg(
+                    events=events,
+                    checks=checks,
+                    chart_id=f"report-timeline-{case.pk}",
+                    title=f"Multi-agency timeline of case {case.reference}",
+                ),
+                "learning": learning.get(case.pk, []),
+            }
+        )
+    return ReportSection(
+        "reports/sections/casemapping.html",
+        {
+            "profile": profile,
+            "profile_chart": profile_chart(profile, "report-sample-profile"),
+            "summaries": summaries,
+            "mapped": mapped,
+            "case_count": len(case_results),
+        },
+    )

@@ -1,0 +1,334 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import permissions
+from reviews.models import AccessLog, Case
+from reviews.views import load_review
+
+from . import imports, services, stage
+from .forms import (
+    CaseFilterForm,
+    CaseForm,
+    EventFilterForm,
+    EventForm,
+    ImportForm,
+    LearningPointForm,
+    WorkshopAgencyForm,
+    WorkshopForm,
+)
+from .models import Event, LearningPoint, Workshop
+from .timeline import timeline_svg
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def index(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    filters = CaseFilterForm(request.GET or None, review=review)
+    cases = (
+        review.cases.select_related("threshold_level")
+        .annotate(event_count=Count("events", distinct=True), workshop_count=Count("workshops", distinct=True))
+        .order_by("reference")
+    )
+    if filters.is_valid():
+        cases = filters.apply(cases)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "progress": stage.progress(review),
+        "filters": filters,
+        "page": page,
+        "query": filters.querystring(),
+        "can_edit": permissions.can_edit_case_sample(membership),
+        "can_record": permissions.can_record_workshops(membership),
+    }
+    return render(request, "casemapping/index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_case_sample(membership))
+    form = CaseForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        case = form.save()
+        messages.success(request, f"Case {case.reference} added to the sample.")
+        return redirect("casemapping:case_detail", review.pk, case.pk)
+    return render(request, "casemapping/case_form.html", {"review": review, "membership": membership, "form": form})
+
+
+def _import_page(request, review, membership, *, form, errors, title, template_url, back_url, case=None):
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form,
+        "errors": errors,
+        "title": title,
+        "template_url": template_url,
+        "back_url": back_url,
+        "case": case,
+        "max_rows": imports.MAX_ROWS,
+    }
+    return render(request, "casemapping/import.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def case_import(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_case_sample(membership))
+    form = ImportForm(request.POST or None, request.FILES or None, submit="Import cases")
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, errors = services.import_cases(review=review, upload=form.cleaned_data["file"])
+        except imports.TableError as error:
+            form.add_error("file", str(error))
+        else:
+            if not errors:
+                messages.success(request, f"{created} case{'s' if created != 1 else ''} imported.")
+                return redirect("casemapping:index", review.pk)
+    return _import_page(
+        request,
+        review,
+        membership,
+        form=form,
+        errors=errors,
+        title="Import the case sample",
+        template_url="casemapping:case_template",
+        back_url=("casemapping:index", review.pk),
+    )
+
+
+@require_GET
+def case_template(request: HttpRequest, review_id: int) -> HttpResponse:
+    load_review(request, review_id)
+    content, content_type, filename = services.case_template(request.GET.get("format", "csv"))
+    return _download(content, content_type, filename)
+
+
+@require_GET
+def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    case = get_object_or_404(Case.objects.select_related("threshold_level"), review=review, pk=case_id)
+    events = list(services.chronology(case))
+    results = services.case_timeliness(case, events)
+    checks = [check for result in results for check in result.checks]
+    filters = EventFilterForm(request.GET or None, review=review)
+    table = services.chronology(case)
+    if filters.is_valid():
+        table = filters.apply(table)
+    page = Paginator(table, 50).get_page(request.GET.get("page"))
+    AccessLog.objects.record(
+        user=request.user,
+        review=review,
+        action=AccessLog.Action.VIEW,
+        target=f"Case {case.reference}",
+        path=request.path,
+    )
+    context = {
+        "review": review,
+        "membership": membership,
+        "case": case,
+        "events": events,
+        "results": results,
+        "missed": [check for check in checks if check.outcome == "missed"],
+        "timeline": timeline_svg(
+            events=events,
+            checks=checks,
+            chart_id="case-timeline",
+            title=f"Multi-agency timeline of case {case.reference}",
+        ),
+        "filters": filters,
+        "page": page,
+        "query": filters.querystring(),
+        "can_edit": permissions.can_edit_chronology(membership),
+    }
+    return render(request, "casemapping/case_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_chronology(membership))
+    case = get_object_or_404(Case, review=review, pk=case_id)
+    form = EventForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        event = services.add_event(event=form.save(commit=False), user=request.user)
+        messages.success(request, f"{event.kind.name} on {event.date:%d %B %Y} added to the chronology.")
+        return redirect("casemapping:case_detail", review.pk, case.pk)
+    context = {"review": review, "membership": membership, "form": form, "case": case}
+    return render(request, "casemapping/event_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, review_id: int, case_id: int, event_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_chronology(membership))
+    case = get_object_or_404(Case, review=review, pk=case_id)
+    event = get_object_or_404(Event, review=review, case=case, pk=event_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = Event.objects.select_for_update().get(pk=event.pk)
+            form = EventForm(request.POST, instance=locked, case=case)
+            if form.is_valid():
+                event = form.save(commit=False)
+                if "date" in form.changed_data:
+                    event.sequence = services._next_sequence(case, event.date)
+                event.version = locked.version + 1
+                event.save()
+                messages.success(request, f"{event.kind.name} on {event.date:%d %B %Y} saved.")
+                return redirect("casemapping:case_detail", review.pk, case.pk)
+    else:
+        form = EventForm(instance=event, case=case)
+    context = {"review": review, "membership": membership, "form": form, "case": case, "event": event}
+    return render(request, "casemapping/event_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_import(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_chronology(membership))
+    case = get_object_or_404(Case, review=review, pk=case_id)
+    form = ImportForm(request.POST or None, request.FILES or None, submit="Import events")
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, errors = services.import_events(case=case, upload=form.cleaned_data["file"], user=request.user)
+        except imports.TableError as error:
+            form.add_error("file", str(error))
+        else:
+            if not errors:
+                messages.success(request, f"{created} event{'s' if created != 1 else ''} added to the chronology.")
+                return redirect("casemapping:case_detail", review.pk, case.pk)
+    return _import_page(
+        request,
+        review,
+        membership,
+        form=form,
+        errors=errors,
+        title=f"Import events into the chronology of case {case.reference}",
+        template_url="casemapping:event_template",
+        back_url=("casemapping:case_detail", review.pk, case.pk),
+        case=case,
+    )
+
+
+@require_GET
+def event_template(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, _ = load_review(request, review_id)
+    get_object_or_404(Case, review=review, pk=case_id)
+    content, content_type, filename = services.event_template(request.GET.get("format", "csv"))
+    return _download(content, content_type, filename)
+
+
+@require_GET
+def timeliness(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    case_results, summaries = services.review_timeliness(review)
+    context = {
+        "review": review,
+        "membership": membership,
+        "summaries": summaries,
+        "case_count": len(case_results),
+        "rules_as_of": services.rules_as_of(review),
+    }
+    return render(request, "casemapping/timeliness.html", context)
+
+
+@require_GET
+def workshop_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    workshops = Workshop.objects.filter(review=review).annotate(case_count=Count("cases")).order_by("-held_on", "pk")
+    page = Paginator(workshops, 25).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "can_record": permissions.can_record_workshops(membership),
+    }
+    return render(request, "casemapping/workshop_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_workshops(membership))
+    form = WorkshopForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        workshop = form.save(commit=False)
+        workshop.created_by = request.user
+        with transaction.atomic():
+            workshop.save()
+            form.save_m2m()
+        messages.success(request, f"{workshop} recorded. Add the agencies present and the learning points.")
+        return redirect(workshop)
+    return render(request, "casemapping/workshop_form.html", {"review": review, "membership": membership, "form": form})
+
+
+@require_GET
+def workshop_detail(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
+    peer_side = permissions.can_see_peer_material(membership)
+    learning = (
+        LearningPoint.objects.filter(workshop=workshop).select_related("theme", "finding").order_by("pk")
+        if peer_side
+        else LearningPoint.objects.none()
+    )
+    can_record = permissions.can_record_workshops(membership)
+    context = {
+        "review": review,
+        "membership": membership,
+        "workshop": workshop,
+        "cases": workshop.cases.order_by("reference"),
+        "agencies": workshop.agencies.select_related("agency").order_by("agency__name"),
+        "learning": learning,
+        "peer_side": peer_side,
+        "agency_form": WorkshopAgencyForm(workshop=workshop) if can_record else None,
+        "can_add_learning": permissions.can_edit_findings(membership),
+    }
+    return render(request, "casemapping/workshop_detail.html", context)
+
+
+@require_POST
+def workshop_agency_add(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_workshops(membership))
+    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
+    form = WorkshopAgencyForm(request.POST, workshop=workshop)
+    if form.is_valid():
+        row = form.save()
+        messages.success(request, f"{row.agency}: {row.practitioners} practitioner(s) recorded.")
+        return redirect(workshop)
+    context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
+    return render(request, "casemapping/workshop_agency_form.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def learning_create(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_findings(membership))
+    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
+    form = LearningPointForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        learning = services.record_learning_point(
+            workshop=workshop,
+            learning=form.save(commit=False),
+            events=list(form.cleaned_data["events"]),
+            user=request.user,
+        )
+        messages.success(request, f"Learning point saved and raised as a draft finding: “{learning.summary}”.")
+        return redirect(workshop)
+    context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
+    return render(request, "casemapping/learning_form.html", context)

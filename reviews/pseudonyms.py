@@ -1,0 +1,74 @@
+"""Keeping case data pseudonymised: refuse references and free text that look like personal identifiers.
+
+Shared by every stage that takes case-level text (the case sample, chronologies, audits).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from .models import Council
+
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+NHS_NUMBER = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+PHONE = re.compile(r"(?<![\w])(?:\+44\s?\(?0?\)?\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+BIRTH_DATE = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*[:\-]?\s*"
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+
+
+def _is_nhs_number(digits: str) -> bool:
+    """NHS numbers carry a modulus 11 check digit."""
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def identifier_in(text: str) -> str | None:
+    """Why the text looks like it holds a personal identifier, or None."""
+    if not text:
+        return None
+    if EMAIL.search(text):
+        return "it contains an email address"
+    if BIRTH_DATE.search(text):
+        return "it contains a date of birth"
+    for match in NHS_NUMBER.finditer(text):
+        if _is_nhs_number("".join(match.groups())):
+            return "it contains what looks like an NHS number"
+    if PHONE.search(text):
+        return "it contains a phone number"
+    if POSTCODE.search(text):
+        return "it contains a postcode"
+    return None
+
+
+def check_free_text(text: str) -> None:
+    """Refuse free text that looks like it identifies a person, saying why."""
+    reason = identifier_in(text)
+    if reason:
+        raise ValidationError(
+            f"Remove the personal identifier: {reason}. Case records here are pseudonymised, so describe "
+            "people by their role and leave out names, addresses, numbers and dates of birth."
+        )
+
+
+def check_case_reference(reference: str, council: Council) -> None:
+    """A case reference must not be the council's own record number or any other identifier."""
+    pattern = council.record_number_pattern
+    if pattern:
+        try:
+            matches = re.search(pattern, reference) is not None
+        except re.error:
+            matches = False
+        if matches:
+            raise ValidationError(
+                f"“{reference}” looks like one of {council.name}'s own record numbers. "
+                "Use a review-local reference such as C-01 instead."
+            )
+    reason = identifier_in(reference)
+    if reason:
+        raise ValidationError(f"“{reference}” cannot be a case reference: {reason}. Use one such as C-01.")
