@@ -19,6 +19,7 @@ class CaseMappingConfig(AppConfig):
                 entry_url_name="casemapping:index",
                 description="Practitioners from each agency rebuild a sample of cases as one multi-agency chronology, checked against statutory timescales.",
                 progress=stage.progress,
+                progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 demo=demo.demo,
             )

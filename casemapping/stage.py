@@ -13,21 +13,41 @@ from .timeline import timeline_svg
 
 
 def progress(review: Review) -> Progress:
-    counts = review.cases.aggregate(
-        total=Count("pk", distinct=True), mapped=Count("pk", filter=Q(workshops__isnull=False), distinct=True)
+    return progress_many([review])[review.pk]
+
+
+def progress_many(reviews: list[Review]) -> dict[int, Progress]:
+    """Cases in the sample, cases mapped and workshops held, for many reviews in two queries."""
+    cases = {
+        row["review_id"]: row
+        for row in Case.objects.filter(review__in=reviews)
+        .values("review_id")
+        .annotate(
+            total=Count("pk", distinct=True), mapped=Count("pk", filter=Q(workshops__isnull=False), distinct=True)
+        )
+        .order_by()
+    }
+    workshops = dict(
+        Workshop.objects.filter(review__in=reviews)
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values_list("review_id", "n")
+        .order_by()
     )
-    workshops = Workshop.objects.filter(review=review).count()
-    total, mapped = counts["total"], counts["mapped"]
-    overdue = 0
-    if review.onsite_start and timezone.localdate() >= review.onsite_start:
-        overdue = total - mapped
-    return Progress(
-        done=mapped,
-        total=total,
-        overdue=overdue,
-        summary=f"{total} case{'s' if total != 1 else ''} in the sample, {mapped} mapped, "
-        f"{workshops} workshop{'s' if workshops != 1 else ''} held",
-    )
+    today = timezone.localdate()
+    result = {}
+    for review in reviews:
+        row = cases.get(review.pk, {"total": 0, "mapped": 0})
+        total, mapped, held = row["total"], row["mapped"], workshops.get(review.pk, 0)
+        overdue = total - mapped if review.onsite_start and today >= review.onsite_start else 0
+        result[review.pk] = Progress(
+            done=mapped,
+            total=total,
+            overdue=overdue,
+            summary=f"{total} case{'s' if total != 1 else ''} in the sample, {mapped} mapped, "
+            f"{held} workshop{'s' if held != 1 else ''} held",
+        )
+    return result
 
 
 def sample_profile(review: Review) -> dict:
