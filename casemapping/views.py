@@ -60,7 +60,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
 def case_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_case_sample(membership))
-    form = CaseForm(request.POST or None, review=review)
+    form = CaseForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         case = form.save()
         messages.success(request, f"Case {case.reference} added to the sample.")
@@ -87,7 +87,7 @@ def _import_page(request, review, membership, *, form, errors, title, template_u
 def case_import(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_case_sample(membership))
-    form = ImportForm(request.POST or None, request.FILES or None, submit="Import cases")
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, submit="Import cases")
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +162,7 @@ def event_create(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_chronology(membership))
     case = get_object_or_404(Case, review=review, pk=case_id)
-    form = EventForm(request.POST or None, case=case)
+    form = EventForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         event = services.add_event(event=form.save(commit=False), user=request.user)
         messages.success(request, f"{event.kind.name} on {event.date:%d %B %Y} added to the chronology.")
@@ -200,7 +200,7 @@ def event_import(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_chronology(membership))
     case = get_object_or_404(Case, review=review, pk=case_id)
-    form = ImportForm(request.POST or None, request.FILES or None, submit="Import events")
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, submit="Import events")
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +264,7 @@ def workshop_list(request: HttpRequest, review_id: int) -> HttpResponse:
 def workshop_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_workshops(membership))
-    form = WorkshopForm(request.POST or None, review=review)
+    form = WorkshopForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         workshop = form.save(commit=False)
         workshop.created_by = request.user
@@ -320,7 +320,7 @@ def learning_create(request: HttpRequest, review_id: int, workshop_id: int) -> H
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_findings(membership))
     workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
-    form = LearningPointForm(request.POST or None, workshop=workshop)
+    form = LearningPointForm(request.POST if request.method == "POST" else None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         learning = services.record_learning_point(
             workshop=workshop,

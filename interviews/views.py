@@ -117,7 +117,7 @@ def _peer_team(review: Review) -> list:
 def session_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_timetable(membership))
-    form = SessionForm(request.POST or None, review=review)
+    form = SessionForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         session = form.save()
         messages.success(request, f"Session “{session.title}” added.")
@@ -283,7 +283,7 @@ def peer_calendar(request: HttpRequest, review_id: int, peer_id: int) -> HttpRes
 def timetable_import(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_timetable(membership))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
     row_errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -304,7 +304,7 @@ def rules_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_timetable(membership))
     rules = ProgrammeRules.objects.filter(review=review).first() or ProgrammeRules(review=review)
-    form = RulesForm(request.POST or None, instance=rules)
+    form = RulesForm(request.POST if request.method == "POST" else None, instance=rules)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Clash rules saved.")
@@ -445,7 +445,7 @@ def line_list(request: HttpRequest, review_id: int) -> HttpResponse:
 def line_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_lines_of_enquiry(membership))
-    form = LineForm(request.POST or None, review=review)
+    form = LineForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         line = form.save()
         messages.success(request, f"Line of enquiry “{line.text}” added.")
