@@ -87,7 +87,11 @@ def _import_page(request, review, membership, *, form, errors, title, template_u
 def case_import(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_case_sample(membership))
-    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, submit="Import cases")
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        submit="Import cases",
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +204,11 @@ def event_import(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_chronology(membership))
     case = get_object_or_404(Case, review=review, pk=case_id)
-    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, submit="Import events")
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        submit="Import events",
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 def render_report(*, report_id: int) -> None:
     """Render a queued report to PDF. Safe to run twice: a finished report is left as it is."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("review").filter(pk=report_id).first()
+        report = Report.objects.select_for_update(of=("self",)).select_related("review").filter(pk=report_id).first()
         if report is None or report.status in {Report.Status.DONE, Report.Status.FAILED}:
             return
         report.status = Report.Status.RUNNING

@@ -341,7 +341,11 @@ def document_list(request: HttpRequest, review_id: int) -> HttpResponse:
 def document_upload(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_upload_documents(membership))
-    form = DocumentUploadForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, review=review)
+    form = DocumentUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        review=review,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

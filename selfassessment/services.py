@@ -65,7 +65,7 @@ def submit_self_assessment(*, review: Review, user) -> Submission:
 def answer_request(*, request_id: int, user, documents: list, uploaded_file=None) -> DocumentRequest:
     """Send documents for a request; a new upload joins the review's register as a document of its own."""
     with transaction.atomic():
-        item = DocumentRequest.objects.select_for_update().select_related("review").get(pk=request_id)
+        item = DocumentRequest.objects.select_for_update(of=("self",)).select_related("review").get(pk=request_id)
         if item.status == DocumentRequest.Status.ACCEPTED:
             raise ValidationError("This request has been accepted; it cannot take more documents.")
         if uploaded_file is not None:
