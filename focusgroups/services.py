@@ -205,8 +205,8 @@ def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[di
 
 def response_rates(review: Review, minimum: int) -> list[dict]:
     """Responses per segment against the expected number, with the same suppression as the results."""
-    segments = list(Segment.objects.filter(review=review).annotate(responses=Count("responses")).order_by("name"))
-    counts = [segment.responses for segment in segments]
+    segments = list(Segment.objects.filter(review=review).annotate(response_count=Count("responses")).order_by("name"))
+    counts = [segment.response_count for segment in segments]
     hidden = suppress([*counts, sum(counts)], minimum)
     rows = []
     for segment, count, hide in zip(segments, counts, hidden, strict=False):
@@ -218,9 +218,9 @@ def response_rates(review: Review, minimum: int) -> list[dict]:
 def audience_summary(review: Review, minimum: int) -> list[dict]:
     """Responses by questionnaire (audience and age band), in one query; small groups suppressed."""
     questionnaires = list(
-        review.questionnaires.annotate(responses=Count("responses")).order_by("audience", "age_band", "title")
+        review.questionnaires.annotate(response_count=Count("responses")).order_by("audience", "age_band", "title")
     )
-    counts = [questionnaire.responses for questionnaire in questionnaires]
+    counts = [questionnaire.response_count for questionnaire in questionnaires]
     hidden = suppress([*counts, sum(counts)], minimum)
     return [
         {"questionnaire": questionnaire, "responses": None if hide else count}

@@ -26,7 +26,7 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
         .annotate(
             total=Count("id", distinct=True),
             open=Count("id", filter=open_now, distinct=True),
-            responses=Count("responses"),
+            response_total=Count("responses"),
         )
         .order_by()
     }
@@ -46,15 +46,15 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
     }
     result = {}
     for review in reviews:
-        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "responses": 0})
+        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "response_total": 0})
         g = groups.get(review.pk, {"total": 0, "coded": 0})
         if not q["total"] and not g["total"]:
             result[review.pk] = Progress(summary="No questionnaires or focus groups yet")
             continue
         wanted = expected.get(review.pk) or 0
-        responses = f"{q['responses']} responses" + (f" of {wanted} expected" if wanted else "")
+        responses = f"{q['response_total']} responses" + (f" of {wanted} expected" if wanted else "")
         result[review.pk] = Progress(
-            done=(1 if q["responses"] else 0) + g["coded"],
+            done=(1 if q["response_total"] else 0) + g["coded"],
             total=(1 if q["total"] else 0) + g["total"],
             summary=f"{q['open']} of {q['total']} questionnaires open, {responses}; "
             f"{g['total']} focus groups held, {g['coded']} coded",

@@ -264,6 +264,8 @@ def alert_list(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
+    if request.method == "POST":
+        permissions.require(not permissions.is_read_only(membership))
     _require_alert_reader(review, membership)
     alert = get_object_or_404(
         SafeguardingAlert.objects.select_related(
@@ -274,7 +276,6 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
     )
     form = AlertActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        permissions.require(not permissions.is_read_only(membership))
         if form.is_valid():
             alert.mark_read(request.user)
             alert.record_action(request.user, form.cleaned_data["action"])
