@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from reviews.models import Finding, FindingEvidence, Review
@@ -182,25 +182,33 @@ def question_tables(questionnaire: Questionnaire, minimum: int) -> list[Table]:
 
 
 def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[dict]:
-    """Free-text answers grouped by their question's theme; a question with fewer than the minimum shows none."""
-    counts = dict(
-        Answer.objects.filter(question__section__questionnaire=questionnaire, question__kind=Question.Kind.TEXT)
-        .values_list("question_id")
+    """Free-text answers grouped by their question's theme; a question with fewer than the minimum shows none.
+
+    One query: each answer carries its question's answer count, and only those at the minimum or above are read.
+    """
+    per_question = (
+        Answer.objects.filter(question=OuterRef("question"))
+        .exclude(text="")
+        .values("question")
         .annotate(n=Count("id"))
-        .order_by()
+        .values("n")
     )
-    shown = [question_id for question_id, count in counts.items() if count >= minimum]
-    answers = (
-        Answer.objects.filter(question_id__in=shown)
+    answers = list(
+        Answer.objects.filter(question__section__questionnaire=questionnaire, question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .annotate(answers_to_question=Subquery(per_question))
         .select_related("question__theme")
         .order_by("question__theme__order", "question_id", "pk")
     )
     groups: dict[str, dict] = {}
+    hidden = set()
     for answer in answers:
+        if answer.answers_to_question < minimum:
+            hidden.add(answer.question_id)
+            continue
         name = answer.question.theme.name if answer.question.theme_id else "Not tagged with a theme"
         groups.setdefault(name, {"theme": name, "answers": []})["answers"].append(answer)
-    hidden = sum(1 for count in counts.values() if count < minimum)
-    return [*groups.values(), *([{"theme": None, "hidden": hidden}] if hidden else [])]
+    return [*groups.values(), *([{"theme": None, "hidden": len(hidden)}] if hidden else [])]
 
 
 def response_rates(review: Review, minimum: int) -> list[dict]:

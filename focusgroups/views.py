@@ -165,7 +165,9 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
         "public_url": request.build_absolute_uri(questionnaire.public_url()),
         "can_key_in": permissions.can_key_in_paper_responses(membership),
         "can_code": permissions.can_code_focus_groups(membership),
-        "code_form": AnswerCodeForm(review=review) if permissions.can_code_focus_groups(membership) else None,
+        "codes": list(Code.objects.filter(review=review).order_by("name"))
+        if permissions.can_code_focus_groups(membership)
+        else None,
         "response_count": questionnaire.responses.count(),
     }
     return render(request, "focusgroups/questionnaire.html", context)
