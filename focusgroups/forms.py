@@ -152,6 +152,12 @@ class SegmentForm(forms.ModelForm):
         self.instance.review = review
         self.helper = _helper("name", "expected", submit="Add segment")
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if Segment.objects.filter(review=self.instance.review, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("There is already a segment with this name.")
+        return name
+
 
 class FocusGroupForm(forms.ModelForm):
     class Meta:
@@ -218,9 +224,11 @@ class CodeForm(forms.ModelForm):
         self.fields["parent"].error_messages["invalid_choice"] = "Choose a code of this review."
         self.helper = _helper("name", "parent", submit="Add code")
 
-    def validate_unique(self) -> None:
-        self.instance.review_id = self.instance.review.pk
-        super().validate_unique()
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if Code.objects.filter(review=self.instance.review, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("The codebook already has a code with this name.")
+        return name
 
 
 class CodePassageForm(forms.Form):

@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -357,7 +358,9 @@ class FocusGroup(models.Model):
     note_taker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    participants = models.PositiveSmallIntegerField(help_text="How many took part. Never their names.")
+    participants = models.PositiveSmallIntegerField(
+        help_text="How many took part. Never their names.", validators=[MinValueValidator(1)]
+    )
     agencies = models.ManyToManyField(Partner, blank=True, related_name="+", help_text="Agencies represented.")
     consent_noted = models.BooleanField("consent noted", default=False)
     ground_rules_noted = models.BooleanField("ground rules of non-attribution agreed", default=False)
