@@ -181,6 +181,73 @@ def question_tables(questionnaire: Questionnaire, minimum: int) -> list[Table]:
     return tables
 
 
+def core_tables(review: Review, minimum: int) -> list[Table]:
+    """Core questions shared by age-banded versions, compared across the versions, in two queries."""
+    questions = list(
+        Question.objects.filter(section__questionnaire__review=review)
+        .exclude(core_key="")
+        .exclude(kind=Question.Kind.TEXT)
+        .select_related("section__questionnaire", "theme")
+        .order_by("core_key", "section__questionnaire__age_band", "pk")
+    )
+    counts = defaultdict(int)
+    for row in (
+        Answer.objects.filter(question__in=questions)
+        .values("question_id", "value", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        answer = str(row["value"]) if row["value"] is not None else row["choice"]
+        counts[(row["question_id"], answer)] += row["n"]
+    respondents = dict(
+        Answer.objects.filter(question__in=questions)
+        .values_list("question_id")
+        .annotate(people=Count("response_id", distinct=True))
+        .order_by()
+    )
+    by_key: dict[str, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_key[question.core_key].append(question)
+    tables = []
+    for versions in by_key.values():
+        if len(versions) < 2:
+            continue
+        first = versions[0]
+        bases = [respondents.get(question.pk, 0) for question in versions]
+        bases.append(sum(bases))
+        hidden = suppress(bases, minimum)
+        columns = [
+            question.section.questionnaire.get_age_band_display()
+            if question.section.questionnaire.age_band
+            else question.section.questionnaire.title
+            for question in versions
+        ] + ["All versions"]
+        table = Table(
+            question=first,
+            columns=columns,
+            bases=[None if hide else base for base, hide in zip(bases, hidden, strict=True)],
+            suppressed=hidden[-1],
+        )
+        for value, label in first.options():
+            cells = [counts[(question.pk, value)] for question in versions]
+            cells.append(sum(cells))
+            shown = [None if hide else cell for cell, hide in zip(cells, hidden, strict=True)]
+            percents = [
+                None if hide or not base else round(100 * cell / base)
+                for cell, base, hide in zip(cells, bases, hidden, strict=True)
+            ]
+            table.rows.append(
+                {
+                    "label": label,
+                    "cells": shown,
+                    "percents": percents,
+                    "pairs": [{"count": c, "percent": p} for c, p in zip(shown, percents, strict=True)],
+                }
+            )
+        tables.append(table)
+    return tables
+
+
 def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[dict]:
     """Free-text answers grouped by their question's theme; a question with fewer than the minimum shows none.
 

@@ -104,6 +104,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "membership": membership,
         "summary": services.audience_summary(review, config.minimum_group),
         "rates": services.response_rates(review, config.minimum_group),
+        "core_tables": services.core_tables(review, config.minimum_group),
         "groups": groups,
         "peer_side": permissions.can_see_peer_material(membership),
         "alerts": alerts,

@@ -196,3 +196,20 @@ def test_a_contributor_may_not_change_the_dates(questionnaire, contributor_clien
     response = contributor_client.post(questionnaire.get_absolute_url(), {"opens_on": "2026-11-10"})
 
     assert response.status_code == 403
+
+
+def test_core_questions_compare_across_age_bands_with_suppression(review, lead_client):
+    younger = make_questionnaire(review, title="Younger", audience="children", age_band="8-11")
+    older = make_questionnaire(review, title="Older", audience="children", age_band="11-17")
+    middle = make_questionnaire(review, title="Youngest", audience="children", age_band="4-7")
+    Question.objects.filter(kind=Question.Kind.AGREE).update(core_key="feel-safe")
+    add_responses(younger, values=[5, 5, 4, 4, 4, 1])
+    add_responses(older, values=[5, 5, 5, 5, 5, 5, 2])
+    add_responses(middle, values=[4, 4])
+
+    response = lead_client.get(f"/reviews/{review.pk}/focus-groups/")
+
+    [table] = response.context["core_tables"]
+    assert table.columns == ["Aged 11 to 17", "Aged 4 to 7", "Aged 8 to 11", "All versions"]
+    assert table.bases == [7, None, None, 15]
+    assert [row["cells"] for row in table.rows][0] == [6, None, None, 8]
