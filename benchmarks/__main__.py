@@ -21,6 +21,8 @@ from django.urls import reverse  # noqa: E402
 from reviews.models import Council, Finding, Framework, Report, Review, ReviewMembership, Role  # noqa: E402
 from reviews.services import build_report_pdf  # noqa: E402
 
+from . import questionnaires  # noqa: E402
+
 RUNS = 5
 
 
@@ -135,12 +137,15 @@ def main() -> None:
             (base, base_queries), (big, big_queries) = results[small], results[large]
             rows.append((label, small, base, large, big, big / base, base_queries, big_queries))
         rows.append(bench_timeliness())
+        rows += questionnaires.results_page(make_review("questionnaires", 0), user, median_seconds)
         print(f"{'benchmark':<26}{'small':>7}{'median s':>10}{'large':>7}{'median s':>10}{'ratio':>8}{'queries':>12}")
         for label, small, base, large, big, ratio, q1, q2 in rows:
             queries = f"{q1}/{q2}" if q1 is not None else "-"
             print(f"{label:<26}{small:>7}{base:>10.3f}{large:>7}{big:>10.3f}{ratio:>8.2f}{queries:>12}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    for line in questionnaires.submission_throughput():
+        print(line)
 
 
 if __name__ == "__main__":

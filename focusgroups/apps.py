@@ -8,6 +8,8 @@ class FocusGroupsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
+        from . import demo, stage
+
         stages.register(
             stages.Stage(
                 slug="focus-groups",
@@ -16,7 +18,9 @@ class FocusGroupsConfig(AppConfig):
                 app_label="focusgroups",
                 entry_url_name="focusgroups:index",
                 description="Anonymous questionnaires for staff, partners, parents and children; focus-group notes coded against the themes.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=stage.progress,
+                progress_many=stage.progress_many,
+                report_section=stage.report_section,
+                demo=demo.demo,
             )
         )

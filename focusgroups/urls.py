@@ -1,9 +1,35 @@
 from django.urls import path
 
-from reviews.views import stage_placeholder
+from . import views
 
 app_name = "focusgroups"
 
 urlpatterns = [
-    path("", stage_placeholder, {"slug": "focus-groups"}, name="index"),
+    path("", views.index, name="index"),
+    path("questionnaires/copy/", views.questionnaire_copy, name="questionnaire_copy"),
+    path("questionnaires/<int:questionnaire_id>/", views.questionnaire_detail, name="questionnaire"),
+    path(
+        "questionnaires/<int:questionnaire_id>/results.csv",
+        views.questionnaire_export,
+        {"fmt": "csv"},
+        name="export_csv",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/results.xlsx",
+        views.questionnaire_export,
+        {"fmt": "xlsx"},
+        name="export_xlsx",
+    ),
+    path("questionnaires/<int:questionnaire_id>/paper/", views.paper_entry, name="paper"),
+    path("questionnaires/<int:questionnaire_id>/code-answer/", views.answer_code, name="answer_code"),
+    path("segments/", views.segments, name="segments"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", views.alert_detail, name="alert"),
+    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/<int:group_id>/", views.group_detail, name="group"),
+    path("groups/<int:group_id>/edit/", views.group_edit, name="group_edit"),
+    path("groups/<int:group_id>/notes/", views.group_notes, name="group_notes"),
+    path("codes/", views.code_list, name="codes"),
+    path("codes/<int:code_id>/", views.code_detail, name="code"),
+    path("codings/<int:coding_id>/finding/", views.coding_finding, name="coding_finding"),
 ]

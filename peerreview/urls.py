@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from focusgroups import views as questionnaire_views
 from reviews import views as review_views
 from reviews.forms import LoginForm
 
@@ -11,6 +12,7 @@ admin.site.site_title = "Peer review admin"
 urlpatterns = [
     path("", review_views.home, name="home"),
     path("health/", review_views.health, name="health"),
+    path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -144,3 +144,26 @@ def can_edit_chronology(membership: ReviewMembership) -> bool:
 
 def can_record_workshops(membership: ReviewMembership) -> bool:
     return membership.role in PEER_WRITERS | {Role.ORGANISER}
+
+
+# Questionnaires and focus groups
+
+QUESTIONNAIRE_MANAGERS = REVIEW_LEADS | {Role.ORGANISER}
+
+
+def can_manage_questionnaires(membership: ReviewMembership) -> bool:
+    """Copy questionnaires from the library, set their dates and segments: the leads with the organiser."""
+    return membership.role in QUESTIONNAIRE_MANAGERS
+
+
+def can_key_in_paper_responses(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS | {Role.ORGANISER}
+
+
+def can_code_focus_groups(membership: ReviewMembership) -> bool:
+    """Focus-group notes and their coding are peer-side working material."""
+    return membership.role in PEER_WRITERS
+
+
+def can_see_safeguarding_alerts(membership: ReviewMembership, safeguarding_lead_id: int | None) -> bool:
+    return membership.role in REVIEW_LEADS or membership.user_id == safeguarding_lead_id

@@ -22,3 +22,20 @@ if (statusTable) {
   };
   if (statusTable.dataset.reportStatus === "pending") window.setTimeout(refresh, 3000);
 }
+
+// Coding focus-group notes: selecting words in the notes fills the exact-passage field, for coding
+// finer than a sentence. Without JavaScript the field is typed or pasted.
+const codingNotes = document.querySelector("[data-coding-notes]");
+const codingQuote = document.querySelector("[data-coding-quote]");
+if (codingNotes && codingQuote) {
+  const takeSelection = () => {
+    const text = window.getSelection().toString().trim();
+    if (text && !text.includes("\n")) {
+      codingQuote.value = text;
+      const live = document.getElementById("coding-live");
+      if (live) live.textContent = `Passage chosen: ${text}`;
+    }
+  };
+  codingNotes.addEventListener("mouseup", takeSelection);
+  codingNotes.addEventListener("keyup", takeSelection);
+}

@@ -34,6 +34,9 @@ PREDICATES = {
     "can_edit_case_sample": PEER_WRITERS | HOST_SIDE,
     "can_edit_chronology": PEER_WRITERS | HOST_SIDE,
     "can_record_workshops": PEER_WRITERS | {Role.ORGANISER},
+    "can_manage_questionnaires": LEADS | {Role.ORGANISER},
+    "can_key_in_paper_responses": PEER_WRITERS | {Role.ORGANISER},
+    "can_code_focus_groups": PEER_WRITERS,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
@@ -43,7 +46,12 @@ HOST_SIDE_CLIENTS = ["sponsor_client", "organiser_client", "contributor_client"]
 def test_the_table_covers_every_predicate_of_the_module():
     predicates = {name for name in dir(permissions) if name.startswith(("is_", "can_"))}
 
-    assert predicates == set(PREDICATES) | {"can_see_report", "can_edit_finding", "can_write_session_notes"}
+    assert predicates == set(PREDICATES) | {
+        "can_see_report",
+        "can_edit_finding",
+        "can_write_session_notes",
+        "can_see_safeguarding_alerts",
+    }
 
 
 def test_every_role_is_on_exactly_one_side():

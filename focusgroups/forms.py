@@ -1,0 +1,282 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from reviews.models import Partner, Review
+from reviews.permissions import PEER_WRITERS
+
+from .models import FACES, MAX_TEXT_ANSWER, Code, FocusGroup, Question, Questionnaire, Response, Segment
+
+NOT_ON_SCALE = "Choose one of the answers given."
+
+
+def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.MEDIUM if large else Size.SMALL
+    helper.legend_size = Size.MEDIUM if large else Size.SMALL
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+class AnswerForm(forms.Form):
+    """One field per question; every answer is optional, every given answer must be one of the options."""
+
+    def __init__(
+        self,
+        *args,
+        questionnaire: Questionnaire,
+        questions: list[Question],
+        keyed_in: bool = False,
+        seen_before: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        layout = []
+        if keyed_in:
+            self.fields["mode"] = forms.ChoiceField(
+                label="How was this response given?",
+                choices=[(Response.Mode.PAPER, "On paper"), (Response.Mode.ASSISTED, "With a trusted adult")],
+                widget=forms.RadioSelect,
+            )
+            layout.append(Field.radios("mode"))
+        if questionnaire.ask_segment:
+            segments = Segment.objects.filter(review_id=questionnaire.review_id).order_by("name")
+            if segments.exists():
+                self.fields["segment"] = forms.ModelChoiceField(
+                    label="Which agency or team are you in? (optional)",
+                    queryset=segments,
+                    required=False,
+                    empty_label="I would rather not say",
+                    error_messages={"invalid_choice": "Choose one of the agencies or teams listed."},
+                )
+                layout.append("segment")
+        for question in questions:
+            name = f"q{question.pk}"
+            options = question.options()
+            if questionnaire.simple_pages and question.kind in {Question.Kind.AGREE, Question.Kind.FREQUENCY}:
+                faces = FACES if question.kind == Question.Kind.AGREE else {4: "😀", 3: "🙂", 2: "🙁", 1: "😢"}
+                options = [(value, f"{faces[int(value)]} {label}") for value, label in options]
+            messages = {"invalid_choice": NOT_ON_SCALE}
+            if question.is_scale:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=question.text,
+                    choices=options,
+                    coerce=int,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    error_messages=messages,
+                )
+                layout.append(Field.radios(name, inline=question.kind == Question.Kind.SCORE))
+            elif question.kind == Question.Kind.SINGLE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.text,
+                    choices=options,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    error_messages=messages,
+                )
+                layout.append(Field.radios(name))
+            elif question.kind == Question.Kind.MULTIPLE:
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=question.text,
+                    choices=options,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages=messages,
+                )
+                layout.append(Field.checkboxes(name))
+            else:
+                self.fields[name] = forms.CharField(
+                    label=question.text,
+                    required=False,
+                    max_length=MAX_TEXT_ANSWER,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    error_messages={"max_length": f"Keep your answer to {MAX_TEXT_ANSWER} characters or fewer."},
+                )
+                layout.append(Field.textarea(name))
+        if seen_before:
+            self.fields["again"] = forms.BooleanField(
+                label="Someone else is answering on this device, or I want to send another answer",
+                required=True,
+                error_messages={
+                    "required": "This browser has sent an answer already. Tick the box if this is another answer."
+                },
+            )
+            layout.append(Field.checkbox("again"))
+        self.helper = _helper(*layout, submit="Send my answers", large=questionnaire.simple_pages)
+
+    def answers(self) -> dict[Question, object]:
+        return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
+
+
+class QuestionnaireDatesForm(forms.ModelForm):
+    class Meta:
+        model = Questionnaire
+        fields = ["opens_on", "closes_on", "ask_segment"]
+        labels = {"opens_on": "Opens on", "closes_on": "Closes on (optional)"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), submit="Save dates")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        return cleaned
+
+
+class CopyQuestionnaireForm(forms.Form):
+    questionnaire = forms.ModelChoiceField(
+        label="Questionnaire from the library",
+        queryset=Questionnaire.objects.filter(review__isnull=True).order_by("audience", "age_band", "title"),
+        error_messages={"invalid_choice": "Choose a questionnaire from the library."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("questionnaire", submit="Copy into this review")
+
+
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["name", "expected"]
+        labels = {"name": "Agency or team", "expected": "How many could answer (optional)"}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.helper = _helper("name", "expected", submit="Add segment")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if Segment.objects.filter(review=self.instance.review, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("There is already a segment with this name.")
+        return name
+
+
+class FocusGroupForm(forms.ModelForm):
+    class Meta:
+        model = FocusGroup
+        fields = [
+            "title",
+            "held_on",
+            "audience",
+            "facilitator",
+            "note_taker",
+            "participants",
+            "agencies",
+            "consent_noted",
+            "ground_rules_noted",
+        ]
+        widgets = {"agencies": forms.CheckboxSelectMultiple, "audience": forms.RadioSelect}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        peers = (
+            get_user_model()
+            .objects.filter(review_memberships__review=review, review_memberships__role__in=PEER_WRITERS)
+            .order_by("username")
+        )
+        for name in ["facilitator", "note_taker"]:
+            self.fields[name].queryset = peers
+            self.fields[name].error_messages["invalid_choice"] = "Choose a member of the peer team."
+        self.fields["agencies"].queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
+        self.fields["agencies"].error_messages["invalid_choice"] = "Choose agencies of this council."
+        self.helper = _helper(
+            "title",
+            "held_on",
+            Field.radios("audience"),
+            "facilitator",
+            "note_taker",
+            "participants",
+            Field.checkboxes("agencies"),
+            Field.checkbox("consent_noted"),
+            Field.checkbox("ground_rules_noted"),
+            submit="Save focus group",
+        )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 20}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("notes"), "version", submit="Save notes")
+
+
+class CodeForm(forms.ModelForm):
+    class Meta:
+        model = Code
+        fields = ["name", "parent"]
+        labels = {"parent": "Inside code (optional)"}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["parent"].queryset = Code.objects.filter(review=review).order_by("name")
+        self.fields["parent"].error_messages["invalid_choice"] = "Choose a code of this review."
+        self.helper = _helper("name", "parent", submit="Add code")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if Code.objects.filter(review=self.instance.review, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("The codebook already has a code with this name.")
+        return name
+
+
+class CodePassageForm(forms.Form):
+    """Choose a code and the passages: sentences by tick box, or an exact quote typed or pasted."""
+
+    code = forms.ModelChoiceField(
+        queryset=Code.objects.none(), error_messages={"invalid_choice": "Choose a code of this review."}
+    )
+    passages = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    quote = forms.CharField(required=False, max_length=5000, label="Or an exact passage from the notes")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review, sentences: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = Code.objects.filter(review=review).order_by("name")
+        self.fields["passages"].choices = [(f"{s['start']}-{s['end']}", s["text"]) for s in sentences]
+        self.fields["passages"].error_messages["invalid_choice"] = "That passage is not in the notes."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("passages") and not cleaned.get("quote", "").strip() and not self.errors:
+            self.add_error("passages", "Choose at least one passage, or give an exact passage from the notes.")
+        return cleaned
+
+    def spans(self) -> list[tuple[int, int]]:
+        return [tuple(int(part) for part in value.split("-")) for value in self.cleaned_data.get("passages", [])]
+
+
+class AnswerCodeForm(forms.Form):
+    code = forms.ModelChoiceField(
+        queryset=Code.objects.none(), error_messages={"invalid_choice": "Choose a code of this review."}
+    )
+    answer = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = Code.objects.filter(review=review).order_by("name")
+
+
+class AlertActionForm(forms.Form):
+    action = forms.CharField(
+        label="What did you do?",
+        help_text="Who you told, when, and what happens next.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Enter what you did about this alert."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("action"), submit="Record what I did")

@@ -1,0 +1,437 @@
+"""Questionnaires (a library copied into reviews, answered anonymously) and focus groups with coded notes.
+
+A response keeps no user, no address and no invitation: only the questionnaire it answers, the
+segment the respondent chose, how it was given and the day. The questionnaire's link is one
+token shared by everyone answering it, never one per person.
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import FocusArea, Partner, Review, Theme
+
+MAX_TEXT_ANSWER = 2000
+DEFAULT_HELP_TEXT = (
+    "If you do not feel safe, please talk to an adult you trust, such as a teacher or your social worker. "
+    "You can call Childline free on 0800 1111, any time, day or night."
+)
+
+
+class Audience(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PARTNERS = "partners", "Partner agency staff"
+    PARENTS = "parents", "Parents and carers"
+    CHILDREN = "children", "Children and young people"
+
+
+class AgeBand(models.TextChoices):
+    NONE = "", "Not age-banded"
+    AGE_4_7 = "4-7", "Aged 4 to 7"
+    AGE_8_11 = "8-11", "Aged 8 to 11"
+    AGE_11_17 = "11-17", "Aged 11 to 17"
+
+
+class Questionnaire(models.Model):
+    """With no review it is a library entry; `copy_to(review)` makes the review's own editable copy."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="questionnaires")
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", editable=False
+    )
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    introduction = models.TextField(blank=True)
+    simple_pages = models.BooleanField(
+        default=False, help_text="Plain words, large targets and optional faces on scales, for children."
+    )
+    ask_segment = models.BooleanField(default=True, help_text="Offer the review's segments (agency or team).")
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True) | Q(closes_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
+                name="questionnaire_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review__isnull=False) | Q(token__isnull=True), name="questionnaire_library_has_no_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_band="") | Q(audience="children"), name="questionnaire_age_band_only_for_children"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("focusgroups:questionnaire", args=[self.review_id, self.pk])
+
+    def public_url(self) -> str:
+        return reverse("questionnaire_answer", args=[self.token])
+
+    def is_open(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        if self.opens_on is None or day < self.opens_on:
+            return False
+        return self.closes_on is None or day <= self.closes_on
+
+    def copy_to(self, review: Review) -> "Questionnaire":
+        """The review's own copy: sections and questions copied, themes matched by order in the review's framework."""
+        themes = {theme.order: theme for theme in review.framework.themes.all()}
+        copy = Questionnaire.objects.create(
+            review=review,
+            source=self,
+            title=self.title,
+            audience=self.audience,
+            age_band=self.age_band,
+            introduction=self.introduction,
+            simple_pages=self.simple_pages,
+            ask_segment=self.ask_segment,
+            token=secrets.token_urlsafe(24),
+        )
+        for section in self.sections.prefetch_related("questions__theme").order_by("order"):
+            new_section = Section.objects.create(questionnaire=copy, order=section.order, title=section.title)
+            Question.objects.bulk_create(
+                Question(
+                    section=new_section,
+                    order=question.order,
+                    text=question.text,
+                    kind=question.kind,
+                    choices=question.choices,
+                    theme=themes.get(question.theme.order) if question.theme_id else None,
+                    core_key=question.core_key,
+                    safety_check=question.safety_check,
+                )
+                for question in section.questions.all()
+            )
+        return copy
+
+
+class Section(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "order"], name="section_unique_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+AGREE_SCALE = [
+    (5, "Strongly agree"),
+    (4, "Agree"),
+    (3, "Neither agree nor disagree"),
+    (2, "Disagree"),
+    (1, "Strongly disagree"),
+]
+FREQUENCY_SCALE = [(4, "Always"), (3, "More often than not"), (2, "Rarely"), (1, "Never")]
+SCORE_SCALE = [(value, str(value)) for value in range(11)]
+FACES = {5: "😀", 4: "🙂", 3: "😐", 2: "🙁", 1: "😢"}
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        AGREE = "agree", "Agree-disagree scale"
+        FREQUENCY = "frequency", "Frequency scale"
+        SCORE = "score", "Score from 0 to 10"
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        TEXT = "text", "Free text"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    choices = models.TextField(blank=True, help_text="For single and multiple choice: one option a line.")
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions")
+    core_key = models.SlugField(
+        blank=True, help_text="The same key on questions of age-banded versions, so that their results compare."
+    )
+    safety_check = models.BooleanField(
+        default=False,
+        help_text="An answer at the low end of this scale means the respondent does not feel safe: "
+        "they are shown who to talk to and the safeguarding lead is alerted.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "order"], name="question_unique_order"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["single", "multiple"]) | ~Q(choices=""), name="question_choices_given"
+            ),
+            models.CheckConstraint(
+                condition=Q(safety_check=False) | Q(kind__in=["agree", "frequency", "score"]),
+                name="question_safety_check_on_scales",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_scale(self) -> bool:
+        return self.kind in {self.Kind.AGREE, self.Kind.FREQUENCY, self.Kind.SCORE}
+
+    def options(self) -> list[tuple[str, str]]:
+        """The answers a respondent may give, as (stored value, label)."""
+        if self.kind == self.Kind.AGREE:
+            return [(str(value), label) for value, label in AGREE_SCALE]
+        if self.kind == self.Kind.FREQUENCY:
+            return [(str(value), label) for value, label in FREQUENCY_SCALE]
+        if self.kind == self.Kind.SCORE:
+            return [(str(value), label) for value, label in SCORE_SCALE]
+        if self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE}:
+            return [(line.strip(), line.strip()) for line in self.choices.splitlines() if line.strip()]
+        return []
+
+    def is_unsafe(self, value: int | None) -> bool:
+        """The two lowest points of a scale (or 0 to 3 of a score) mean the respondent does not feel safe."""
+        if not self.safety_check or value is None:
+            return False
+        return value <= (3 if self.kind == self.Kind.SCORE else 2)
+
+
+class Segment(models.Model):
+    """An agency or team respondents may say they belong to, with how many are expected to answer."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="questionnaire_segments")
+    name = models.CharField(max_length=200)
+    expected = models.PositiveIntegerField(null=True, blank=True, help_text="How many people could answer.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "name"], name="segment_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionnaireSettings(models.Model):
+    """Per review: suppression minimums, the safeguarding lead, the help text and the concern phrases."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="questionnaire_settings")
+    minimum_group = models.PositiveSmallIntegerField(default=5, help_text="Smallest group whose numbers are shown.")
+    minimum_text_group = models.PositiveSmallIntegerField(
+        default=10, help_text="Fewest free-text answers to a question before any is shown."
+    )
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    help_text = models.TextField(default=DEFAULT_HELP_TEXT)
+    concern_phrases = models.TextField(
+        blank=True,
+        default="not safe\nunsafe\nhurt me\nhits me\nscared\nfrightened\nhurting myself",
+        help_text="One a line; a free-text answer containing any of them raises a safeguarding alert.",
+    )
+
+    class Meta:
+        verbose_name_plural = "questionnaire settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum_group__gte=2), name="settings_minimum_group_at_least_2"),
+            models.CheckConstraint(condition=Q(minimum_text_group__gte=2), name="settings_minimum_text_at_least_2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Questionnaire settings for {self.review}"
+
+    @classmethod
+    def for_review(cls, review: Review) -> "QuestionnaireSettings":
+        found = cls.objects.filter(review=review).first()
+        return found or cls(review=review)
+
+    def phrases(self) -> list[str]:
+        return [line.strip().lower() for line in self.concern_phrases.splitlines() if line.strip()]
+
+    def matches_concern(self, text: str) -> bool:
+        words = re.sub(r"\s+", " ", text.lower())
+        return any(phrase in words for phrase in self.phrases())
+
+
+class Response(models.Model):
+    class Mode(models.TextChoices):
+        ONLINE = "online", "Online, by the respondent"
+        ASSISTED = "assisted", "Online, with a trusted adult"
+        PAPER = "paper", "On paper, keyed in by staff"
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="responses")
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.ONLINE)
+    # The day only: a time would let a response be matched to a server log or a person seen answering.
+    submitted_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.questionnaire}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.SmallIntegerField(null=True, blank=True)
+    choice = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True, max_length=MAX_TEXT_ANSWER)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(choice="") | ~Q(text=""), name="answer_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0, value__lte=10), name="answer_value_on_a_scale"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "value"]), models.Index(fields=["question", "choice"])]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question}"
+
+    @property
+    def review_id(self) -> int | None:
+        return self.question.section.questionnaire.review_id
+
+
+class SafeguardingAlert(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        READ = "read", "Read"
+        ACTIONED = "actioned", "Action recorded"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="safeguarding_alerts")
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="alerts")
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+    action = models.TextField(blank=True, help_text="What was done: who was told, when, and the outcome.")
+    actioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actioned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="actioned") | ~Q(action=""), name="alert_actioned_has_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"Safeguarding alert {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("focusgroups:alert", args=[self.review_id, self.pk])
+
+    def mark_read(self, user) -> None:
+        if self.read_at is None:
+            self.read_by, self.read_at = user, timezone.now()
+            if self.status == self.Status.NEW:
+                self.status = self.Status.READ
+            self.save(update_fields=["read_by", "read_at", "status"])
+
+    def record_action(self, user, action: str) -> None:
+        self.action, self.actioned_by, self.actioned_at = action, user, timezone.now()
+        self.status = self.Status.ACTIONED
+        self.save(update_fields=["action", "actioned_by", "actioned_at", "status"])
+
+
+class FocusGroup(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="focus_groups")
+    title = models.CharField(max_length=200)
+    held_on = models.DateField()
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participants = models.PositiveSmallIntegerField(
+        help_text="How many took part. Never their names.", validators=[MinValueValidator(1)]
+    )
+    agencies = models.ManyToManyField(Partner, blank=True, related_name="+", help_text="Agencies represented.")
+    consent_noted = models.BooleanField("consent noted", default=False)
+    ground_rules_noted = models.BooleanField("ground rules of non-attribution agreed", default=False)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(participants__gte=1), name="focus_group_has_participants")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("focusgroups:group", args=[self.review_id, self.pk])
+
+
+class Code(models.Model):
+    """A code of the review's codebook: a theme, a focus area or a custom code, nested under a parent."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="codes")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "name"], name="code_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("focusgroups:code", args=[self.review_id, self.pk])
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.review_id != self.review_id:
+            raise ValidationError({"parent": "Choose a code of the same review."})
+
+
+class Coding(models.Model):
+    """A passage of focus-group notes or of a free-text answer, tagged with a code by one coder."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="codings")
+    focus_group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="codings")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="codings")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    detached = models.BooleanField(
+        default=False, help_text="The passage is no longer in the notes after an edit; kept with its quote."
+    )
+    coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="coding_passage_not_empty"),
+            models.CheckConstraint(
+                condition=Q(focus_group__isnull=False, answer__isnull=True)
+                | Q(focus_group__isnull=True, answer__isnull=False),
+                name="coding_one_source",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "focus_group", "start", "end"], name="coding_unique_passage_per_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
+        return f"{self.code.name}: “{quote}”"
+
+    def get_absolute_url(self) -> str:
+        return reverse("focusgroups:code", args=[self.review_id, self.code_id])

@@ -1,0 +1,88 @@
+"""The stage's entries in the registry: progress and its section of the baseline report."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from reviews.charts import Series, bar_chart
+from reviews.models import Review
+from reviews.stages import Progress, ReportSection
+
+from . import services
+from .models import FocusGroup, Questionnaire, QuestionnaireSettings, Segment
+
+
+def progress(review: Review) -> Progress:
+    return progress_many([review])[review.pk]
+
+
+def progress_many(reviews: list[Review]) -> dict[int, Progress]:
+    """Questionnaires open, responses against expected, focus groups held and coded: three grouped queries."""
+    today = timezone.localdate()
+    open_now = Q(opens_on__lte=today) & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+    questionnaires = {
+        row["review_id"]: row
+        for row in Questionnaire.objects.filter(review__in=reviews)
+        .values("review_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            open=Count("id", filter=open_now, distinct=True),
+            response_total=Count("responses"),
+        )
+        .order_by()
+    }
+    expected = {
+        row["review_id"]: row["expected"]
+        for row in Segment.objects.filter(review__in=reviews)
+        .values("review_id")
+        .annotate(expected=Sum("expected"))
+        .order_by()
+    }
+    groups = {
+        row["review_id"]: row
+        for row in FocusGroup.objects.filter(review__in=reviews)
+        .values("review_id")
+        .annotate(total=Count("id", distinct=True), coded=Count("id", filter=Q(codings__isnull=False), distinct=True))
+        .order_by()
+    }
+    result = {}
+    for review in reviews:
+        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "response_total": 0})
+        g = groups.get(review.pk, {"total": 0, "coded": 0})
+        if not q["total"] and not g["total"]:
+            result[review.pk] = Progress(summary="No questionnaires or focus groups yet")
+            continue
+        wanted = expected.get(review.pk) or 0
+        responses = f"{q['response_total']} responses" + (f" of {wanted} expected" if wanted else "")
+        result[review.pk] = Progress(
+            done=(1 if q["response_total"] else 0) + g["coded"],
+            total=(1 if q["total"] else 0) + g["total"],
+            summary=f"{q['open']} of {q['total']} questionnaires open, {responses}; "
+            f"{g['total']} focus groups held, {g['coded']} coded",
+        )
+    return result
+
+
+def report_section(review: Review) -> ReportSection:
+    config = QuestionnaireSettings.for_review(review)
+    summary = services.audience_summary(review, config.minimum_group)
+    themes = [row for row in services.theme_scores(review, config.minimum_group) if row["percent"] is not None]
+    chart = bar_chart(
+        title="Positive answers by theme, per cent (the table below has the figures)",
+        categories=[row["theme"] for row in themes],
+        series=[Series("Positive answers (%)", "#1d70b8", [row["percent"] for row in themes])],
+        chart_id="report-questionnaire-themes",
+    )
+    codes = services.coded_themes(review)
+    groups = FocusGroup.objects.filter(review=review).annotate(coded=Count("codings")).order_by("held_on")
+    return ReportSection(
+        "reports/sections/focusgroups.html",
+        {
+            "summary": summary,
+            "themes": themes,
+            "chart": chart if themes else None,
+            "codes": [code for code in codes if code["passages"]],
+            "groups": groups,
+            "config": config,
+            "rates": services.response_rates(review, config.minimum_group),
+        },
+    )

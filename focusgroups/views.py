@@ -1,0 +1,498 @@
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import permissions
+from reviews.charts import Series, bar_chart
+from reviews.forms import FindingForm
+from reviews.models import AccessLog, ReviewMembership
+from reviews.views import load_review
+
+from . import services
+from .forms import (
+    AlertActionForm,
+    AnswerCodeForm,
+    AnswerForm,
+    CodeForm,
+    CodePassageForm,
+    CopyQuestionnaireForm,
+    FocusGroupForm,
+    NotesForm,
+    QuestionnaireDatesForm,
+    SegmentForm,
+)
+from .models import Answer, Code, Coding, FocusGroup, Question, Questionnaire, QuestionnaireSettings, SafeguardingAlert
+
+SEEN_COOKIE = "answered_{}"
+
+
+def _require_peer_side(membership: ReviewMembership) -> None:
+    """Focus-group notes and coding do not exist for host roles: a 404, like a record of another review."""
+    if not permissions.can_see_peer_material(membership):
+        raise Http404("No such page.")
+
+
+def _questions(questionnaire: Questionnaire) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+
+
+# Answering without an account
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("review"), token=token, review__isnull=False)
+    if not questionnaire.is_open():
+        return render(request, "focusgroups/closed.html", {"questionnaire": questionnaire}, status=410)
+    # A cookie notices a second answer from the same browser; it holds no identity and is not stored with the response.
+    seen_before = request.COOKIES.get(SEEN_COOKIE.format(questionnaire.pk)) == "1"
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        questionnaire=questionnaire,
+        questions=_questions(questionnaire),
+        seen_before=seen_before,
+    )
+    if request.method == "POST" and form.is_valid():
+        _, alert = services.submit_response(
+            questionnaire=questionnaire,
+            answers=form.answers(),
+            segment=form.cleaned_data.get("segment"),
+            mode="online",
+        )
+        config = QuestionnaireSettings.for_review(questionnaire.review)
+        context = {"questionnaire": questionnaire, "alert": alert, "help_text": config.help_text}
+        response = render(request, "focusgroups/thanks.html", context)
+        response.set_cookie(
+            SEEN_COOKIE.format(questionnaire.pk),
+            "1",
+            max_age=60 * 60 * 24 * 90,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+    context = {"questionnaire": questionnaire, "form": form, "seen_before": seen_before}
+    return render(request, "focusgroups/answer.html", context)
+
+
+# The stage's pages
+
+
+@require_GET
+def index(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    config = QuestionnaireSettings.for_review(review)
+    groups = []
+    if permissions.can_see_peer_material(membership):
+        groups = FocusGroup.objects.filter(review=review).annotate(coded=Count("codings")).order_by("held_on", "title")
+    alerts = None
+    if permissions.can_see_safeguarding_alerts(membership, config.safeguarding_lead_id):
+        alerts = review.safeguarding_alerts.filter(status=SafeguardingAlert.Status.NEW).count()
+    context = {
+        "review": review,
+        "membership": membership,
+        "summary": services.audience_summary(review, config.minimum_group),
+        "rates": services.response_rates(review, config.minimum_group),
+        "core_tables": services.core_tables(review, config.minimum_group),
+        "groups": groups,
+        "peer_side": permissions.can_see_peer_material(membership),
+        "alerts": alerts,
+        "config": config,
+        "copy_form": None,
+    }
+    if permissions.can_manage_questionnaires(membership):
+        context["copy_form"] = CopyQuestionnaireForm()
+        context["copy_form"].helper.form_action = reverse("focusgroups:questionnaire_copy", args=[review.pk])
+    return render(request, "focusgroups/index.html", context)
+
+
+@require_POST
+def questionnaire_copy(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_questionnaires(membership))
+    form = CopyQuestionnaireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["questionnaire"][0])
+        return redirect("focusgroups:index", review.pk)
+    copy = form.cleaned_data["questionnaire"].copy_to(review)
+    messages.success(request, f"“{copy.title}” copied into this review. Set its dates to open it.")
+    return redirect(copy)
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
+    can_manage = permissions.can_manage_questionnaires(membership)
+    form = QuestionnaireDatesForm(request.POST if request.method == "POST" else None, instance=questionnaire)
+    if request.method == "POST":
+        permissions.require(can_manage)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Dates saved.")
+            return redirect(questionnaire)
+    config = QuestionnaireSettings.for_review(review)
+    tables = services.question_tables(questionnaire, config.minimum_group)
+    charts = [
+        bar_chart(
+            title=f"{table.question.text}: answers from all respondents",
+            categories=[row["label"] for row in table.rows],
+            series=[Series("All respondents", "#1d70b8", [row["cells"][-1] for row in table.rows])],
+            chart_id=f"question-{table.question.pk}",
+        )
+        if not table.suppressed
+        else None
+        for table in tables
+    ]
+    context = {
+        "review": review,
+        "membership": membership,
+        "questionnaire": questionnaire,
+        "form": form if can_manage else None,
+        "results": list(zip(tables, charts, strict=True)),
+        "texts": services.text_answers_by_theme(questionnaire, config.minimum_text_group),
+        "config": config,
+        "public_url": request.build_absolute_uri(questionnaire.public_url()),
+        "can_key_in": permissions.can_key_in_paper_responses(membership),
+        "can_code": permissions.can_code_focus_groups(membership),
+        "codes": list(Code.objects.filter(review=review).order_by("name"))
+        if permissions.can_code_focus_groups(membership)
+        else None,
+        "response_count": questionnaire.responses.count(),
+    }
+    return render(request, "focusgroups/questionnaire.html", context)
+
+
+@require_GET
+def questionnaire_export(request: HttpRequest, review_id: int, questionnaire_id: int, fmt: str) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
+    config = QuestionnaireSettings.for_review(review)
+    rows = services.export_rows(services.question_tables(questionnaire, config.minimum_group))
+    AccessLog.objects.record(
+        user=request.user,
+        review=review,
+        action="export",
+        target=f"questionnaire results {questionnaire.pk} ({fmt})",
+        path=request.path,
+    )
+    if fmt == "csv":
+        response = HttpResponse(services.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            services.to_xlsx(rows, "Results"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}-results.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def paper_entry(request: HttpRequest, review_id: int, questionnaire_id: int) -> HttpResponse:
+    """Staff key in a paper return or an answer given with a trusted adult, recording how it was given."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_key_in_paper_responses(membership))
+    questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        questionnaire=questionnaire,
+        questions=_questions(questionnaire),
+        keyed_in=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        _, alert = services.submit_response(
+            questionnaire=questionnaire,
+            answers=form.answers(),
+            segment=form.cleaned_data.get("segment"),
+            mode=form.cleaned_data["mode"],
+        )
+        messages.success(request, "Response saved. Key in the next one below.")
+        if alert is not None:
+            messages.warning(request, "This response raised a safeguarding alert for the safeguarding lead.")
+        return redirect("focusgroups:paper", review.pk, questionnaire.pk)
+    context = {"review": review, "membership": membership, "questionnaire": questionnaire, "form": form}
+    return render(request, "focusgroups/paper.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def segments(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    form = SegmentForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST":
+        permissions.require(permissions.can_manage_questionnaires(membership))
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Segment added.")
+            return redirect("focusgroups:segments", review.pk)
+    config = QuestionnaireSettings.for_review(review)
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form if permissions.can_manage_questionnaires(membership) else None,
+        "rates": services.response_rates(review, config.minimum_group),
+    }
+    return render(request, "focusgroups/segments.html", context)
+
+
+# Safeguarding alerts
+
+
+def _require_alert_reader(review, membership) -> QuestionnaireSettings:
+    config = QuestionnaireSettings.for_review(review)
+    if not permissions.can_see_safeguarding_alerts(membership, config.safeguarding_lead_id):
+        raise Http404("No such page.")
+    return config
+
+
+@require_GET
+def alert_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_alert_reader(review, membership)
+    alerts = review.safeguarding_alerts.select_related("response__questionnaire", "read_by").order_by("-created_at")
+    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    return render(request, "focusgroups/alert_list.html", {"review": review, "membership": membership, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    if request.method == "POST":
+        permissions.require(not permissions.is_read_only(membership))
+    _require_alert_reader(review, membership)
+    alert = get_object_or_404(
+        SafeguardingAlert.objects.select_related(
+            "response__questionnaire", "response__segment", "read_by", "actioned_by"
+        ),
+        review=review,
+        pk=alert_id,
+    )
+    form = AlertActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            alert.mark_read(request.user)
+            alert.record_action(request.user, form.cleaned_data["action"])
+            messages.success(request, "What you did is recorded on the alert.")
+            return redirect(alert)
+    else:
+        alert.mark_read(request.user)
+    AccessLog.objects.record(
+        user=request.user, review=review, action="view", target=f"safeguarding alert {alert.pk}", path=request.path
+    )
+    answers = alert.response.answers.select_related("question").order_by("question__section__order", "question__order")
+    context = {"review": review, "membership": membership, "alert": alert, "answers": answers, "form": form}
+    return render(request, "focusgroups/alert_detail.html", context)
+
+
+# Focus groups
+
+
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    permissions.require(permissions.can_code_focus_groups(membership))
+    form = FocusGroupForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, f"Focus group “{group.title}” added. Add the notes next.")
+        return redirect(group)
+    return render(request, "focusgroups/group_form.html", {"review": review, "membership": membership, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, review_id: int, group_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    permissions.require(permissions.can_code_focus_groups(membership))
+    group = get_object_or_404(FocusGroup, review=review, pk=group_id)
+    form = FocusGroupForm(request.POST if request.method == "POST" else None, instance=group, review=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Focus group saved.")
+        return redirect(group)
+    context = {"review": review, "membership": membership, "form": form, "group": group}
+    return render(request, "focusgroups/group_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def group_detail(request: HttpRequest, review_id: int, group_id: int) -> HttpResponse:
+    """The notes by paragraph and sentence, their codings, and the form to code passages (without JavaScript)."""
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    group = get_object_or_404(FocusGroup.objects.prefetch_related("agencies"), review=review, pk=group_id)
+    paragraphs = services.passages(group.notes)
+    sentences = [sentence for paragraph in paragraphs for sentence in paragraph["sentences"]]
+    form = CodePassageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": group.version},
+        review=review,
+        sentences=sentences,
+    )
+    if request.method == "POST":
+        permissions.require(permissions.can_code_focus_groups(membership))
+        if form.is_valid():
+            try:
+                spans = form.spans()
+                quote = form.cleaned_data["quote"].strip()
+                created = [
+                    services.code_passage(
+                        group=group,
+                        code=form.cleaned_data["code"],
+                        start=start,
+                        end=end,
+                        coder=request.user,
+                        version=form.cleaned_data["version"],
+                    )
+                    for start, end in spans
+                ]
+                if quote:
+                    created.append(
+                        services.code_passage(
+                            group=group,
+                            code=form.cleaned_data["code"],
+                            start=0,
+                            end=0,
+                            quote=quote,
+                            coder=request.user,
+                            version=form.cleaned_data["version"],
+                        )
+                    )
+            except services.CodingError as error:
+                form.add_error("quote" if quote else "passages", str(error))
+            else:
+                messages.success(request, f"{len(created)} passage(s) coded “{form.cleaned_data['code'].name}”.")
+                return redirect(group)
+    codings = group.codings.select_related("code", "coder").order_by("start", "code__name")
+    context = {
+        "review": review,
+        "membership": membership,
+        "group": group,
+        "paragraphs": paragraphs,
+        "codings": codings,
+        "form": form,
+        "can_code": permissions.can_code_focus_groups(membership),
+        "can_raise": permissions.can_edit_findings(membership),
+    }
+    return render(request, "focusgroups/group_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def group_notes(request: HttpRequest, review_id: int, group_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    permissions.require(permissions.can_code_focus_groups(membership))
+    group = get_object_or_404(FocusGroup, review=review, pk=group_id)
+    form = NotesForm(
+        request.POST if request.method == "POST" else None, initial={"notes": group.notes, "version": group.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_notes(group=group, notes=form.cleaned_data["notes"], version=form.cleaned_data["version"])
+        except services.CodingError as error:
+            form.add_error("notes", str(error))
+        else:
+            messages.success(request, "Notes saved; coded passages moved with the text.")
+            return redirect(group)
+    context = {"review": review, "membership": membership, "group": group, "form": form}
+    return render(request, "focusgroups/notes_form.html", context)
+
+
+# Codes
+
+
+@require_http_methods(["GET", "POST"])
+def code_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    form = CodeForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST":
+        permissions.require(permissions.can_code_focus_groups(membership))
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Code added.")
+            return redirect("focusgroups:codes", review.pk)
+    context = {
+        "review": review,
+        "membership": membership,
+        "codes": services.coded_themes(review),
+        "form": form if permissions.can_code_focus_groups(membership) else None,
+    }
+    return render(request, "focusgroups/code_list.html", context)
+
+
+@require_GET
+def code_detail(request: HttpRequest, review_id: int, code_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    code = get_object_or_404(Code.objects.select_related("parent"), review=review, pk=code_id)
+    codings = (
+        Coding.objects.filter(code=code)
+        .select_related("focus_group", "answer__question", "coder")
+        .order_by("focus_group__held_on", "focus_group_id", "start", "pk")
+    )
+    page = Paginator(codings, 50).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "code": code,
+        "page": page,
+        "can_raise": permissions.can_edit_findings(membership),
+    }
+    return render(request, "focusgroups/code_detail.html", context)
+
+
+@require_POST
+def answer_code(request: HttpRequest, review_id: int, questionnaire_id: int) -> HttpResponse:
+    """Code a free-text answer with a code of the review's codebook."""
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    permissions.require(permissions.can_code_focus_groups(membership))
+    questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
+    form = AnswerCodeForm(request.POST, review=review)
+    if not form.is_valid():
+        messages.error(request, "Choose a code of this review.")
+        return redirect(questionnaire)
+    config = QuestionnaireSettings.for_review(review)
+    shown = {
+        answer.pk
+        for group in services.text_answers_by_theme(questionnaire, config.minimum_text_group)
+        for answer in group.get("answers", [])
+    }
+    if form.cleaned_data["answer"] not in shown:
+        raise Http404("No such answer.")
+    answer_row = get_object_or_404(Answer, pk=form.cleaned_data["answer"])
+    services.code_answer(answer=answer_row, code=form.cleaned_data["code"], coder=request.user)
+    messages.success(request, f"Answer coded “{form.cleaned_data['code'].name}”.")
+    return redirect(questionnaire)
+
+
+@require_http_methods(["GET", "POST"])
+def coding_finding(request: HttpRequest, review_id: int, coding_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    _require_peer_side(membership)
+    permissions.require(permissions.can_edit_findings(membership))
+    coding = get_object_or_404(Coding.objects.select_related("code"), review=review, pk=coding_id)
+    initial = {"stage": services.STAGE, "detail": coding.quote, "theme": coding.code.theme_id}
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["stage"] = services.STAGE
+    form = FindingForm(data, initial=initial, review=review, membership=membership)
+    form.fields["stage"].widget = django_forms.HiddenInput()
+    if request.method == "POST" and form.is_valid():
+        finding = services.raise_finding_from_coding(coding=coding, finding=form.save(commit=False), user=request.user)
+        messages.success(request, f"Finding “{finding.summary}” raised with the passage as evidence.")
+        return redirect(finding)
+    context = {"review": review, "membership": membership, "form": form, "coding": coding}
+    return render(request, "focusgroups/coding_finding.html", context)

@@ -1,0 +1,71 @@
+"""A child answers on a phone; a peer codes a focus-group passage. Real Chromium, axe on each page."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from focusgroups.models import Coding, Response, SafeguardingAlert
+from reviews.models import Role
+
+from ..factories import MembershipFactory, ReviewFactory, UserFactory
+from ..focusgroups.conftest import make_code, make_group, make_questionnaire
+from .conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def stage_review():
+    return ReviewFactory(
+        title="Testshire children's safeguarding peer review 2026", onsite_start=datetime.date(2026, 12, 7)
+    )
+
+
+def test_a_child_completes_the_questionnaire_on_a_phone(live_server, browser, stage_review):
+    questionnaire = make_questionnaire(
+        stage_review, title="Your views", audience="children", age_band="8-11", simple_pages=True, ask_segment=False
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/q/{questionnaire.token}/")
+    expect(page.get_by_role("heading", name="Your views")).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("group", name="My caseload is manageable.").get_by_label("Strongly disagree").check()
+    page.get_by_label("What would you change?").fill("More time with my social worker")
+    page.get_by_role("button", name="Send my answers").click()
+
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.get_by_role("heading", name="Who you can talk to")).to_be_visible()
+    assert_accessible(page)
+    context.close()
+    assert Response.objects.count() == 1
+    assert SafeguardingAlert.objects.count() == 1
+
+
+def test_peer_codes_a_focus_group_passage(live_server, page, stage_review):
+    peer = UserFactory(username="peer", first_name="Priya", last_name="Okafor")
+    MembershipFactory(review=stage_review, user=peer, role=Role.PEER)
+    group = make_group(stage_review, notes="Caseloads are high. Supervision is regular.\nManagers are visible.")
+    make_code(stage_review, "Supervision")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("peer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{group.get_absolute_url()}")
+    expect(page.get_by_role("heading", name=group.title)).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Supervision is regular.").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Code the passages").press("Enter")
+
+    expect(page.get_by_role("cell", name="“Supervision is regular.”")).to_be_visible()
+    assert_accessible(page)
+    coding = Coding.objects.get()
+    assert (coding.start, coding.end, coding.coder.username) == (20, 43, "peer")

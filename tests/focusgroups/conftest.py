@@ -1,0 +1,79 @@
+"""Questionnaires and focus groups made directly, for the stage's tests."""
+
+import datetime
+
+from focusgroups.models import (
+    Answer,
+    Audience,
+    Code,
+    FocusGroup,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    Segment,
+)
+
+OPEN = datetime.date(2000, 1, 1)
+
+
+def make_questionnaire(review, *, title="Staff health check", audience=Audience.STAFF, age_band="", **kwargs):
+    """A review's questionnaire, open since 2000, with one section holding one question of each kind."""
+    questionnaire = Questionnaire.objects.create(
+        review=review,
+        title=title,
+        audience=audience,
+        age_band=age_band,
+        token=f"token-{title}-{review.pk}".replace(" ", "-"),
+        opens_on=OPEN,
+        **kwargs,
+    )
+    section = Section.objects.create(questionnaire=questionnaire, order=1, title="Your work")
+    theme = review.framework.themes.get(order=4)
+    kinds = [
+        (Question.Kind.AGREE, "My caseload is manageable.", "", True),
+        (Question.Kind.FREQUENCY, "I am treated with respect.", "", False),
+        (Question.Kind.SCORE, "How much do you trust your manager?", "", False),
+        (Question.Kind.SINGLE, "How long have you worked here?", "Less than a year\nMore than a year", False),
+        (Question.Kind.MULTIPLE, "Which meetings have you attended?", "Strategy\nConference\nCore group", False),
+        (Question.Kind.TEXT, "What would you change?", "", False),
+    ]
+    for order, (kind, text, choices, safety) in enumerate(kinds, start=1):
+        Question.objects.create(
+            section=section, order=order, kind=kind, text=text, choices=choices, theme=theme, safety_check=safety
+        )
+    return questionnaire
+
+
+def question(questionnaire, kind) -> Question:
+    return Question.objects.get(section__questionnaire=questionnaire, kind=kind)
+
+
+def add_responses(questionnaire, *, segment=None, values=(), text=""):
+    """One response per value, each answering the agree-disagree question (and free text if given)."""
+    agree = question(questionnaire, Question.Kind.AGREE)
+    free = question(questionnaire, Question.Kind.TEXT)
+    for value in values:
+        response = Response.objects.create(questionnaire=questionnaire, segment=segment)
+        Answer.objects.create(response=response, question=agree, value=value)
+        if text:
+            Answer.objects.create(response=response, question=free, text=text)
+
+
+def make_segment(review, name="Police", expected=None):
+    return Segment.objects.create(review=review, name=name, expected=expected)
+
+
+def make_group(review, *, notes="First point. Second point.\nA new paragraph here.", title="Frontline staff"):
+    return FocusGroup.objects.create(
+        review=review,
+        title=title,
+        held_on=datetime.date(2026, 11, 3),
+        audience=Audience.STAFF,
+        participants=8,
+        notes=notes,
+    )
+
+
+def make_code(review, name="Supervision", parent=None):
+    return Code.objects.create(review=review, name=name, parent=parent)
