@@ -93,7 +93,7 @@ def consolidation(request: HttpRequest, review_id: int) -> HttpResponse:
 def merge(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_consolidate_findings(membership))
-    form = MergeForm(request.POST or None, review=review)
+    form = MergeForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             kept = services.merge_findings(
@@ -261,7 +261,7 @@ def _device_token(request: HttpRequest) -> tuple[str, bool]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return redirect("vote:ballot", form.cleaned_data["code"])
     return render(request, "conference/join.html", {"form": form})
@@ -278,7 +278,7 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     form = None
     if round_.is_open and not voted:
         candidates = list(round_.candidates.order_by("order"))
-        form = VoteForm(request.POST or None, round_=round_, candidates=candidates)
+        form = VoteForm(request.POST if request.method == "POST" else None, round_=round_, candidates=candidates)
         if request.method == "POST" and form.is_valid():
             try:
                 services.cast_vote(round_id=round_.pk, device_token=token, values=form.values)
@@ -338,7 +338,7 @@ def letter_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_letter(membership))
     current = get_object_or_404(Letter, review=review)
-    form = LetterForm(request.POST or None, instance=current)
+    form = LetterForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_letter(
@@ -358,7 +358,7 @@ def letter_publish(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_letter(membership))
     current = get_object_or_404(Letter, review=review)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     drafts = services.draft_findings(review).count()
     if request.method == "POST" and form.is_valid():
         try:
@@ -439,7 +439,7 @@ def _priority_form(request, review_id, priority_id) -> HttpResponse:
         if priority_id
         else Priority(review=review, order=review.priorities.count() + 1)
     )
-    form = PriorityForm(request.POST or None, instance=priority)
+    form = PriorityForm(request.POST if request.method == "POST" else None, instance=priority)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The priority has been saved.")
@@ -453,7 +453,9 @@ def action_create(request: HttpRequest, review_id: int, priority_id: int) -> Htt
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_plan(membership))
     priority = get_object_or_404(Priority, review=review, pk=priority_id)
-    form = ActionForm(request.POST or None, instance=Action(priority=priority), review=review)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None, instance=Action(priority=priority), review=review
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The action has been added to the plan.")
@@ -473,7 +475,11 @@ def action_detail(request: HttpRequest, review_id: int, action_id: int) -> HttpR
     if request.method == "POST":
         permissions.require(may_update)
     form_class = ActionForm if permissions.can_edit_plan(membership) else HostActionForm
-    form = form_class(request.POST or None, instance=action, review=review) if may_update else None
+    form = (
+        form_class(request.POST if request.method == "POST" else None, instance=action, review=review)
+        if may_update
+        else None
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
@@ -521,7 +527,7 @@ def action_update(request: HttpRequest, review_id: int, action_id: int) -> HttpR
 def checkpoint_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_checkpoints(membership))
-    form = CheckpointForm(request.POST or None)
+    form = CheckpointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_checkpoint(review=review, **form.cleaned_data)
