@@ -4,11 +4,13 @@ import io
 from collections import defaultdict
 from datetime import date
 
+import segno
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from reviews import stages
 from reviews.charts import Series, bar_chart
@@ -205,6 +207,12 @@ def results_chart(round_: Round, rows: list[dict]):
         series=[Series(label, "#1d70b8", [row["score"] for row in rows])],
         chart_id=f"round-{round_.pk}-results",
     )
+
+
+def join_qr_svg(url: str) -> SafeString:
+    """A QR code of the join link as inline SVG: only path data made here from a URL we built, no user text."""
+    svg = segno.make(url, error="m").svg_inline(scale=6, title="QR code to join the vote", svgclass="app-qr")
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code to join the vote" ', 1))
 
 
 def adopt_priorities(*, round_: Round) -> int:

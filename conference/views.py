@@ -191,13 +191,15 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_peer_material(membership) or permissions.is_host_side(membership))
     round_ = get_object_or_404(Round, review=review, pk=round_id)
+    join_url = request.build_absolute_uri(reverse("vote:ballot", args=[round_.code]))
     context = {
         "review": review,
         "membership": membership,
         "round": round_,
         "ballot_count": round_.ballots.count(),
         "candidates": round_.candidates.order_by("order"),
-        "join_url": request.build_absolute_uri(reverse("vote:ballot", args=[round_.code])),
+        "join_url": join_url,
+        "qr": services.join_qr_svg(join_url) if round_.is_open else None,
         "can_run": permissions.can_run_rounds(membership),
     }
     if not round_.is_open:

@@ -166,7 +166,7 @@ def test_results_stay_hidden_while_the_round_is_open(points_round, review, lead_
 
     assert all('id="results"' not in page and "Score" not in page for page in pages)
     assert "1 vote so far." in lead_client.get(points_round.get_absolute_url()).content.decode()
-    assert "Score" not in ballot_page and "7" not in ballot_page.split("<main")[1].split("</main>")[0]
+    assert "Score" not in ballot_page and 'id="results"' not in ballot_page
     assert section.context["rounds"] == []
 
 
@@ -237,3 +237,14 @@ def test_adopting_a_closed_round_sets_the_priorities_in_order(points_round, revi
         ("Caseloads", 8),
         ("Front door", 2),
     ]
+
+
+def test_the_lead_page_shows_a_qr_code_of_the_join_link_while_open(points_round, lead_client):
+    open_page = lead_client.get(points_round.get_absolute_url()).content.decode()
+    points_round.close()
+
+    closed_page = lead_client.get(points_round.get_absolute_url()).content.decode()
+
+    assert 'aria-label="QR code to join the vote"' in open_page
+    assert "http://testserver/vote/ABCDEF/" in open_page
+    assert "QR code to join the vote" not in closed_page
