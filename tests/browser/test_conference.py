@@ -76,3 +76,33 @@ def test_three_phones_vote_and_the_lead_sees_the_ranking(live_server, browser, p
     expect(rows.nth(2)).to_contain_text("Reduce caseloads")
     assert Ballot.objects.count() == 3
     assert_accessible(page)
+
+
+def test_the_conference_pages_pass_axe(live_server, page, conference_review):
+    from conference.models import Letter
+
+    from ..conference.factories import ActionFactory, PriorityFactory
+
+    priority = PriorityFactory(review=conference_review, title="Make the front door consistent")
+    action = ActionFactory(priority=priority)
+    Letter.objects.create(review=conference_review, body="## Headline messages\n\nThe front door works well.")
+    base = f"{live_server.url}/reviews/{conference_review.pk}/conference"
+    sign_in(page, live_server, "lead")
+
+    for path in [
+        "/",
+        "/findings/",
+        "/presentation/",
+        "/letter/",
+        "/letter/publish/",
+        "/plan/",
+        f"/plan/actions/{action.pk}/",
+    ]:
+        page.goto(base + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page)
+
+    page.goto(f"{base}/plan/priorities/{priority.pk}/actions/new/")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(page)
