@@ -31,6 +31,11 @@ PREDICATES = {
     "can_edit_timetable": LEADS | {Role.ORGANISER},
     "can_see_interviewee_names": {Role.ORGANISER},
     "can_edit_lines_of_enquiry": PEER_WRITERS,
+    "can_consolidate_findings": LEADS,
+    "can_run_rounds": LEADS,
+    "can_edit_letter": LEADS,
+    "can_edit_plan": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    "can_record_checkpoints": LEADS | {Role.SPONSOR, Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
@@ -40,7 +45,13 @@ HOST_SIDE_CLIENTS = ["sponsor_client", "organiser_client", "contributor_client"]
 def test_the_table_covers_every_predicate_of_the_module():
     predicates = {name for name in dir(permissions) if name.startswith(("is_", "can_"))}
 
-    assert predicates == set(PREDICATES) | {"can_see_report", "can_edit_finding", "can_write_session_notes"}
+    assert predicates == set(PREDICATES) | {
+        "can_see_report",
+        "can_edit_finding",
+        "can_write_session_notes",
+        "can_see_letter",
+        "can_update_action",
+    }
 
 
 def test_every_role_is_on_exactly_one_side():
