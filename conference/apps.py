@@ -6,7 +6,13 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Feedback and prioritisation conference"
 
     def ready(self) -> None:
+        from reviews import services as review_services
         from reviews import stages
+        from reviews.models import Report
+
+        from . import demo
+        from .services import improvement_plan_context
+        from .stage import progress, progress_many, report_section
 
         stages.register(
             stages.Stage(
@@ -16,7 +22,15 @@ class ConferenceConfig(AppConfig):
                 app_label="conference",
                 entry_url_name="conference:index",
                 description="Findings consolidated, priorities voted, the improvement plan agreed and tracked.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=progress,
+                progress_many=progress_many,
+                report_section=report_section,
+                demo=demo.demo,
             )
+        )
+        # The improvement-plan report goes through the same request, task and renderer as the baseline.
+        review_services.REQUESTABLE_REPORT_KINDS[Report.Kind.IMPROVEMENT_PLAN] = Report.Kind.IMPROVEMENT_PLAN.label
+        review_services.REPORT_BUILDERS[Report.Kind.IMPROVEMENT_PLAN] = (
+            "reports/improvement_plan.html",
+            improvement_plan_context,
         )

@@ -1,9 +1,41 @@
 from django.urls import path
 
-from reviews.views import stage_placeholder
+from . import views
 
 app_name = "conference"
 
 urlpatterns = [
-    path("", stage_placeholder, {"slug": "conference"}, name="index"),
+    path("", views.index, name="index"),
+    path("findings/", views.consolidation, name="consolidation"),
+    path("findings/merge/", views.merge, name="merge"),
+    path("findings/agree/", views.agree, name="agree"),
+    path("presentation/", views.presentation, name="presentation"),
+    path("rounds/", views.round_list, name="rounds"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:round_id>/again/", views.round_again, name="round_again"),
+    path("rounds/<int:round_id>/adopt/", views.round_adopt, name="round_adopt"),
+    path("letter/", views.letter, name="letter"),
+    path("letter/draft/", views.letter_generate, name="letter_generate"),
+    path("letter/edit/", views.letter_edit, name="letter_edit"),
+    path("letter/publish/", views.letter_publish, name="letter_publish"),
+    path("letter/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/export/", views.plan_xlsx, name="plan_xlsx"),
+    path("plan/priorities/new/", views.priority_create, name="priority_create"),
+    path("plan/priorities/<int:priority_id>/", views.priority_edit, name="priority_edit"),
+    path("plan/priorities/<int:priority_id>/actions/new/", views.action_create, name="action_create"),
+    path("plan/actions/<int:action_id>/", views.action_detail, name="action_detail"),
+    path("plan/actions/<int:action_id>/updates/", views.action_update, name="action_update"),
+    path("plan/checks/new/", views.checkpoint_create, name="checkpoint_create"),
 ]
+
+# Participants vote from their phones without an account: /vote/ and /vote/<code>/.
+vote_patterns = (
+    [
+        path("", views.join, name="join"),
+        path("<str:code>/", views.ballot, name="ballot"),
+    ],
+    "vote",
+)

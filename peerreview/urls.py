@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
 from reviews import views as review_views
 from reviews.forms import LoginForm
@@ -25,4 +26,5 @@ urlpatterns = [
     path("reviews/<int:review_id>/focus-groups/", include("focusgroups.urls")),
     path("reviews/<int:review_id>/interviews/", include("interviews.urls")),
     path("reviews/<int:review_id>/conference/", include("conference.urls")),
+    path("vote/", include(conference_urls.vote_patterns)),
 ]

@@ -167,3 +167,41 @@ def can_code_focus_groups(membership: ReviewMembership) -> bool:
 
 def can_see_safeguarding_alerts(membership: ReviewMembership, safeguarding_lead_id: int | None) -> bool:
     return membership.role in REVIEW_LEADS or membership.user_id == safeguarding_lead_id
+
+
+# The conference, the letter and the improvement plan
+
+PLAN_EDITORS = REVIEW_LEADS | {Role.SPONSOR, Role.ORGANISER}
+
+
+def can_consolidate_findings(membership: ReviewMembership) -> bool:
+    """Merging, rewording and agreeing the final set of findings is for the lead and the challenge manager."""
+    return membership.role in REVIEW_LEADS
+
+
+def can_run_rounds(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS
+
+
+def can_edit_letter(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS
+
+
+def can_see_letter(membership: ReviewMembership, letter) -> bool:
+    return is_peer_side(membership) or (letter is not None and letter.is_published)
+
+
+def can_edit_plan(membership: ReviewMembership) -> bool:
+    """Priorities and actions are set by the review's leads with the council's sponsor and organiser."""
+    return membership.role in PLAN_EDITORS
+
+
+def can_update_action(membership: ReviewMembership, action) -> bool:
+    """Plan editors update any action; other host members update the actions they own."""
+    if can_edit_plan(membership):
+        return True
+    return membership.role in HOST_SIDE and action.owner_id == membership.user_id
+
+
+def can_record_checkpoints(membership: ReviewMembership) -> bool:
+    return membership.role in PLAN_EDITORS

@@ -37,6 +37,11 @@ PREDICATES = {
     "can_manage_questionnaires": LEADS | {Role.ORGANISER},
     "can_key_in_paper_responses": PEER_WRITERS | {Role.ORGANISER},
     "can_code_focus_groups": PEER_WRITERS,
+    "can_consolidate_findings": LEADS,
+    "can_run_rounds": LEADS,
+    "can_edit_letter": LEADS,
+    "can_edit_plan": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    "can_record_checkpoints": LEADS | {Role.SPONSOR, Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
@@ -51,6 +56,8 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_edit_finding",
         "can_write_session_notes",
         "can_see_safeguarding_alerts",
+        "can_see_letter",
+        "can_update_action",
     }
 
 

@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from .models import (
+    Action,
+    ActionUpdate,
+    Candidate,
+    Checkpoint,
+    CheckpointEntry,
+    ConferenceSettings,
+    Letter,
+    Priority,
+    Round,
+)
+
+
+@admin.register(ConferenceSettings)
+class ConferenceSettingsAdmin(admin.ModelAdmin):
+    list_display = ["review", "default_points", "minimum_sources"]
+    search_fields = ["review__title"]
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    extra = 0
+    fields = ["order", "title", "finding"]
+    raw_id_fields = ["finding"]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    # Ballots are not shown: votes are anonymous and are never edited by hand.
+    list_display = ["review", "number", "title", "method", "status", "opened_at", "closed_at"]
+    list_filter = ["status", "method"]
+    search_fields = ["review__title", "title", "code"]
+    inlines = [CandidateInline]
+    readonly_fields = ["code", "opened_at", "closed_at", "opened_by"]
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = ["review", "status", "published_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["review__title"]
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    extra = 0
+    fields = ["description", "owner_role", "owner_agency", "due_date", "success_measure", "status", "rag"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["title", "review", "order", "votes"]
+    search_fields = ["title", "review__title"]
+    list_filter = ["review"]
+    inlines = [ActionInline]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    extra = 0
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["description", "priority", "owner_role", "owner_agency", "due_date", "status", "rag"]
+    list_filter = ["status", "rag"]
+    search_fields = ["description", "owner_role", "owner_agency"]
+    inlines = [ActionUpdateInline]
+
+
+class CheckpointEntryInline(admin.TabularInline):
+    model = CheckpointEntry
+    extra = 0
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(admin.ModelAdmin):
+    list_display = ["review", "months", "held_on"]
+    list_filter = ["months"]
+    search_fields = ["review__title"]
+    inlines = [CheckpointEntryInline]

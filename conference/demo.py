@@ -1,0 +1,212 @@
+"""Demo data for the conference of the first (Northmoor) review: a closed round with votes, the letter and a plan."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from reviews.demo import upsert
+from reviews.models import Finding, Review
+
+from .models import (
+    Action,
+    ActionUpdate,
+    Ballot,
+    Candidate,
+    Checkpoint,
+    CheckpointEntry,
+    Choice,
+    Letter,
+    Priority,
+    Round,
+    hash_device,
+)
+from .services import draft_letter_text, results
+
+DEMO_CODE = "NMRDMO"
+
+# Points given by each of six demo devices to the candidates, in candidate order.
+VOTES = [[4, 3, 2, 1], [5, 2, 2, 1], [3, 4, 1, 2], [2, 2, 4, 2], [4, 1, 3, 2], [3, 3, 3, 1]]
+
+CANDIDATES = [
+    "Make the front door's threshold decisions consistent across agencies",
+    "Put the child's voice at the centre of every plan",
+    "Give practitioners manageable caseloads and reflective supervision",
+    "Strengthen the partnership's scrutiny of multi-agency practice",
+]
+
+# (priority index, description, role, agency, days from the conference, measure, baseline, target, current, status, rag)
+ACTIONS = [
+    (
+        0,
+        "Agree one threshold document with police, health and schools",
+        "Head of Early Help",
+        "Northmoor Borough Council Children's Services",
+        60,
+        "Threshold document signed off by all partners",
+        None,
+        None,
+        None,
+        Action.Status.DONE,
+        Action.RAG.GREEN,
+    ),
+    (
+        0,
+        "Audit 40 contacts a quarter for consistent threshold decisions",
+        "Front Door Service Manager",
+        "Northmoor Borough Council Children's Services",
+        120,
+        "Contacts with a consistent decision (%)",
+        Decimal("61"),
+        Decimal("85"),
+        Decimal("72"),
+        Action.Status.IN_PROGRESS,
+        Action.RAG.AMBER,
+    ),
+    (
+        1,
+        "Record the child's words in every child protection plan",
+        "Principal Social Worker",
+        "Northmoor Borough Council Children's Services",
+        90,
+        "Plans quoting the child (%)",
+        Decimal("38"),
+        Decimal("90"),
+        Decimal("41"),
+        Action.Status.IN_PROGRESS,
+        Action.RAG.RED,
+    ),
+    (
+        2,
+        "Bring average caseloads to 18 or fewer",
+        "Director of Children's Services",
+        "Northmoor Borough Council Children's Services",
+        180,
+        "Average caseload",
+        Decimal("24"),
+        Decimal("18"),
+        Decimal("21"),
+        Action.Status.IN_PROGRESS,
+        Action.RAG.AMBER,
+    ),
+    (
+        2,
+        "Assessments completed within 45 days",
+        "Assessment Team Manager",
+        "Northmoor Borough Council Children's Services",
+        30,
+        "Assessments within 45 days (%)",
+        Decimal("71"),
+        Decimal("83"),
+        Decimal("74"),
+        Action.Status.NOT_STARTED,
+        Action.RAG.RED,
+    ),
+    (
+        3,
+        "Run a multi-agency audit programme reported to the partnership",
+        "Partnership Business Manager",
+        "Northmoor and Fenby Integrated Care Board",
+        150,
+        "Audits reported each quarter",
+        Decimal("0"),
+        Decimal("4"),
+        Decimal("2"),
+        Action.Status.IN_PROGRESS,
+        Action.RAG.GREEN,
+    ),
+]
+
+
+def demo(*, reviews: list[Review], users: dict) -> None:
+    review = reviews[0]
+    conference_day = review.conference_date or review.onsite_end or datetime.date(2026, 3, 13)
+    areas = {f.summary: f for f in review.findings.filter(kind=Finding.Kind.AREA)}
+    round_ = Round.objects.filter(review=review, number=1).first()
+    if round_ is None:
+        round_ = Round.objects.create(
+            review=review,
+            number=1,
+            title="Priorities for improvement",
+            method=Round.Method.POINTS,
+            points=10,
+            code=DEMO_CODE,
+            opened_by=users["lead"],
+        )
+    candidates = [
+        upsert(Candidate, {"round": round_, "order": index}, {"title": title, "finding": areas.get(title)})
+        for index, title in enumerate(CANDIDATES, start=1)
+    ]
+    for device, points in enumerate(VOTES, start=1):
+        ballot = upsert(Ballot, {"round": round_, "device_hash": hash_device(f"northmoor-demo-device-{device}")}, {})
+        for candidate, value in zip(candidates, points, strict=True):
+            upsert(Choice, {"ballot": ballot, "candidate": candidate}, {"value": value})
+    if round_.is_open:
+        round_.close()
+
+    priorities = []
+    for order, row in enumerate(results(round_), start=1):
+        priorities.append(
+            upsert(
+                Priority,
+                {"review": review, "title": row["candidate"].title},
+                {
+                    "order": order,
+                    "votes": row["score"],
+                    "outcome": f"Children in Northmoor benefit because we {row['candidate'].title[0].lower()}"
+                    f"{row['candidate'].title[1:]}.",
+                },
+            )
+        )
+    by_title = {p.title: p for p in priorities}
+    for index, description, role, agency, days, measure, baseline, target, current, status, rag in ACTIONS:
+        action = upsert(
+            Action,
+            {"priority": by_title[CANDIDATES[index]], "description": description},
+            {
+                "owner_role": role,
+                "owner_agency": agency,
+                "owner": users.get("organiser") if index == 0 else users.get("contributor"),
+                "due_date": conference_day + datetime.timedelta(days=days),
+                "success_measure": measure,
+                "baseline_value": baseline,
+                "target_value": target,
+                "current_value": current,
+                "status": status,
+                "rag": rag,
+            },
+        )
+        upsert(
+            ActionUpdate,
+            {"action": action, "on": conference_day + datetime.timedelta(days=28)},
+            {
+                "note": "First monthly update to the improvement board.",
+                "rag": rag,
+                "value": current,
+                "by": users.get("organiser"),
+            },
+        )
+
+    if not Letter.objects.filter(review=review).exists():
+        Letter.objects.create(
+            review=review,
+            body=draft_letter_text(review),
+            status=Letter.Status.PUBLISHED,
+            published_at=timezone.now(),
+            updated_by=users.get("challenge"),
+        )
+
+    checkpoint = upsert(
+        Checkpoint,
+        {"review": review, "months": Checkpoint.When.THREE},
+        {
+            "held_on": conference_day + datetime.timedelta(days=91),
+            "summary": "Early progress at the front door; the child's voice still weak in plans.",
+        },
+    )
+    for action in Action.objects.for_review(review):
+        upsert(
+            CheckpointEntry,
+            {"checkpoint": checkpoint, "action": action},
+            {"rag": action.rag, "status": action.status, "value": action.current_value},
+        )

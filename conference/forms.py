@@ -1,0 +1,343 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from reviews.models import Finding, Review, Role
+
+from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+class ReviewFindingField(forms.ModelChoiceField):
+    """A finding of this review; an id from another review is refused with a message on the field."""
+
+    def __init__(self, review: Review, **kwargs) -> None:
+        super().__init__(queryset=Finding.objects.all(), **kwargs)
+        self.review = review
+        self.choices = [("", "Choose a finding")] + [
+            (f.pk, f"{f.theme.name}: {f.summary}")
+            for f in review.findings.select_related("theme").order_by("theme__order", "pk")
+        ]
+        self.error_messages["invalid_choice"] = "Choose a finding that exists."
+
+    def clean(self, value):
+        finding = super().clean(value)
+        if finding is not None and finding.review_id != self.review.pk:
+            raise forms.ValidationError("Choose a finding of this review; findings of two reviews cannot be merged.")
+        return finding
+
+
+class MergeForm(forms.Form):
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"] = ReviewFindingField(
+            review, label="Finding to keep", error_messages={"required": "Choose the finding to keep."}
+        )
+        self.fields["duplicate"] = ReviewFindingField(
+            review, label="Duplicate to merge into it", error_messages={"required": "Choose the duplicate to merge."}
+        )
+        self.helper = _helper("keep", "duplicate", submit="Merge findings")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        keep, duplicate = cleaned.get("keep"), cleaned.get("duplicate")
+        if keep and duplicate and keep.pk == duplicate.pk:
+            self.add_error("duplicate", "Choose a different finding from the one to keep.")
+        return cleaned
+
+
+class AgreeForm(forms.Form):
+    findings = forms.ModelMultipleChoiceField(
+        queryset=Finding.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one finding to agree.",
+            "invalid_choice": "Choose findings of this review.",
+        },
+    )
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = review.findings.filter(status=Finding.Status.DRAFT)
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the round."})
+    method = forms.ChoiceField(
+        choices=Round.Method.choices,
+        widget=forms.RadioSelect,
+        initial=Round.Method.POINTS,
+        error_messages={"required": "Choose how participants vote."},
+    )
+    points = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        initial=10,
+        help_text="In a points round, how many points each device may give.",
+        error_messages={
+            "required": "Enter the number of points.",
+            "invalid": "Enter the number of points as a whole number.",
+        },
+    )
+    candidates = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="One candidate priority a line; drawn from the areas for consideration, edit as you need.",
+        error_messages={"required": "Enter at least one candidate priority."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title",
+            Field.radios("method", inline=True),
+            Field.text("points", field_width=4),
+            Field.textarea("candidates"),
+            submit="Open the round",
+        )
+
+    def clean_candidates(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
+        if len(lines) < 2:
+            raise forms.ValidationError("Enter at least two candidate priorities, one a line.")
+        if len(set(lines)) != len(lines):
+            raise forms.ValidationError("Each candidate priority must be different.")
+        if any(len(line) > 300 for line in lines):
+            raise forms.ValidationError("Keep each candidate to 300 characters.")
+        return lines
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Code on the screen",
+        max_length=12,
+        error_messages={"required": "Enter the code shown on the screen."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("code", field_width=10), submit="Join")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper().replace(" ", "")
+        if not Round.objects.filter(code=code, status=Round.Status.OPEN).exists():
+            raise forms.ValidationError("No open round has that code. Check the code on the screen.")
+        return code
+
+
+class VoteForm(forms.Form):
+    def __init__(self, *args, round_: Round, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        n = len(candidates)
+        for candidate in candidates:
+            if round_.method == Round.Method.POINTS:
+                field = forms.IntegerField(
+                    label=candidate.title, min_value=0, max_value=round_.points, initial=0, required=False
+                )
+            else:
+                field = forms.IntegerField(label=candidate.title, min_value=1, max_value=n)
+                field.error_messages["required"] = f"Give {candidate.title} a rank from 1 to {n}."
+            field.error_messages["invalid"] = "Enter a whole number."
+            self.fields[f"candidate_{candidate.pk}"] = field
+        self.helper = _helper(*[Field.text(name, field_width=3) for name in self.fields], submit="Send my vote")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        values = {int(name.split("_")[1]): value or 0 for name, value in cleaned.items()}
+        if self.errors:
+            return cleaned
+        if self.round.method == Round.Method.POINTS:
+            total = sum(values.values())
+            if total > self.round.points:
+                raise forms.ValidationError(f"You gave {total} points; you have {self.round.points} to give.")
+            if total == 0:
+                raise forms.ValidationError("Give at least one point.")
+        elif sorted(values.values()) != list(range(1, len(values) + 1)):
+            raise forms.ValidationError(f"Use each rank from 1 to {len(values)} once.")
+        self.values = values
+        return cleaned
+
+
+class LetterForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Letter
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 30})}
+        error_messages = {"body": {"required": "Enter the text of the letter."}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.helper = _helper(Field.textarea("body"), "version", submit="Save the letter")
+
+
+class PublishForm(forms.Form):
+    include_drafts = forms.BooleanField(
+        required=False, label="Publish anyway: draft findings stay hidden from the council"
+    )
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = Priority
+        fields = ["title", "outcome", "order"]
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"title": {"required": "Enter the priority."}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title", Field.textarea("outcome"), Field.text("order", field_width=3), submit="Save priority"
+        )
+
+
+class ActionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_date = forms.DateField(
+        label="Due date",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/03/2027",
+        error_messages={
+            "required": "Enter the due date.",
+            "invalid": "Enter the due date as a real date, for example 27/03/2027.",
+        },
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "description",
+            "owner_role",
+            "owner_agency",
+            "owner",
+            "due_date",
+            "success_measure",
+            "baseline_value",
+            "target_value",
+            "current_value",
+            "status",
+            "rag",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+            "rag": forms.RadioSelect,
+        }
+        error_messages = {
+            "description": {"required": "Describe the action."},
+            "owner_role": {"required": "Enter the owner's role."},
+            "owner_agency": {"required": "Enter the owner's agency."},
+            "success_measure": {"required": "Enter how success will be measured."},
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        owners = review.memberships.filter(role__in=[Role.SPONSOR, Role.ORGANISER, Role.CONTRIBUTOR]).select_related(
+            "user"
+        )
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=[m.user_id for m in owners])
+        self.fields["owner"].label = "Member who updates it (optional)"
+        self.helper = _helper(
+            Field.textarea("description"),
+            "owner_role",
+            "owner_agency",
+            "owner",
+            Field.text("due_date", field_width=10),
+            "success_measure",
+            Field.text("baseline_value", field_width=5),
+            Field.text("target_value", field_width=5),
+            Field.text("current_value", field_width=5),
+            Field.radios("status", inline=True),
+            Field.radios("rag", inline=True),
+            "version",
+            submit="Save action",
+        )
+
+
+class HostActionForm(ActionForm):
+    """What an action's owner on the council side may change: progress, not the commitment."""
+
+    class Meta(ActionForm.Meta):
+        fields = ["current_value", "status", "rag"]
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        del self.fields["due_date"]
+        self.fields["version"].initial = self.instance.version
+        self.helper = _helper(
+            Field.text("current_value", field_width=5),
+            Field.radios("status", inline=True),
+            Field.radios("rag", inline=True),
+            "version",
+            submit="Save action",
+        )
+
+
+class ActionUpdateForm(forms.ModelForm):
+    on = forms.DateField(
+        label="Date of the update",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/03/2027",
+        error_messages={
+            "required": "Enter the date of the update.",
+            "invalid": "Enter the date as a real date, for example 27/03/2027.",
+        },
+    )
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["on", "note", "rag", "value"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "rag": forms.RadioSelect}
+        error_messages = {
+            "note": {"required": "Say what progress has been made."},
+            "rag": {"required": "Choose a RAG rating."},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("on", field_width=10),
+            Field.textarea("note"),
+            Field.radios("rag", inline=True),
+            Field.text("value", field_width=5),
+            submit="Add update",
+        )
+
+
+class CheckpointForm(forms.ModelForm):
+    held_on = forms.DateField(
+        label="Date of the check",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/03/2027",
+        error_messages={
+            "required": "Enter the date of the check.",
+            "invalid": "Enter the date as a real date, for example 27/03/2027.",
+        },
+    )
+
+    class Meta:
+        model = Checkpoint
+        fields = ["months", "held_on", "summary"]
+        widgets = {"months": forms.RadioSelect, "summary": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"months": {"required": "Choose which check this is."}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("months", inline=True),
+            Field.text("held_on", field_width=10),
+            Field.textarea("summary"),
+            submit="Record the check",
+        )

@@ -1,0 +1,311 @@
+"""The conference: prioritisation rounds and their anonymous votes, the letter, the improvement plan and follow-up."""
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from reviews.models import Finding, Review
+
+# Join codes avoid letters and digits that look alike on a projected screen.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def hash_device(token: str) -> str:
+    """Only a hash of the device's random cookie is stored: a vote cannot be linked to a person."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ConferenceSettings(models.Model):
+    """Per-review settings for the conference, configured in admin."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="conference_settings")
+    default_points = models.PositiveSmallIntegerField(
+        default=10, help_text="Points each device may allocate in a points round."
+    )
+    minimum_sources = models.PositiveSmallIntegerField(
+        default=2, help_text="A finding resting on fewer stages than this is flagged in the triangulation view."
+    )
+
+    class Meta:
+        verbose_name = "conference settings"
+        verbose_name_plural = "conference settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(default_points__gte=1), name="conference_points_positive"),
+            models.CheckConstraint(condition=Q(minimum_sources__gte=1), name="conference_minimum_sources_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conference settings – {self.review}"
+
+
+class Round(models.Model):
+    class Method(models.TextChoices):
+        POINTS = "points", "Allocate points"
+        RANK = "rank", "Rank the candidates"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.POINTS)
+    points = models.PositiveSmallIntegerField(default=10, help_text="Points each device may allocate.")
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_join_code)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="round_unique_number_per_review"),
+            models.CheckConstraint(condition=Q(points__gte=1), name="round_points_positive"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True) | Q(status="closed", closed_at__isnull=False),
+                name="round_closed_has_time",
+            ),
+            # One round open at a time per review, so the join code on the screen is never ambiguous.
+            models.UniqueConstraint(fields=["review"], condition=Q(status="open"), name="round_one_open_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conference:round_detail", args=[self.review_id, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def close(self) -> None:
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at"])
+
+
+class Candidate(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="candidates")
+    finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    title = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="candidate_title_not_empty")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Ballot(models.Model):
+    """One device's vote in one round. The device is known only by a hash of a random cookie."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    device_hash = models.CharField(max_length=64)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "device_hash"], name="ballot_one_per_device")]
+
+    def __str__(self) -> str:
+        return f"Ballot {self.pk} in {self.round}"
+
+
+class Choice(models.Model):
+    """Points given to a candidate, or the rank given to it (1 is first)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="choices")
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "candidate"], name="choice_one_per_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.value}"
+
+
+class Letter(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="letter")
+    body = models.TextField(help_text="Plain text; blank lines separate paragraphs, lines starting '## ' are headings.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="letter_published_has_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter – {self.review}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def blocks(self) -> list[tuple[str, str]]:
+        """The body as (kind, text) blocks: headings and paragraphs, for templates that escape the text."""
+        result = []
+        for chunk in self.body.replace("\r\n", "\n").split("\n\n"):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            if chunk.startswith("## "):
+                heading, _, rest = chunk.partition("\n")
+                result.append(("heading", heading[3:].strip()))
+                if rest.strip():
+                    result.append(("paragraph", rest.strip()))
+            else:
+                result.append(("paragraph", chunk))
+        return result
+
+
+class Priority(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=300)
+    outcome = models.TextField("desired outcome", blank=True)
+    order = models.PositiveSmallIntegerField(default=1)
+    finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    votes = models.PositiveIntegerField(default=0, help_text="The score it had in the prioritisation round.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="priority_title_not_empty")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_review(self, review: Review) -> "ActionQuerySet":
+        return self.filter(priority__review=review)
+
+    def overdue_on(self, day: date) -> "ActionQuerySet":
+        return self.filter(due_date__lt=day).exclude(status=Action.Status.DONE)
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    class RAG(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner_role = models.CharField("owner's role", max_length=200, help_text="For example, Head of Early Help.")
+    owner_agency = models.CharField("owner's agency", max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conference_actions",
+        help_text="The member who updates this action.",
+    )
+    due_date = models.DateField()
+    success_measure = models.CharField(max_length=300)
+    target_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    current_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="The value at the time of the review."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, default=RAG.GREEN)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="action_description_not_empty"),
+            models.CheckConstraint(condition=~Q(owner_agency=""), name="action_owner_agency_not_empty"),
+            models.CheckConstraint(condition=~Q(owner_role=""), name="action_owner_role_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status != self.Status.DONE and self.due_date < today
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField(default=timezone.localdate)
+    note = models.TextField()
+    rag = models.CharField("RAG rating", max_length=10, choices=Action.RAG.choices)
+    value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="action_update_note_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.note[:60]}"
+
+
+class Checkpoint(models.Model):
+    """A follow-up check at 3 or 12 months: progress per action against the baseline."""
+
+    class When(models.IntegerChoices):
+        THREE = 3, "3 months"
+        TWELVE = 12, "12 months"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="checkpoints")
+    months = models.PositiveSmallIntegerField(choices=When.choices)
+    held_on = models.DateField(default=timezone.localdate)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "months"], name="checkpoint_one_per_interval")]
+
+    def __str__(self) -> str:
+        return f"{self.get_months_display()} check – {self.review}"
+
+
+class CheckpointEntry(models.Model):
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="entries")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="checkpoint_entries")
+    rag = models.CharField("RAG rating", max_length=10, choices=Action.RAG.choices)
+    status = models.CharField(max_length=20, choices=Action.Status.choices)
+    value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "checkpoint entries"
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "action"], name="checkpoint_entry_one_per_action")]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint}: {self.action}"

@@ -1,0 +1,514 @@
+"""Conference workflows that span several models: merging findings, voting, the letter and the plan."""
+
+import io
+from collections import defaultdict
+from datetime import date
+
+import segno
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from reviews import stages
+from reviews.charts import Series, bar_chart
+from reviews.models import Finding, FindingEvidence, Review
+
+from .models import (
+    Action,
+    Ballot,
+    Candidate,
+    Checkpoint,
+    CheckpointEntry,
+    Choice,
+    ConferenceSettings,
+    Letter,
+    Priority,
+    Round,
+    hash_device,
+)
+
+STAGE = "conference"
+
+
+def settings_for(review: Review) -> ConferenceSettings:
+    found = ConferenceSettings.objects.filter(review=review).first()
+    return found or ConferenceSettings(review=review)
+
+
+# Consolidation
+
+
+def findings_by_theme(review: Review, findings) -> list[dict]:
+    """Findings grouped by the framework's themes, strengths first, each with its stages."""
+    findings = list(findings)
+    groups = {theme.pk: {"theme": theme, "strengths": [], "areas": []} for theme in review.framework.themes.all()}
+    for finding in findings:
+        group = groups.setdefault(finding.theme_id, {"theme": finding.theme, "strengths": [], "areas": []})
+        group["strengths" if finding.kind == Finding.Kind.STRENGTH else "areas"].append(finding)
+    return sorted(groups.values(), key=lambda group: group["theme"].order)
+
+
+def stages_behind(finding: Finding) -> list[str]:
+    """The titles of the distinct stages behind a finding (its own and its evidence's), from prefetched evidence."""
+    slugs = {stages.slug_for_app(item.content_type.app_label) for item in finding.evidence.all()}
+    slugs.add(finding.stage)
+    slugs.discard(None)
+    slugs.discard(stages.GENERAL)
+    return sorted(stages.title_for(slug) for slug in slugs)
+
+
+def merge_findings(*, keep: Finding, duplicate: Finding, user: AbstractBaseUser) -> Finding:
+    """Fold `duplicate` into `keep`: every piece of evidence of both is kept, then the duplicate is removed."""
+    if keep.review_id != duplicate.review_id:
+        raise ValidationError("Only findings of the same review can be merged.")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Choose a different finding to merge.")
+    with transaction.atomic():
+        keep = Finding.objects.select_for_update().get(pk=keep.pk)
+        duplicate = Finding.objects.select_for_update().get(pk=duplicate.pk, review_id=keep.review_id)
+        existing = set(keep.evidence.values_list("content_type_id", "object_id"))
+        for item in duplicate.evidence.all():
+            if (item.content_type_id, item.object_id) not in existing:
+                FindingEvidence.objects.create(
+                    finding=keep,
+                    content_type_id=item.content_type_id,
+                    object_id=item.object_id,
+                    note=item.note,
+                    added_by=item.added_by,
+                )
+        note = f"Merged from the {stages.title_for(duplicate.stage).lower()} finding: {duplicate.summary}"
+        keep.detail = "\n\n".join(part for part in [keep.detail, note, duplicate.detail] if part)
+        keep.version += 1
+        keep.save()
+        duplicate.delete()
+    return keep
+
+
+def agree_findings(*, review: Review, ids: list[int]) -> int:
+    return Finding.objects.filter(review=review, pk__in=ids, status=Finding.Status.DRAFT).update(
+        status=Finding.Status.AGREED, updated_at=timezone.now()
+    )
+
+
+# Prioritisation rounds
+
+
+def open_round(
+    *, review: Review, user, title: str, method: str, points: int, candidates: list[tuple[str, Finding | None]]
+) -> Round:
+    if not candidates:
+        raise ValidationError("Add at least one candidate priority.")
+    with transaction.atomic():
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        if review.rounds.filter(status=Round.Status.OPEN).exists():
+            raise ValidationError("Close the open round before opening another.")
+        number = (review.rounds.aggregate(latest=Max("number"))["latest"] or 0) + 1
+        for _ in range(5):
+            try:
+                with transaction.atomic():
+                    round_ = Round.objects.create(
+                        review=review, number=number, title=title, method=method, points=points, opened_by=user
+                    )
+                break
+            except IntegrityError:
+                continue  # a join code clash: draw another
+        else:
+            raise ValidationError("Could not draw a free join code; try again.")
+        Candidate.objects.bulk_create(
+            Candidate(round=round_, title=text, finding=finding, order=index)
+            for index, (text, finding) in enumerate(candidates, start=1)
+        )
+    return round_
+
+
+def run_again(*, round_: Round, user) -> Round:
+    candidates = [(c.title, c.finding) for c in round_.candidates.select_related("finding").order_by("order")]
+    return open_round(
+        review=round_.review,
+        user=user,
+        title=round_.title,
+        method=round_.method,
+        points=round_.points,
+        candidates=candidates,
+    )
+
+
+def cast_vote(*, round_id: int, device_token: str, values: dict[int, int]) -> Ballot:
+    """Record one device's vote. `values` maps candidate ids to points, or to ranks (1 is first)."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_id)
+        if not round_.is_open:
+            raise ValidationError("Voting in this round has closed.")
+        candidate_ids = set(round_.candidates.values_list("pk", flat=True))
+        if set(values) - candidate_ids:
+            raise ValidationError("Vote only for this round's candidates.")
+        if any(value < 0 for value in values.values()):
+            raise ValidationError("Points and ranks cannot be negative.")
+        if round_.method == Round.Method.POINTS:
+            total = sum(values.values())
+            if total > round_.points:
+                raise ValidationError(f"You gave {total} points; you have {round_.points} to give.")
+            if total == 0:
+                raise ValidationError("Give at least one point.")
+            values = {pk: value for pk, value in values.items() if value}
+        else:
+            ranks = sorted(values.values())
+            if ranks != list(range(1, len(candidate_ids) + 1)) or set(values) != candidate_ids:
+                raise ValidationError(f"Rank every candidate once, from 1 to {len(candidate_ids)}.")
+        device_hash = hash_device(device_token)
+        if round_.ballots.filter(device_hash=device_hash).exists():
+            raise ValidationError("This device has already voted in this round.")
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(round=round_, device_hash=device_hash)
+        except IntegrityError as error:
+            raise ValidationError("This device has already voted in this round.") from error
+        Choice.objects.bulk_create(Choice(ballot=ballot, candidate_id=pk, value=value) for pk, value in values.items())
+    return ballot
+
+
+def close_round(*, round_: Round) -> None:
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if not locked.is_open:
+            raise ValidationError("The round is already closed.")
+        locked.close()
+
+
+def results(round_: Round) -> list[dict]:
+    """Each candidate's score, highest first, with shared places for ties. Points add up; a rank of r among
+    n candidates scores n - r + 1 (a Borda count)."""
+    candidates = list(round_.candidates.order_by("order"))
+    n = len(candidates)
+    sums = defaultdict(int)
+    for candidate_id, value in Choice.objects.filter(ballot__round=round_).values_list("candidate_id", "value"):
+        sums[candidate_id] += value if round_.method == Round.Method.POINTS else n - value + 1
+    rows = [{"candidate": c, "score": sums[c.pk]} for c in candidates]
+    rows.sort(key=lambda row: (-row["score"], row["candidate"].order))
+    place = 0
+    previous = None
+    for index, row in enumerate(rows, start=1):
+        if row["score"] != previous:
+            place = index
+            previous = row["score"]
+        row["place"] = place
+        row["tied"] = sum(1 for other in rows if other["score"] == row["score"]) > 1
+    return rows
+
+
+def results_chart(round_: Round, rows: list[dict]):
+    label = "Points" if round_.method == Round.Method.POINTS else "Score (rank points)"
+    return bar_chart(
+        title=f"Round {round_.number} results: {label.lower()} per candidate (the table beside it has the figures)",
+        categories=[row["candidate"].title for row in rows],
+        series=[Series(label, "#1d70b8", [row["score"] for row in rows])],
+        chart_id=f"round-{round_.pk}-results",
+    )
+
+
+def join_qr_svg(url: str) -> SafeString:
+    """A QR code of the join link as inline SVG: only path data made here from a URL we built, no user text."""
+    svg = segno.make(url, error="m").svg_inline(scale=6, title="QR code to join the vote", svgclass="app-qr")
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code to join the vote" ', 1))
+
+
+def adopt_priorities(*, round_: Round) -> int:
+    """Turn a closed round's ranking into the review's priorities, in order; a priority already there keeps its plan."""
+    if round_.is_open:
+        raise ValidationError("Close the round before adopting its ranking.")
+    rows = [row for row in results(round_) if row["score"] > 0]
+    with transaction.atomic():
+        existing = {p.title: p for p in Priority.objects.select_for_update().filter(review_id=round_.review_id)}
+        for order, row in enumerate(rows, start=1):
+            candidate = row["candidate"]
+            priority = existing.get(candidate.title)
+            if priority is None:
+                priority = Priority(review_id=round_.review_id, title=candidate.title, finding=candidate.finding)
+            priority.order = order
+            priority.votes = row["score"]
+            priority.save()
+            if candidate.finding_id:
+                Finding.objects.filter(pk=candidate.finding_id).update(priority=order)
+    return len(rows)
+
+
+# The letter
+
+
+def stage_counts(review: Review) -> list[tuple[str, str]]:
+    """What the team did: each stage's progress summary, and the counts the letter names."""
+    rows = [("Cases in the sample", str(review.cases.count()))]
+    for stage in stages.all_stages():
+        if stage.slug == STAGE:
+            continue
+        progress = stages.progress_for(stage, [review])[review.pk]
+        rows.append((stage.title, progress.summary or f"{progress.done} of {progress.total}"))
+    return rows
+
+
+def draft_letter_text(review: Review) -> str:
+    findings = review.findings.filter(status__in=[Finding.Status.AGREED, Finding.Status.PUBLISHED]).select_related(
+        "theme"
+    )
+    groups = findings_by_theme(review, findings.order_by("theme__order", "pk"))
+    team = review.memberships.select_related("user").filter(
+        role__in=["lead", "challenge_manager", "peer", "case_auditor"]
+    )
+    lines = [
+        f"## Context and scope\n\nThis letter sets out the findings of the children's safeguarding peer review "
+        f"of {review.council.name}"
+        + (
+            f", on site from {review.onsite_start:%d %B %Y} to {review.onsite_end:%d %B %Y}"
+            if review.onsite_start and review.onsite_end
+            else ""
+        )
+        + ". The review looked at the themes: "
+        + ", ".join(theme.name for theme in review.framework.themes.order_by("order"))
+        + ".",
+        "## The team\n\n"
+        + "\n".join(
+            f"{m.user.get_full_name() or m.user.get_username()}, {m.get_role_display()}"
+            + (f", {m.organisation}" if m.organisation else "")
+            for m in team.order_by("role")
+        ),
+        "## What the team did\n\n" + "\n".join(f"{title}: {summary}" for title, summary in stage_counts(review)),
+    ]
+    strengths = sum(len(group["strengths"]) for group in groups)
+    areas = sum(len(group["areas"]) for group in groups)
+    lines.append(
+        f"## Headline messages\n\nThe team agreed {strengths} strength{'s' if strengths != 1 else ''} and "
+        f"{areas} area{'s' if areas != 1 else ''} for consideration."
+    )
+    for group in groups:
+        if not group["strengths"] and not group["areas"]:
+            continue
+        text = f"## {group['theme'].name}"
+        if group["strengths"]:
+            text += "\n\nStrengths:\n" + "\n".join(f"- {f.summary}" for f in group["strengths"])
+        if group["areas"]:
+            text += "\n\nAreas for consideration:\n" + "\n".join(f"- {f.summary}" for f in group["areas"])
+        lines.append(text)
+    priorities = review.priorities.order_by("order")
+    lines.append(
+        "## Priorities\n\n"
+        + ("\n".join(f"{p.order}. {p.title}" for p in priorities) or "The priorities are still to be agreed.")
+    )
+    lines.append(
+        "## Next steps\n\nThe council will agree an improvement plan against these priorities. The peer team will "
+        "check progress at 3 and 12 months after the review."
+    )
+    return "\n\n".join(lines)
+
+
+def generate_letter(*, review: Review, user) -> Letter:
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().filter(review=review).first()
+        if letter is not None and letter.is_published:
+            raise ValidationError("The letter is published; it cannot be drafted again.")
+        if letter is None:
+            letter = Letter(review=review)
+        else:
+            letter.version += 1
+        letter.body = draft_letter_text(review)
+        letter.updated_by = user
+        letter.save()
+    return letter
+
+
+def save_letter(*, letter: Letter, body: str, version: int, user) -> Letter:
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.version != version:
+            raise ValidationError("Someone else changed the letter since you opened it. Your changes were not saved.")
+        if locked.is_published:
+            raise ValidationError("The letter is published; it cannot be changed.")
+        locked.body = body
+        locked.version += 1
+        locked.updated_by = user
+        locked.save()
+    return locked
+
+
+def draft_findings(review: Review):
+    return review.findings.filter(status=Finding.Status.DRAFT)
+
+
+def publish_letter(*, letter: Letter, user, include_drafts: bool = False) -> int:
+    """Publish the letter and the agreed findings to the host side; draft findings stay drafts unless asked."""
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.is_published:
+            raise ValidationError("The letter is already published.")
+        review = locked.review
+        if draft_findings(review).exists() and not include_drafts:
+            raise ValidationError("Some findings are still draft. Confirm to publish without them.")
+        published = review.findings.filter(status=Finding.Status.AGREED).update(
+            status=Finding.Status.PUBLISHED, updated_at=timezone.now()
+        )
+        locked.status = Letter.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.updated_by = user
+        locked.version += 1
+        locked.save()
+    return published
+
+
+# The improvement plan
+
+
+def plan_actions(review: Review):
+    return (
+        Action.objects.for_review(review)
+        .select_related("priority", "owner")
+        .annotate(update_count=Count("updates"))
+        .order_by("priority__order", "priority_id", "due_date", "pk")
+    )
+
+
+def plan_rows(review: Review, today: date | None = None, actions=None) -> list[dict]:
+    today = today or timezone.localdate()
+    actions = list(actions if actions is not None else plan_actions(review))
+    priorities = list(review.priorities.order_by("order", "pk"))
+    by_priority = defaultdict(list)
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+        by_priority[action.priority_id].append(action)
+    return [{"priority": p, "actions": by_priority[p.pk]} for p in priorities]
+
+
+def save_action(*, action: Action, data: dict, version: int, user) -> Action:
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.version != version:
+            raise ValidationError(
+                "Someone else changed this action since you opened it. Your changes were not saved; "
+                "the form shows the latest version."
+            )
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+def action_counts_many(reviews: list[Review], today: date) -> dict[int, dict[str, int]]:
+    rows = (
+        Action.objects.filter(priority__review__in=reviews)
+        .order_by()
+        .values("priority__review_id")
+        .annotate(
+            total=Count("id"),
+            on_track=Count("id", filter=Q(rag=Action.RAG.GREEN) | Q(status=Action.Status.DONE)),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status=Action.Status.DONE)),
+        )
+    )
+    return {row["priority__review_id"]: row for row in rows}
+
+
+def plan_xlsx(review: Review) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Improvement plan"
+    sheet.append(
+        [
+            "Priority",
+            "Desired outcome",
+            "Action",
+            "Owner's role",
+            "Owner's agency",
+            "Due",
+            "Success measure",
+            "Baseline",
+            "Target",
+            "Current",
+            "Status",
+            "RAG",
+            "Overdue",
+        ]
+    )
+    today = timezone.localdate()
+    for row in plan_rows(review, today):
+        for action in row["actions"]:
+            sheet.append(
+                [
+                    row["priority"].title,
+                    row["priority"].outcome,
+                    action.description,
+                    action.owner_role,
+                    action.owner_agency,
+                    action.due_date,
+                    action.success_measure,
+                    action.baseline_value,
+                    action.target_value,
+                    action.current_value,
+                    action.get_status_display(),
+                    action.get_rag_display(),
+                    "Yes" if action.overdue else "No",
+                ]
+            )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def improvement_plan_context(review: Review) -> dict:
+    today = timezone.localdate()
+    checkpoints = list(review.checkpoints.order_by("months").prefetch_related("entries"))
+    rows = plan_rows(review, today)
+    entries = {(e.checkpoint_id, e.action_id): e for cp in checkpoints for e in cp.entries.all()}
+    for row in rows:
+        for action in row["actions"]:
+            action.checks = [entries.get((cp.pk, action.pk)) for cp in checkpoints]
+    return {
+        "review": review,
+        "rows": rows,
+        "checkpoints": checkpoints,
+        "letter": Letter.objects.filter(review=review).first(),
+        "generated_at": timezone.now(),
+        "today": today,
+    }
+
+
+# Follow-up
+
+
+def record_checkpoint(*, review: Review, months: int, held_on: date, summary: str) -> Checkpoint:
+    """Take the 3- or 12-month check: each action's status, RAG and value as they stand, against the baseline."""
+
+    with transaction.atomic():
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        if review.checkpoints.filter(months=months).exists():
+            raise ValidationError(f"The {months}-month check has already been recorded.")
+        checkpoint = Checkpoint.objects.create(review=review, months=months, held_on=held_on, summary=summary)
+        CheckpointEntry.objects.bulk_create(
+            CheckpointEntry(checkpoint=checkpoint, action=a, rag=a.rag, status=a.status, value=a.current_value)
+            for a in Action.objects.for_review(review)
+        )
+    return checkpoint
+
+
+def checkpoint_rows(review: Review) -> list[dict]:
+    """Per priority: how many actions were done and green at each check, in one query for the entries."""
+
+    checkpoints = list(review.checkpoints.order_by("months"))
+    counts = defaultdict(lambda: {"done": 0, "green": 0, "total": 0})
+    for row in (
+        CheckpointEntry.objects.filter(checkpoint__review=review)
+        .order_by()
+        .values("checkpoint_id", "action__priority_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=Action.Status.DONE)),
+            green=Count("id", filter=Q(rag=Action.RAG.GREEN)),
+        )
+    ):
+        counts[(row["checkpoint_id"], row["action__priority_id"])] = row
+    return [
+        {"priority": p, "checks": [counts[(cp.pk, p.pk)] for cp in checkpoints]}
+        for p in review.priorities.order_by("order", "pk")
+    ]
