@@ -187,7 +187,13 @@ class ModerationForm(forms.Form):
 
 
 class ModeratorForm(forms.Form):
-    moderator = forms.ModelChoiceField(queryset=None, required=False, label="Named moderator")
+    moderator = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Named moderator",
+        help_text="Leave empty for the lead alone.",
+        error_messages={"invalid_choice": "Choose a peer writer of this review."},
+    )
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/<int:validation_id>/", views.validation_detail, name="validation_detail"),
     path("cases/<int:validation_id>/comparison/", views.comparison, name="comparison"),
     path("cases/<int:validation_id>/moderate/", views.moderate, name="moderate"),
+    path("cases/<int:validation_id>/moderator/", views.name_moderator, name="name_moderator"),
     path("cases/<int:validation_id>/finding/", views.raise_finding, name="validation_finding"),
 ]

@@ -13,7 +13,16 @@ from reviews.models import AccessLog, FindingEvidence, Role
 from reviews.views import load_review
 
 from . import services, stage
-from .forms import AssignForm, CouncilAuditForm, DrawForm, ImportForm, ModerationForm, RaiseFindingForm, RegradeForm
+from .forms import (
+    AssignForm,
+    CouncilAuditForm,
+    DrawForm,
+    ImportForm,
+    ModerationForm,
+    ModeratorForm,
+    RaiseFindingForm,
+    RegradeForm,
+)
 from .models import CouncilAudit, Validation
 
 
@@ -39,7 +48,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     validations = (
         Validation.objects.filter(review=review)
-        .select_related("audit__case", "auditor")
+        .select_related("audit__case", "auditor", "moderator")
         .order_by("audit__case__reference")
     )
     if membership.role == Role.CASE_AUDITOR:
@@ -312,6 +321,27 @@ def moderate(request: HttpRequest, review_id: int, validation_id: int) -> HttpRe
         "title": f"Moderate case {validation.audit.case.reference}",
     }
     return render(request, "audits/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def name_moderator(request: HttpRequest, review_id: int, validation_id: int) -> HttpResponse:
+    """The lead names a moderator besides themselves for one case."""
+    review, membership = load_review(request, review_id)
+    validation = _validation(review, membership, validation_id)
+    permissions.require(permissions.can_manage_validation_sample(membership) and membership.role == Role.LEAD)
+    form = ModeratorForm(request.POST or None, review=review, initial={"moderator": validation.moderator_id})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            locked = Validation.objects.select_for_update().get(pk=validation.pk)
+            locked.moderator = form.cleaned_data["moderator"]
+            locked.version += 1
+            locked.save()
+        messages.success(request, f"Moderator for case {validation.audit.case.reference} saved.")
+        return redirect("audits:index", review.pk)
+    title = f"Name a moderator for case {validation.audit.case.reference}"
+    return render(
+        request, "audits/form.html", {"review": review, "membership": membership, "form": form, "title": title}
+    )
 
 
 @require_GET

@@ -42,7 +42,7 @@ def test_the_council_grades_reach_the_case_auditor_through_no_url_of_the_stage_b
             if "COUNCIL-SECRET-NARRATIVE" in body or "Secret calibration team" in body or " checked" in body:
                 leaks.append((url + query, response.status_code))
 
-    assert len(routes) == 14
+    assert len(routes) == 15
     assert leaks == []
 
 

@@ -148,3 +148,46 @@ def test_seed_demo_adds_twelve_audits_eight_regraded_and_is_idempotent(db, setti
     northmoor = Review.objects.order_by("pk").first()
     assert stage.progress(northmoor).summary == "8 cases assigned, 8 regraded, 3 moderated"
     assert datetime.date(2025, 6, 2) in set(CouncilAudit.objects.values_list("audit_date", flat=True))
+
+
+def test_the_lead_names_a_moderator_who_may_then_moderate(review, case_auditor, peer, lead_client, peer_client):
+    validation = make_validation(make_audit(review, "C-01"), case_auditor, ranks=[3] * 9, overall=3)
+    url = reverse("audits:name_moderator", args=[review.pk, validation.pk])
+
+    refused = peer_client.post(url, {"moderator": peer.pk})
+    named = lead_client.post(url, {"moderator": peer.pk})
+    moderation = peer_client.get(reverse("audits:moderate", args=[review.pk, validation.pk]))
+
+    assert (refused.status_code, named.status_code, moderation.status_code) == (403, 302, 200)
+    assert Validation.objects.get(pk=validation.pk).moderator == peer
+
+
+def test_naming_someone_outside_the_peer_writers_as_moderator_is_refused(review, case_auditor, sponsor, lead_client):
+    validation = make_validation(make_audit(review, "C-01"), case_auditor)
+
+    response = lead_client.post(
+        reverse("audits:name_moderator", args=[review.pk, validation.pk]), {"moderator": sponsor.pk}
+    )
+
+    assert "Choose a peer writer of this review." in response.content.decode()
+    assert Validation.objects.get(pk=validation.pk).moderator is None
+
+
+def test_the_sample_and_audit_lists_run_the_same_queries_for_1_and_many_rows(review, case_auditor, lead_client):
+    urls = [reverse("audits:index", args=[review.pk]), reverse("audits:audit_list", args=[review.pk])]
+
+    def count_queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as context:
+                assert lead_client.get(url).status_code == 200
+            counts.append(len(context))
+        return counts
+
+    make_validation(make_audit(review, "L-000"), case_auditor)
+    one = count_queries()
+    for number in range(1, 30):
+        make_validation(make_audit(review, f"L-{number:03d}"), case_auditor)
+    many = count_queries()
+
+    assert one == many
