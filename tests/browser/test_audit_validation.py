@@ -54,7 +54,7 @@ def test_a_case_auditor_regrades_blind_and_the_lead_moderates(live_server, brows
     expect(page.get_by_role("heading", name="Cases for you to regrade")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Case C-07").click()
+    page.get_by_role("link", name="Case C-07", exact=True).click()
     expect(page.get_by_role("heading", name="Case C-07")).to_be_visible()
     assert "Council found the plan sound" not in page.content()
     page.get_by_role("button", name="Submit my grades").click()
@@ -73,7 +73,7 @@ def test_a_case_auditor_regrades_blind_and_the_lead_moderates(live_server, brows
 
     lead = sign_in(browser, live_server, "lead")
     lead.goto(f"{live_server.url}/reviews/{review.pk}/audits/")
-    lead.get_by_role("link", name="Case C-07").click()
+    lead.get_by_role("link", name="Case C-07", exact=True).click()
     lead.get_by_role("link", name="Compare them with the council's grades").click()
     lead.get_by_role("button", name="Moderate").click()
     lead.get_by_role("button", name="Save the moderation").click()

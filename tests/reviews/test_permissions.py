@@ -34,6 +34,10 @@ PREDICATES = {
     "can_edit_case_sample": PEER_WRITERS | HOST_SIDE,
     "can_edit_chronology": PEER_WRITERS | HOST_SIDE,
     "can_record_workshops": PEER_WRITERS | {Role.ORGANISER},
+    "can_enter_council_audits": LEADS | {Role.ORGANISER, Role.CONTRIBUTOR},
+    "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
+    "can_manage_validation_sample": LEADS,
+    "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
@@ -43,7 +47,15 @@ HOST_SIDE_CLIENTS = ["sponsor_client", "organiser_client", "contributor_client"]
 def test_the_table_covers_every_predicate_of_the_module():
     predicates = {name for name in dir(permissions) if name.startswith(("is_", "can_"))}
 
-    assert predicates == set(PREDICATES) | {"can_see_report", "can_edit_finding", "can_write_session_notes"}
+    assert predicates == set(PREDICATES) | {
+        "can_see_report",
+        "can_edit_finding",
+        "can_write_session_notes",
+        "can_see_validation",
+        "can_regrade",
+        "can_see_comparison",
+        "can_moderate",
+    }
 
 
 def test_every_role_is_on_exactly_one_side():
