@@ -133,7 +133,9 @@ def entry_edit(request: HttpRequest, review_id: int, entry_id: int) -> HttpRespo
     current = None
     if request.method == "POST":
         with transaction.atomic():
-            locked = Entry.objects.select_for_update(of=("self",)).select_related("scope_area", "theme").get(pk=entry.pk)
+            locked = (
+                Entry.objects.select_for_update(of=("self",)).select_related("scope_area", "theme").get(pk=entry.pk)
+            )
             form = EntryForm(request.POST, instance=locked, review=review)
             if form.is_valid():
                 saved = form.save(commit=False)
