@@ -8,6 +8,8 @@ class AuditsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
+        from . import demo, stage
+
         stages.register(
             stages.Stage(
                 slug="audits",
@@ -16,7 +18,9 @@ class AuditsConfig(AppConfig):
                 app_label="audits",
                 entry_url_name="audits:index",
                 description="Peers re-grade, blind, cases the council already audited; agreement is measured and disagreements moderated.",
-                progress=stages.not_started,
-                report_section=stages.empty_section,
+                progress=stage.progress,
+                progress_many=stage.progress_many,
+                report_section=stage.report_section,
+                demo=demo.demo,
             )
         )

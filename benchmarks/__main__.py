@@ -106,6 +106,71 @@ def bench_timeliness() -> tuple:
     return ("timeliness summary (cases)", 10, base, 200, big, big / base, q1, q2)
 
 
+def bench_agreement() -> tuple:
+    """Agreement statistics over 500 regraded cases, against 10 as the baseline."""
+    import datetime
+
+    from audits.models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
+    from audits.services import statistics as agreement_statistics
+    from reviews.models import Case
+
+    user = get_user_model().objects.create_user("bench-auditor", password="benchmark-password-123")
+    results = {}
+    for size in (10, 500):
+        review = make_review(f"agreement-{size}", 0)
+        tool = AuditTool.objects.for_review(review)
+        domains = list(tool.domains.all())
+        grades = list(tool.grade_scale.grades.order_by("rank"))
+        cases = Case.objects.bulk_create(
+            Case(review=review, reference=f"B-{index:04d}", age_band=Case.AgeBand.AGE_5_9) for index in range(size)
+        )
+        audits = CouncilAudit.objects.bulk_create(
+            CouncilAudit(
+                review=review,
+                case=case,
+                tool=tool,
+                auditor_role="Team manager",
+                auditor_team=f"Team {index % 4}",
+                audit_date=datetime.date(2025, 1, 1),
+                overall_grade=grades[index % len(grades)],
+                narrative="Benchmark audit",
+            )
+            for index, case in enumerate(cases)
+        )
+        CouncilGrade.objects.bulk_create(
+            CouncilGrade(audit=audit, domain=domain, grade=grades[(index + order) % len(grades)])
+            for index, audit in enumerate(audits)
+            for order, domain in enumerate(domains)
+        )
+        validations = Validation.objects.bulk_create(
+            Validation(
+                review=review,
+                audit=audit,
+                auditor=user,
+                status=Validation.Status.REGRADED,
+                overall_grade=grades[(index + 1) % len(grades)],
+                submitted_at=datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC),
+            )
+            for index, audit in enumerate(audits)
+        )
+        PeerGrade.objects.bulk_create(
+            PeerGrade(validation=validation, domain=domain, grade=grades[(index + order * 2) % len(grades)])
+            for index, validation in enumerate(validations)
+            for order, domain in enumerate(domains)
+        )
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            agreement_statistics(review)
+        results[size] = (median_seconds(lambda review=review: agreement_statistics(review)), len(queries))
+    (base, q1), (big, q2) = results[10], results[500]
+    return ("agreement statistics", 10, base, 500, big, big / base, q1, q2)
+
+
 def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -138,6 +203,7 @@ def main() -> None:
             rows.append((label, small, base, large, big, big / base, base_queries, big_queries))
         rows.append(bench_timeliness())
         rows += questionnaires.results_page(make_review("questionnaires", 0), user, median_seconds)
+        rows.append(bench_agreement())
         print(f"{'benchmark':<26}{'small':>7}{'median s':>10}{'large':>7}{'median s':>10}{'ratio':>8}{'queries':>12}")
         for label, small, base, large, big, ratio, q1, q2 in rows:
             queries = f"{q1}/{q2}" if q1 is not None else "-"

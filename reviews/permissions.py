@@ -205,3 +205,48 @@ def can_update_action(membership: ReviewMembership, action) -> bool:
 
 def can_record_checkpoints(membership: ReviewMembership) -> bool:
     return membership.role in PLAN_EDITORS
+
+
+# Audit validation: the council enters its own audits; peers regrade blind. A case auditor never sees
+# the council's grades of a case before submitting their own; host roles never see the peers' grades.
+
+AUDIT_ENTRY = REVIEW_LEADS | {Role.ORGANISER, Role.CONTRIBUTOR}
+
+
+def can_enter_council_audits(membership: ReviewMembership) -> bool:
+    return membership.role in AUDIT_ENTRY
+
+
+def can_see_council_audits(membership: ReviewMembership) -> bool:
+    """Case auditors regrade blind, so the list of the council's grades is closed to them."""
+    return membership.role in (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR}
+
+
+def can_manage_validation_sample(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS
+
+
+def can_see_validation(membership: ReviewMembership, validation) -> bool:
+    """A case auditor sees their own cases; the rest of the peer side sees every one."""
+    if membership.role == Role.CASE_AUDITOR:
+        return validation.auditor_id == membership.user_id
+    return is_peer_side(membership)
+
+
+def can_regrade(membership: ReviewMembership, validation) -> bool:
+    return validation.auditor_id == membership.user_id and membership.role == Role.CASE_AUDITOR
+
+
+def can_see_comparison(membership: ReviewMembership, validation) -> bool:
+    """Only after the peer's grades are submitted does the comparison open."""
+    return validation.is_submitted and can_see_validation(membership, validation)
+
+
+def can_moderate(membership: ReviewMembership, validation) -> bool:
+    return membership.role == Role.LEAD or (
+        validation.moderator_id == membership.user_id and membership.role in PEER_WRITERS
+    )
+
+
+def can_see_validation_statistics(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_SIDE - {Role.CASE_AUDITOR}

@@ -42,6 +42,10 @@ PREDICATES = {
     "can_edit_letter": LEADS,
     "can_edit_plan": LEADS | {Role.SPONSOR, Role.ORGANISER},
     "can_record_checkpoints": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    "can_enter_council_audits": LEADS | {Role.ORGANISER, Role.CONTRIBUTOR},
+    "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
+    "can_manage_validation_sample": LEADS,
+    "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
@@ -58,6 +62,10 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_see_safeguarding_alerts",
         "can_see_letter",
         "can_update_action",
+        "can_see_validation",
+        "can_regrade",
+        "can_see_comparison",
+        "can_moderate",
     }
 
 

@@ -1,0 +1,228 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from casemapping.forms import ImportForm  # noqa: F401  (the same upload form)
+from reviews.models import Case, Grade, Review, Role
+from reviews.pseudonyms import check_free_text
+
+from .models import AuditTool, CouncilAudit, Validation
+from .services import domains
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("save", submit))
+    return helper
+
+
+def _grade_field(tool: AuditTool, label: str, help_text: str = "") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Grade.objects.filter(scale=tool.grade_scale).order_by("rank"),
+        label=label,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": f"Choose a grade for {label.lower()}.",
+            "invalid_choice": f"Choose a grade on the tool's scale for {label.lower()}.",
+        },
+    )
+
+
+class _GradesMixin:
+    def _add_grades(self, tool: AuditTool) -> list[str]:
+        names = []
+        for domain in domains(tool):
+            name = f"domain_{domain.pk}"
+            self.fields[name] = _grade_field(tool, domain.name, " ".join(domain.questions()))
+            names.append(name)
+        self.fields["overall_grade"] = _grade_field(tool, "Overall grade")
+        return names
+
+    def domain_grades(self) -> dict:
+        return {domain: self.cleaned_data[f"domain_{domain.pk}"] for domain in domains(self.tool)}
+
+
+class CouncilAuditForm(_GradesMixin, forms.Form):
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), error_messages={"required": "Choose the case."})
+    auditor_role = forms.CharField(label="Auditor's role", max_length=120)
+    auditor_team = forms.CharField(label="Auditor's team", max_length=120)
+    audit_date = forms.DateField(label="Audit date", help_text="For example, 2025-01-15.")
+
+    def __init__(self, *args, review: Review, tool: AuditTool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review, self.tool = review, tool
+        self.fields["case"].queryset = review.cases.exclude(council_audits__isnull=False).order_by("reference")
+        names = self._add_grades(tool)
+        self.fields["narrative"] = forms.CharField(
+            widget=forms.Textarea, error_messages={"required": "Enter the narrative."}
+        )
+        fixed = ["case", "auditor_role", "auditor_team", "audit_date"]
+        self.helper = _helper(
+            *(Field(name) for name in fixed),
+            *(Field.radios(name, inline=True) for name in names + ["overall_grade"]),
+            Field("narrative"),
+            submit="Save the council's audit",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("narrative"):
+            try:
+                check_free_text(data["narrative"])
+            except forms.ValidationError as error:
+                self.add_error("narrative", error)
+        return data
+
+
+class AssignForm(forms.Form):
+    audit = forms.ModelChoiceField(
+        queryset=CouncilAudit.objects.none(),
+        label="Council audit",
+        error_messages={
+            "required": "Choose an audited case.",
+            "invalid_choice": "Choose an audited case of this review not yet in the sample.",
+        },
+    )
+    auditor = forms.ModelChoiceField(
+        queryset=None,
+        label="Case auditor",
+        error_messages={
+            "required": "Choose a case auditor.",
+            "invalid_choice": "Choose a case auditor of this review.",
+        },
+    )
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["audit"].queryset = (
+            CouncilAudit.objects.filter(review=review, validation__isnull=True)
+            .select_related("case")
+            .order_by("case__reference")
+        )
+        self.fields["audit"].label_from_instance = lambda audit: f"Case {audit.case.reference}"
+        self.fields["auditor"].queryset = (
+            get_user_model()
+            .objects.filter(review_memberships__review=review, review_memberships__role=Role.CASE_AUDITOR)
+            .order_by("username")
+        )
+        self.helper = _helper(Field("audit"), Field("auditor"), submit="Add to the sample")
+
+
+class DrawForm(forms.Form):
+    size = forms.IntegerField(label="How many cases", min_value=1, max_value=500)
+    seed = forms.IntegerField(
+        label="Seed", min_value=0, max_value=2**31 - 1, help_text="Record it: the same seed draws the same cases again."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("size", css_class="govuk-input--width-4"),
+            Field("seed", css_class="govuk-input--width-10"),
+            submit="Draw the sample",
+        )
+
+
+class RegradeForm(_GradesMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, tool: AuditTool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tool = tool
+        names = self._add_grades(tool)
+        self.fields["narrative"] = forms.CharField(
+            label="Your analysis",
+            widget=forms.Textarea,
+            error_messages={"required": "Enter your analysis of the case."},
+        )
+        self.helper = _helper(
+            Field("version"),
+            *(Field.radios(name) for name in names + ["overall_grade"]),
+            Field("narrative"),
+            submit="Submit my grades",
+        )
+
+
+class ModerationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, validation: Validation, rows: list[dict], tool: AuditTool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if not row["exact"]]
+        names = []
+        for row in self.rows:
+            name = f"agreed_{row['key']}"
+            self.fields[name] = _grade_field(tool, f"Agreed grade: {row['label']}")
+            self.fields[name].help_text = f"Council: {row['council']}. Peer: {row['peer']}."
+            if row["agreed"]:
+                self.fields[name].initial = row["agreed"].pk
+            names.append(name)
+        self.fields["rationale"] = forms.CharField(
+            widget=forms.Textarea,
+            error_messages={"required": "Enter the rationale for the agreed grades."},
+            help_text="Why these grades were agreed; kept with the history of grades.",
+        )
+        self.helper = _helper(
+            Field("version"),
+            *(Field.radios(name, inline=True) for name in names),
+            Field("rationale"),
+            submit="Save the moderation",
+        )
+
+    def agreed(self) -> tuple[dict, object]:
+        agreed, overall = {}, None
+        for row in self.rows:
+            grade = self.cleaned_data[f"agreed_{row['key']}"]
+            if row["domain"] is None:
+                overall = grade
+            else:
+                agreed[row["domain"].pk] = grade
+        return agreed, overall
+
+
+class ModeratorForm(forms.Form):
+    moderator = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Named moderator",
+        help_text="Leave empty for the lead alone.",
+        error_messages={"invalid_choice": "Choose a peer writer of this review."},
+    )
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["moderator"].queryset = (
+            get_user_model()
+            .objects.filter(
+                review_memberships__review=review,
+                review_memberships__role__in=[Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER],
+            )
+            .order_by("username")
+        )
+        self.helper = _helper(Field("moderator"), submit="Name the moderator")
+
+
+class RaiseFindingForm(forms.ModelForm):
+    class Meta:
+        from reviews.models import Finding
+
+        model = Finding
+        fields = ["theme", "kind", "summary", "detail"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.instance.stage = "audits"
+        self.fields["theme"].queryset = review.framework.themes.order_by("order")
+        self.helper = _helper(
+            Field("theme"), Field.radios("kind"), Field("summary"), Field("detail"), submit="Raise the finding"
+        )

@@ -1,0 +1,123 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from audits.models import CouncilAudit, CouncilGrade
+from tests.factories import CaseFactory
+
+DOMAINS = [
+    "threshold and referral decision",
+    "quality of assessment",
+    "planning",
+    "voice of the child",
+    "multi-agency working and information sharing",
+    "management oversight and supervision",
+    "recording and chronology",
+    "timeliness",
+    "impact and outcomes",
+]
+HEADER = ["case reference", "auditor role", "auditor team", "audit date", *DOMAINS, "overall grade", "narrative"]
+
+
+def row(reference: str, grade: str = "Good", overall: str = "Good", date: str = "2025-01-15") -> list[str]:
+    return [reference, "Team manager", "Team North", date, *([grade] * 9), overall, "Child seen alone."]
+
+
+def csv_file(rows: list[list[str]], header=HEADER) -> SimpleUploadedFile:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile("audits.csv", out.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def post(client, review, upload):
+    return client.post(reverse("audits:audit_import", args=[review.pk]), {"file": upload})
+
+
+def test_a_csv_of_audits_is_imported_with_a_grade_per_domain(review, lead_client):
+    CaseFactory(review=review, reference="C-01")
+    CaseFactory(review=review, reference="C-02")
+
+    response = post(lead_client, review, csv_file([row("C-01"), row("C-02", grade="Inadequate", overall="Inadequate")]))
+
+    assert response.status_code == 302
+    assert CouncilAudit.objects.filter(review=review).count() == 2
+    assert CouncilGrade.objects.filter(audit__case__reference="C-02", grade__label="Inadequate").count() == 9
+
+
+def test_an_xlsx_of_audits_is_imported(review, organiser_client):
+    CaseFactory(review=review, reference="C-01")
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(row("C-01", overall="Outstanding"))
+    out = io.BytesIO()
+    workbook.save(out)
+
+    response = post(organiser_client, review, SimpleUploadedFile("audits.xlsx", out.getvalue()))
+
+    assert response.status_code == 302
+    assert CouncilAudit.objects.get(review=review).overall_grade.label == "Outstanding"
+
+
+def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(review, other_review, lead_client):
+    CaseFactory(review=review, reference="C-01")
+    CaseFactory(review=other_review, reference="X-09")
+    rows = [row("C-01"), row("X-09"), row("C-01", grade="Adequate", date="next week")]
+
+    response = post(lead_client, review, csv_file(rows))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Row 3, column “case reference”: “X-09” is not a case in this review&#x27;s sample." in page
+    assert "Row 4, column “case reference”: Case C-01 is also on row 2." in page
+    assert "Row 4, column “audit date”: Enter a date such as 2025-01-15." in page
+    assert "Row 4, column “planning”: “Adequate” is not on the tool&#x27;s scale" in page
+    assert CouncilAudit.objects.count() == 0
+
+
+def test_a_missing_domain_column_is_refused_before_any_row(review, lead_client):
+    CaseFactory(review=review, reference="C-01")
+    header = [column for column in HEADER if column != "planning"]
+
+    response = post(lead_client, review, csv_file([row("C-01")[:-1]], header=header))
+
+    assert "missing column planning" in response.content.decode()
+    assert CouncilAudit.objects.count() == 0
+
+
+def test_an_empty_domain_grade_is_refused(review, lead_client):
+    CaseFactory(review=review, reference="C-01")
+    values = row("C-01")
+    values[6] = ""
+
+    response = post(lead_client, review, csv_file([values]))
+
+    assert "Row 2, column “planning”: Enter a grade for this domain." in response.content.decode()
+    assert CouncilAudit.objects.count() == 0
+
+
+def test_the_template_downloads_as_csv_and_xlsx_with_every_domain(review, lead_client):
+    url = reverse("audits:audit_template", args=[review.pk])
+
+    csv_response = lead_client.get(url)
+    xlsx_response = lead_client.get(url + "?format=xlsx")
+
+    assert csv_response.content.decode().splitlines()[0] == ",".join(
+        f'"{column}"' if "," in column else column for column in HEADER
+    )
+    assert csv_response["Content-Disposition"] == 'attachment; filename="council-audits-template.csv"'
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert [cell.value for cell in sheet[1]] == HEADER
+
+
+def test_read_only_and_peer_roles_cannot_import(review, observer_client, peer_client, auditor_client):
+    upload = csv_file([row("C-01")])
+
+    statuses = [post(client, review, upload).status_code for client in (observer_client, peer_client, auditor_client)]
+
+    assert statuses == [403, 403, 403]
