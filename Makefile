@@ -23,6 +23,7 @@ install: $(PY_STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_questionnaire_library
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
