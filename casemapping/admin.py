@@ -15,7 +15,9 @@ class EventKindAdmin(admin.ModelAdmin):
 
 @admin.register(TimescaleRule)
 class TimescaleRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "from_kind", "to_kind", "limit", "unit", "source", "applies_from", "applies_to", "council"]
+    list_display = [
+        "name", "from_kind", "to_kind", "limit", "unit", "window_days", "source", "applies_from", "applies_to", "council"
+    ]  # fmt: skip
     list_filter = ["unit", "source", "council"]
     search_fields = ["name", "source"]
     filter_horizontal = ["stopped_by"]

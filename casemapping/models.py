@@ -73,6 +73,18 @@ class TimescaleRule(models.Model):
     last_occurrence = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Check starting events up to this one; empty for all that follow."
     )
+    window_from = models.ForeignKey(
+        EventKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules_windowed",
+        help_text="Only check starting events within the window after the latest event of this kind, "
+        "such as visits in the first year of being looked after.",
+    )
+    window_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The window's length in calendar days (365 for the first year)."
+    )
 
     objects = TimescaleRuleQuerySet.as_manager()
 
@@ -90,6 +102,11 @@ class TimescaleRule(models.Model):
                 | Q(applies_to__isnull=True)
                 | Q(applies_to__gte=models.F("applies_from")),
                 name="timescalerule_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_from__isnull=True, window_days__isnull=True)
+                | Q(window_from__isnull=False, window_days__isnull=False, window_days__gte=1),
+                name="timescalerule_window_complete",
             ),
         ]
 

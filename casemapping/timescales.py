@@ -178,6 +178,8 @@ def check_case(
         result = RuleResult(rule)
         starts = by_kind.get(rule.from_kind_id, [])
         starts = starts[rule.first_occurrence - 1 : rule.last_occurrence]
+        if rule.window_from_id is not None:
+            starts = [start for start in starts if _in_window(rule, start, by_kind.get(rule.window_from_id, []))]
         stops = sorted(
             (event for kind in rule.stopped_by.all() for event in by_kind.get(kind.pk, [])),
             key=lambda event: (event.date, event.sequence),
@@ -188,6 +190,12 @@ def check_case(
             result.checks.append(_check_one(rule, start, by_kind.get(rule.to_kind_id, []), stops, today))
         results.append(result)
     return results
+
+
+def _in_window(rule: TimescaleRule, start, openers: list) -> bool:
+    """Whether a starting event falls within the rule's window after the latest opening event before it."""
+    before = [event for event in openers if (event.date, event.sequence) <= (start.date, start.sequence)]
+    return bool(before) and (start.date - before[-1].date).days <= rule.window_days
 
 
 def _after(event, start) -> bool:

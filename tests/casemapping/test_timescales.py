@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from casemapping.models import TimescaleRule, TimescaleSetting
 from casemapping.services import case_timeliness, chronology, review_timeliness
@@ -123,6 +124,9 @@ def _earlier_reviews(name, case, first, add_event):
     # "Later" reviews are those after the second, so the case needs a first review before the one checked.
     if name == "Later looked-after reviews":
         add_event(case, first - datetime.timedelta(days=80), "looked-after-review")
+    # Later visits are checked in the first year of being looked after, so the case needs its start.
+    if name == "Later looked-after visits":
+        add_event(case, first - datetime.timedelta(days=4), "looked-after-started")
 
 
 @pytest.mark.parametrize(("name", "start", "end", "first", "on_limit", "late", "miss"), RULE_CASES)
@@ -168,6 +172,26 @@ def test_looked_after_reviews_are_due_at_20_working_days_then_3_months_then_ever
         if datetime.date.today() <= D(2026, 5, 20)
         else [(D(2025, 5, 20), Outcome.MET), (D(2025, 11, 20), Outcome.MISSED)],
     }
+
+
+def test_visits_must_be_six_weeks_apart_only_in_the_first_year_of_being_looked_after(case, add_event):
+    add_event(case, D(2024, 1, 10), "looked-after-started")
+    add_event(case, D(2024, 1, 15), "statutory-visit")
+    add_event(case, D(2024, 4, 1), "statutory-visit")  # 77 days later: missed, within the first year
+    add_event(case, D(2025, 2, 1), "statutory-visit")  # in the second year: the six-week rule no longer applies
+    add_event(case, D(2025, 6, 1), "statutory-visit")
+
+    checks = [(check.start.date, check.outcome) for check in _result(case, "Later looked-after visits").checks]
+
+    assert checks == [(D(2024, 1, 15), Outcome.MISSED), (D(2024, 4, 1), Outcome.MISSED)]
+
+
+def test_a_rule_window_needs_both_its_kind_and_its_length(db):
+    rule = TimescaleRule.objects.get(name="Later looked-after visits")
+
+    rule.window_days = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rule.save()
 
 
 def test_a_return_interview_within_72_hours_is_met_and_one_hour_later_is_missed(case, add_event):
