@@ -471,7 +471,7 @@ def answer_code(request: HttpRequest, review_id: int, questionnaire_id: int) -> 
     }
     if form.cleaned_data["answer"] not in shown:
         raise Http404("No such answer.")
-    answer_row = get_object_or_404(Answer, pk=form.cleaned_data["answer"])
+    answer_row = get_object_or_404(Answer, response__questionnaire=questionnaire, pk=form.cleaned_data["answer"])
     services.code_answer(answer=answer_row, code=form.cleaned_data["code"], coder=request.user)
     messages.success(request, f"Answer coded “{form.cleaned_data['code'].name}”.")
     return redirect(questionnaire)
