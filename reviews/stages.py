@@ -7,7 +7,7 @@ itself everywhere by registering.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Review
@@ -65,6 +65,12 @@ class Stage:
     demo: Callable[..., None] | None = None
     # Progress of many reviews at once in a fixed number of queries, for lists and dashboards.
     progress_many: Callable[[list["Review"]], dict[int, Progress]] | None = None
+    # What each partner agency did in this stage, for the overview's engagement table
+    # (the types live in reviews/engagement.py). None when the stage has nothing per partner.
+    engagement: Callable[["Review"], list[Any]] | None = None
+    # Measures this stage can compare between a review and an earlier review of the same council
+    # (the types live in reviews/comparison.py). None when the stage has nothing to compare.
+    comparison: Callable[["Review", "Review"], list[Any]] | None = None
 
 
 _registry: dict[str, Stage] = {}
