@@ -250,3 +250,23 @@ def can_moderate(membership: ReviewMembership, validation) -> bool:
 
 def can_see_validation_statistics(membership: ReviewMembership) -> bool:
     return membership.role in PEER_SIDE - {Role.CASE_AUDITOR}
+
+
+# The last inspection and progress since it (self-assessment stage). The council records the inspection
+# and its own progress; the peers give their view, peer-side until the lead publishes it.
+
+INSPECTION_RECORDERS = REVIEW_LEADS | {Role.SPONSOR, Role.ORGANISER}
+
+
+def can_record_inspection(membership: ReviewMembership) -> bool:
+    """The inspection, its judgements and its recommendations: the sponsor and organiser, or the leads setting up."""
+    return membership.role in INSPECTION_RECORDERS
+
+
+def can_report_inspection_progress(membership: ReviewMembership) -> bool:
+    """The council's own account of its progress on each recommendation."""
+    return membership.role in HOST_SIDE
+
+
+def can_give_peer_view_on_progress(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_WRITERS

@@ -9,13 +9,24 @@ from reviews.demo import demo_pdf, demo_xlsx, upsert
 from reviews.models import EvidenceDocument
 from reviews.services import store_document
 
-from .models import DocumentRequest, Entry, PeerAnalysis, Submission
+from .models import (
+    DocumentRequest,
+    Entry,
+    Inspection,
+    InspectionKind,
+    Judgement,
+    PeerAnalysis,
+    Rag,
+    Recommendation,
+    RecommendationPeerView,
+    Submission,
+)
 from .services import send_standard_requests, set_up_entries
 
 # Per scope area (in framework order): what we know, how we know it, what next, council grade, peer grade, commentary.
 ENTRIES = [
     (
-        "Since the 2024 inspection we have reduced re-referrals and stabilised the workforce in the assessment teams.",
+        "Since the 2011 inspection we have reduced re-referrals and stabilised the workforce in the assessment teams.",
         "Monthly performance scorecard; the inspection action plan tracker; two thematic audits in 2025.",
         "Finish the action plan items on management oversight by March 2027.",
         "Good",
@@ -93,9 +104,9 @@ DOCUMENTS = [
     ("Thematic audit: child in need plans", "audit", "cin-audit.pdf", [3], None),
     ("Children's services scorecard, October 2026", "data", "scorecard.xlsx", [1, 2], "Performance data"),
     (
-        "Ofsted inspection report, March 2024",
+        "Ofsted inspection report, June 2011",
         "inspection",
-        "inspection-2024.pdf",
+        "inspection-2011.pdf",
         [1],
         "The last inspection report and its action plan",
     ),
@@ -203,3 +214,113 @@ def add_demo_data(*, reviews, users) -> None:
             elif item.title == "Performance data":
                 values |= {"status": DocumentRequest.Status.UPLOADED, "decided_by": None, "decided_at": None}
         upsert(DocumentRequest, {"pk": item.pk}, values)
+
+    _last_inspection(review, users, documents)
+
+
+INSPECTION_KIND = "Inspection of safeguarding and looked after children services"
+
+JUDGEMENTS = [
+    ("Overall effectiveness of safeguarding services", "Adequate"),
+    ("Capacity for improvement of safeguarding services", "Good"),
+    ("Overall effectiveness of services for looked after children", "Good"),
+    ("Capacity for improvement of services for looked after children", "Good"),
+]
+
+# Text, council's status, what was done, what changed, linked documents, peers' status and view (or None), published.
+RECOMMENDATIONS = [
+    (
+        "Ensure that all contacts and referrals are screened by a qualified social worker within one working day.",
+        Rag.GREEN,
+        "A multi-agency safeguarding hub opened in 2013 with qualified social workers on every shift.",
+        "Decisions on contacts within one working day rose from 61% to 97%.",
+        ["MASH performance report", "Children's services scorecard, October 2026"],
+        (Rag.GREEN, "The contacts the peers sampled were all decided within a working day.", True),
+    ),
+    (
+        "Improve the quality and timeliness of initial and core assessments.",
+        Rag.AMBER,
+        "Single assessments replaced initial and core assessments; assessment training for every team.",
+        "Assessments within 45 working days are at 83%, but audits still find analysis weak in a third.",
+        ["Children's services scorecard, October 2026"],
+        (Rag.AMBER, "Timeliness has improved; the quality of analysis has not kept pace.", True),
+    ),
+    (
+        "Ensure that child protection plans are outcome-focused and reviewed within timescales.",
+        Rag.AMBER,
+        "A new plan template and IRO challenge of plans without measurable outcomes.",
+        "Reviews within timescale are at 98%; plans still list actions rather than outcomes.",
+        ["Thematic audit: child in need plans"],
+        (Rag.RED, "Most plans the peers read list actions without outcomes for the child.", False),
+    ),
+    (
+        "Ensure that all social workers receive regular, recorded supervision that includes reflective discussion.",
+        Rag.GREEN,
+        "A supervision policy with monthly recorded supervision and quarterly reflective sessions.",
+        "The 2025 supervision audit found 92% of files with supervision in the last month.",
+        ["Supervision policy"],
+        None,
+    ),
+    (
+        "Strengthen the LSCB's monitoring of the effectiveness of multi-agency safeguarding practice.",
+        Rag.RED,
+        "The board became a safeguarding partnership in 2019; a multi-agency audit programme is being planned.",
+        "No multi-agency audit has yet reported to the partnership.",
+        [],
+        None,
+    ),
+    (
+        "Improve the recording of the wishes and feelings of children looked after in their care plans.",
+        Rag.AMBER,
+        "Care plan template revised; independent reviewing officers check the child's views at every review.",
+        "",
+        [],
+        None,
+    ),
+]
+
+
+def _last_inspection(review, users, documents) -> None:
+    kind = InspectionKind.objects.get(name=INSPECTION_KIND)
+    inspection = upsert(
+        Inspection,
+        {"review": review},
+        {
+            "kind": kind,
+            "date": datetime.date(2011, 6, 17),
+            "reference": "Inspection of safeguarding and looked after children services: Northmoor, June 2011",
+            "updated_by": users["organiser"],
+        },
+    )
+    grades = {grade.label: grade for grade in kind.grade_scale.grades.all()}
+    for order, (area, grade) in enumerate(JUDGEMENTS, start=1):
+        upsert(Judgement, {"inspection": inspection, "order": order}, {"area": area, "grade": grades[grade]})
+    progress_at = timezone.make_aware(datetime.datetime(2026, 11, 5, 14, 0))
+    for order, (text, rag, done, changed, titles, view) in enumerate(RECOMMENDATIONS, start=1):
+        recommendation = upsert(
+            Recommendation,
+            {"inspection": inspection, "order": order},
+            {
+                "review": review,
+                "kind": Recommendation.Kind.RECOMMENDATION,
+                "text": text,
+                "rag": rag,
+                "what_done": done,
+                "what_changed": changed,
+                "progress_by": users["contributor"],
+                "progress_at": progress_at,
+            },
+        )
+        recommendation.documents.add(*[documents[title] for title in titles])
+        if view is not None:
+            peer_rag, commentary, published = view
+            upsert(
+                RecommendationPeerView,
+                {"recommendation": recommendation},
+                {
+                    "rag": peer_rag,
+                    "commentary": commentary,
+                    "updated_by": users["peer"],
+                    "published_at": progress_at + datetime.timedelta(days=6) if published else None,
+                },
+            )

@@ -8,7 +8,19 @@ from reviews.forms import FindingForm
 from reviews.models import EvidenceDocument, Grade, Review
 from reviews.models import ReviewMembership as Membership
 
-from .models import DocumentRequest, Entry, PeerAnalysis
+from . import services
+from .models import (
+    RECOMMENDATION_MAX_LENGTH,
+    DocumentRequest,
+    Entry,
+    Inspection,
+    InspectionKind,
+    Judgement,
+    PeerAnalysis,
+    Rag,
+    Recommendation,
+    RecommendationPeerView,
+)
 
 
 class DayField(forms.DateField):
@@ -265,3 +277,186 @@ class EntryFindingForm(FindingForm):
         self.fields["documents"] = ReviewDocumentsField(review, label="Documents this finding rests on")
         self.fields["stage"].initial = "self-assessment"
         self.helper.layout.insert(len(self.helper.layout) - 2, Field.checkboxes("documents"))
+
+
+# The last inspection and progress since it
+
+
+class InspectionForm(VersionedForm):
+    date = DayField(label="Date of the inspection")
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "date", "reference"]
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        kinds = InspectionKind.objects.select_related("grade_scale").order_by("valid_from", "name")
+        self.fields["kind"] = forms.ModelChoiceField(
+            queryset=kinds,
+            widget=forms.RadioSelect,
+            label="Kind of inspection",
+            error_messages={
+                "required": "Choose the kind of inspection.",
+                "invalid_choice": "Choose a kind of inspection that exists.",
+            },
+        )
+        self.fields["kind"].label_from_instance = lambda kind: f"{kind.name} ({kind.describe_validity()})"
+        self.helper = _helper(
+            Field.radios("kind"), Field.text("date", field_width=10), Field.text("reference"), "version",
+            submit="Save the inspection",
+        )  # fmt: skip
+
+    def clean_kind(self) -> InspectionKind:
+        kind = self.cleaned_data["kind"]
+        if self.instance.pk and self.instance.judgements.exclude(grade__scale=kind.grade_scale_id).exists():
+            raise forms.ValidationError(
+                f"The judgements already recorded are graded on the {self.instance.kind.grade_scale}; "
+                "remove them before choosing a kind of inspection with another scale."
+            )
+        return kind
+
+
+class InspectionGradeField(forms.ModelChoiceField):
+    """A grade of the inspection kind's scale; a grade of any other scale is refused with a message on the field."""
+
+    def __init__(self, inspection: Inspection, **kwargs) -> None:
+        super().__init__(queryset=Grade.objects.all(), widget=forms.RadioSelect, **kwargs)
+        self.scale = inspection.kind.grade_scale
+        self.choices = [(grade.pk, grade.label) for grade in self.scale.grades.order_by("rank")]
+        self.error_messages["required"] = "Choose the grade the inspection gave."
+        self.error_messages["invalid_choice"] = "Choose a grade that exists."
+
+    def clean(self, value):
+        grade = super().clean(value)
+        if grade is not None and grade.scale_id != self.scale.pk:
+            raise forms.ValidationError(f"Choose a grade of the {self.scale}, the scale this inspection used.")
+        return grade
+
+
+class JudgementForm(forms.ModelForm):
+    class Meta:
+        model = Judgement
+        fields = ["area", "grade"]
+
+    def __init__(self, *args, inspection: Inspection, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.inspection = inspection
+        self.inspection = inspection
+        self.fields["grade"] = InspectionGradeField(inspection, label="Grade")
+        self.fields["area"].error_messages["required"] = "Enter the area the inspection judged."
+        recorded = {area.casefold() for area in inspection.judgements.values_list("area", flat=True)}
+        usual = inspection.kind.usual_judgement_areas()
+        waiting = [area for area in usual if area.casefold() not in recorded]
+        if waiting:
+            self.fields["area"].initial = waiting[0]
+        if usual:
+            self.fields["area"].help_text = "This kind of inspection usually judges: " + "; ".join(usual) + "."
+        self.helper = _helper(Field.text("area"), Field.radios("grade"), submit="Add the judgement")
+
+    def clean_area(self) -> str:
+        area = " ".join(self.cleaned_data["area"].split())
+        if self.inspection.judgements.filter(area__iexact=area).exists():
+            raise forms.ValidationError(f"This inspection already has a judgement on “{area}”.")
+        return area
+
+
+MAX_PASTED_ITEMS = 200
+
+
+class RecommendationImportForm(forms.Form):
+    """Recommendations pasted as a list, one a line; the whole list is refused if any line is unusable."""
+
+    kind = forms.ChoiceField(
+        label="These are",
+        choices=Recommendation.Kind.choices,
+        initial=Recommendation.Kind.RECOMMENDATION,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether these are recommendations or areas for improvement.",
+            "invalid_choice": "Choose whether these are recommendations or areas for improvement.",
+        },
+    )
+    text = forms.CharField(
+        label="Paste the list",
+        help_text="One item a line. Numbers and bullets at the start of a line are removed; blank lines are ignored.",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Paste at least one recommendation or area for improvement."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("kind", inline=True), Field.textarea("text"), submit="Add to the list")
+
+    def clean_text(self) -> list[tuple[int, str]]:
+        items, errors = [], []
+        for number, line in enumerate(self.cleaned_data["text"].splitlines(), start=1):
+            text = services.clean_pasted_line(line)
+            if not text:
+                continue
+            if len(text) > RECOMMENDATION_MAX_LENGTH:
+                errors.append(
+                    f"Line {number} is {len(text):,} characters long; an item can be at most "
+                    f"{RECOMMENDATION_MAX_LENGTH:,}. Shorten it or split it over two lines."
+                )
+            items.append((number, text))
+        if errors:
+            raise forms.ValidationError(errors)
+        if not items:
+            raise forms.ValidationError("Paste at least one recommendation or area for improvement.")
+        if len(items) > MAX_PASTED_ITEMS:
+            raise forms.ValidationError(f"The list has {len(items)} items; paste at most {MAX_PASTED_ITEMS} at a time.")
+        return items
+
+
+class RagField(forms.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Rag.choices, widget=forms.RadioSelect, **kwargs)
+        self.error_messages["required"] = "Choose a status: red, amber, green or not yet assessed."
+        self.error_messages["invalid_choice"] = "Choose a status: red, amber, green or not yet assessed."
+
+
+class ProgressForm(VersionedForm):
+    """The council's account of its progress on one recommendation."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["what_done", "what_changed", "rag", "documents"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ["what_done", "what_changed"]}
+        help_texts = {
+            "what_done": "The actions taken since the inspection, with dates.",
+            "what_changed": "The difference it has made for children and families, and how you know.",
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rag"] = RagField(label="Progress status")
+        self.fields["documents"] = ReviewDocumentsField(review, label="Evidence documents")
+        self.helper = _helper(
+            Field.textarea("what_done"), Field.textarea("what_changed"), Field.radios("rag"),
+            Field.checkboxes("documents"), "version", submit="Save progress",
+        )  # fmt: skip
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("rag", Rag.NOT_ASSESSED) != Rag.NOT_ASSESSED and not cleaned.get("what_done", "").strip():
+            self.add_error("what_done", "Say what the council has done before giving a progress status.")
+        return cleaned
+
+
+class PeerViewForm(VersionedForm):
+    class Meta:
+        model = RecommendationPeerView
+        fields = ["rag", "commentary"]
+        widgets = {"commentary": forms.Textarea(attrs={"rows": 6})}
+        labels = {"commentary": "The peer team's commentary"}
+        help_texts = {"commentary": "How far the evidence supports the council's account of its progress."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rag"] = RagField(label="The peer team's status")
+        self.fields["commentary"].error_messages["required"] = "Enter the peer team's commentary."
+        self.helper = _helper(
+            Field.radios("rag"), Field.textarea("commentary"), "version", submit="Save the peers' view"
+        )

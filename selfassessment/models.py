@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from reviews.models import EvidenceDocument, Framework, Grade, Review, ScopeArea, Theme
+from reviews.models import EvidenceDocument, Framework, Grade, GradeScale, Review, ScopeArea, Theme
 
 
 class DocumentRequestTemplate(models.Model):
@@ -276,3 +276,179 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Self assessment of {self.review}"
+
+
+# The last inspection and progress since it
+
+
+class Rag(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class InspectionKind(models.Model):
+    """A kind of inspection (an inspection framework), configured in admin with the grade scale it judges on."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    valid_from = models.DateField(null=True, blank=True, help_text="The first day inspections of this kind took place.")
+    valid_to = models.DateField(null=True, blank=True, help_text="The last day; leave empty while it is in use.")
+    grade_scale = models.ForeignKey(GradeScale, on_delete=models.PROTECT, related_name="inspection_kinds")
+    judgement_areas = models.TextField(
+        blank=True, help_text="The judgements this kind of inspection usually makes, one per line, offered first."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="inspectionkind_valid_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def usual_judgement_areas(self) -> list[str]:
+        return [line.strip() for line in self.judgement_areas.splitlines() if line.strip()]
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def describe_validity(self) -> str:
+        start = f"{self.valid_from.day} {self.valid_from:%B %Y}" if self.valid_from else None
+        end = f"{self.valid_to.day} {self.valid_to:%B %Y}" if self.valid_to else None
+        if start and end:
+            return f"from {start} to {end}"
+        if start:
+            return f"from {start}"
+        return f"until {end}" if end else "at any time"
+
+
+class Inspection(models.Model):
+    """The inspection a review measures progress from: one per review."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="last_inspection")
+    kind = models.ForeignKey(InspectionKind, on_delete=models.PROTECT, related_name="inspections")
+    date = models.DateField("date of the inspection")
+    reference = models.CharField(
+        "title or reference of the published report", max_length=300, blank=True, help_text="Optional."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.kind}, {self.date:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfassessment:inspection", args=[self.review_id])
+
+    def clean(self) -> None:
+        if self.kind_id and self.date and not self.kind.is_valid_on(self.date):
+            raise ValidationError(
+                {
+                    "date": f"Inspections of this kind took place {self.kind.describe_validity()}: check the date or the kind."
+                }
+            )
+
+
+class Judgement(models.Model):
+    """One judgement of the inspection (an area and its grade on the inspection kind's scale)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
+    order = models.PositiveSmallIntegerField()
+    area = models.CharField("judgement area", max_length=300)
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "order"], name="judgement_unique_order"),
+            models.UniqueConstraint(fields=["inspection", "area"], name="judgement_unique_area"),
+            models.CheckConstraint(condition=~Q(area=""), name="judgement_area_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.grade}"
+
+    def clean(self) -> None:
+        if self.grade_id and self.inspection_id and self.grade.scale_id != self.inspection.kind.grade_scale_id:
+            raise ValidationError(
+                {"grade": f"Choose a grade of the {self.inspection.kind.grade_scale}, the scale this inspection used."}
+            )
+
+
+RECOMMENDATION_MAX_LENGTH = 1000
+
+
+class Recommendation(models.Model):
+    """A recommendation or area for improvement of the last inspection, with the council's progress against it."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="inspection_recommendations")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    text = models.CharField(max_length=RECOMMENDATION_MAX_LENGTH)
+    what_done = models.TextField("what the council has done", blank=True)
+    what_changed = models.TextField("what has changed as a result", blank=True)
+    rag = models.CharField("progress status", max_length=20, choices=Rag.choices, default=Rag.NOT_ASSESSED)
+    documents = models.ManyToManyField(EvidenceDocument, blank=True, related_name="inspection_recommendations")
+    progress_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    progress_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "order"], name="recommendation_unique_order"),
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfassessment:recommendation_detail", args=[self.review_id, self.pk])
+
+    def clean(self) -> None:
+        if self.inspection_id and self.review_id and self.inspection.review_id != self.review_id:
+            raise ValidationError("A recommendation belongs to the last inspection of its own review.")
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.rag != Rag.NOT_ASSESSED
+
+
+class RecommendationPeerView(models.Model):
+    """The peer team's view of the council's progress on a recommendation. Peer-side until published."""
+
+    recommendation = models.OneToOneField(Recommendation, on_delete=models.CASCADE, related_name="peer_view")
+    rag = models.CharField("the peer team's status", max_length=20, choices=Rag.choices, default=Rag.NOT_ASSESSED)
+    commentary = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Peer view of {self.recommendation}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

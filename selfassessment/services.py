@@ -1,16 +1,17 @@
 """Self-assessment workflows that span several records."""
 
 import datetime
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from reviews.models import Finding, FindingEvidence, Review
+from reviews.models import EvidenceDocument, Finding, FindingEvidence, Review
 from reviews.services import store_document
 
-from .models import DocumentRequest, Entry, Submission
+from .models import DocumentRequest, Entry, Inspection, Rag, Recommendation, Submission
 
 STAGE = "self-assessment"
 
@@ -79,25 +80,45 @@ def answer_request(*, request_id: int, user, documents: list, uploaded_file=None
 
 def raise_finding(*, entry: Entry, finding: Finding, documents, user) -> Finding:
     """Save a finding raised from an entry, with the entry (and its documents) as evidence."""
+    if entry.scope_area_id and not finding.scope_area_id:
+        finding.scope_area = entry.scope_area
+    return _raise_finding(
+        source=entry,
+        note="The self-assessment entry this finding was raised from.",
+        review=entry.review,
+        finding=finding,
+        documents=documents,
+        user=user,
+    )
+
+
+def raise_finding_from_recommendation(*, recommendation: Recommendation, finding: Finding, documents, user) -> Finding:
+    """Save a finding raised from the progress on a recommendation, with it (and chosen documents) as evidence."""
+    return _raise_finding(
+        source=recommendation,
+        note="The council's progress on this recommendation of the last inspection, and the peers' view of it.",
+        review=recommendation.review,
+        finding=finding,
+        documents=documents,
+        user=user,
+    )
+
+
+def _raise_finding(*, source, note: str, review: Review, finding: Finding, documents, user) -> Finding:
     with transaction.atomic():
-        finding.review = entry.review
+        finding.review = review
         finding.raised_by = user
         finding.stage = STAGE
-        if entry.scope_area_id and not finding.scope_area_id:
-            finding.scope_area = entry.scope_area
         finding.save()
-        sources = [entry, *documents]
         FindingEvidence.objects.bulk_create(
             FindingEvidence(
                 finding=finding,
-                content_type=ContentType.objects.get_for_model(source),
-                object_id=source.pk,
-                note="The self-assessment entry this finding was raised from."
-                if source is entry
-                else "A document the finding rests on.",
+                content_type=ContentType.objects.get_for_model(item),
+                object_id=item.pk,
+                note=note if item is source else "A document the finding rests on.",
                 added_by=user,
             )
-            for source in sources
+            for item in [source, *documents]
         )
     return finding
 
@@ -107,7 +128,7 @@ def entry_counts(review: Review) -> dict[str, int]:
 
 
 def entry_counts_many(reviews: list[Review]) -> dict[int, dict[str, int]]:
-    """Entry and request counts for progress, for any number of reviews in three queries."""
+    """Entry, request and recommendation counts for progress, for any number of reviews in four queries."""
     ids = [review.pk for review in reviews]
     counts = {
         pk: {
@@ -118,6 +139,8 @@ def entry_counts_many(reviews: list[Review]) -> dict[int, dict[str, int]]:
             "requests": 0,
             "requests_accepted": 0,
             "overdue": 0,
+            "recommendations": 0,
+            "assessed": 0,
         }
         for pk in ids
     }
@@ -151,6 +174,14 @@ def entry_counts_many(reviews: list[Review]) -> dict[int, dict[str, int]]:
     )
     for row in overdue:
         counts[row["review_id"]]["overdue"] = row["n"]
+    recommendations = (
+        Recommendation.objects.filter(review_id__in=ids)
+        .values("review_id")
+        .annotate(recommendations=Count("id"), assessed=Count("id", filter=~Q(rag=Rag.NOT_ASSESSED)))
+        .order_by()
+    )
+    for row in recommendations:
+        counts[row.pop("review_id")].update(row)
     return counts
 
 
@@ -189,3 +220,94 @@ def grade_rows(review: Review, *, show_unpublished: bool) -> list[dict]:
             }
         )
     return rows
+
+
+# The last inspection and progress since it
+
+LEADING_NUMBERING = re.compile(
+    r"^\s*(?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]\s+|[-\u2022*\u2013\u2014\u00b7\u25aa]\s*)"
+)
+
+
+def clean_pasted_line(line: str) -> str:
+    """A pasted line without its leading number or bullet ("1.", "2)", "(a)", "-", "•") and outer spaces."""
+    return LEADING_NUMBERING.sub("", line, count=1).strip()
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def import_recommendations(
+    *, review: Review, kind: str, items: list[tuple[int, str]]
+) -> tuple[list[Recommendation], list[int]]:
+    """Add pasted items after the existing ones, all together; returns them and the line numbers already listed."""
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(review=review)
+        existing = list(inspection.recommendations.values_list("order", "text"))
+        seen = {_same_text(text) for _order, text in existing}
+        last = max((order for order, _text in existing), default=0)
+        new, duplicates = [], []
+        for number, text in items:
+            if _same_text(text) in seen:
+                duplicates.append(number)
+                continue
+            seen.add(_same_text(text))
+            new.append(
+                Recommendation(review=review, inspection=inspection, order=last + len(new) + 1, kind=kind, text=text)
+            )
+        Recommendation.objects.bulk_create(new)
+    return new, duplicates
+
+
+def recommendations_for(review: Review):
+    """The review's recommendations in order, with the peers' view and linked documents, in two queries."""
+    return (
+        review.inspection_recommendations.select_related("peer_view")
+        .prefetch_related(Prefetch("documents", queryset=EvidenceDocument.objects.order_by("title")))
+        .order_by("order")
+    )
+
+
+def progress_rows(review: Review, *, show_unpublished: bool) -> list[dict]:
+    """Each recommendation with the council's progress beside the peers' view (hidden until published unless asked)."""
+    rows = []
+    for recommendation in recommendations_for(review):
+        view = getattr(recommendation, "peer_view", None)
+        if view is not None and not (show_unpublished or view.is_published):
+            view = None
+        rows.append({"recommendation": recommendation, "peer_view": view})
+    return rows
+
+
+def rag_counts(rows: list[dict]) -> list[dict]:
+    """How many recommendations the council and the peers put at each status, in one pass over the rows."""
+    council = dict.fromkeys(Rag.values, 0)
+    peers = dict.fromkeys(Rag.values, 0)
+    for row in rows:
+        council[row["recommendation"].rag] += 1
+        peers[row["peer_view"].rag if row["peer_view"] else Rag.NOT_ASSESSED] += 1
+    order = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_ASSESSED]
+    return [{"rag": rag, "label": rag.label, "council": council[rag], "peers": peers[rag]} for rag in order]
+
+
+def inspection_for(review: Review) -> Inspection | None:
+    return Inspection.objects.filter(review=review).select_related("kind__grade_scale", "updated_by").first()
+
+
+def judgements_for(inspection: Inspection | None) -> list:
+    if inspection is None:
+        return []
+    return list(inspection.judgements.select_related("grade").order_by("order"))
+
+
+def inspection_report_context(review: Review) -> dict:
+    """The chapter "Progress since the last inspection", with every peer view as in the rest of the report."""
+    inspection = inspection_for(review)
+    rows = progress_rows(review, show_unpublished=True) if inspection else []
+    return {
+        "inspection": inspection,
+        "judgements": judgements_for(inspection),
+        "progress_rows": rows,
+        "rag_counts": rag_counts(rows),
+    }

@@ -3,7 +3,7 @@
 from reviews.models import Finding, Review
 from reviews.stages import Progress, ReportSection
 
-from .services import STAGE, entry_counts, entry_counts_many, grade_rows
+from .services import STAGE, entry_counts, entry_counts_many, grade_rows, inspection_report_context
 
 
 def progress(review: Review) -> Progress:
@@ -15,12 +15,17 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
 
 
 def _progress(counts: dict[str, int]) -> Progress:
-    total = counts["entries"] + counts["requests"]
-    done = counts["submitted"] + counts["requests_accepted"]
+    total = counts["entries"] + counts["requests"] + counts["recommendations"]
+    done = counts["submitted"] + counts["requests_accepted"] + counts["assessed"]
     summary = (
         f"{counts['submitted']} of {counts['entries']} entries submitted, {counts['reviewed']} analysed by peers; "
         f"{counts['requests_accepted']} of {counts['requests']} document requests fulfilled"
     )
+    if counts["recommendations"]:
+        summary += (
+            f"; progress given on {counts['assessed']} of {counts['recommendations']} "
+            "recommendations of the last inspection"
+        )
     if counts["overdue"]:
         summary += f"; {counts['overdue']} overdue"
     return Progress(done=done, total=total, overdue=counts["overdue"], summary=summary)
@@ -36,5 +41,6 @@ def report_section(review: Review) -> ReportSection:
         "documents": documents,
         "findings": findings,
         "counts": entry_counts(review),
+        **inspection_report_context(review),
     }
     return ReportSection("reports/sections/selfassessment.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inspection_views, views
 
 app_name = "selfassessment"
 
@@ -23,4 +23,39 @@ urlpatterns = [
     path("requests/<int:request_id>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:request_id>/attach/", views.request_attach, name="request_attach"),
     path("requests/<int:request_id>/decide/", views.request_decide, name="request_decide"),
+    path("inspection/", inspection_views.inspection, name="inspection"),
+    path("inspection/edit/", inspection_views.inspection_edit, name="inspection_edit"),
+    path("inspection/judgements/new/", inspection_views.judgement_create, name="judgement_create"),
+    path(
+        "inspection/judgements/<int:judgement_id>/delete/",
+        inspection_views.judgement_delete,
+        name="judgement_delete",
+    ),
+    path("inspection/recommendations/import/", inspection_views.recommendation_import, name="recommendation_import"),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/",
+        inspection_views.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/progress/",
+        inspection_views.progress_edit,
+        name="progress_edit",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/peer-view/",
+        inspection_views.peer_view_edit,
+        name="peer_view_edit",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/peer-view/publish/",
+        inspection_views.peer_view_publish,
+        name="peer_view_publish",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/findings/new/",
+        inspection_views.recommendation_finding,
+        name="recommendation_finding",
+    ),
+    path("inspection/progress/", inspection_views.progress_table, name="progress_table"),
 ]

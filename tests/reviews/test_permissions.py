@@ -46,6 +46,10 @@ PREDICATES = {
     "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
     "can_manage_validation_sample": LEADS,
     "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
+    # The last inspection and progress since it
+    "can_record_inspection": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    "can_report_inspection_progress": HOST_SIDE,
+    "can_give_peer_view_on_progress": PEER_WRITERS,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]

@@ -3,7 +3,17 @@ import datetime
 import factory
 
 from reviews.models import EvidenceDocument
-from selfassessment.models import DocumentRequest, Entry, PeerAnalysis
+from selfassessment.models import (
+    DocumentRequest,
+    Entry,
+    Inspection,
+    InspectionKind,
+    Judgement,
+    PeerAnalysis,
+    Rag,
+    Recommendation,
+    RecommendationPeerView,
+)
 
 from ..factories import ReviewFactory
 
@@ -50,3 +60,52 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     review = factory.SubFactory(ReviewFactory)
     title = factory.Sequence(lambda n: f"Evidence document {n}")
+
+
+def inspection_kind(name: str = "Inspection of safeguarding and looked after children services") -> InspectionKind:
+    return InspectionKind.objects.get(name=name)
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    review = factory.SubFactory(ReviewFactory)
+    kind = factory.LazyFunction(inspection_kind)
+    date = datetime.date(2011, 6, 17)
+    reference = "Inspection of safeguarding and looked after children services, June 2011"
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Judgement
+
+    inspection = factory.SubFactory(InspectionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    area = factory.Sequence(lambda n: f"Judgement area {n}")
+    grade = factory.LazyAttribute(lambda judgement: judgement.inspection.kind.grade_scale.grades.get(rank=2))
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+        skip_postgeneration_save = True
+
+    inspection = factory.SubFactory(InspectionFactory)
+    review = factory.LazyAttribute(lambda recommendation: recommendation.inspection.review)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Improve the quality of assessments, part {n}.")
+
+    @factory.post_generation
+    def documents(recommendation, create, extracted, **kwargs):
+        if create and extracted:
+            recommendation.documents.add(*extracted)
+
+
+class PeerViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationPeerView
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    rag = Rag.AMBER
+    commentary = "The evidence supports part of the council's account."

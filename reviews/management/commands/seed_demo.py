@@ -103,7 +103,7 @@ REVIEWS: list[dict[str, Any]] = [
         "letter_due": datetime.date(2027, 1, 8),
         "followup_3_months": datetime.date(2027, 3, 11),
         "followup_12_months": datetime.date(2027, 12, 10),
-        "baseline_reference": "Ofsted inspection of local authority children's services, March 2024",
+        "baseline_reference": "Ofsted inspection of safeguarding and looked after children services, June 2011",
     },
     {
         "title": EASTWICK_VALE_REVIEW,
