@@ -225,7 +225,7 @@ def grade_rows(review: Review, *, show_unpublished: bool) -> list[dict]:
 # The last inspection and progress since it
 
 LEADING_NUMBERING = re.compile(
-    r"^\s*(?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]\s+|[-\u2022*\u2013\u2014\u00b7\u25aa]\s*)"
+    r"^\s*(?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)](?:\s+|$)|[-\u2022*\u2013\u2014\u00b7\u25aa]\s*)"
 )
 
 
