@@ -891,3 +891,23 @@ def test_the_demo_review_has_a_2011_inspection_with_six_recommendations_and_prog
         3,
         6,
     )
+
+
+# Admin
+
+
+def test_admin_configures_inspection_kinds_and_shows_inspections_with_their_items(review, admin_client):
+    inspection = InspectionFactory(review=review)
+    JudgementFactory(inspection=inspection, area="Quality of provision")
+    RecommendationFactory(inspection=inspection, text="Screen contacts.")
+
+    pages = [
+        admin_client.get(reverse("admin:selfassessment_inspectionkind_changelist")),
+        admin_client.get(reverse("admin:selfassessment_inspectionkind_change", args=[inspection_kind(SIF).pk])),
+        admin_client.get(reverse("admin:selfassessment_inspection_change", args=[inspection.pk])),
+    ]
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert SIF in pages[0].content.decode()
+    assert "Quality of provision" in pages[2].content.decode()
+    assert "Screen contacts." in pages[2].content.decode()
