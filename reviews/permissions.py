@@ -250,3 +250,17 @@ def can_moderate(membership: ReviewMembership, validation) -> bool:
 
 def can_see_validation_statistics(membership: ReviewMembership) -> bool:
     return membership.role in PEER_SIDE - {Role.CASE_AUDITOR}
+
+
+# The planning group and partners' commitments (issue 9, part b): the review's leads with the council's
+# sponsor and organiser keep them; everyone in the review reads them; observers only read.
+
+PLANNING_MANAGERS = REVIEW_LEADS | {Role.SPONSOR, Role.ORGANISER}
+
+
+def can_see_planning(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_SIDE | HOST_SIDE
+
+
+def can_manage_planning(membership: ReviewMembership) -> bool:
+    return membership.role in PLANNING_MANAGERS

@@ -46,6 +46,9 @@ PREDICATES = {
     "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
     "can_manage_validation_sample": LEADS,
     "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
+    # The planning group and partners' commitments
+    "can_see_planning": PEER_SIDE | HOST_SIDE,
+    "can_manage_planning": LEADS | {Role.SPONSOR, Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
