@@ -131,12 +131,7 @@ def _cell(measure: EngagementMeasure, commitment: Commitment | None, partner_id:
     if happened is not None and committed:
         short = happened < committed if measure.against == Against.COUNT else happened == 0
     done = "Not known" if happened is None else amount(happened, measure.unit)
-    if measure.commitment is None:
-        text = done
-    elif happened is not None and committed and measure.against == Against.COUNT:
-        text = f"{happened} of {amount(committed, COMMITMENTS[measure.commitment])} committed"
-    else:
-        text = f"{done}; {_promise(measure, commitment, committed)}"
+    text = done if measure.commitment is None else f"{done}; {_promise(measure, commitment, committed)}"
     return Cell(measure=measure, committed=committed, happened=happened, short=short, text=text)
 
 
