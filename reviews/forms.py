@@ -366,6 +366,7 @@ class PlanningMemberForm(VersionCheckedForm):
         self.fields["partner"].help_text = "Leave as the council for a member who does not represent a partner."
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
         self.helper.layout = Layout(
             Field.text("role"),
             "partner",
@@ -398,6 +399,7 @@ class PlanningMeetingForm(forms.ModelForm):
         self.instance.review = review
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
         self.helper.layout = Layout("held_on", Field.textarea("note"), Submit("save", "Add meeting"))
 
     def clean_held_on(self):
@@ -458,6 +460,7 @@ class CommitmentForm(VersionCheckedForm):
         self.fields["partner"] = _partner_field(review, required=True, label="Agency")
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
         self.helper.layout = Layout(
             "partner",
             Field.text("mapping_practitioners"),
