@@ -8,7 +8,7 @@ class InterviewsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
-        from . import demo
+        from . import demo, engagement
         from .stage import progress, progress_many, report_section
 
         stages.register(
@@ -23,5 +23,6 @@ class InterviewsConfig(AppConfig):
                 progress_many=progress_many,
                 report_section=report_section,
                 demo=demo.demo,
+                engagement=engagement.engagement,
             )
         )

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     AccessLog,
     Case,
+    Commitment,
     Council,
     DocumentVersion,
     EvidenceDocument,
@@ -15,6 +16,8 @@ from .models import (
     GradeScale,
     Partner,
     PartnerKind,
+    PlanningMeeting,
+    PlanningMember,
     Report,
     Review,
     ReviewMembership,
@@ -201,3 +204,39 @@ class EvidenceDocumentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["version_count", "created_by", "created_at"]
     filter_horizontal = ["themes", "scope_areas"]
     inlines = [DocumentVersionInline]
+
+
+# The planning group and partners' commitments
+
+
+@admin.register(PlanningMember)
+class PlanningMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["role", "partner", "name", "review"]
+    list_filter = ["review"]
+    search_fields = ["role", "name", "partner__name"]
+    list_select_related = ["partner", "review"]
+    exclude = ["version"]
+
+
+@admin.register(PlanningMeeting)
+class PlanningMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "review"]
+    list_filter = ["review"]
+    date_hierarchy = "held_on"
+    list_select_related = ["review"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "partner",
+        "review",
+        "mapping_practitioners",
+        "focus_group_practitioners",
+        "distributes_questionnaire",
+        "expected_responses",
+    ]
+    list_filter = ["review", "distributes_questionnaire"]
+    search_fields = ["partner__name", "contact_name"]
+    list_select_related = ["partner", "review"]
+    exclude = ["version"]

@@ -6,7 +6,21 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from . import permissions, stages
-from .models import EvidenceDocument, Finding, FocusArea, Review, ReviewMembership, ScopeArea, Theme
+from .models import (
+    MAX_EXPECTED_RESPONSES,
+    MAX_PRACTITIONERS,
+    Commitment,
+    EvidenceDocument,
+    Finding,
+    FocusArea,
+    Partner,
+    PlanningMeeting,
+    PlanningMember,
+    Review,
+    ReviewMembership,
+    ScopeArea,
+    Theme,
+)
 from .uploads import ACCEPTED, DetectedFile, validate_upload
 
 
@@ -276,3 +290,194 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "Enter a correct username and password. Both are case-sensitive.",
     }
+
+
+# The planning group and partners' commitments
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An edit form that refuses to save over a change someone else made after the form was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    record_name = "record"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != self.instance.version:
+            raise forms.ValidationError(
+                f"This {self.record_name} was changed by someone else after you opened it, so your changes have "
+                "not been saved. Open it again to see the latest version, then make your changes."
+            )
+        return cleaned
+
+
+def _partner_field(review: Review, *, required: bool, label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=review.council.partners.order_by("name"),
+        required=required,
+        label=label,
+        empty_label=f"The council ({review.council.name})" if not required else "Choose an agency",
+        error_messages={
+            "invalid_choice": "Choose one of the council's own partner agencies.",
+            "required": "Choose the partner agency.",
+        },
+    )
+
+
+def _count_field(label: str, what: str, maximum: int, *, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=maximum,
+        required=required,
+        help_text=f"A whole number from 0 to {maximum}." + (" Leave empty if not known." if not required else ""),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": f"Enter the number of {what}, or 0.",
+            "invalid": f"Enter the number of {what} as a whole number, such as 4.",
+            "min_value": f"The number of {what} cannot be negative.",
+            "max_value": f"The number of {what} must be {maximum} or fewer.",
+        },
+    )
+
+
+class PlanningMemberForm(VersionCheckedForm):
+    record_name = "member of the planning group"
+
+    class Meta:
+        model = PlanningMember
+        fields = ["role", "partner", "name", "email"]
+        labels = {"role": "Role", "name": "Name (optional)", "email": "Email (optional)"}
+        help_texts = {"name": "A member may be recorded by role and agency only."}
+        error_messages = {
+            "role": {"required": "Enter the member's role, such as Chair."},
+            "email": {"invalid": "Enter an email address in the right format, such as name@example.org."},
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["partner"] = _partner_field(review, required=False, label="Agency")
+        self.fields["partner"].help_text = "Leave as the council for a member who does not represent a partner."
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
+        self.helper.layout = Layout(
+            Field.text("role"),
+            "partner",
+            Field.text("name"),
+            Field.text("email"),
+            "version",
+            Submit("save", "Save member"),
+        )
+
+
+class PlanningMeetingForm(forms.ModelForm):
+    class Meta:
+        model = PlanningMeeting
+        fields = ["held_on", "note"]
+        labels = {"held_on": "Date of the meeting", "note": "Agenda or note (optional)"}
+        help_texts = {"held_on": "For example, 27/3/2026 or 2026-03-27."}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "held_on": {
+                "required": "Enter the date of the meeting.",
+                "invalid": "Enter the date of the meeting as a real date, such as 2026-03-27.",
+            }
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
+        self.helper.layout = Layout("held_on", Field.textarea("note"), Submit("save", "Add meeting"))
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if (
+            PlanningMeeting.objects.filter(review=self.instance.review, held_on=day)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(f"A meeting on {day:%d %B %Y} is already recorded.")
+        return day
+
+
+class CommitmentForm(VersionCheckedForm):
+    record_name = "commitment"
+
+    mapping_practitioners = _count_field(
+        "Practitioners for case mapping", "practitioners for case mapping", MAX_PRACTITIONERS
+    )
+    focus_group_practitioners = _count_field(
+        "Practitioners for focus groups", "practitioners for focus groups", MAX_PRACTITIONERS
+    )
+    expected_responses = _count_field(
+        "Questionnaire responses expected (optional)",
+        "expected questionnaire responses",
+        MAX_EXPECTED_RESPONSES,
+        required=False,
+    )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "partner",
+            "mapping_practitioners",
+            "focus_group_practitioners",
+            "distributes_questionnaire",
+            "expected_responses",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "note",
+        ]
+        labels = {
+            "distributes_questionnaire": "The agency distributes the partners' questionnaire to its staff",
+            "contact_name": "Contact's name (optional)",
+            "contact_role": "Contact's role (optional)",
+            "contact_email": "Contact's email (optional)",
+            "note": "Note (optional)",
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "contact_email": {"invalid": "Enter the contact's email in the right format, such as name@example.org."}
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["partner"] = _partner_field(review, required=True, label="Agency")
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
+        self.helper.layout = Layout(
+            "partner",
+            Field.text("mapping_practitioners"),
+            Field.text("focus_group_practitioners"),
+            Field.checkbox("distributes_questionnaire"),
+            Field.text("expected_responses"),
+            Field.text("contact_name"),
+            Field.text("contact_role"),
+            Field.text("contact_email"),
+            Field.textarea("note"),
+            "version",
+            Submit("save", "Save commitment"),
+        )
+
+    def clean_partner(self) -> Partner:
+        partner = self.cleaned_data["partner"]
+        taken = Commitment.objects.filter(review=self.instance.review, partner=partner).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"{partner.name} has already made a commitment: change that one instead.")
+        return partner

@@ -270,3 +270,17 @@ def can_report_inspection_progress(membership: ReviewMembership) -> bool:
 
 def can_give_peer_view_on_progress(membership: ReviewMembership) -> bool:
     return membership.role in PEER_WRITERS
+
+
+# The planning group and partners' commitments: the review's leads with the council's
+# sponsor and organiser keep them; everyone in the review reads them; observers only read.
+
+PLANNING_MANAGERS = REVIEW_LEADS | {Role.SPONSOR, Role.ORGANISER}
+
+
+def can_see_planning(membership: ReviewMembership) -> bool:
+    return membership.role in PEER_SIDE | HOST_SIDE
+
+
+def can_manage_planning(membership: ReviewMembership) -> bool:
+    return membership.role in PLANNING_MANAGERS

@@ -26,4 +26,28 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path("<int:review_id>/planning/", views.planning, name="planning"),
+    path("<int:review_id>/planning/members/new/", views.planning_member_create, name="planning_member_create"),
+    path(
+        "<int:review_id>/planning/members/<int:member_id>/edit/",
+        views.planning_member_edit,
+        name="planning_member_edit",
+    ),
+    path(
+        "<int:review_id>/planning/members/<int:member_id>/remove/",
+        views.planning_member_remove,
+        name="planning_member_remove",
+    ),
+    path("<int:review_id>/planning/meetings/new/", views.planning_meeting_create, name="planning_meeting_create"),
+    path(
+        "<int:review_id>/planning/meetings/<int:meeting_id>/remove/",
+        views.planning_meeting_remove,
+        name="planning_meeting_remove",
+    ),
+    path("<int:review_id>/planning/commitments/new/", views.commitment_create, name="commitment_create"),
+    path(
+        "<int:review_id>/planning/commitments/<int:commitment_id>/edit/",
+        views.commitment_edit,
+        name="commitment_edit",
+    ),
 ]

@@ -2,22 +2,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, services, stages
+from . import engagement, permissions, services, stages
 from .charts import findings_by_theme_chart
-from .forms import DocumentFilterForm, DocumentReplaceForm, DocumentUploadForm, FindingFilterForm, FindingForm
+from .forms import (
+    CommitmentForm,
+    DocumentFilterForm,
+    DocumentReplaceForm,
+    DocumentUploadForm,
+    FindingFilterForm,
+    FindingForm,
+    PlanningMeetingForm,
+    PlanningMemberForm,
+)
 from .models import (
     AccessLog,
+    Commitment,
     DocumentVersion,
     EvidenceDocument,
     Finding,
     FindingEvidence,
+    PlanningMeeting,
+    PlanningMember,
     Report,
     Review,
     ReviewMembership,
@@ -121,6 +133,7 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
         "chart": findings_by_theme_chart(theme_rows),
         "finding_total": findings.count(),
         "reports": reports,
+        **engagement.overview_context(review),
     }
     return render(request, "reviews/review_overview.html", context)
 
@@ -447,3 +460,139 @@ def document_download(request: HttpRequest, review_id: int, document_id: int, ve
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# The planning group, its meetings and partners' commitments
+
+
+def _planning_form_page(
+    request: HttpRequest, review: Review, membership: ReviewMembership, form, *, title: str
+) -> HttpResponse:
+    context = {"review": review, "membership": membership, "form": form, "title": title}
+    return render(request, "reviews/planning_form.html", context)
+
+
+@require_GET
+def planning(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_see_planning(membership))
+    members = review.planning_members.select_related("partner").order_by("partner__name", "role", "pk")
+    table = engagement.engagement_table(review)
+    context = {
+        "review": review,
+        "membership": membership,
+        "members": members,
+        "meetings": review.planning_meetings.order_by("held_on"),
+        "engagement": table,
+        "rows_by_name": sorted(table.rows, key=lambda row: row.partner.name),
+        "can_manage": permissions.can_manage_planning(membership),
+    }
+    return render(request, "reviews/planning.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def planning_member_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    form = PlanningMemberForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(request, f"{member.role} added to the planning group.")
+        return redirect("reviews:planning", review.pk)
+    return _planning_form_page(request, review, membership, form, title="Add a member of the planning group")
+
+
+@require_http_methods(["GET", "POST"])
+def planning_member_edit(request: HttpRequest, review_id: int, member_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    member = get_object_or_404(PlanningMember, review=review, pk=member_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = PlanningMember.objects.select_for_update().get(pk=member.pk)
+            form = PlanningMemberForm(request.POST, instance=locked, review=review)
+            if form.is_valid():
+                member = form.save(commit=False)
+                member.version = locked.version + 1
+                member.save()
+                messages.success(request, f"{member.role} saved.")
+                return redirect("reviews:planning", review.pk)
+    else:
+        form = PlanningMemberForm(instance=member, review=review)
+    return _planning_form_page(request, review, membership, form, title="Change a member of the planning group")
+
+
+@require_POST
+def planning_member_remove(request: HttpRequest, review_id: int, member_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    member = get_object_or_404(PlanningMember, review=review, pk=member_id)
+    member.delete()
+    messages.success(request, f"{member.role} removed from the planning group.")
+    return redirect("reviews:planning", review.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    form = PlanningMeetingForm(request.POST if request.method == "POST" else None, review=review)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} added.")
+        return redirect("reviews:planning", review.pk)
+    return _planning_form_page(request, review, membership, form, title="Add a planning group meeting")
+
+
+@require_POST
+def planning_meeting_remove(request: HttpRequest, review_id: int, meeting_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    meeting = get_object_or_404(PlanningMeeting, review=review, pk=meeting_id)
+    meeting.delete()
+    messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} removed.")
+    return redirect("reviews:planning", review.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    initial = {}
+    if request.method == "GET" and request.GET.get("partner", "").isdigit():
+        initial["partner"] = int(request.GET["partner"])
+    form = CommitmentForm(request.POST if request.method == "POST" else None, review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                commitment = form.save()
+        except IntegrityError:
+            form.add_error("partner", "This agency has just made a commitment: change that one instead.")
+        else:
+            messages.success(request, f"Commitment of {commitment.partner.name} saved.")
+            return redirect("reviews:planning", review.pk)
+    return _planning_form_page(request, review, membership, form, title="Record a partner's commitment")
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, review_id: int, commitment_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    commitment = get_object_or_404(Commitment.objects.select_related("partner"), review=review, pk=commitment_id)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+                form = CommitmentForm(request.POST, instance=locked, review=review)
+                if form.is_valid():
+                    commitment = form.save(commit=False)
+                    commitment.version = locked.version + 1
+                    commitment.save()
+                    messages.success(request, f"Commitment of {commitment.partner.name} saved.")
+                    return redirect("reviews:planning", review.pk)
+        except IntegrityError:
+            form.add_error("partner", "That agency has just made a commitment: change that one instead.")
+    else:
+        form = CommitmentForm(instance=commitment, review=review)
+    title = f"Change the commitment of {commitment.partner.name}"
+    return _planning_form_page(request, review, membership, form, title=title)

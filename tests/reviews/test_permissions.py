@@ -50,6 +50,9 @@ PREDICATES = {
     "can_record_inspection": LEADS | {Role.SPONSOR, Role.ORGANISER},
     "can_report_inspection_progress": HOST_SIDE,
     "can_give_peer_view_on_progress": PEER_WRITERS,
+    # The planning group and partners' commitments
+    "can_see_planning": PEER_SIDE | HOST_SIDE,
+    "can_manage_planning": LEADS | {Role.SPONSOR, Role.ORGANISER},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from reviews import stages
 from reviews.demo import upsert
+from reviews.demo_planning import add_planning_demo
 from reviews.models import (
     Case,
     Council,
@@ -563,6 +564,7 @@ class Command(BaseCommand):
             users = self._accounts(reviews, password)
             self._cases(reviews)
             self._findings(reviews, users)
+            add_planning_demo(list(reviews.values()))
             # Each stage adds its own demo data; the first review is the rich one.
             for stage in stages.all_stages():
                 if stage.demo is not None:

@@ -1,0 +1,356 @@
+"""Partner engagement: commitments set against what happened in the stages, computed from real stage records."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casemapping.models import Workshop, WorkshopAgency
+from focusgroups.models import Audience, FocusGroup
+from interviews.models import Interviewee, IntervieweeRole, Session
+from reviews import engagement, stages
+from reviews.engagement import Against, EngagementMeasure
+from reviews.models import Commitment, PlanningMeeting, PlanningMember, Review
+from reviews.tasks import render_report
+
+from ..factories import PartnerFactory, ReportFactory
+from .test_reports import pdf_text, read_pdf
+
+MEASURES = [
+    "case-mapping-practitioners",
+    "focus-groups-attended",
+    "questionnaire-responses",
+    "interview-sessions",
+]
+
+
+def workshop(review, day, attendance):
+    held = Workshop.objects.create(review=review, held_on=day, facilitators="Peer lead")
+    for partner, practitioners in attendance.items():
+        WorkshopAgency.objects.create(workshop=held, agency=partner, practitioners=practitioners)
+    return held
+
+
+def focus_group(review, title, agencies):
+    group = FocusGroup.objects.create(
+        review=review,
+        title=title,
+        held_on=datetime.date(2026, 12, 8),
+        audience=Audience.PARTNERS,
+        participants=8,
+    )
+    group.agencies.set(agencies)
+    return group
+
+
+def session(review, start, interviewees, status=Session.Status.HELD):
+    held = Session.objects.create(
+        review=review,
+        kind=Session.Kind.INTERVIEW,
+        title=f"Interview at {start}",
+        day=datetime.date(2026, 12, 7),
+        start=datetime.time.fromisoformat(start),
+        end=datetime.time(int(start[:2]) + 1, 0),
+        location="Room 1",
+        status=status,
+    )
+    for partner in interviewees:
+        Interviewee.objects.create(session=held, role=IntervieweeRole.OTHER, agency=partner)
+    return held
+
+
+@pytest.fixture
+def partners(review):
+    names = ["Health Trust", "Housing", "Police", "Probation", "Schools"]
+    return {name: PartnerFactory(council=review.council, name=f"Testshire {name}") for name in names}
+
+
+@pytest.fixture
+def stage_data(review, other_review, partners):
+    """Fixed records in every stage with per-partner data, and records of another review that must not count."""
+    p = partners
+    Commitment.objects.create(
+        review=review,
+        partner=p["Police"],
+        mapping_practitioners=3,
+        focus_group_practitioners=2,
+        distributes_questionnaire=True,
+        expected_responses=30,
+    )
+    Commitment.objects.create(review=review, partner=p["Health Trust"], mapping_practitioners=2)
+    Commitment.objects.create(review=review, partner=p["Schools"])
+    Commitment.objects.create(review=review, partner=p["Probation"], mapping_practitioners=1)
+    workshop(review, datetime.date(2026, 11, 2), {p["Police"]: 1, p["Health Trust"]: 2, p["Housing"]: 1})
+    workshop(review, datetime.date(2026, 11, 9), {p["Police"]: 1, p["Health Trust"]: 1})
+    workshop(other_review, datetime.date(2026, 11, 9), {p["Police"]: 9})
+    focus_group(review, "Partner practitioners", [p["Police"], p["Schools"]])
+    focus_group(review, "Designated leads", [p["Schools"]])
+    focus_group(other_review, "Elsewhere", [p["Housing"]])
+    session(review, "09:00", [p["Police"], p["Police"], p["Health Trust"]])
+    session(review, "11:00", [p["Housing"]], status=Session.Status.CANCELLED)
+    session(review, "14:00", [p["Police"]])
+    session(other_review, "14:00", [p["Housing"]])
+    return partners
+
+
+def by_name(table):
+    return {row.partner.name.removeprefix("Testshire "): row for row in table.rows}
+
+
+def test_each_stage_hook_counts_per_partner_from_its_own_records(review, stage_data):
+    p = stage_data
+
+    measures = {measure.key: measure for measure in engagement.collect_measures(review)}
+
+    assert list(measures) == MEASURES
+    assert measures["case-mapping-practitioners"].counts == {
+        p["Police"].pk: 2,
+        p["Health Trust"].pk: 3,
+        p["Housing"].pk: 1,
+    }
+    assert measures["focus-groups-attended"].counts == {p["Police"].pk: 1, p["Schools"].pk: 2}
+    assert measures["questionnaire-responses"].counts is None
+    assert "cannot be tied to a partner agency" in measures["questionnaire-responses"].note
+    assert measures["interview-sessions"].counts == {p["Police"].pk: 2, p["Health Trust"].pk: 1}
+
+
+def test_the_table_sets_each_commitment_against_what_happened(review, stage_data):
+    table = engagement.engagement_table(review)
+
+    rows = by_name(table)
+    assert [[cell.text for cell in rows[name].cells] for name in rows] == [
+        [
+            "1 practitioner; nothing committed",
+            "0 groups; nothing committed",
+            "Not known; nothing committed",
+            "0 sessions",
+        ],
+        [
+            "2 practitioners; 3 practitioners committed",
+            "1 group; 2 practitioners committed",
+            "Not known; 30 responses expected",
+            "2 sessions",
+        ],
+        [
+            "0 practitioners; 1 practitioner committed",
+            "0 groups; none committed",
+            "Not known; does not distribute the questionnaire",
+            "0 sessions",
+        ],
+        [
+            "0 practitioners; none committed",
+            "2 groups; none committed",
+            "Not known; does not distribute the questionnaire",
+            "0 sessions",
+        ],
+        [
+            "3 practitioners; 2 practitioners committed",
+            "0 groups; none committed",
+            "Not known; does not distribute the questionnaire",
+            "1 session",
+        ],
+    ]
+    assert (table.committed_partners, table.partner_count) == (4, 5)
+
+
+def test_under_represented_partners_come_first_with_their_reasons(review, stage_data):
+    table = engagement.engagement_table(review)
+
+    assert [(row.partner.name, row.reasons) for row in table.rows] == [
+        ("Testshire Housing", ["No commitment recorded"]),
+        ("Testshire Police", ["Practitioners at case-mapping workshops: 2 of 3 committed"]),
+        (
+            "Testshire Probation",
+            ["Practitioners at case-mapping workshops: 0 of 1 committed", "Took part in no stage"],
+        ),
+        ("Testshire Schools", ["Committed nothing"]),
+        ("Testshire Health Trust", []),
+    ]
+    assert [row.partner.name for row in table.under_represented] == [
+        "Testshire Housing",
+        "Testshire Police",
+        "Testshire Probation",
+        "Testshire Schools",
+    ]
+
+
+def test_a_partner_that_committed_to_focus_groups_but_attended_none_is_flagged(review, partners):
+    Commitment.objects.create(review=review, partner=partners["Police"], focus_group_practitioners=4)
+    workshop(review, datetime.date(2026, 11, 2), {partners["Police"]: 1})
+
+    rows = by_name(engagement.engagement_table(review))
+
+    assert rows["Police"].reasons == ["Focus groups attended: none, though it committed 4 practitioners"]
+    assert [cell.short for cell in rows["Police"].cells] == [False, True, False, False]
+
+
+def test_partners_of_another_council_are_not_in_the_table(review, other_review, stage_data):
+    PartnerFactory(council=other_review.council, name="Otherton Police")
+
+    names = [row.partner.name for row in engagement.engagement_table(review).rows]
+
+    assert "Otherton Police" not in names
+    assert len(names) == 5
+
+
+def test_the_table_runs_the_same_queries_for_one_and_for_many_partners(review, other_review):
+    police = PartnerFactory(council=review.council, name="Testshire Police")
+    Commitment.objects.create(review=review, partner=police, mapping_practitioners=1)
+    workshop(review, datetime.date(2026, 11, 2), {police: 1})
+    focus_group(review, "One", [police])
+    session(review, "09:00", [police])
+    with CaptureQueriesContext(connection) as one:
+        engagement.engagement_table(review)
+    many = [PartnerFactory(council=review.council, name=f"Agency {number}") for number in range(15)]
+    for number, partner in enumerate(many):
+        Commitment.objects.create(review=review, partner=partner, mapping_practitioners=number)
+    workshop(review, datetime.date(2026, 11, 9), dict.fromkeys(many, 2))
+    focus_group(review, "Many", many)
+    session(review, "11:00", many)
+
+    with CaptureQueriesContext(connection) as more:
+        table = engagement.engagement_table(review)
+
+    assert table.partner_count == 16
+    assert len(one) == len(more)
+    assert len(more) == 2 + 3  # partners and commitments, then one query per measure that counts
+
+
+def test_a_measure_refuses_an_unknown_commitment_or_a_missing_comparison():
+    with pytest.raises(ValueError, match="Unknown commitment"):
+        EngagementMeasure(
+            key="x", label="X", stage_slug="x", counts={}, commitment="cups_of_tea", against=Against.COUNT
+        )
+    with pytest.raises(ValueError, match="says how"):
+        EngagementMeasure(key="x", label="X", stage_slug="x", counts={}, commitment="mapping_practitioners")
+
+
+def test_a_stage_without_the_hook_adds_no_measure(review):
+    stage = stages.Stage(
+        slug="quiet",
+        title="Quiet stage",
+        order=98,
+        app_label="quiet",
+        entry_url_name="reviews:overview",
+        description="A stage with nothing per partner.",
+        progress=stages.not_started,
+        report_section=stages.empty_section,
+    )
+    stages.register(stage)
+    try:
+        keys = [measure.key for measure in engagement.collect_measures(review)]
+    finally:
+        stages.unregister("quiet")
+
+    assert keys == MEASURES
+
+
+# The review overview
+
+
+def test_the_overview_shows_the_engagement_block_with_the_under_represented_first(review, lead_client, stage_data):
+    response = lead_client.get(reverse("reviews:overview", args=[review.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Partner engagement" in page
+    assert "4 of 5 partner agencies have made a commitment to the review." in page
+    assert "4 agencies are under-represented" in page
+    assert "<strong>Testshire Police</strong>: Practitioners at case-mapping workshops: 2 of 3 committed." in page
+    assert page.count("Under-represented</strong>") == 4
+    assert page.count("As committed</strong>") == 1
+    assert reverse("reviews:planning", args=[review.pk]) in page
+
+
+@pytest.mark.parametrize("client_name", ["sponsor_client", "contributor_client", "observer_client", "auditor_client"])
+def test_every_member_sees_the_engagement_block(request, client_name, review, stage_data):
+    response = request.getfixturevalue(client_name).get(reverse("reviews:overview", args=[review.pk]))
+
+    assert [row.partner.name for row in response.context["engagement"].under_represented][0] == "Testshire Housing"
+
+
+def test_the_overview_runs_the_same_queries_for_one_and_for_many_partners_and_members(review, lead_client):
+    police = PartnerFactory(council=review.council, name="Testshire Police")
+    Commitment.objects.create(review=review, partner=police)
+    PlanningMember.objects.create(review=review, role="Chair", partner=police)
+    url = reverse("reviews:overview", args=[review.pk])
+    with CaptureQueriesContext(connection) as one:
+        lead_client.get(url)
+    for number in range(20):
+        partner = PartnerFactory(council=review.council, name=f"Agency {number}")
+        Commitment.objects.create(review=review, partner=partner, focus_group_practitioners=number)
+        PlanningMember.objects.create(review=review, role=f"Role {number}", partner=partner)
+        workshop(review, datetime.date(2026, 11, 1) + datetime.timedelta(days=number), {partner: 1, police: 1})
+    focus_group(review, "Many", list(review.council.partners.all()))
+
+    with CaptureQueriesContext(connection) as many:
+        response = lead_client.get(url)
+
+    assert response.context["engagement"].partner_count == 21
+    assert len(one) == len(many)
+
+
+# The baseline report
+
+
+def test_the_baseline_pdf_has_the_partner_engagement_chapter(review, stage_data):
+    PlanningMember.objects.create(review=review, role="Chair of the planning group", name="Ruth Example")
+    PlanningMember.objects.create(review=review, role="Designated nurse", partner=stage_data["Health Trust"])
+    PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5), note="Commitments agreed")
+    report = ReportFactory(review=review)
+
+    render_report(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert (report.status, report.error) == ("done", "")
+    text = pdf_text(read_pdf(report))
+    chapter = text[text.index("The council and its partners planned the review") :]
+    assert "Chair of the planning group" in chapter
+    assert f"{review.council.name} Ruth Example" in chapter
+    assert "Designated nurse Testshire Health Trust –" in chapter
+    assert "5 October 2026: Commitments agreed" in chapter
+    assert "4 of 5 partner agencies made a commitment. 4 were under-represented." in chapter
+    assert "Testshire Police (under-represented): Practitioners at case-mapping workshops: 2 of 3 committed." in chapter
+    assert "2 practitioners; 3 practitioners committed (short)" in chapter
+    assert "cannot be tied to a partner agency" in chapter
+    assert text.index("Partner engagement") < text.index("Evidence index")
+
+
+# Demo data
+
+
+@pytest.mark.django_db
+def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(settings):
+    settings.DEBUG = True  # the default demo password needs debug on, as in the quick start
+    call_command("seed_demo", stdout=io.StringIO())
+    snapshot = [
+        list(model.objects.order_by("pk").values())
+        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model)
+    ]
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    review = Review.objects.get(title__startswith="Northmoor")
+    members = PlanningMember.objects.filter(review=review)
+    table = engagement.engagement_table(review)
+    assert [
+        list(model.objects.order_by("pk").values())
+        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model)
+    ] == snapshot
+    assert members.count() == 8
+    assert members.filter(name="").count() == 3
+    assert all(member.email.endswith(".example") for member in members.exclude(email=""))
+    assert PlanningMeeting.objects.filter(review=review).count() == 4
+    assert (table.committed_partners, table.partner_count) == (7, 8)
+    assert {row.partner.name: row.reasons for row in table.under_represented} == {
+        "Northmoor Homes": ["No commitment recorded"],
+        "Northmoor Police Division": [
+            "Practitioners at case-mapping workshops: 2 of 3 committed",
+            "Focus groups attended: none, though it committed 2 practitioners",
+        ],
+        "Northmoor and Fenby Integrated Care Board": ["Practitioners at case-mapping workshops: 0 of 1 committed"],
+    }
