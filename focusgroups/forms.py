@@ -19,6 +19,55 @@ def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
     return helper
 
 
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that refuses a stale edit, naming the fields whose saved values differ from the ones sent.
+
+    The view passes the row it has locked; `version_field` must still hold the number the form was opened at.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version_field = "version"
+    what = "record"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = getattr(self.instance, self.version_field)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != getattr(self.instance, self.version_field):
+            raise forms.ValidationError(self.stale_message(cleaned))
+        return cleaned
+
+    def stale_message(self, cleaned: dict) -> str:
+        differ = [
+            str(self.fields[name].label or name).removesuffix(" (optional)").lower()
+            for name in self._meta.fields
+            if name in cleaned and not self._same(name, cleaned[name])
+        ]
+        message = f"Someone else changed this {self.what} after you opened it, so your changes have not been saved."
+        if differ:
+            message += f" What is saved now differs from what you sent in: {', '.join(differ)}."
+        return message + " Open it again to see the latest version, then make your changes."
+
+    def _same(self, name: str, value: object) -> bool:
+        saved = self._meta.model._meta.get_field(name).value_from_object(self.instance)
+        if isinstance(saved, list):  # many-to-many: compare the ids
+            return {item.pk for item in saved} == {item.pk for item in value}
+        if hasattr(value, "pk"):
+            return saved == value.pk
+        return saved == value
+
+    def save_next_version(self):
+        """Save with the version raised; the caller holds the row lock."""
+        instance = self.save(commit=False)
+        setattr(instance, self.version_field, getattr(instance, self.version_field) + 1)
+        instance.save()
+        self.save_m2m()
+        return instance
+
+
 class AnswerForm(forms.Form):
     """One field per question; every answer is optional, every given answer must be one of the options."""
 
@@ -111,7 +160,9 @@ class AnswerForm(forms.Form):
         return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
 
 
-class QuestionnaireDatesForm(forms.ModelForm):
+class QuestionnaireDatesForm(VersionedForm):
+    what = "questionnaire's dates"
+
     class Meta:
         model = Questionnaire
         fields = ["opens_on", "closes_on", "ask_segment"]
@@ -119,7 +170,7 @@ class QuestionnaireDatesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), submit="Save dates")
+        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), "version", submit="Save dates")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -159,7 +210,10 @@ class SegmentForm(forms.ModelForm):
         return name
 
 
-class FocusGroupForm(forms.ModelForm):
+class FocusGroupForm(VersionedForm):
+    version_field = "details_version"
+    what = "focus group"
+
     class Meta:
         model = FocusGroup
         fields = [
@@ -198,6 +252,7 @@ class FocusGroupForm(forms.ModelForm):
             Field.checkboxes("agencies"),
             Field.checkbox("consent_noted"),
             Field.checkbox("ground_rules_noted"),
+            "version",
             submit="Save focus group",
         )
 

@@ -57,6 +57,9 @@ class Questionnaire(models.Model):
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save in the workspace; a stale edit is refused."
+    )
 
     class Meta:
         constraints = [
@@ -123,6 +126,7 @@ class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["questionnaire", "order"], name="section_unique_order")]
@@ -166,6 +170,7 @@ class Question(models.Model):
         help_text="An answer at the low end of this scale means the respondent does not feel safe: "
         "they are shown who to talk to and the safeguarding lead is alerted.",
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -365,7 +370,9 @@ class FocusGroup(models.Model):
     consent_noted = models.BooleanField("consent noted", default=False)
     ground_rules_noted = models.BooleanField("ground rules of non-attribution agreed", default=False)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    # Two counters, so that editing the session details does not invalidate a coder's view of the notes.
+    version = models.PositiveIntegerField(default=1, help_text="The notes' version, raised by every save of the notes.")
+    details_version = models.PositiveIntegerField(default=1, help_text="Raised by every save of the session details.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(participants__gte=1), name="focus_group_has_participants")]
