@@ -84,6 +84,9 @@ class Questionnaire(models.Model):
     def public_url(self) -> str:
         return reverse("questionnaire_answer", args=[self.token])
 
+    def has_responses(self) -> bool:
+        return self.responses.exists()
+
     def is_open(self, day=None) -> bool:
         day = day or timezone.localdate()
         if self.opens_on is None or day < self.opens_on:
@@ -122,6 +125,28 @@ class Questionnaire(models.Model):
         return copy
 
 
+def _swap_with_neighbour(item: models.Model, siblings: models.QuerySet, up: bool) -> bool:
+    """Swap `item`'s order with the one before (or after) it among `siblings`; False at either end.
+
+    The caller holds a lock on the questionnaire. A spare order above all others carries one row across,
+    so the unique order is never broken between the updates.
+    """
+    neighbour = (
+        siblings.filter(order__lt=item.order).order_by("-order")
+        if up
+        else siblings.filter(order__gt=item.order).order_by("order")
+    ).first()
+    if neighbour is None:
+        return False
+    spare = (siblings.aggregate(top=models.Max("order"))["top"] or 0) + 1
+    mine, theirs = item.order, neighbour.order
+    type(item).objects.filter(pk=item.pk).update(order=spare)
+    type(item).objects.filter(pk=neighbour.pk).update(order=mine)
+    type(item).objects.filter(pk=item.pk).update(order=theirs)
+    item.order = theirs
+    return True
+
+
 class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
@@ -133,6 +158,12 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def move(self, *, up: bool) -> bool:
+        return _swap_with_neighbour(self, Section.objects.filter(questionnaire_id=self.questionnaire_id), up)
+
+    def has_answers(self) -> bool:
+        return Answer.objects.filter(question__section=self).exists()
 
 
 AGREE_SCALE = [
@@ -186,6 +217,12 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def move(self, *, up: bool) -> bool:
+        return _swap_with_neighbour(self, Question.objects.filter(section_id=self.section_id), up)
+
+    def has_answers(self) -> bool:
+        return self.answers.exists()
 
     @property
     def is_scale(self) -> bool:
