@@ -288,18 +288,16 @@ class QuestionForm(VersionedForm):
                 "change: the answers already given would no longer match. You may still change the wording, the "
                 "theme and the core key, or add a new question."
             )
-        if "choices" in self.errors:
-            pass
-        elif kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
-            if len(_options(choices)) < 2:
+        if "choices" not in self.errors:
+            if kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+                if len(_options(choices)) < 2:
+                    self.add_error(
+                        "choices", "Give at least two choices, one a line, for a single or multiple choice question."
+                    )
+            elif choices:
                 self.add_error(
-                    "choices", "Give at least two choices, one a line, for a single or multiple choice question."
+                    "choices", "Leave the choices empty: a scale has fixed answers and a free-text question has none."
                 )
-        elif choices:
-            self.add_error(
-                "choices",
-                "Leave the choices empty: a scale has fixed answers and a free-text question has none.",
-            )
         if cleaned.get("safety_check") and kind not in {
             Question.Kind.AGREE,
             Question.Kind.FREQUENCY,
