@@ -82,6 +82,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             answers=form.answers(),
             segment=form.cleaned_data.get("segment"),
             mode="online",
+            site_url=request.build_absolute_uri("/"),
         )
         config = QuestionnaireSettings.for_review(questionnaire.review)
         context = {"questionnaire": questionnaire, "alert": alert, "help_text": config.help_text}
@@ -438,6 +439,7 @@ def paper_entry(request: HttpRequest, review_id: int, questionnaire_id: int) -> 
             answers=form.answers(),
             segment=form.cleaned_data.get("segment"),
             mode=form.cleaned_data["mode"],
+            site_url=request.build_absolute_uri("/"),
         )
         messages.success(request, "Response saved. Key in the next one below.")
         if alert is not None:
