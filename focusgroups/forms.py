@@ -42,7 +42,7 @@ class VersionedForm(forms.ModelForm):
 
     def stale_message(self, cleaned: dict) -> str:
         differ = [
-            str(self.fields[name].label or name).removesuffix(" (optional)").lower()
+            str(self.fields[name].label or name).split(" (")[0].lower()
             for name in self._meta.fields
             if name in cleaned and not self._same(name, cleaned[name])
         ]
