@@ -1,10 +1,12 @@
 """`make bench`: medians of the slow paths, each with a ratio to a small baseline measured in the same run.
 
-Runs against a throwaway test database made from the configured one (SQLite by default).
+Runs against a throwaway test database made from the configured one: PostgreSQL when DATABASE_URL names it,
+SQLite otherwise; the output says which. `python -m benchmarks throughput` runs only the submission throughput.
 """
 
 import os
 import statistics
+import sys
 import time
 
 import django
@@ -172,8 +174,13 @@ def bench_agreement() -> tuple:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["throughput"]:
+        for line in questionnaires.submission_throughput():
+            print(line)
+        return
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"database: {questionnaires.describe_database(connection.settings_dict)}")
     try:
         user = get_user_model().objects.create_user("bench", password="benchmark-password-123")
         client = Client()

@@ -16,6 +16,7 @@ import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -132,15 +133,53 @@ def load(
     return sum(done for done, _ in results) / seconds, sum(failed for _, failed in results)
 
 
+def describe_database(settings_dict: dict) -> str:
+    """Which database a run used, for the benchmark's output: the engine and the database name."""
+    engine = "PostgreSQL" if "postgresql" in settings_dict["ENGINE"] else "SQLite"
+    return f"{engine} ({settings_dict['NAME']})"
+
+
+@contextmanager
+def throughput_database():
+    """A throwaway database for the server under load: on the configured PostgreSQL server when DATABASE_URL
+    names one, otherwise a SQLite file. Yields (database URL, description) and removes the database afterwards."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        import psycopg
+        from psycopg import sql
+
+        parts = urllib.parse.urlsplit(configured)
+        name = f"{parts.path.lstrip('/') or 'postgres'}_bench_throughput"
+        server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), f"PostgreSQL ({name})"
+        finally:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        return
+    workdir = tempfile.mkdtemp(prefix="bench-")
+    try:
+        yield f"sqlite:///{workdir}/bench.sqlite3", f"SQLite ({workdir}/bench.sqlite3, removed afterwards)"
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def submission_throughput() -> list[str]:
     """Requests a second for the anonymous form and for the health view, on one gunicorn, in the same run."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     if gunicorn is None:
         return ["submission throughput: gunicorn is not installed in the virtualenv, skipped"]
-    workdir = tempfile.mkdtemp(prefix="bench-")
+    with throughput_database() as (database_url, described):
+        return _measure(gunicorn, database_url, described)
+
+
+def _measure(gunicorn: str, database_url: str, described: str) -> list[str]:
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+        "DATABASE_URL": database_url,
         # Debug settings serve the static files without collectstatic; both views run under the same settings.
         "DJANGO_DEBUG": "true",
     }
@@ -185,9 +224,9 @@ def submission_throughput() -> list[str]:
         failed = sum(r[2] for r in rounds)
         return [
             f"anonymous submissions: {submit:.0f}/s against gunicorn (2 workers, 4 client threads); "
-            f"health view {base:.0f}/s; ratio {submit / base:.2f}; {failed} failed requests"
+            f"health view {base:.0f}/s; ratio {submit / base:.2f}; {failed} failed requests; "
+            f"database: {described}"
         ]
     finally:
         server.terminate()
         server.wait(timeout=60)
-        shutil.rmtree(workdir, ignore_errors=True)

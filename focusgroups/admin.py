@@ -15,6 +15,7 @@ from .models import (
 class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
+    exclude = ["version"]
 
 
 class QuestionInline(admin.TabularInline):
@@ -31,6 +32,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_filter = ["audience", "age_band", ("review", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
     inlines = [SectionInline]
+    exclude = ["version"]
 
 
 @admin.register(Section)
@@ -39,6 +41,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_filter = ["questionnaire__audience"]
     search_fields = ["title", "questionnaire__title"]
     inlines = [QuestionInline]
+    exclude = ["version"]
 
 
 @admin.register(Segment)
@@ -66,7 +69,7 @@ class FocusGroupAdmin(admin.ModelAdmin):
     list_display = ["title", "review", "held_on", "audience", "participants"]
     list_filter = ["audience", "review"]
     search_fields = ["title"]
-    exclude = ["notes"]
+    exclude = ["notes", "version", "details_version"]
 
 
 @admin.register(SafeguardingAlert)

@@ -1,12 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
-from reviews.models import Partner, Review
+from reviews.models import Partner, Review, Theme
 from reviews.permissions import PEER_WRITERS
 
-from .models import FACES, MAX_TEXT_ANSWER, Code, FocusGroup, Question, Questionnaire, Response, Segment
+from .models import FACES, MAX_TEXT_ANSWER, Code, FocusGroup, Question, Questionnaire, Response, Section, Segment
 
 NOT_ON_SCALE = "Choose one of the answers given."
 
@@ -17,6 +17,55 @@ def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
     helper.legend_size = Size.MEDIUM if large else Size.SMALL
     helper.layout = Layout(*fields, Submit("save", submit))
     return helper
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that refuses a stale edit, naming the fields whose saved values differ from the ones sent.
+
+    The view passes the row it has locked; `version_field` must still hold the number the form was opened at.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version_field = "version"
+    what = "record"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = getattr(self.instance, self.version_field)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != getattr(self.instance, self.version_field):
+            raise forms.ValidationError(self.stale_message(cleaned))
+        return cleaned
+
+    def stale_message(self, cleaned: dict) -> str:
+        differ = [
+            str(self.fields[name].label or name).split(" (")[0].lower()
+            for name in self._meta.fields
+            if name in cleaned and not self._same(name, cleaned[name])
+        ]
+        message = f"Someone else changed this {self.what} after you opened it, so your changes have not been saved."
+        if differ:
+            message += f" What is saved now differs from what you sent in: {', '.join(differ)}."
+        return message + " Open it again to see the latest version, then make your changes."
+
+    def _same(self, name: str, value: object) -> bool:
+        saved = self._meta.model._meta.get_field(name).value_from_object(self.instance)
+        if isinstance(saved, list):  # many-to-many: compare the ids
+            return {item.pk for item in saved} == {item.pk for item in value}
+        if hasattr(value, "pk"):
+            return saved == value.pk
+        return saved == value
+
+    def save_next_version(self):
+        """Save with the version raised; the caller holds the row lock."""
+        instance = self.save(commit=False)
+        setattr(instance, self.version_field, getattr(instance, self.version_field) + 1)
+        instance.save()
+        self.save_m2m()
+        return instance
 
 
 class AnswerForm(forms.Form):
@@ -111,7 +160,9 @@ class AnswerForm(forms.Form):
         return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
 
 
-class QuestionnaireDatesForm(forms.ModelForm):
+class QuestionnaireDatesForm(VersionedForm):
+    what = "questionnaire's dates"
+
     class Meta:
         model = Questionnaire
         fields = ["opens_on", "closes_on", "ask_segment"]
@@ -119,13 +170,155 @@ class QuestionnaireDatesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), submit="Save dates")
+        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), "version", submit="Save dates")
 
     def clean(self) -> dict:
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        return cleaned
+
+
+class SectionForm(VersionedForm):
+    what = "section"
+
+    class Meta:
+        model = Section
+        fields = ["title"]
+        labels = {"title": "Section title"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("title", "version", submit="Save section" if self.instance.pk else "Add section")
+
+
+def _options(choices: str) -> list[str]:
+    return [line.strip() for line in choices.splitlines() if line.strip()]
+
+
+class QuestionForm(VersionedForm):
+    """A question of a review's questionnaire, keeping the rules that let results be trusted and compared.
+
+    Once the questionnaire has responses, the kind of answer and the choices of an existing question are
+    fixed (the answers given would no longer match); its wording, theme and core key may still change.
+    """
+
+    what = "question"
+
+    class Meta:
+        model = Question
+        fields = ["text", "kind", "choices", "theme", "core_key", "safety_check"]
+        labels = {
+            "text": "Question",
+            "kind": "Kind of answer",
+            "choices": "Choices (single and multiple choice only)",
+            "theme": "Theme (optional)",
+            "core_key": "Core key (optional)",
+            "safety_check": "A low answer means the respondent does not feel safe",
+        }
+        help_texts = {
+            "choices": "One choice a line. Scales have fixed answers, so leave this empty for them.",
+            "core_key": "Give questions of the age-banded versions the same key, such as feel-safe, "
+            "so that their results compare. Lower-case letters, numbers and hyphens.",
+        }
+        widgets = {"kind": forms.RadioSelect, "choices": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, questionnaire: Questionnaire, section: Section, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        self.instance.section = section
+        self.locked_answers = bool(self.instance.pk) and questionnaire.has_responses()
+        self.fields["kind"].choices = Question.Kind.choices
+        framework_id = questionnaire.review.framework_id
+        # Every theme is offered to validation so that one from another framework gets a clear message.
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.fields["theme"].choices = [("", "No theme")] + [
+            (theme.pk, theme.name) for theme in Theme.objects.filter(framework_id=framework_id).order_by("order")
+        ]
+        self.fields["theme"].error_messages["invalid_choice"] = "Choose one of the themes listed."
+        self.fields["core_key"].error_messages["invalid"] = (
+            "Enter a core key of lower-case letters, numbers and hyphens only, such as feel-safe."
+        )
+        self.helper = _helper(
+            Field.textarea("text", rows=2),
+            Field.radios("kind"),
+            Field.textarea("choices"),
+            "theme",
+            Field.text("core_key", field_width=Fluid.ONE_THIRD),
+            Field.checkbox("safety_check"),
+            "version",
+            submit="Save question",
+        )
+
+    def clean_theme(self) -> Theme | None:
+        theme = self.cleaned_data.get("theme")
+        if theme is not None and theme.framework_id != self.questionnaire.review.framework_id:
+            raise forms.ValidationError("Choose a theme of this review's framework.")
+        return theme
+
+    def clean_choices(self) -> str:
+        options = _options(self.cleaned_data.get("choices", ""))
+        if any(len(option) > 200 for option in options):
+            raise forms.ValidationError("Keep each choice to 200 characters or fewer.")
+        if len(set(options)) != len(options):
+            raise forms.ValidationError("Each choice must be different: remove the repeated one.")
+        return "\n".join(options)
+
+    def clean_core_key(self) -> str:
+        key = self.cleaned_data.get("core_key", "")
+        if key and (
+            Question.objects.filter(section__questionnaire=self.questionnaire, core_key=key)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                "Another question of this questionnaire has this core key: give a different one."
+            )
+        return key
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind, choices = cleaned.get("kind"), cleaned.get("choices", "")
+        if kind is None:
+            return cleaned
+        if self.locked_answers and (kind != self.instance.kind or _options(choices) != _options(self.instance.choices)):
+            raise forms.ValidationError(
+                "This questionnaire has responses, so the kind of answer and the choices of its questions cannot "
+                "change: the answers already given would no longer match. You may still change the wording, the "
+                "theme and the core key, or add a new question."
+            )
+        if "choices" not in self.errors:
+            if kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+                if len(_options(choices)) < 2:
+                    self.add_error(
+                        "choices", "Give at least two choices, one a line, for a single or multiple choice question."
+                    )
+            elif choices:
+                self.add_error(
+                    "choices", "Leave the choices empty: a scale has fixed answers and a free-text question has none."
+                )
+        if cleaned.get("safety_check") and kind not in {
+            Question.Kind.AGREE,
+            Question.Kind.FREQUENCY,
+            Question.Kind.SCORE,
+        }:
+            self.add_error("safety_check", "Only a scale question can check whether the respondent feels safe.")
+        key = cleaned.get("core_key")
+        if key and "choices" not in self.errors:
+            shared = (
+                Question.objects.filter(section__questionnaire__review_id=self.questionnaire.review_id, core_key=key)
+                .exclude(section__questionnaire=self.questionnaire)
+                .select_related("section__questionnaire")
+                .first()
+            )
+            if shared is not None and (shared.kind != kind or _options(shared.choices) != _options(choices)):
+                self.add_error(
+                    "core_key",
+                    f"“{shared.text}” in “{shared.section.questionnaire.title}” has this core key with a different "
+                    "kind of answer or different choices. Questions that share a core key must match so that their "
+                    "results compare: match them, or clear the core key.",
+                )
         return cleaned
 
 
@@ -159,7 +352,10 @@ class SegmentForm(forms.ModelForm):
         return name
 
 
-class FocusGroupForm(forms.ModelForm):
+class FocusGroupForm(VersionedForm):
+    version_field = "details_version"
+    what = "focus group"
+
     class Meta:
         model = FocusGroup
         fields = [
@@ -198,6 +394,7 @@ class FocusGroupForm(forms.ModelForm):
             Field.checkboxes("agencies"),
             Field.checkbox("consent_noted"),
             Field.checkbox("ground_rules_noted"),
+            "version",
             submit="Save focus group",
         )
 

@@ -57,6 +57,9 @@ class Questionnaire(models.Model):
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save in the workspace; a stale edit is refused."
+    )
 
     class Meta:
         constraints = [
@@ -80,6 +83,9 @@ class Questionnaire(models.Model):
 
     def public_url(self) -> str:
         return reverse("questionnaire_answer", args=[self.token])
+
+    def has_responses(self) -> bool:
+        return self.responses.exists()
 
     def is_open(self, day=None) -> bool:
         day = day or timezone.localdate()
@@ -119,16 +125,45 @@ class Questionnaire(models.Model):
         return copy
 
 
+def _swap_with_neighbour(item: models.Model, siblings: models.QuerySet, up: bool) -> bool:
+    """Swap `item`'s order with the one before (or after) it among `siblings`; False at either end.
+
+    The caller holds a lock on the questionnaire. A spare order above all others carries one row across,
+    so the unique order is never broken between the updates.
+    """
+    neighbour = (
+        siblings.filter(order__lt=item.order).order_by("-order")
+        if up
+        else siblings.filter(order__gt=item.order).order_by("order")
+    ).first()
+    if neighbour is None:
+        return False
+    spare = (siblings.aggregate(top=models.Max("order"))["top"] or 0) + 1
+    mine, theirs = item.order, neighbour.order
+    type(item).objects.filter(pk=item.pk).update(order=spare)
+    type(item).objects.filter(pk=neighbour.pk).update(order=mine)
+    type(item).objects.filter(pk=item.pk).update(order=theirs)
+    item.order = theirs
+    return True
+
+
 class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["questionnaire", "order"], name="section_unique_order")]
 
     def __str__(self) -> str:
         return self.title
+
+    def move(self, *, up: bool) -> bool:
+        return _swap_with_neighbour(self, Section.objects.filter(questionnaire_id=self.questionnaire_id), up)
+
+    def has_answers(self) -> bool:
+        return Answer.objects.filter(question__section=self).exists()
 
 
 AGREE_SCALE = [
@@ -166,6 +201,7 @@ class Question(models.Model):
         help_text="An answer at the low end of this scale means the respondent does not feel safe: "
         "they are shown who to talk to and the safeguarding lead is alerted.",
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -181,6 +217,12 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def move(self, *, up: bool) -> bool:
+        return _swap_with_neighbour(self, Question.objects.filter(section_id=self.section_id), up)
+
+    def has_answers(self) -> bool:
+        return self.answers.exists()
 
     @property
     def is_scale(self) -> bool:
@@ -365,7 +407,9 @@ class FocusGroup(models.Model):
     consent_noted = models.BooleanField("consent noted", default=False)
     ground_rules_noted = models.BooleanField("ground rules of non-attribution agreed", default=False)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    # Two counters, so that editing the session details does not invalidate a coder's view of the notes.
+    version = models.PositiveIntegerField(default=1, help_text="The notes' version, raised by every save of the notes.")
+    details_version = models.PositiveIntegerField(default=1, help_text="Raised by every save of the session details.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(participants__gte=1), name="focus_group_has_participants")]

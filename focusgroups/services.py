@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import dateformat
 
 from reviews.models import Finding, FindingEvidence, Review
 
@@ -35,14 +36,30 @@ SUPPRESSED_LABEL = "*"
 # Submitting
 
 
+# Email backends that write messages to the process's output, which ends up in logs: a disclosure must not.
+LOGGING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
 @transaction.atomic
 def submit_response(
-    *, questionnaire: Questionnaire, answers: dict[Question, object], segment: Segment | None, mode: str
+    *,
+    questionnaire: Questionnaire,
+    answers: dict[Question, object],
+    segment: Segment | None,
+    mode: str,
+    site_url: str = "",
 ) -> tuple[Response, SafeguardingAlert | None]:
-    """Store one response and raise one safeguarding alert if any answer needs it. Never silent."""
+    """Store one response and raise one safeguarding alert if any answer needs it. Never silent.
+
+    `site_url` (such as https://peer-review.example/) makes the link in the alert email absolute.
+    """
     response = Response.objects.create(questionnaire=questionnaire, segment=segment, mode=mode)
     rows = []
     reasons = []
+    concerns = []  # what the safeguarding lead reads in the email: the answers themselves
     config = QuestionnaireSettings.for_review(questionnaire.review)
     for question, given in answers.items():
         if given in (None, "", []):
@@ -55,32 +72,65 @@ def submit_response(
             rows.append(Answer(response=response, question=question, text=given))
             if config.matches_concern(given):
                 reasons.append(f"A free-text answer to “{question.text}” contains a concern phrase.")
+                concerns.append(f"Wrote, in answer to “{question.text}”:\n“{given}”")
         else:
             rows.append(Answer(response=response, question=question, value=int(given)))
             if question.is_unsafe(int(given)):
                 label = dict(question.options()).get(str(given), given)
                 reasons.append(f"Answered “{label}” to “{question.text}”.")
+                concerns.append(reasons[-1])
     Answer.objects.bulk_create(rows)
     alert = None
     if reasons:
         alert = SafeguardingAlert.objects.create(
             review=questionnaire.review, response=response, reason="\n".join(reasons)
         )
-        transaction.on_commit(lambda: _email_alert(alert, config))
+        transaction.on_commit(lambda: _email_alert(alert, config, concerns, site_url))
     return response, alert
 
 
-def _email_alert(alert: SafeguardingAlert, config: QuestionnaireSettings) -> None:
-    """Email the safeguarding lead when email is configured; the alert in the app is there either way."""
+def alert_email_body(alert: SafeguardingAlert, concerns: list[str], site_url: str = "") -> str:
+    """The email to the safeguarding lead: where the response came from and the answers that raised the concern."""
+    response = alert.response
+    questionnaire = response.questionnaire
+    audience = questionnaire.get_audience_display()
+    if questionnaire.age_band:
+        audience += f", {questionnaire.get_age_band_display().lower()}"
+    link = reverse("focusgroups:alert", args=[alert.review_id, alert.pk])
+    if site_url:
+        link = site_url.rstrip("/") + link
+    lines = [
+        f"A response to a questionnaire of the review “{questionnaire.review.title}” raised a safeguarding alert. "
+        "Please act on it today.",
+        "",
+        f"Questionnaire: {questionnaire.title}",
+        f"Audience: {audience}",
+        f"Agency or team: {response.segment.name if response.segment_id else 'not given'}",
+        f"Given: {dateformat.format(response.submitted_on, 'j F Y')}, {response.get_mode_display().lower()}",
+        "",
+        "What raised the concern:",
+        *[f"- {concern}" for concern in concerns],
+        "",
+        "The response is anonymous: it holds no name, address or link to the person who gave it, beyond what "
+        "they wrote.",
+        "",
+        f"Open the alert to see the whole response and to record that you read it and what you did: {link}",
+    ]
+    return "\n".join(lines)
+
+
+def _email_alert(alert: SafeguardingAlert, config: QuestionnaireSettings, concerns: list[str], site_url: str) -> None:
+    """Email the safeguarding lead when email is configured; the alert in the app is there either way.
+
+    The email carries the answers that raised the concern, so it is not sent through a backend that writes
+    messages to the logs.
+    """
     lead = config.safeguarding_lead
-    if lead is None or not lead.email or not getattr(settings, "EMAIL_BACKEND", ""):
+    if lead is None or not lead.email or settings.EMAIL_BACKEND in LOGGING_EMAIL_BACKENDS:
         return
     send_mail(
         subject="Safeguarding alert from a questionnaire response",
-        message=(
-            "A questionnaire response needs your attention. Open the alert in the review workspace: "
-            f"{reverse('focusgroups:alert', args=[alert.review_id, alert.pk])}"
-        ),
+        message=alert_email_body(alert, concerns, site_url),
         from_email=None,
         recipient_list=[lead.email],
         fail_silently=True,

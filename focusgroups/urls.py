@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editor, views
 
 app_name = "focusgroups"
 
@@ -19,6 +19,34 @@ urlpatterns = [
         views.questionnaire_export,
         {"fmt": "xlsx"},
         name="export_xlsx",
+    ),
+    path("questionnaires/<int:questionnaire_id>/edit/", editor.questionnaire_editor, name="editor"),
+    path("questionnaires/<int:questionnaire_id>/sections/<int:section_id>/", editor.section_edit, name="section"),
+    path(
+        "questionnaires/<int:questionnaire_id>/sections/<int:section_id>/move/",
+        editor.section_move,
+        name="section_move",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/sections/<int:section_id>/remove/",
+        editor.section_remove,
+        name="section_remove",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/sections/<int:section_id>/questions/new/",
+        editor.question_create,
+        name="question_create",
+    ),
+    path("questionnaires/<int:questionnaire_id>/questions/<int:question_id>/", editor.question_edit, name="question"),
+    path(
+        "questionnaires/<int:questionnaire_id>/questions/<int:question_id>/move/",
+        editor.question_move,
+        name="question_move",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/questions/<int:question_id>/remove/",
+        editor.question_remove,
+        name="question_remove",
     ),
     path("questionnaires/<int:questionnaire_id>/paper/", views.paper_entry, name="paper"),
     path("questionnaires/<int:questionnaire_id>/code-answer/", views.answer_code, name="answer_code"),

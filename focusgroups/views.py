@@ -2,6 +2,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +28,16 @@ from .forms import (
     QuestionnaireDatesForm,
     SegmentForm,
 )
-from .models import Answer, Code, Coding, FocusGroup, Question, Questionnaire, QuestionnaireSettings, SafeguardingAlert
+from .models import (
+    Answer,
+    Code,
+    Coding,
+    FocusGroup,
+    Question,
+    Questionnaire,
+    QuestionnaireSettings,
+    SafeguardingAlert,
+)
 
 SEEN_COOKIE = "answered_{}"
 
@@ -69,6 +79,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             answers=form.answers(),
             segment=form.cleaned_data.get("segment"),
             mode="online",
+            site_url=request.build_absolute_uri("/"),
         )
         config = QuestionnaireSettings.for_review(questionnaire.review)
         context = {"questionnaire": questionnaire, "alert": alert, "help_text": config.help_text}
@@ -135,13 +146,18 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
     review, membership = load_review(request, review_id)
     questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
     can_manage = permissions.can_manage_questionnaires(membership)
-    form = QuestionnaireDatesForm(request.POST if request.method == "POST" else None, instance=questionnaire)
     if request.method == "POST":
         permissions.require(can_manage)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Dates saved.")
-            return redirect(questionnaire)
+        with transaction.atomic():
+            questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+            form = QuestionnaireDatesForm(request.POST, instance=questionnaire)
+            if form.is_valid():
+                form.save_next_version()
+                messages.success(request, "Dates saved.")
+                return redirect(questionnaire)
+        questionnaire = Questionnaire.objects.get(pk=questionnaire.pk)  # show the saved dates, not the refused ones
+    else:
+        form = QuestionnaireDatesForm(instance=questionnaire)
     config = QuestionnaireSettings.for_review(review)
     tables = services.question_tables(questionnaire, config.minimum_group)
     charts = [
@@ -216,6 +232,7 @@ def paper_entry(request: HttpRequest, review_id: int, questionnaire_id: int) -> 
             answers=form.answers(),
             segment=form.cleaned_data.get("segment"),
             mode=form.cleaned_data["mode"],
+            site_url=request.build_absolute_uri("/"),
         )
         messages.success(request, "Response saved. Key in the next one below.")
         if alert is not None:
@@ -316,11 +333,16 @@ def group_edit(request: HttpRequest, review_id: int, group_id: int) -> HttpRespo
     _require_peer_side(membership)
     permissions.require(permissions.can_code_focus_groups(membership))
     group = get_object_or_404(FocusGroup, review=review, pk=group_id)
-    form = FocusGroupForm(request.POST if request.method == "POST" else None, instance=group, review=review)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Focus group saved.")
-        return redirect(group)
+    if request.method == "POST":
+        with transaction.atomic():
+            group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+            form = FocusGroupForm(request.POST, instance=group, review=review)
+            if form.is_valid():
+                form.save_next_version()
+                messages.success(request, "Focus group saved.")
+                return redirect(group)
+    else:
+        form = FocusGroupForm(instance=group, review=review)
     context = {"review": review, "membership": membership, "form": form, "group": group}
     return render(request, "focusgroups/group_form.html", context)
 

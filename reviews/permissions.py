@@ -152,7 +152,7 @@ QUESTIONNAIRE_MANAGERS = REVIEW_LEADS | {Role.ORGANISER}
 
 
 def can_manage_questionnaires(membership: ReviewMembership) -> bool:
-    """Copy questionnaires from the library, set their dates and segments: the leads with the organiser."""
+    """Copy questionnaires from the library, edit their questions, set their dates and segments: the leads with the organiser."""
     return membership.role in QUESTIONNAIRE_MANAGERS
 
 

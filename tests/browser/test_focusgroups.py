@@ -5,7 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from focusgroups.models import Coding, Response, SafeguardingAlert
+from focusgroups.models import Coding, Question, Response, SafeguardingAlert
 from reviews.models import Role
 
 from ..factories import MembershipFactory, ReviewFactory, UserFactory
@@ -69,3 +69,38 @@ def test_peer_codes_a_focus_group_passage(live_server, page, stage_review):
     assert_accessible(page)
     coding = Coding.objects.get()
     assert (coding.start, coding.end, coding.coder.username) == (20, 43, "peer")
+
+
+def test_a_lead_edits_the_questionnaire_with_the_keyboard(live_server, page, stage_review):
+    lead = UserFactory(username="lead", first_name="Lena", last_name="Marsh")
+    MembershipFactory(review=stage_review, user=lead, role=Role.LEAD)
+    questionnaire = make_questionnaire(stage_review, title="Staff views")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{questionnaire.get_absolute_url()}")
+    page.get_by_role("link", name="Edit the questions").click()
+    expect(page.get_by_role("heading", name="Edit the questions")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Move down question: My caseload is manageable.").press("Enter")
+    expect(page.locator("tbody tr").first.get_by_role("cell").first).to_have_text("I am treated with respect.")
+    page.get_by_role("link", name="Change question: How long have you worked here?").press("Enter")
+    expect(page.get_by_role("heading", name="Change a question")).to_be_visible()
+    page.get_by_label("Choices (single and multiple choice only)").fill("")
+    page.get_by_role("button", name="Save question").press("Enter")
+    expect(page.get_by_role("link", name="Give at least two choices")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Choices (single and multiple choice only)").fill("Under a year\nOne to five years\nLonger")
+    page.get_by_role("button", name="Save question").press("Enter")
+
+    expect(page.get_by_text("Question saved.")).to_be_visible()
+    assert_accessible(page)
+    texts = list(
+        Question.objects.filter(section__questionnaire=questionnaire).order_by("order").values_list("text", flat=True)
+    )
+    assert texts[:2] == ["I am treated with respect.", "My caseload is manageable."]
+    changed = Question.objects.get(section__questionnaire=questionnaire, kind="single")
+    assert changed.choices == "Under a year\nOne to five years\nLonger"

@@ -185,7 +185,9 @@ def test_a_questionnaire_of_another_review_is_404(answered, other_review, lead_c
 
 
 def test_the_lead_sets_the_dates_and_bad_dates_are_refused(questionnaire, lead_client):
-    response = lead_client.post(questionnaire.get_absolute_url(), {"opens_on": "2026-11-10", "closes_on": "2026-11-01"})
+    response = lead_client.post(
+        questionnaire.get_absolute_url(), {"opens_on": "2026-11-10", "closes_on": "2026-11-01", "version": "1"}
+    )
 
     assert response.context["form"].errors == {"closes_on": ["The closing date must be on or after the opening date."]}
     questionnaire.refresh_from_db()

@@ -1,6 +1,6 @@
 """Objects for the URL walker: one of each kind the questionnaire and focus-group URLs name, inside `review`."""
 
-from focusgroups.models import Coding, Response, SafeguardingAlert
+from focusgroups.models import Coding, Question, Response, SafeguardingAlert
 
 from .conftest import make_code, make_group, make_questionnaire
 
@@ -16,6 +16,8 @@ def walker_objects(review, lead) -> dict[str, int]:
     )
     return {
         "questionnaire_id": questionnaire.pk,
+        "section_id": questionnaire.sections.get().pk,
+        "question_id": Question.objects.filter(section__questionnaire=questionnaire).order_by("order").first().pk,
         "alert_id": alert.pk,
         "group_id": group.pk,
         "code_id": code.pk,
