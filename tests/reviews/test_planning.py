@@ -477,3 +477,14 @@ def test_posts_to_the_planning_pages_need_a_csrf_token(review, lead):
 
     assert response.status_code == 403
     assert PlanningMeeting.objects.count() == 0
+
+
+@pytest.mark.parametrize("client_name", MANAGERS + READERS_ONLY)
+def test_the_review_navigation_leads_to_the_planning_page(client_name, request, review):
+    client = request.getfixturevalue(client_name)
+    overview = client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+    planning_url = reverse("reviews:planning", args=[review.pk])
+    assert f'href="{planning_url}">Planning</a>' in overview
+
+    planning = client.get(planning_url).content.decode()
+    assert f'href="{planning_url}" aria-current="page">Planning</a>' in planning
