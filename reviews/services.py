@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import stages
+from . import comparison, stages
 from .charts import findings_by_theme_chart
 from .models import (
     DocumentVersion,
@@ -134,6 +134,7 @@ def baseline_context(review: Review) -> dict:
         "evidence": [{**row, "finding": evidence_finding[row["item"].pk]} for row in evidence],
         "team": review.memberships.select_related("user").order_by("role"),
         "generated_at": timezone.now(),
+        "comparison": comparison.compare_with_earlier(review),
     }
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, services, stages
+from . import comparison, permissions, services, stages
 from .charts import findings_by_theme_chart
 from .forms import DocumentFilterForm, DocumentReplaceForm, DocumentUploadForm, FindingFilterForm, FindingForm
 from .models import (
@@ -121,8 +121,19 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
         "chart": findings_by_theme_chart(theme_rows),
         "finding_total": findings.count(),
         "reports": reports,
+        "comparison": comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership)),
     }
     return render(request, "reviews/review_overview.html", context)
+
+
+@require_GET
+def review_comparison(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The review beside its previous review: any member may see it, aggregate figures only."""
+    review, membership = load_review(request, review_id)
+    found = comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership))
+    if found is None:
+        raise Http404("This review has no previous review to compare with.")
+    return render(request, "reviews/comparison.html", {"review": review, "membership": membership, "comparison": found})
 
 
 @require_GET
