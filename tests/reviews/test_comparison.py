@@ -1,7 +1,9 @@
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,7 +13,7 @@ from conference.models import Action
 from focusgroups.models import Audience, Question, Questionnaire, QuestionnaireSettings, Section
 from focusgroups.services import submit_response
 from reviews.comparison import Direction, compare_with_earlier
-from reviews.models import GradeScale, Report, Review
+from reviews.models import Case, GradeScale, Report, Review
 from reviews.services import build_report_pdf
 from selfassessment.models import Entry
 
@@ -544,3 +546,31 @@ def test_the_overview_without_an_earlier_review_runs_the_same_queries_whatever_t
         response = lead_client.get(url)
 
     assert response.status_code == 200
+
+
+# Demo data
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_earlier_northmoor_review_to_compare_with_and_running_it_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    first = (Review.objects.count(), Review.history.count(), Case.objects.count(), Event.objects.count())
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert (Review.objects.count(), Review.history.count(), Case.objects.count(), Event.objects.count()) == first
+    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    earlier = northmoor.previous_review
+    assert (earlier.title, earlier.status, earlier.council_id) == (
+        "Northmoor children's safeguarding peer review 2023",
+        Review.Status.CLOSED,
+        northmoor.council_id,
+    )
+    assert not earlier.memberships.exists()
+    comparison = compare_with_earlier(northmoor)
+    assert all(item.has_earlier_data for item in comparison.stages)
+    assert stage_of(comparison, "conference").summary == "2 of 4 actions in the earlier plan done, 2 not completed"
+    timeliness = rows_of(comparison, "case-mapping")
+    assert timeliness[0] == (TIMESCALE, "75% of 4 cases", "50% of 2 cases", Direction.WORSE)
+    assert not any("Fewer than" in row[1] for row in rows_of(comparison, "focus-groups"))
