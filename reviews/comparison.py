@@ -83,6 +83,8 @@ class ComparisonTable:
 class StageComparison:
     stage: stages.Stage
     tables: list[ComparisonTable]
+    # True when every table is peer-side material and the viewer is on the council's side.
+    withheld: bool = False
 
     @property
     def has_earlier_data(self) -> bool:
@@ -90,6 +92,8 @@ class StageComparison:
 
     @property
     def summary(self) -> str:
+        if self.withheld:
+            return "Shown to the peer team only"
         if not self.tables:
             return "No data in the earlier review"
         given = [table.summary for table in self.tables if table.summary]
@@ -99,7 +103,7 @@ class StageComparison:
 
     def visible_to(self, *, peer_side: bool) -> "StageComparison":
         tables = self.tables if peer_side else [table for table in self.tables if not table.peer_side_only]
-        return StageComparison(self.stage, tables)
+        return StageComparison(self.stage, tables, withheld=bool(self.tables) and not tables)
 
 
 @dataclass(frozen=True)

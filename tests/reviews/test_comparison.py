@@ -461,7 +461,9 @@ def test_audit_agreement_is_shown_to_the_peer_side_only(sponsor_client, peer_cli
     peers = peer_client.get(url).content.decode()
 
     assert "Agreement between the council" not in host
+    assert "Shown to the peer team only" in host
     assert "Agreement between the council" in peers
+    assert "Shown to the peer team only" not in peers
 
 
 def test_without_an_earlier_review_the_comparison_page_is_404(lead_client, current):

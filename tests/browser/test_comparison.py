@@ -1,0 +1,69 @@
+"""The comparison with an earlier review in a real Chromium: a council sponsor reads what changed since 2023."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from conference.models import Action
+from reviews.models import Review, Role
+
+from ..conference.factories import ActionFactory, PriorityFactory
+from ..factories import MembershipFactory, ReviewFactory, UserFactory
+from ..reviews.test_comparison import grade_entries, met, missed
+from .conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "correct-horse-battery-staple"
+D = datetime.date
+
+
+def test_the_sponsor_reads_the_comparison_with_the_earlier_review(live_server, page):
+    review = ReviewFactory(
+        title="Testshire children's safeguarding peer review 2026",
+        onsite_start=D(2026, 11, 2),
+        onsite_end=D(2026, 11, 6),
+    )
+    earlier = ReviewFactory(
+        council=review.council,
+        title="Testshire children's safeguarding peer review 2023",
+        onsite_start=D(2023, 3, 6),
+        status=Review.Status.CLOSED,
+    )
+    review.previous_review = earlier
+    review.save()
+    grade_entries(earlier, [3, 2])
+    grade_entries(review, [2, 3])
+    met(earlier, "E-1")
+    missed(review, "C-1")
+    priority = PriorityFactory(review=earlier, title="Strengthen the front door")
+    ActionFactory(priority=priority, description="Publish the threshold document", status=Action.Status.DONE)
+    ActionFactory(priority=priority, description="Audit contacts", status=Action.Status.IN_PROGRESS)
+    sponsor = UserFactory(username="sponsor")
+    MembershipFactory(review=review, user=sponsor, role=Role.SPONSOR)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("sponsor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=review.title).click()
+    expect(page.get_by_role("heading", name="Since the last review")).to_be_visible()
+    expect(page.get_by_text("1 of 2 actions in the earlier plan done, 1 not completed")).to_be_visible()
+    assert_accessible(page)
+
+    link = page.get_by_role("link", name="See the full comparison with the earlier review")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Since the last review", level=1)).to_be_visible()
+    council_grades = page.get_by_role("table", name="Council's grades by scope area")
+    expect(council_grades.get_by_role("row").nth(1)).to_contain_text("Requires improvement to be good")
+    expect(council_grades.get_by_text("Better")).to_be_visible()
+    expect(council_grades.get_by_text("Worse")).to_be_visible()
+    expect(page.get_by_text("Audit contacts (priority: Strengthen the front door")).to_be_visible()
+    # Audits and questionnaires: once in the list at the top, once in their sections.
+    expect(page.get_by_text("No data in the earlier review")).to_have_count(4)
+    assert_accessible(page)
+
+    response = page.goto(f"{live_server.url}/reviews/{earlier.pk}/")
+    assert response.status == 404
