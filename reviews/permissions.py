@@ -250,3 +250,11 @@ def can_moderate(membership: ReviewMembership, validation) -> bool:
 
 def can_see_validation_statistics(membership: ReviewMembership) -> bool:
     return membership.role in PEER_SIDE - {Role.CASE_AUDITOR}
+
+
+# Issue 9c: the comparison with an earlier review. Any member may read the comparison (aggregate
+# figures only); the leads choose which earlier review of the council it compares with.
+
+
+def can_choose_previous_review(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS

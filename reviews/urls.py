@@ -9,6 +9,7 @@ urlpatterns = [
     path("programme/", views.programme, name="programme"),
     path("<int:review_id>/", views.review_overview, name="overview"),
     path("<int:review_id>/comparison/", views.review_comparison, name="comparison"),
+    path("<int:review_id>/comparison/earlier/", views.previous_review_edit, name="previous_review"),
     path("<int:review_id>/findings/", views.finding_list, name="findings"),
     path("<int:review_id>/findings/new/", views.finding_create, name="finding_create"),
     path("<int:review_id>/findings/<int:finding_id>/", views.finding_detail, name="finding_detail"),

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import comparison, permissions, services, stages
 from .charts import findings_by_theme_chart
-from .forms import DocumentFilterForm, DocumentReplaceForm, DocumentUploadForm, FindingFilterForm, FindingForm
+from .forms import (
+    DocumentFilterForm,
+    DocumentReplaceForm,
+    DocumentUploadForm,
+    FindingFilterForm,
+    FindingForm,
+    PreviousReviewForm,
+)
 from .models import (
     AccessLog,
     DocumentVersion,
@@ -134,6 +141,29 @@ def review_comparison(request: HttpRequest, review_id: int) -> HttpResponse:
     if found is None:
         raise Http404("This review has no previous review to compare with.")
     return render(request, "reviews/comparison.html", {"review": review, "membership": membership, "comparison": found})
+
+
+@require_http_methods(["GET", "POST"])
+def previous_review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_choose_previous_review(membership))
+    if request.method == "POST":
+        with transaction.atomic():
+            # Re-checked against the locked row, so two leads saving at once cannot make a cycle.
+            locked = Review.objects.select_for_update().get(pk=review.pk)
+            form = PreviousReviewForm(request.POST, instance=locked)
+            if form.is_valid():
+                saved = form.save()
+                if saved.previous_review_id:
+                    messages.success(request, f"This review is now compared with “{saved.previous_review}”.")
+                else:
+                    messages.success(request, "This review is no longer compared with an earlier review.")
+                return redirect("reviews:overview", review.pk)
+    else:
+        form = PreviousReviewForm(None, instance=review)
+    return render(
+        request, "reviews/previous_review_form.html", {"review": review, "membership": membership, "form": form}
+    )
 
 
 @require_GET

@@ -67,3 +67,37 @@ def test_the_sponsor_reads_the_comparison_with_the_earlier_review(live_server, p
 
     response = page.goto(f"{live_server.url}/reviews/{earlier.pk}/")
     assert response.status == 404
+
+
+def test_the_lead_chooses_the_earlier_review_with_the_keyboard(live_server, page):
+    review = ReviewFactory(
+        title="Testshire children's safeguarding peer review 2026",
+        onsite_start=D(2026, 11, 2),
+        onsite_end=D(2026, 11, 6),
+    )
+    ReviewFactory(council=review.council, title="Testshire peer review 2023", onsite_start=D(2023, 3, 6))
+    ReviewFactory(council=review.council, title="Testshire peer review 2029", onsite_start=D(2029, 3, 5))
+    lead = UserFactory(username="lead")
+    MembershipFactory(review=review, user=lead, role=Role.LEAD)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=review.title).click()
+    page.get_by_role("link", name=f"Compare with an earlier review of {review.council.name}").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Earlier review to compare with")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Earlier review of the council").select_option(label="Testshire peer review 2029")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="The previous review must have been on site before this one")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Earlier review of the council").select_option(label="Testshire peer review 2023")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.get_by_text("This review is now compared with “Testshire peer review 2023”.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Since the last review")).to_be_visible()
+    assert_accessible(page)

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,13 +14,13 @@ from conference.models import Action
 from focusgroups.models import Audience, Question, Questionnaire, QuestionnaireSettings, Section
 from focusgroups.services import submit_response
 from reviews.comparison import Direction, compare_with_earlier
-from reviews.models import Case, GradeScale, Report, Review
+from reviews.models import Case, GradeScale, Report, Review, Role
 from reviews.services import build_report_pdf
 from selfassessment.models import Entry
 
 from ..audits.helpers import make_audit, make_validation
 from ..conference.factories import ActionFactory, PriorityFactory
-from ..factories import CaseFactory, PartnerFactory, ReviewFactory, UserFactory
+from ..factories import CaseFactory, MembershipFactory, PartnerFactory, ReviewFactory, UserFactory
 from ..selfassessment.factories import EntryFactory, PeerAnalysisFactory
 from .test_reports import pdf_text
 
@@ -576,3 +577,102 @@ def test_the_demo_has_an_earlier_northmoor_review_to_compare_with_and_running_it
     timeliness = rows_of(comparison, "case-mapping")
     assert timeliness[0] == (TIMESCALE, "75% of 4 cases", "50% of 2 cases", Direction.WORSE)
     assert not any("Fewer than" in row[1] for row in rows_of(comparison, "focus-groups"))
+
+
+# The leads choose the earlier review in the workspace
+
+
+def test_the_lead_chooses_an_earlier_review_of_the_council(lead_client, current):
+    earlier = ReviewFactory(council=current.council, title="Testshire review 2023", onsite_start=D(2023, 3, 6))
+    url = reverse("reviews:previous_review", args=[current.pk])
+
+    page = lead_client.get(url)
+    response = lead_client.post(url, {"previous_review": earlier.pk})
+
+    assert page.status_code == 200
+    assert "Testshire review 2023" in page.content.decode()
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.previous_review_id == earlier.pk
+
+
+def test_the_lead_stops_comparing(lead_client, current, earlier):
+    response = lead_client.post(reverse("reviews:previous_review", args=[current.pk]), {"previous_review": ""})
+
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.previous_review_id is None
+
+
+@pytest.mark.parametrize("which", ["other_council", "itself", "not_a_number", "missing"])
+def test_the_form_offers_only_other_reviews_of_the_council(lead_client, current, other_review, which):
+    value = {"other_council": other_review.pk, "itself": current.pk, "not_a_number": "abc", "missing": 999999}[which]
+
+    response = lead_client.post(reverse("reviews:previous_review", args=[current.pk]), {"previous_review": value})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Choose an earlier review of this council from the list." in html
+    assert other_review.title not in html
+    current.refresh_from_db()
+    assert current.previous_review_id is None
+
+
+def test_the_form_refuses_a_later_review_and_a_cycle(lead_client, current, earlier):
+    later = ReviewFactory(council=current.council, title="Testshire review 2029", onsite_start=D(2029, 5, 7))
+    url = reverse("reviews:previous_review", args=[earlier.pk])
+    MembershipFactory(review=earlier, user=current.memberships.get(role=Role.LEAD).user, role=Role.LEAD)
+
+    later_refused = lead_client.post(
+        reverse("reviews:previous_review", args=[current.pk]), {"previous_review": later.pk}
+    )
+    cycle_refused = lead_client.post(url, {"previous_review": current.pk})
+
+    assert "The previous review must have been on site before this one" in later_refused.content.decode()
+    assert "The previous review must have been on site before this one" in cycle_refused.content.decode()
+    current.refresh_from_db()
+    earlier.refresh_from_db()
+    assert (current.previous_review_id, earlier.previous_review_id) == (earlier.pk, None)
+
+
+@pytest.mark.parametrize("client_name", ["challenge_client"])
+def test_the_challenge_manager_may_choose_too(request, client_name, current):
+    client = request.getfixturevalue(client_name)
+
+    assert client.get(reverse("reviews:previous_review", args=[current.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "client_name", ["peer_client", "auditor_client", "observer_client", "sponsor_client", "organiser_client"]
+)
+def test_other_members_may_not_choose_the_earlier_review(request, client_name, current, earlier):
+    client = request.getfixturevalue(client_name)
+    url = reverse("reviews:previous_review", args=[current.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"previous_review": ""}).status_code == 403
+    current.refresh_from_db()
+    assert current.previous_review_id == earlier.pk
+
+
+def test_outsider_gets_404_on_choosing_the_earlier_review(outsider_client, current, earlier):
+    url = reverse("reviews:previous_review", args=[current.pk])
+
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, {"previous_review": ""}).status_code == 404
+
+
+def test_choosing_the_earlier_review_refuses_other_methods(lead_client, current):
+    assert lead_client.delete(reverse("reviews:previous_review", args=[current.pk])).status_code == 405
+
+
+def test_the_post_needs_a_csrf_token(lead, current, earlier):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+
+    response = client.post(reverse("reviews:previous_review", args=[current.pk]), {"previous_review": ""})
+
+    assert response.status_code == 403
+    current.refresh_from_db()
+    assert current.previous_review_id == earlier.pk

@@ -46,6 +46,8 @@ PREDICATES = {
     "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
     "can_manage_validation_sample": LEADS,
     "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
+    # Issue 9c: the comparison with an earlier review.
+    "can_choose_previous_review": LEADS,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
