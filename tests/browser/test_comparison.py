@@ -1,8 +1,10 @@
 """The comparison with an earlier review in a real Chromium: a council sponsor reads what changed since 2023."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conference.models import Action
@@ -100,4 +102,22 @@ def test_the_lead_chooses_the_earlier_review_with_the_keyboard(live_server, page
     page.get_by_role("button", name="Save").press("Enter")
     expect(page.get_by_text("This review is now compared with “Testshire peer review 2023”.")).to_be_visible()
     expect(page.get_by_role("heading", name="Since the last review")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_demo_comparison_reads_well_for_the_peer_lead(live_server, page, settings):
+    settings.DEBUG = True  # the demo's default password needs it, as in the quick start
+    call_command("seed_demo", stdout=io.StringIO())
+    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill("peer-review-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/reviews/{northmoor.pk}/comparison/")
+    expect(page.get_by_role("heading", name="Since the last review", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Agreement between the council's audits and the peers' regrading")
+    ).to_be_visible()
+    expect(page.get_by_text("No data in the earlier review")).to_have_count(0)
     assert_accessible(page)
