@@ -2,7 +2,8 @@
 
 The figures are the ones the case-mapping report shows: per rule, the share of checked cases that
 met it (`services.review_timeliness`). Rules are matched by name, so a rule in force in only one
-of the two reviews (such as the 2010 initial assessment) is listed as not directly comparable.
+of the two reviews is not compared: one checked only in the earlier review (such as the 2010 initial
+assessment) is listed as not checked now, and one checked only in this review is left out.
 """
 
 from reviews.comparison import ComparisonRow, ComparisonTable, Direction, direction_of
@@ -29,11 +30,11 @@ def compare(review: Review, earlier: Review) -> list[ComparisonTable]:
         return []
     after = _rates(review)
     rows = []
-    for name in list(before) + [name for name in after if name not in before]:
+    for name in before:
         earlier_rate, earlier_checked = before.get(name, (None, 0))
         now_rate, now_checked = after.get(name, (None, 0))
         direction = direction_of(earlier_rate, now_rate)
-        note = "" if direction != Direction.NOT_COMPARABLE else "Checked in one review only"
+        note = "" if direction != Direction.NOT_COMPARABLE else "Not checked in this review"
         rows.append(
             ComparisonRow(
                 name, _describe(earlier_rate, earlier_checked), _describe(now_rate, now_checked), direction, note
@@ -44,6 +45,6 @@ def compare(review: Review, earlier: Review) -> list[ComparisonTable]:
             "Cases within statutory timescales",
             rows,
             "Timescale",
-            "The share of mapped cases whose every check met the timescale.",
+            "The share of cases whose every check met the timescale, for the timescales checked in the earlier review.",
         )
     ]

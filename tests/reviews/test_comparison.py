@@ -676,3 +676,16 @@ def test_the_post_needs_a_csrf_token(lead, current, earlier):
     assert response.status_code == 403
     current.refresh_from_db()
     assert current.previous_review_id == earlier.pk
+
+
+def test_a_timescale_checked_in_one_review_only_is_not_compared(current, earlier):
+    add_events(earlier, "E-1", (D(2025, 2, 3), "referral"), (D(2025, 2, 4), "referral-decision"))
+    met(current, "C-1")
+
+    rows = rows_of(compare_with_earlier(current), "case-mapping")
+
+    # The referral also starts the single assessment's 45 days, which this case never met.
+    assert rows == [
+        ("Decision on a referral", "100% of 1 case", "Not checked", Direction.NOT_COMPARABLE),
+        ("Single assessment", "0% of 1 case", "Not checked", Direction.NOT_COMPARABLE),
+    ]
