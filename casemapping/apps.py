@@ -8,7 +8,7 @@ class CaseMappingConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
-        from . import demo, engagement, stage
+        from . import comparison, demo, engagement, stage
 
         stages.register(
             stages.Stage(
@@ -23,5 +23,6 @@ class CaseMappingConfig(AppConfig):
                 report_section=stage.report_section,
                 demo=demo.demo,
                 engagement=engagement.engagement,
+                comparison=comparison.compare,
             )
         )

@@ -10,7 +10,7 @@ class ConferenceConfig(AppConfig):
         from reviews import stages
         from reviews.models import Report
 
-        from . import demo
+        from . import comparison, demo
         from .services import improvement_plan_context
         from .stage import progress, progress_many, report_section
 
@@ -26,6 +26,7 @@ class ConferenceConfig(AppConfig):
                 progress_many=progress_many,
                 report_section=report_section,
                 demo=demo.demo,
+                comparison=comparison.compare,
             )
         )
         # The improvement-plan report goes through the same request, task and renderer as the baseline.

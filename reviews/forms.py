@@ -481,3 +481,29 @@ class CommitmentForm(VersionCheckedForm):
         if taken.exists():
             raise forms.ValidationError(f"{partner.name} has already made a commitment: change that one instead.")
         return partner
+
+
+class PreviousReviewForm(forms.ModelForm):
+    """The earlier review of the same council that this review is compared with; the model re-checks the choice."""
+
+    class Meta:
+        model = Review
+        fields = ["previous_review"]
+        labels = {"previous_review": "Earlier review of the council"}
+        help_texts = {
+            "previous_review": "Members of this review will see totals and shares from it, never its cases or notes."
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["previous_review"]
+        field.queryset = (
+            Review.objects.filter(council_id=self.instance.council_id)
+            .exclude(pk=self.instance.pk)
+            .order_by("-onsite_start", "title")
+        )
+        field.empty_label = "None: do not compare with an earlier review"
+        field.error_messages["invalid_choice"] = "Choose an earlier review of this council from the list."
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(Field.select("previous_review"), Submit("save", "Save"))

@@ -335,8 +335,35 @@ class Review(models.Model):
     def clean(self) -> None:
         if self.grade_scale_id and self.framework_id and self.grade_scale.framework_id != self.framework_id:
             raise ValidationError({"grade_scale": "Choose a grade scale of the review's framework."})
-        if self.previous_review_id and self.previous_review.council_id != self.council_id:
+        if self.previous_review_id:
+            self._clean_previous_review()
+
+    def _clean_previous_review(self) -> None:
+        """The previous review is an earlier review of the same council, never this one or a later one."""
+        previous = self.previous_review
+        if self.pk and previous.pk == self.pk:
+            raise ValidationError({"previous_review": "A review cannot be its own previous review."})
+        if previous.council_id != self.council_id:
             raise ValidationError({"previous_review": "A previous review must be of the same council."})
+        if previous.onsite_start and self.onsite_start and previous.onsite_start >= self.onsite_start:
+            raise ValidationError(
+                {
+                    "previous_review": f"The previous review must have been on site before this one: "
+                    f"“{previous}” was on site from {previous.onsite_start:%-d %B %Y}."
+                }
+            )
+        # Walk back along the chain: this review must not be the earlier review of its own previous review.
+        seen = {previous.pk}
+        step = previous
+        while self.pk and step.previous_review_id:
+            if step.previous_review_id == self.pk:
+                raise ValidationError(
+                    {"previous_review": f"“{previous}” already comes after this review: choose an earlier review."}
+                )
+            if step.previous_review_id in seen:
+                break
+            seen.add(step.previous_review_id)
+            step = Review.objects.only("pk", "previous_review_id").get(pk=step.previous_review_id)
 
     def schedule(self) -> list[tuple[str, object]]:
         return [

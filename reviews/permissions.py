@@ -284,3 +284,11 @@ def can_see_planning(membership: ReviewMembership) -> bool:
 
 def can_manage_planning(membership: ReviewMembership) -> bool:
     return membership.role in PLANNING_MANAGERS
+
+
+# The comparison with an earlier review. Any member may read the comparison (aggregate
+# figures only); the leads choose which earlier review of the council it compares with.
+
+
+def can_choose_previous_review(membership: ReviewMembership) -> bool:
+    return membership.role in REVIEW_LEADS

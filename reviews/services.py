@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import engagement, stages
+from . import comparison, engagement, stages
 from .charts import findings_by_theme_chart
 from .models import (
     DocumentVersion,
@@ -135,6 +135,7 @@ def baseline_context(review: Review) -> dict:
         "team": review.memberships.select_related("user").order_by("role"),
         "generated_at": timezone.now(),
         **engagement.report_context(review),
+        "comparison": comparison.compare_with_earlier(review),
     }
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import engagement, permissions, services, stages
+from . import comparison, engagement, permissions, services, stages
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -20,6 +20,7 @@ from .forms import (
     FindingForm,
     PlanningMeetingForm,
     PlanningMemberForm,
+    PreviousReviewForm,
 )
 from .models import (
     AccessLog,
@@ -134,8 +135,42 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
         "finding_total": findings.count(),
         "reports": reports,
         **engagement.overview_context(review),
+        "comparison": comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership)),
     }
     return render(request, "reviews/review_overview.html", context)
+
+
+@require_GET
+def review_comparison(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The review beside its previous review: any member may see it, aggregate figures only."""
+    review, membership = load_review(request, review_id)
+    found = comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership))
+    if found is None:
+        raise Http404("This review has no previous review to compare with.")
+    return render(request, "reviews/comparison.html", {"review": review, "membership": membership, "comparison": found})
+
+
+@require_http_methods(["GET", "POST"])
+def previous_review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_choose_previous_review(membership))
+    if request.method == "POST":
+        with transaction.atomic():
+            # Re-checked against the locked row, so two leads saving at once cannot make a cycle.
+            locked = Review.objects.select_for_update().get(pk=review.pk)
+            form = PreviousReviewForm(request.POST, instance=locked)
+            if form.is_valid():
+                saved = form.save()
+                if saved.previous_review_id:
+                    messages.success(request, f"This review is now compared with “{saved.previous_review}”.")
+                else:
+                    messages.success(request, "This review is no longer compared with an earlier review.")
+                return redirect("reviews:overview", review.pk)
+    else:
+        form = PreviousReviewForm(None, instance=review)
+    return render(
+        request, "reviews/previous_review_form.html", {"review": review, "membership": membership, "form": form}
+    )
 
 
 @require_GET

@@ -8,7 +8,7 @@ class SelfAssessmentConfig(AppConfig):
     def ready(self) -> None:
         from reviews import stages
 
-        from . import demo, stage
+        from . import comparison, demo, stage
 
         stages.register(
             stages.Stage(
@@ -22,5 +22,6 @@ class SelfAssessmentConfig(AppConfig):
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 demo=demo.add_demo_data,
+                comparison=comparison.compare,
             )
         )

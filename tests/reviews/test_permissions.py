@@ -53,6 +53,8 @@ PREDICATES = {
     # The planning group and partners' commitments
     "can_see_planning": PEER_SIDE | HOST_SIDE,
     "can_manage_planning": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    # The comparison with an earlier review
+    "can_choose_previous_review": LEADS,
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]

@@ -1,4 +1,4 @@
-"""Objects for the URL walker: a document with one version, and the planning group's records, inside the review."""
+"""Objects for the URL walker: a document with one version, the planning group's records, and an earlier review to compare with."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from reviews import services
 from reviews.demo import demo_pdf
 from reviews.models import Commitment, PlanningMeeting, PlanningMember
 
-from ..factories import PartnerFactory
+from ..factories import PartnerFactory, ReviewFactory
 
 
 def walker_objects(review, lead) -> dict[str, int]:
@@ -18,6 +18,9 @@ def walker_objects(review, lead) -> dict[str, int]:
         uploaded_file=SimpleUploadedFile("walker.pdf", demo_pdf("Walker", ["A document for the URL walker."])),
         title="Walker document",
     )
+    review.previous_review = ReviewFactory(council=review.council, title="An earlier review for the walker")
+    review.full_clean()
+    review.save()
     partner = PartnerFactory(council=review.council, name="Walker Police Division")
     member = PlanningMember.objects.create(review=review, role="Chair", partner=partner)
     meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from reviews import stages
 from reviews.demo import upsert
+from reviews.demo_earlier import seed_earlier_review
 from reviews.demo_planning import add_planning_demo
 from reviews.models import (
     Case,
@@ -569,6 +570,8 @@ class Command(BaseCommand):
             for stage in stages.all_stages():
                 if stage.demo is not None:
                     stage.demo(reviews=list(reviews.values()), users=users)
+            # An earlier review of the first council, to compare with.
+            seed_earlier_review(review=next(iter(reviews.values())), users=users)
 
         self._print_accounts(password)
         self.stdout.write("")
@@ -603,7 +606,6 @@ class Command(BaseCommand):
             values["council"] = councils[values["council"]]
             values["grade_scale"] = framework.grade_scales.get(name=values["grade_scale"])
             values["framework"] = framework
-            values["previous_review"] = None
             reviews[title] = upsert(Review, {"title": title}, values)
         return reviews
 
