@@ -14,6 +14,7 @@ from focusgroups.models import Audience, FocusGroup
 from interviews.models import Interviewee, IntervieweeRole, Session
 from reviews import engagement, stages
 from reviews.engagement import Against, EngagementMeasure
+from reviews.management.commands.seed_demo import NORTHMOOR_REVIEW
 from reviews.models import Commitment, PlanningMeeting, PlanningMember, Review
 from reviews.tasks import render_report
 
@@ -334,7 +335,7 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
 
     call_command("seed_demo", stdout=io.StringIO())
 
-    review = Review.objects.get(title__startswith="Northmoor")
+    review = Review.objects.get(title=NORTHMOOR_REVIEW)
     members = PlanningMember.objects.filter(review=review)
     table = engagement.engagement_table(review)
     assert [
