@@ -386,7 +386,9 @@ class RecommendationForm(VersionedForm):
             invalid_choice="Choose whether this is a recommendation or an area for improvement.",
         )
         self.fields["text"].error_messages["required"] = "Enter the wording of the recommendation."
-        self.helper = _helper(Field.radios("kind", inline=True), Field.textarea("text"), "version", submit="Save")
+        self.helper = _helper(
+            Field.radios("kind", inline=True), Field.textarea("text"), "version", submit="Save the wording"
+        )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -305,11 +305,10 @@ def delete_recommendation(*, recommendation: Recommendation, seen_version: int |
         item = _lock_list(recommendation)
         if item is None or item.version != seen_version:
             raise ListChanged
-        findings = findings_resting_on(item).count()
-        if findings:
+        if findings_resting_on(item).exists():
             raise ValidationError(
-                f"Item {item.order} is evidence for {findings} finding{'' if findings == 1 else 's'}, so it cannot "
-                "be deleted: the finding would lose its evidence. If its wording is wrong, change the wording instead."
+                f"Item {item.order} is evidence for a finding of the review, so it cannot be deleted: the finding "
+                "would lose its evidence. If its wording is wrong, change the wording instead."
             )
         place = item.order
         item.delete()
