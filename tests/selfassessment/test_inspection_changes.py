@@ -425,13 +425,16 @@ def test_deleting_asks_first_and_names_what_goes_with_the_item(review, lead_clie
     assert places(inspection) == [(1, "Item A."), (2, "Item B."), (3, "Item C.")]
 
 
-def test_an_item_with_nothing_recorded_says_so_before_deleting(review, lead_client):
+def test_an_item_with_nothing_recorded_says_so_before_deleting(review, lead_client, organiser_client):
     first, _second = listed(InspectionFactory(review=review), 2)
 
-    page = lead_client.get(url("recommendation_delete", review, first.pk)).content.decode()
+    lead_page = lead_client.get(url("recommendation_delete", review, first.pk)).content.decode()
+    organiser_page = organiser_client.get(url("recommendation_delete", review, first.pk)).content.decode()
 
-    assert "Nothing has been recorded against it yet." in page
-    assert "Any view the peer team has given on it is deleted too." not in page
+    assert "Nothing has been recorded against it yet." in lead_page
+    assert "Any view the peer team has given on it is deleted too." not in lead_page
+    assert "Nothing has been recorded against it yet by the council." in organiser_page
+    assert "Any view the peer team has given on it is deleted too." in organiser_page
 
 
 def test_deleting_removes_the_item_its_progress_and_peer_view_and_closes_the_gap(review, organiser_client):
