@@ -103,6 +103,17 @@ def describe_evidence(items: list[FindingEvidence]) -> list[dict]:
     return rows
 
 
+def report_chapters(review: Review) -> list[dict]:
+    """The chapters stages add to the baseline report after the executive summary, in stage order."""
+    chapters = []
+    for stage in stages.all_stages():
+        section = stage.chapter(review) if stage.chapter else None
+        if section is not None:
+            html = render_to_string(section.template_name, {"review": review, "stage": stage, **section.context})
+            chapters.append({"title": section.context["title"], "anchor": section.context["anchor"], "html": html})
+    return chapters
+
+
 def baseline_context(review: Review) -> dict:
     findings = list(
         review.findings.all()
@@ -131,6 +142,7 @@ def baseline_context(review: Review) -> dict:
         "chart": findings_by_theme_chart(theme_counts, chart_id="report-findings-by-theme"),
         "finding_count": len(findings),
         "sections": sections,
+        "chapters": report_chapters(review),
         "evidence": [{**row, "finding": evidence_finding[row["item"].pk]} for row in evidence],
         "team": review.memberships.select_related("user").order_by("role"),
         "generated_at": timezone.now(),

@@ -61,6 +61,9 @@ class Stage:
     description: str
     progress: Callable[["Review"], Progress]
     report_section: Callable[["Review"], ReportSection]
+    # A chapter of its own in the baseline report, after the executive summary: its context holds the
+    # chapter's `title` and `anchor` (its id in the report). None, or a call returning None, adds no chapter.
+    chapter: Callable[["Review"], ReportSection | None] | None = None
     # seed_demo calls demo(reviews=[...], users={username: user}); the first review is the rich one.
     demo: Callable[..., None] | None = None
     # Progress of many reviews at once in a fixed number of queries, for lists and dashboards.

@@ -21,6 +21,7 @@ class SelfAssessmentConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                chapter=stage.chapter,
                 demo=demo.add_demo_data,
                 comparison=comparison.compare,
             )

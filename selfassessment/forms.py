@@ -335,7 +335,9 @@ class InspectionGradeField(forms.ModelChoiceField):
         return grade
 
 
-class JudgementForm(forms.ModelForm):
+class JudgementForm(VersionedForm):
+    """A judgement to add, or one to change (then with the version the editor opened)."""
+
     class Meta:
         model = Judgement
         fields = ["area", "grade"]
@@ -346,20 +348,56 @@ class JudgementForm(forms.ModelForm):
         self.inspection = inspection
         self.fields["grade"] = InspectionGradeField(inspection, label="Grade")
         self.fields["area"].error_messages["required"] = "Enter the area the inspection judged."
-        recorded = {area.casefold() for area in inspection.judgements.values_list("area", flat=True)}
         usual = inspection.kind.usual_judgement_areas()
-        waiting = [area for area in usual if area.casefold() not in recorded]
-        if waiting:
-            self.fields["area"].initial = waiting[0]
+        if not self.instance.pk:
+            recorded = {area.casefold() for area in inspection.judgements.values_list("area", flat=True)}
+            waiting = [area for area in usual if area.casefold() not in recorded]
+            if waiting:
+                self.fields["area"].initial = waiting[0]
         if usual:
             self.fields["area"].help_text = "This kind of inspection usually judges: " + "; ".join(usual) + "."
-        self.helper = _helper(Field.text("area"), Field.radios("grade"), submit="Add the judgement")
+        submit = "Save the judgement" if self.instance.pk else "Add the judgement"
+        self.helper = _helper(Field.text("area"), Field.radios("grade"), "version", submit=submit)
 
     def clean_area(self) -> str:
         area = " ".join(self.cleaned_data["area"].split())
-        if self.inspection.judgements.filter(area__iexact=area).exists():
+        others = (
+            self.inspection.judgements.exclude(pk=self.instance.pk) if self.instance.pk else self.inspection.judgements
+        )
+        if others.filter(area__iexact=area).exists():
             raise forms.ValidationError(f"This inspection already has a judgement on “{area}”.")
         return area
+
+
+class RecommendationForm(VersionedForm):
+    """The wording and kind of one recommendation; the council's progress is edited on its own page."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["kind", "text"]
+        widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 5})}
+        labels = {"kind": "This is", "text": "Wording"}
+        help_texts = {"text": "As the inspection report words it."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages.update(
+            required="Choose whether this is a recommendation or an area for improvement.",
+            invalid_choice="Choose whether this is a recommendation or an area for improvement.",
+        )
+        self.fields["text"].error_messages["required"] = "Enter the wording of the recommendation."
+        self.helper = _helper(
+            Field.radios("kind", inline=True), Field.textarea("text"), "version", submit="Save the wording"
+        )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        same = services.same_text(text)
+        others = self.instance.inspection.recommendations.exclude(pk=self.instance.pk)
+        for order, existing in others.values_list("order", "text"):
+            if services.same_text(existing) == same:
+                raise forms.ValidationError(f"Item {order} of the list already has this wording.")
+        return text
 
 
 MAX_PASTED_ITEMS = 200

@@ -2,11 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import permissions
@@ -20,6 +23,7 @@ from .forms import (
     JudgementForm,
     PeerViewForm,
     ProgressForm,
+    RecommendationForm,
     RecommendationImportForm,
 )
 from .models import Inspection, Judgement, Rag, Recommendation, RecommendationPeerView
@@ -110,6 +114,34 @@ def judgement_create(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "selfassessment/judgement_form.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def judgement_edit(request: HttpRequest, review_id: int, judgement_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_inspection(membership))
+    judgement = get_object_or_404(
+        Judgement.objects.select_related("inspection__kind__grade_scale"), inspection__review=review, pk=judgement_id
+    )
+    record = judgement.inspection
+    form = JudgementForm(instance=judgement, inspection=record)
+    current = None
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = get_object_or_404(Judgement.objects.select_for_update(of=("self",)), pk=judgement.pk)
+            form = JudgementForm(request.POST, instance=locked, inspection=record)
+            if form.is_valid():
+                saved = form.save(commit=False)
+                saved.version = locked.version + 1
+                saved.save()
+                messages.success(request, f"Judgement “{saved.area}: {saved.grade}” saved.")
+                return redirect(record)
+            if form.is_stale:
+                current = Judgement.objects.select_related("grade").get(pk=judgement.pk)
+    context = {"review": review, "membership": membership, "inspection": record, "form": form, "current": current}
+    if current is not None:
+        context["current_fields"] = [("Judgement area", current.area), ("Grade", current.grade.label)]
+    return render(request, "selfassessment/judgement_form.html", context)
+
+
 @require_POST
 def judgement_delete(request: HttpRequest, review_id: int, judgement_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
@@ -142,6 +174,138 @@ def recommendation_import(request: HttpRequest, review_id: int) -> HttpResponse:
         return redirect(record)
     context = {"review": review, "membership": membership, "inspection": record, "form": form}
     return render(request, "selfassessment/recommendation_import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request: HttpRequest, review_id: int, recommendation_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_inspection(membership))
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("inspection"), review=review, pk=recommendation_id
+    )
+    form = RecommendationForm(instance=recommendation)
+    current = None
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = get_object_or_404(
+                Recommendation.objects.select_for_update(of=("self",)).select_related("inspection"),
+                pk=recommendation.pk,
+            )
+            form = RecommendationForm(request.POST, instance=locked)
+            if form.is_valid():
+                saved = form.save(commit=False)
+                saved.version = locked.version + 1
+                saved.save()
+                messages.success(request, f"{saved.get_kind_display()} {saved.order} is saved.")
+                return redirect(reverse("selfassessment:inspection", args=[review.pk]) + "#recommendations")
+            if form.is_stale:
+                current = Recommendation.objects.get(pk=recommendation.pk)
+    context = {
+        "review": review,
+        "membership": membership,
+        "recommendation": recommendation,
+        "form": form,
+        "current": current,
+        "title": "Change the wording",
+    }
+    if current is not None:
+        context["current_fields"] = [("This is", current.get_kind_display()), ("Wording", current.text)]
+    return render(request, "selfassessment/progress_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_delete(request: HttpRequest, review_id: int, recommendation_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_inspection(membership))
+    recommendation = _recommendation(review, recommendation_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.delete_recommendation(recommendation=recommendation, seen_version=_posted_int(request, "version"))
+        except services.ListChanged:
+            error = (
+                "This item was changed by someone else after you opened this page, so it has not been deleted. "
+                "Check what it holds now, then delete it again if you still mean to."
+            )
+            recommendation = _recommendation(review, recommendation_id)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, f"{recommendation.get_kind_display()} {recommendation.order} is deleted.")
+            return redirect(reverse("selfassessment:inspection", args=[review.pk]) + "#recommendations")
+    peer_view = _visible_peer_view(membership, recommendation)
+    findings = list(services.findings_resting_on(recommendation).order_by("pk"))
+    visible = {
+        finding.pk
+        for finding in Finding.objects.visible_to_membership(membership).filter(
+            pk__in=[finding.pk for finding in findings]
+        )
+    }
+    context = {
+        "review": review,
+        "membership": membership,
+        "recommendation": recommendation,
+        "findings": findings,
+        "visible_findings": [finding for finding in findings if finding.pk in visible],
+        "losses": _what_deleting_loses(recommendation, peer_view),
+        "hidden_peer_note": not permissions.can_see_peer_material(membership) and peer_view is None,
+        "error": error,
+    }
+    return render(
+        request,
+        "selfassessment/recommendation_delete.html",
+        context,
+    )
+
+
+@require_POST
+def recommendation_move(request: HttpRequest, review_id: int, recommendation_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_inspection(membership))
+    recommendation = get_object_or_404(Recommendation, review=review, pk=recommendation_id)
+    direction, seen_order = request.POST.get("direction"), _posted_int(request, "order")
+    if direction not in {"up", "down"} or seen_order is None:
+        messages.error(request, "Nothing was moved: use the “Move up” and “Move down” buttons on the list.")
+    else:
+        try:
+            place = services.move_recommendation(
+                recommendation=recommendation, up=direction == "up", seen_order=seen_order
+            )
+        except services.ListChanged:
+            messages.error(
+                request,
+                "The list was changed by someone else after you opened it, so nothing was moved. "
+                "Check the order below and try again.",
+            )
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            text = Truncator(recommendation.text).chars(80)
+            messages.success(request, f"{recommendation.get_kind_display()} “{text}” is now number {place}.")
+    return redirect(reverse("selfassessment:inspection", args=[review.pk]) + f"#recommendation-{recommendation.pk}")
+
+
+def _what_deleting_loses(recommendation: Recommendation, peer_view: RecommendationPeerView | None) -> list[str]:
+    losses = []
+    if recommendation.has_progress:
+        done = f", “{Truncator(recommendation.what_done).chars(120)}”" if recommendation.what_done else ""
+        losses.append(f"the council's progress ({recommendation.get_rag_display().lower()}{done})")
+    documents = len(recommendation.documents.all())
+    if documents:
+        losses.append(
+            f"the links to {documents} evidence document{'' if documents == 1 else 's'} "
+            "(the documents themselves stay in the register)"
+        )
+    if peer_view is not None:
+        losses.append(f"the peer team's view ({peer_view.get_rag_display().lower()})")
+    return losses
+
+
+def _posted_int(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
 
 
 def _recommendation(review, recommendation_id: int) -> Recommendation:

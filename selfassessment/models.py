@@ -367,6 +367,8 @@ class Judgement(models.Model):
     order = models.PositiveSmallIntegerField()
     area = models.CharField("judgement area", max_length=300)
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -430,6 +432,10 @@ class Recommendation(models.Model):
     @property
     def is_assessed(self) -> bool:
         return self.rag != Rag.NOT_ASSESSED
+
+    @property
+    def has_progress(self) -> bool:
+        return self.is_assessed or bool(self.what_done.strip() or self.what_changed.strip())
 
 
 class RecommendationPeerView(models.Model):

@@ -234,7 +234,7 @@ def clean_pasted_line(line: str) -> str:
     return LEADING_NUMBERING.sub("", line, count=1).strip()
 
 
-def _same_text(text: str) -> str:
+def same_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
@@ -245,19 +245,77 @@ def import_recommendations(
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(review=review)
         existing = list(inspection.recommendations.values_list("order", "text"))
-        seen = {_same_text(text) for _order, text in existing}
+        seen = {same_text(text) for _order, text in existing}
         last = max((order for order, _text in existing), default=0)
         new, duplicates = [], []
         for number, text in items:
-            if _same_text(text) in seen:
+            if same_text(text) in seen:
                 duplicates.append(number)
                 continue
-            seen.add(_same_text(text))
+            seen.add(same_text(text))
             new.append(
                 Recommendation(review=review, inspection=inspection, order=last + len(new) + 1, kind=kind, text=text)
             )
         Recommendation.objects.bulk_create(new)
     return new, duplicates
+
+
+def findings_resting_on(recommendation: Recommendation):
+    """The findings that have this recommendation among their evidence."""
+    return Finding.objects.filter(
+        evidence__content_type=ContentType.objects.get_for_model(Recommendation),
+        evidence__object_id=recommendation.pk,
+    ).distinct()
+
+
+class ListChanged(Exception):
+    """The recommendation moved, changed or went after the page was opened; nothing was done."""
+
+
+def _lock_list(recommendation: Recommendation) -> Recommendation | None:
+    """Lock the inspection (which serialises every change to the order of its list), then the item itself."""
+    Inspection.objects.select_for_update().filter(pk=recommendation.inspection_id).first()
+    return Recommendation.objects.select_for_update(of=("self",)).filter(pk=recommendation.pk).first()
+
+
+def move_recommendation(*, recommendation: Recommendation, up: bool, seen_order: int) -> int:
+    """Swap an item with the one above or below it; returns its new place. The order stays unique and gap-free."""
+    with transaction.atomic():
+        item = _lock_list(recommendation)
+        if item is None or item.order != seen_order:
+            raise ListChanged
+        target = item.order - 1 if up else item.order + 1
+        neighbour = (
+            Recommendation.objects.select_for_update(of=("self",))
+            .filter(inspection_id=item.inspection_id, order=target)
+            .first()
+        )
+        if neighbour is None:
+            raise ValidationError(f"Item {item.order} is already {'first' if up else 'last'} on the list.")
+        # Through a free place (0), so no two items share a place even for a moment.
+        Recommendation.objects.filter(pk=item.pk).update(order=0)
+        Recommendation.objects.filter(pk=neighbour.pk).update(order=item.order)
+        Recommendation.objects.filter(pk=item.pk).update(order=target)
+    return target
+
+
+def delete_recommendation(*, recommendation: Recommendation, seen_version: int | None) -> None:
+    """Delete an item with its progress and peers' view, then close the gap in the list; refused while it is evidence."""
+    with transaction.atomic():
+        item = _lock_list(recommendation)
+        if item is None or item.version != seen_version:
+            raise ListChanged
+        if findings_resting_on(item).exists():
+            raise ValidationError(
+                f"Item {item.order} is evidence for a finding of the review, so it cannot be deleted: the finding "
+                "would lose its evidence. If its wording is wrong, change the wording instead."
+            )
+        place = item.order
+        item.delete()
+        # One at a time, upwards: each item moves into the place just freed, so places stay unique.
+        later = Recommendation.objects.filter(inspection_id=item.inspection_id, order__gt=place).order_by("order")
+        for pk, order in list(later.values_list("pk", "order")):
+            Recommendation.objects.filter(pk=pk).update(order=order - 1)
 
 
 def recommendations_for(review: Review):

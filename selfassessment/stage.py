@@ -41,6 +41,11 @@ def report_section(review: Review) -> ReportSection:
         "documents": documents,
         "findings": findings,
         "counts": entry_counts(review),
-        **inspection_report_context(review),
     }
     return ReportSection("reports/sections/selfassessment.html", context)
+
+
+def chapter(review: Review) -> ReportSection:
+    """The chapter "Progress since the last inspection": the first question of the review, so it stands alone."""
+    context = {"title": "Progress since the last inspection", "anchor": "last-inspection"}
+    return ReportSection("reports/sections/last_inspection.html", {**context, **inspection_report_context(review)})

@@ -31,11 +31,31 @@ urlpatterns = [
         inspection_views.judgement_delete,
         name="judgement_delete",
     ),
+    path(
+        "inspection/judgements/<int:judgement_id>/edit/",
+        inspection_views.judgement_edit,
+        name="judgement_edit",
+    ),
     path("inspection/recommendations/import/", inspection_views.recommendation_import, name="recommendation_import"),
     path(
         "inspection/recommendations/<int:recommendation_id>/",
         inspection_views.recommendation_detail,
         name="recommendation_detail",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/edit/",
+        inspection_views.recommendation_edit,
+        name="recommendation_edit",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/delete/",
+        inspection_views.recommendation_delete,
+        name="recommendation_delete",
+    ),
+    path(
+        "inspection/recommendations/<int:recommendation_id>/move/",
+        inspection_views.recommendation_move,
+        name="recommendation_move",
     ),
     path(
         "inspection/recommendations/<int:recommendation_id>/progress/",

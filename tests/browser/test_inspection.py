@@ -1,4 +1,5 @@
-"""The last inspection in a real Chromium: the organiser records it, pastes its recommendations and reports progress."""
+"""The last inspection in a real Chromium: the organiser records it, pastes its recommendations, reports progress,
+then corrects a judgement and a recommendation and reorders the list."""
 
 import pytest
 from playwright.sync_api import expect
@@ -68,11 +69,42 @@ def test_the_organiser_records_the_inspection_and_progress_against_one_recommend
     expect(row.get_by_text("Assessment training for every team in 2025.")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_role("navigation", name="Self assessment sections").get_by_role("link", name="Last inspection").click()
+    page.get_by_role("link", name="Change the judgement on Overall effectiveness of safeguarding services").click()
+    page.get_by_label("Good", exact=True).check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the judgement").click()
+    expect(page.get_by_text("Judgement “Overall effectiveness of safeguarding services: Good” saved.")).to_be_visible()
+
+    page.get_by_role("link", name="Change the wording of number 1").click()
+    expect(page.get_by_label("Wording")).to_have_value("Screen every contact within one working day.")
+    page.get_by_label("Wording").fill("Screen every contact within one working day, with partners.")
+    page.get_by_label("Area for improvement").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the wording").click()
+    expect(page.get_by_text("Area for improvement 1 is saved.")).to_be_visible()
+
+    # Reordering with the keyboard alone: focus the button and press Enter.
+    page.get_by_role("button", name="Move down number 1").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("is now number 2.")).to_be_visible()
+    rows = page.get_by_role("table").filter(has_text="Recommendation or area for improvement").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("1 Improve the quality of assessments.")
+    expect(rows.nth(2)).to_contain_text("2 Screen every contact within one working day, with partners.")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Delete number 1").click()
+    expect(
+        page.get_by_text("the council's progress (amber, “Assessment training for every team in 2025.”)")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
+
     inspection = Inspection.objects.get(review=review)
-    assert [(j.area, j.grade.label) for j in inspection.judgements.all()] == [
-        ("Overall effectiveness of safeguarding services", "Adequate")
+    assert [(j.area, j.grade.label, j.version) for j in inspection.judgements.all()] == [
+        ("Overall effectiveness of safeguarding services", "Good", 2)
     ]
-    assert list(inspection.recommendations.order_by("order").values_list("text", "rag")) == [
-        ("Screen every contact within one working day.", "not_assessed"),
-        ("Improve the quality of assessments.", "amber"),
+    assert list(inspection.recommendations.order_by("order").values_list("order", "kind", "text", "rag")) == [
+        (1, "recommendation", "Improve the quality of assessments.", "amber"),
+        (2, "area_for_improvement", "Screen every contact within one working day, with partners.", "not_assessed"),
     ]

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -860,8 +861,31 @@ def test_the_baseline_report_shows_progress_since_the_last_inspection(review):
     assert "Red 1 1 Amber 1 0 Green 1 1 Not yet assessed 1 2" in text
 
 
+def test_the_last_inspection_is_a_chapter_of_its_own_after_the_summary_with_its_entry_in_the_contents(review):
+    table_fixture(review)
+    pdf = build_report_pdf(Report(review=review, kind=Report.Kind.BASELINE, version=1))
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    text = " ".join(pages)
+
+    contents = re.search(
+        r"Executive summary: findings by theme \.+ (\d+) Progress since the last inspection \.+ (\d+) "
+        r"Self assessment and documentary analysis \.+ (\d+)",
+        text,
+    )
+    chapter_page = next(
+        number
+        for number, page in enumerate(pages, start=1)
+        if "Progress since the last inspection The review measures progress from" in page
+    )
+    summary_page, listed_page, stage_page = (int(number) for number in contents.groups())
+    assert summary_page < listed_page == chapter_page <= stage_page
+    assert text.count("Progress since the last inspection") == 2
+    assert text.index("Findings by theme in figures") < text.index("Progress since the last inspection The review")
+    assert text.index("Hear children.") < text.index("Council grades beside peer grades")
+
+
 def test_the_baseline_report_says_when_no_inspection_was_recorded(review):
-    assert "The last inspection was not recorded." in pdf_text(review)
+    assert "Progress since the last inspection The last inspection was not recorded." in pdf_text(review)
 
 
 # Demo
