@@ -869,7 +869,7 @@ def test_the_last_inspection_is_a_chapter_of_its_own_after_the_summary_with_its_
 
     contents = re.search(
         r"Executive summary: findings by theme \.+ (\d+) Progress since the last inspection \.+ (\d+) "
-        r"Self assessment and documentary analysis \.+ (\d+)",
+        r"(?:[A-Z][a-z ]+ \.+ \d+ )*?Self assessment and documentary analysis \.+ (\d+)",
         text,
     )
     chapter_page = next(
