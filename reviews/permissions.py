@@ -284,3 +284,11 @@ def can_see_planning(membership: ReviewMembership) -> bool:
 
 def can_manage_planning(membership: ReviewMembership) -> bool:
     return membership.role in PLANNING_MANAGERS
+
+
+# Moving a review to another installation: the export holds every record and file of the review,
+# case-level data included, so only the review's lead takes it.
+
+
+def can_export_review(membership: ReviewMembership) -> bool:
+    return membership.role == Role.LEAD

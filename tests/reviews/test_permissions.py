@@ -53,6 +53,8 @@ PREDICATES = {
     # The planning group and partners' commitments
     "can_see_planning": PEER_SIDE | HOST_SIDE,
     "can_manage_planning": LEADS | {Role.SPONSOR, Role.ORGANISER},
+    # Moving a review to another installation
+    "can_export_review": {Role.LEAD},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
