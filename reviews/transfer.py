@@ -226,7 +226,8 @@ def _python(model: type[models.Model], pk, f: models.Field, value):
         or (isinstance(f, models.BooleanField) and not isinstance(value, bool))
     )
     if wrong:
-        raise TransferError(f"{where}: {json.dumps(value)[:60]} is not a valid {f.description.lower()}.")
+        description = str(f.description) % f.__dict__
+        raise TransferError(f"{where}: {json.dumps(value)[:60]} is not a valid {description.lower()}.")
     try:
         return f.to_python(value)
     except ValidationError as error:
