@@ -473,16 +473,21 @@ def _describe(entry: dict, references: list, depth: int = 0) -> str:
     """A missing shared row in words, such as "theme order '1' of framework name 'X' version 'Y'"."""
     label = entry.get("model", "?")
     try:
-        name = apps.get_model(label)._meta.verbose_name
+        model = apps.get_model(label)
     except (LookupError, ValueError, TypeError):
-        name = str(label)
+        model = None
+    name = model._meta.verbose_name if model else str(label)
     parts, parents = [], []
     for key, value in (entry.get("key") or {}).items():
         if isinstance(value, dict) and isinstance(value.get("ref"), int) and value["ref"] < len(references):
             if depth < 4:
                 parents.append(_describe(references[value["ref"]], references, depth + 1))
-        elif value is not None:
-            parts.append(f"{key.replace('_', ' ')} '{value}'")
+        elif value not in (None, ""):
+            try:
+                field_name = model._meta.get_field(key).verbose_name if model else key
+            except FieldDoesNotExist:
+                field_name = key
+            parts.append(f"{field_name} '{value}'")
     text = " ".join([str(name), *parts])
     return " of ".join([text, *parents])
 

@@ -33,7 +33,7 @@ from reviews.models import (
     ThresholdLevel,
 )
 
-from ..factories import CaseFactory, FindingFactory, PartnerFactory, ReportFactory
+from ..factories import CaseFactory, FindingFactory, PartnerFactory, ReportFactory, ReviewFactory
 
 PROJECT_APPS = {"reviews", "selfassessment", "casemapping", "audits", "focusgroups", "interviews", "conference"}
 
@@ -674,3 +674,49 @@ def test_an_export_that_cannot_be_made_says_why(small_review, lead, lead_client)
     assert "The review could not be exported." in response.content.decode()
     assert "is missing from storage" in response.content.decode()
     assert not AccessLog.objects.exists()
+
+
+@pytest.fixture
+def linked_review(small_review):
+    """The review points at a previous review of its council and has a copy of a library questionnaire."""
+    small_review.previous_review = ReviewFactory(council=small_review.council, title="Testshire review 2019")
+    small_review.save()
+    library = Questionnaire.objects.create(title="Staff questionnaire", audience="staff")
+    library.sections.create(order=1, title="About you")
+    library.copy_to(small_review)
+    return small_review
+
+
+@pytest.mark.django_db
+def test_links_to_another_review_and_to_the_library_are_kept_when_they_exist_here(linked_review, lead):
+    data = export(linked_review, lead)
+
+    result = transfer.import_review(io.BytesIO(data), title="Copy")
+
+    copy = result.review
+    assert copy.previous_review == linked_review.previous_review
+    assert copy.questionnaires.get().source == Questionnaire.objects.get(review=None, title="Staff questionnaire")
+    assert copy.questionnaires.get().sections.get().title == "About you"
+    assert Questionnaire.objects.filter(review=None).count() == 1
+    assert result.notes == []
+
+
+@pytest.mark.django_db
+def test_links_to_another_review_and_to_the_library_are_left_empty_when_missing_here(linked_review, lead):
+    def rename(document):
+        for reference in document["references"]:
+            if reference["model"] in {"reviews.review", "focusgroups.questionnaire"}:
+                reference["key"]["title"] = "Not here"
+        return document
+
+    data = rewrite(export(linked_review, lead), document=rename)
+
+    result = transfer.import_review(io.BytesIO(data), title="Copy")
+
+    assert result.review.previous_review is None
+    assert result.review.questionnaires.get().source is None
+    assert sorted(result.notes) == [
+        "questionnaire title 'Not here' audience 'staff' is not in this installation; the link to it was left empty.",
+        f"review title 'Not here' of council ONS code '{linked_review.council.ons_code}' is not in this "
+        "installation; the link to it was left empty.",
+    ]
