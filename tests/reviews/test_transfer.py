@@ -19,6 +19,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from focusgroups.models import Questionnaire
+from interviews.models import LineOfEnquiry, LineTemplate
 from reviews import transfer
 from reviews.demo import demo_pdf
 from reviews.models import (
@@ -720,3 +721,36 @@ def test_links_to_another_review_and_to_the_library_are_left_empty_when_missing_
         f"review title 'Not here' of council ONS code '{linked_review.council.ons_code}' is not in this "
         "installation; the link to it was left empty.",
     ]
+
+
+@pytest.mark.django_db
+def test_a_missing_optional_shared_row_is_left_empty_and_a_needed_one_is_named(small_review, lead):
+    theme = small_review.framework.themes.order_by("order").first()
+    template = LineTemplate.objects.create(
+        framework=small_review.framework, theme=theme, text="Is supervision regular?"
+    )
+    LineOfEnquiry.objects.create(review=small_review, theme=theme, text="Is supervision regular?", template=template)
+    data = export(small_review, lead)
+    template.delete()
+
+    result = transfer.import_review(io.BytesIO(data), title="Copy")
+
+    line = result.review.lines_of_enquiry.get()
+    assert (line.template, line.theme) == (None, theme)
+    framework = f"framework name '{small_review.framework.name}' version '{small_review.framework.version}'"
+    assert result.notes == [
+        f"key line of enquiry (framework) text 'Is supervision regular?' of {framework} is not in this "
+        "installation; the link to it was left empty."
+    ]
+
+    def move_theme(document):
+        for reference in document["references"]:
+            if reference["model"] == "reviews.theme":
+                reference["key"]["order"] = 99
+        return document
+
+    refuse(
+        rewrite(data, document=move_theme),
+        f"lacks shared configuration the review needs: theme order '99' of {framework}.",
+        title="Copy 2",
+    )

@@ -1,383 +1,41 @@
-"""Move a whole review to another installation: a ZIP of `review.json` and the review's private files.
-
-What belongs to a review is found from the models, not listed by hand: every model of the project's
-own apps with a chain of foreign keys (or one-to-one fields) that ends at `Review` is the review's,
-and so are its many-to-many links and its generic links (finding evidence). A new model that points
-at a review, or at something of a review, is carried without anyone adding it here.
-
-Shared configuration that a review points at but does not own (the framework and its themes, grade
-scales, partner kinds, event kinds, audit tools, the questionnaire library, users, ...) travels as a
-natural identity (a unique field or a unique set of fields, such as a framework's name and version
-or a grade's rank in its scale) and is matched to the target installation's rows. The council, its
-partner agencies and threshold levels are created when missing; people are matched by username or
-created inactive, without a usable password. Access-log rows and change history stay behind.
-"""
+"""Read a review exported elsewhere into this installation, all or nothing."""
 
 import hashlib
-import io
 import json
 import secrets
 import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
-from django.utils.duration import duration_iso_string
-from simple_history.models import HistoricalChanges
 
-from .models import AccessLog, Review
-
-FORMAT = "peerreview-review-export"
-FORMAT_VERSION = 1
-JSON_NAME = "review.json"
-FILES_DIR = "files/"
-
-# Limits on an archive being imported, so that a hostile ZIP cannot fill the disk or the memory.
-MAX_MEMBERS = 20_000
-MAX_TOTAL_BYTES = 4 * 1024**3
-MAX_MEMBER_BYTES = 512 * 1024**2
-MAX_JSON_BYTES = 256 * 1024**2
-CHUNK = 1024 * 1024
-
-# The exporting system's own audit trail stays with it.
-EXCLUDED_MODELS = frozenset({"reviews.accesslog"})
-
-# How shared rows are recognised in another installation when their first unique field is not the best
-# identity. Everything else uses its first unique field, or else its first unique set of fields.
-NATURAL_KEYS = {
-    "reviews.council": ("ons_code",),
-    "reviews.partnerkind": ("slug",),
-    "reviews.review": ("council", "title"),
-    "contenttypes.contenttype": ("app_label", "model"),
-    "focusgroups.questionnaire": ("review", "title", "audience", "age_band"),
-}
-
-USER_FIELDS = ("username", "first_name", "last_name", "email")
-
-
-class TransferError(Exception):
-    """The archive cannot be exported or imported; the message says why, in plain words."""
-
-
-# Which models belong to a review
-
-
-def project_models() -> list[type[models.Model]]:
-    """Concrete models of the apps that live in this project (not installed packages), without history tables."""
-    base = Path(settings.BASE_DIR).resolve()
-    found = []
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if "site-packages" in path.parts or not path.is_relative_to(base):
-            continue
-        for model in config.get_models():
-            if model._meta.proxy or issubclass(model, HistoricalChanges):
-                continue
-            if model._meta.label_lower in EXCLUDED_MODELS:
-                continue
-            found.append(model)
-    return found
-
-
-def forward_relations(model: type[models.Model]) -> list[models.Field]:
-    """Foreign keys and one-to-one fields stored on the model's own table."""
-    return [f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)]
-
-
-def owned_models() -> dict[type[models.Model], list[str]]:
-    """Every model that belongs to a review, with the lookups that lead from one of its rows to the review's id.
-
-    A row belongs to the review if any of its links to another owned model leads there; a library
-    questionnaire (no review) and its sections therefore stay out.
-    """
-    candidates = project_models()
-    primary: dict[type[models.Model], str] = {Review: ""}
-    changed = True
-    while changed:
-        changed = False
-        for model in candidates:
-            if model in primary:
-                continue
-            for f in forward_relations(model):
-                target = f.related_model
-                if target is not model and target in primary:
-                    primary[model] = _join(f.name, primary[target])
-                    changed = True
-                    break
-    lookups = {Review: ["pk"]}
-    for model in primary:
-        if model is Review:
-            continue
-        lookups[model] = [
-            _join(f.name, primary[f.related_model])
-            for f in forward_relations(model)
-            if f.related_model is not model and f.related_model in primary
-        ]
-    return lookups
-
-
-def _join(name: str, rest: str) -> str:
-    return f"{name}__{rest}" if rest else name
-
-
-def generic_relations(model: type[models.Model]) -> list[GenericForeignKey]:
-    return [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
-
-
-def copied_m2m(model: type[models.Model]) -> list[models.ManyToManyField]:
-    """Many-to-many fields whose link table is made by Django; an explicit link model is carried as a model."""
-    return [f for f in model._meta.local_many_to_many if f.remote_field.through._meta.auto_created]
-
-
-def creation_order(owned: list[type[models.Model]]) -> list[type[models.Model]]:
-    """Owned models so that every row's targets exist before it; generic links come last, as they may point anywhere."""
-    owned_set = set(owned)
-    deps = {
-        model: {
-            f.related_model
-            for f in forward_relations(model)
-            if f.related_model in owned_set and f.related_model is not model
-        }
-        for model in owned
-    }
-    late = {model for model in owned if generic_relations(model)}
-    for model in owned:
-        if model in late:
-            deps[model] |= owned_set - late - {model}
-    ordered: list[type[models.Model]] = []
-    remaining = sorted(owned, key=lambda m: m._meta.label_lower)
-    while remaining:
-        ready = [m for m in remaining if deps[m] <= set(ordered)]
-        if not ready:
-            # A cycle between models: break it at a nullable link, which is filled in afterwards.
-            model = remaining[0]
-            ready = [model]
-        ordered.extend(ready)
-        remaining = [m for m in remaining if m not in ready]
-    return ordered
-
-
-def identity_fields(model: type[models.Model]) -> tuple[str, ...]:
-    label = model._meta.label_lower
-    if label in NATURAL_KEYS:
-        return NATURAL_KEYS[label]
-    if model is get_user_model():
-        return (model.USERNAME_FIELD,)
-    for f in model._meta.concrete_fields:
-        if f.unique and not f.primary_key:
-            return (f.name,)
-    for constraint in model._meta.total_unique_constraints:
-        if constraint.fields:
-            return tuple(constraint.fields)
-    for fields in model._meta.unique_together:
-        return tuple(fields)
-    raise TransferError(f"A {model._meta.verbose_name} cannot be recognised in another installation.")
-
-
-def _creatable(model: type[models.Model], fields: dict) -> bool:
-    """The council's own rows are created when missing; other shared configuration must already be there."""
-    label = model._meta.label_lower
-    if label in {"reviews.council", "reviews.partner"}:
-        return True
-    return label == "reviews.thresholdlevel" and fields.get("council") is not None
-
-
-# Values in JSON
-
-
-def _plain(f: models.Field, value):
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return duration_iso_string(value)
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return f.value_to_string(value)
-
-
-_TEXT_FIELDS = (models.CharField, models.TextField)
-_INT_FIELDS = (models.IntegerField, models.AutoField)
-
-
-def _python(model: type[models.Model], pk, f: models.Field, value):
-    """Turn one JSON value back into the field's Python value, refusing a value of the wrong type."""
-    where = f"{model._meta.verbose_name} {pk}, field '{f.name}'"
-    if value is None:
-        if not f.null:
-            raise TransferError(f"{where}: a value is needed.")
-        return None
-    wrong = (
-        (isinstance(f, _TEXT_FIELDS) and not isinstance(value, str))
-        or (isinstance(f, _INT_FIELDS) and (isinstance(value, bool) or not isinstance(value, int)))
-        or (isinstance(f, models.BooleanField) and not isinstance(value, bool))
-    )
-    if wrong:
-        description = str(f.description) % f.__dict__
-        raise TransferError(f"{where}: {json.dumps(value)[:60]} is not a valid {description.lower()}.")
-    try:
-        return f.to_python(value)
-    except ValidationError as error:
-        raise TransferError(f"{where}: {' '.join(error.messages)}") from None
-
-
-# Export
-
-
-@dataclass
-class _Exporter:
-    review: Review
-    owned: dict[type[models.Model], list[str]]
-    rows: dict[str, dict[int, models.Model]] = field(default_factory=dict)
-    references: list[dict] = field(default_factory=list)
-    ref_ids: dict[tuple[str, object], int] = field(default_factory=dict)
-
-    def collect(self) -> None:
-        for model, lookups in self.owned.items():
-            condition = models.Q()
-            for lookup in lookups:
-                condition |= models.Q(**{lookup: self.review.pk})
-            self.rows[model._meta.label_lower] = {
-                obj.pk: obj for obj in model._base_manager.filter(condition).order_by("pk")
-            }
-
-    def link(self, model: type[models.Model], pk) -> dict | None:
-        if pk is None:
-            return None
-        if pk in self.rows.get(model._meta.label_lower, {}):
-            return {"pk": pk}
-        return {"ref": self.reference(model, pk)}
-
-    def reference(self, model: type[models.Model], pk) -> int:
-        label = model._meta.label_lower
-        if (label, pk) in self.ref_ids:
-            return self.ref_ids[(label, pk)]
-        obj = model._base_manager.get(pk=pk)
-        key = {name: self.value(model, obj, model._meta.get_field(name)) for name in identity_fields(model)}
-        entry = {"model": label, "key": key}
-        if model is get_user_model():
-            entry["fields"] = {name: getattr(obj, name, "") for name in USER_FIELDS}
-        elif label in {"reviews.council", "reviews.partner", "reviews.thresholdlevel"}:
-            entry["fields"] = {
-                f.name: self.value(model, obj, f) for f in model._meta.concrete_fields if not f.primary_key
-            }
-        self.references.append(entry)
-        self.ref_ids[(label, pk)] = len(self.references) - 1
-        return len(self.references) - 1
-
-    def value(self, model: type[models.Model], obj: models.Model, f: models.Field):
-        if f.is_relation:
-            target = getattr(obj, f.attname)
-            if target is None:
-                return None
-            return {"ref": self.reference(f.related_model, target)}
-        return _plain(f, f.value_from_object(obj))
-
-    def serialise(self, archive: zipfile.ZipFile) -> tuple[dict, dict]:
-        objects: dict[str, list] = {}
-        files: dict[str, dict] = {}
-        for model in self.owned:
-            label = model._meta.label_lower
-            generic = {g.fk_field: g for g in generic_relations(model)}
-            rows = []
-            for pk, obj in self.rows[label].items():
-                values = {}
-                for f in model._meta.concrete_fields:
-                    if f.primary_key:
-                        continue
-                    if f.is_relation:
-                        values[f.name] = self.link(f.related_model, getattr(obj, f.attname))
-                    elif isinstance(f, models.FileField):
-                        values[f.name] = self.store_file(archive, files, label, pk, f, obj)
-                    elif f.name in generic:
-                        values[f.name] = self.generic_link(obj, generic[f.name])
-                    else:
-                        values[f.name] = _plain(f, f.value_from_object(obj))
-                for m2m in copied_m2m(model):
-                    values[m2m.name] = [
-                        self.link(m2m.related_model, target)
-                        for target in getattr(obj, m2m.name).order_by("pk").values_list("pk", flat=True)
-                    ]
-                rows.append({"pk": pk, "fields": values})
-            objects[label] = rows
-        return objects, files
-
-    def generic_link(self, obj: models.Model, relation: GenericForeignKey) -> dict | None:
-        content_type_id = getattr(obj, relation.ct_field + "_id")
-        object_id = getattr(obj, relation.fk_field)
-        if content_type_id is None or object_id is None:
-            return None
-        target = apps.get_model("contenttypes", "ContentType").objects.get_for_id(content_type_id).model_class()
-        if target is None:
-            raise TransferError(f"{obj._meta.verbose_name} {obj.pk} points at a kind of record that no longer exists.")
-        if object_id in self.rows.get(target._meta.label_lower, {}):
-            return {"model": target._meta.label_lower, "pk": object_id}
-        return {"ref": self.reference(target, object_id)}
-
-    def store_file(self, archive, files: dict, label: str, pk, f: models.FileField, obj) -> dict | None:
-        stored = getattr(obj, f.attname)
-        if not stored:
-            return None
-        suffix = PurePosixPath(stored.name).suffix.lower()[:10]
-        member = f"{FILES_DIR}{label}/{pk}/{f.name}{suffix}"
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            source = stored.storage.open(stored.name, "rb")
-        except FileNotFoundError:
-            raise TransferError(
-                f"The file of {obj._meta.verbose_name} {pk} ({f.verbose_name}) is missing from storage."
-            ) from None
-        with source, archive.open(member, "w", force_zip64=True) as target:
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                target.write(chunk)
-        files[member] = {"sha256": digest.hexdigest(), "size": size}
-        return {"file": member}
-
-
-def export_review(*, review: Review, out: IO[bytes], user, path: str = "") -> dict[str, int]:
-    """Write the whole review to `out` as a ZIP, log the export, and return the number of rows per model."""
-    exporter = _Exporter(review=review, owned=owned_models())
-    with transaction.atomic():
-        # One consistent view of the review while it is read (on PostgreSQL the transaction is a snapshot
-        # only from its first query, which is close enough for a review that people are not editing).
-        exporter.collect()
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            objects, files = exporter.serialise(archive)
-            document = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "exported_at": timezone.now().isoformat(),
-                "source": {"review_id": review.pk, "title": review.title, "council": review.council.name},
-                "references": exporter.references,
-                "objects": objects,
-                "files": files,
-            }
-            archive.writestr(JSON_NAME, json.dumps(document, ensure_ascii=False, indent=1))
-        AccessLog.objects.record(
-            user=user,
-            review=review,
-            action=AccessLog.Action.EXPORT,
-            target=f"Whole review exported: {review.title}",
-            path=path,
-        )
-    return {label: len(rows) for label, rows in objects.items()}
-
+from ..models import Review
+from .discovery import (
+    CHUNK,
+    FORMAT,
+    FORMAT_VERSION,
+    JSON_NAME,
+    MAX_JSON_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_TOTAL_BYTES,
+    USER_FIELDS,
+    TransferError,
+    copied_m2m,
+    creatable,
+    creation_order,
+    from_json,
+    generic_relations,
+    owned_models,
+)
 
 # Import
 
@@ -492,6 +150,13 @@ def _describe(entry: dict, references: list, depth: int = 0) -> str:
     return " of ".join([text, *parents])
 
 
+@dataclass(frozen=True)
+class _Missing:
+    """A shared row that is not in this installation; `root` is the reference that is really missing."""
+
+    root: int
+
+
 @dataclass
 class _Importer:
     document: dict
@@ -500,7 +165,6 @@ class _Importer:
     owned: dict[type[models.Model], list[str]]
     max_member: int
     refs: dict[int, object] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
     pk_map: dict[str, dict[int, object]] = field(default_factory=dict)
     stored: list[tuple[object, str]] = field(default_factory=list)
     users_created: list[str] = field(default_factory=list)
@@ -512,31 +176,64 @@ class _Importer:
     # Shared rows
 
     def resolve_references(self) -> None:
-        owned = set(self.owned)
+        """Match each shared row to this installation's, creating the council's own rows and missing people."""
         for index, entry in enumerate(self.document["references"]):
             if not isinstance(entry, dict) or not isinstance(entry.get("key"), dict):
                 raise TransferError(f"{JSON_NAME} is malformed: reference {index} has no key.")
             model = self.model_for(entry.get("model"))
-            lookup, unresolved = self.lookup(model, index, entry["key"])
-            if unresolved:
-                self.refs[index] = None
+            lookup, absent = self.lookup(model, index, entry["key"])
+            if absent is not None:
+                self.refs[index] = absent
                 continue
             found = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
             if found is not None:
                 self.refs[index] = found
             elif model is get_user_model():
                 self.refs[index] = self.create_user(entry)
-            elif _creatable(model, entry["key"]):
+            elif creatable(model, entry["key"]):
                 self.refs[index] = self.create_shared(model, index, entry)
-            elif model in owned:
-                # Another review (the previous one) or a library questionnaire: linked if it is here, else left empty.
-                self.refs[index] = None
-                self.notes.append(
-                    f"{_describe(entry, self.document['references'])} is not in this installation; the link to it was left empty."
-                )
             else:
-                self.refs[index] = None
-                self.missing.append(_describe(entry, self.document["references"]))
+                self.refs[index] = _Missing(index)
+
+    def check_missing(self) -> None:
+        """Name every shared row the review needs that is not here; optional links to one are left empty.
+
+        A link is optional when its model lets it go empty if the row is deleted (on_delete=SET_NULL): the
+        library questionnaire a review's copy came from, the previous review, a line of enquiry's template.
+        """
+        references = self.document["references"]
+        missing, optional = set(), set()
+        for label, rows in self.document["objects"].items():
+            try:
+                model = apps.get_model(label)
+            except (LookupError, ValueError, TypeError):
+                continue  # refused with its name when the rows are created
+            for row in rows if isinstance(rows, list) else []:
+                fields = row.get("fields") if isinstance(row, dict) else None
+                for name, value in (fields or {}).items():
+                    try:
+                        f = model._meta.get_field(name)
+                    except FieldDoesNotExist:
+                        continue  # refused with its name when the row is built
+                    for item in value if isinstance(value, list) else [value]:
+                        ref = item.get("ref") if isinstance(item, dict) else None
+                        absent = self.refs.get(ref) if isinstance(ref, int) else None
+                        if not isinstance(absent, _Missing):
+                            continue
+                        described = _describe(references[absent.root], references)
+                        if f.many_to_one and f.null and f.remote_field.on_delete is models.SET_NULL:
+                            optional.add(described)
+                        else:
+                            missing.add(described)
+        if missing:
+            raise TransferError(
+                "This installation lacks shared configuration the review needs: "
+                + "; ".join(sorted(missing))
+                + ". Add it in the admin (or load it), then import again."
+            )
+        self.notes.extend(
+            f"{described} is not in this installation; the link to it was left empty." for described in sorted(optional)
+        )
 
     def model_for(self, label) -> type[models.Model]:
         try:
@@ -554,7 +251,8 @@ class _Importer:
                 f"The export gives a field '{name}' that {model._meta.verbose_name_plural} do not have here."
             ) from None
 
-    def lookup(self, model, index, key: dict) -> tuple[dict, bool]:
+    def lookup(self, model, index, key: dict) -> tuple[dict, "_Missing | None"]:
+        """The query that finds the row here, or the missing row it depends on (a theme's framework)."""
         lookup = {}
         for name, value in key.items():
             f = self.field_of(model, name)
@@ -563,12 +261,12 @@ class _Importer:
                     lookup[f.name] = None
                     continue
                 target = self.ref_value(value, f"reference {index}")
-                if target is None:
-                    return {}, True
+                if isinstance(target, _Missing):
+                    return {}, target
                 lookup[f.attname] = target
             else:
-                lookup[f.name] = _python(model, f"reference {index}", f, value)
-        return lookup, False
+                lookup[f.name] = from_json(model, f"reference {index}", f, value)
+        return lookup, None
 
     def ref_value(self, value, where: str):
         if not isinstance(value, dict) or not isinstance(value.get("ref"), int) or value["ref"] not in self.refs:
@@ -600,11 +298,11 @@ class _Importer:
             f = self.field_of(model, name)
             if f.is_relation:
                 target = None if value is None else self.ref_value(value, f"reference {index}")
-                if target is None and value is not None:
-                    return None  # what it needs is missing and already named
+                if isinstance(target, _Missing):
+                    return target  # what it needs is missing, and is named instead
                 setattr(obj, f.attname, target)
             else:
-                setattr(obj, f.attname, _python(model, f"reference {index}", f, value))
+                setattr(obj, f.attname, from_json(model, f"reference {index}", f, value))
         self.full_clean(obj, f"new {model._meta.verbose_name}")
         obj.save()
         self.created.append(f"{model._meta.verbose_name} {obj}")
@@ -695,7 +393,7 @@ class _Importer:
             elif isinstance(f, models.FileField):
                 setattr(obj, f.attname, self.save_file(model, pk, f, value))
             else:
-                setattr(obj, f.attname, self.fresh_secret(f, _python(model, pk, f, value)))
+                setattr(obj, f.attname, self.fresh_secret(f, from_json(model, pk, f, value)))
         for relation in generic_relations(model):
             setattr(
                 obj, relation.fk_field, self.generic_target(model, pk, obj, relation, fields.get(relation.fk_field))
@@ -718,6 +416,8 @@ class _Importer:
                 )
         else:
             target = self.ref_value(value, where)
+            if isinstance(target, _Missing):
+                target = None  # an optional link, reported in the notes (a needed one was refused before)
         if target is None and not f.null and not f.many_to_many:
             raise TransferError(f"{where}: a link is needed but the export gives none that exists here.")
         return target
@@ -772,7 +472,7 @@ class _Importer:
             index = value.get("ref") if isinstance(value, dict) else None
             target = self.ref_value(value, where)
             label = self.document["references"][index].get("model")
-        if target is None or kind is None or kind._meta.label_lower != label:
+        if target is None or isinstance(target, _Missing) or kind is None or kind._meta.label_lower != label:
             raise TransferError(f"{where}: points at a record that is not in the archive or does not exist here.")
         return target
 
@@ -854,12 +554,7 @@ def import_review(
         try:
             with transaction.atomic():
                 importer.resolve_references()
-                if importer.missing:
-                    raise TransferError(
-                        "This installation lacks shared configuration the review needs: "
-                        + "; ".join(sorted(set(importer.missing)))
-                        + ". Add it in the admin (or load it), then import again."
-                    )
+                importer.check_missing()
                 _refuse_existing_title(importer)
                 importer.create_objects()
         except BaseException:
@@ -886,14 +581,11 @@ def _refuse_existing_title(importer: _Importer) -> None:
     title = importer.title or fields.get("title")
     if not isinstance(title, str):
         raise TransferError(f"{JSON_NAME} is malformed: the review has no title.")
-    if council_id and Review.objects.filter(council_id=council_id, title=title).exists():
+    if (
+        council_id
+        and not isinstance(council_id, _Missing)
+        and Review.objects.filter(council_id=council_id, title=title).exists()
+    ):
         raise TransferError(
             f"A review called '{title}' already exists for this council. Choose another title (--title)."
         )
-
-
-def export_to_bytes(*, review: Review, user, path: str = "") -> bytes:
-    """The export in memory, for tests and small reviews."""
-    buffer = io.BytesIO()
-    export_review(review=review, out=buffer, user=user, path=path)
-    return buffer.getvalue()
