@@ -16,6 +16,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.utils.text import capfirst
 
 from ..models import Review
 from .discovery import (
@@ -232,7 +233,8 @@ class _Importer:
                 + ". Add it in the admin (or load it), then import again."
             )
         self.notes.extend(
-            f"{described} is not in this installation; the link to it was left empty." for described in sorted(optional)
+            f"{capfirst(described)} is not in this installation; the link to it was left empty."
+            for described in sorted(optional)
         )
 
     def model_for(self, label) -> type[models.Model]:

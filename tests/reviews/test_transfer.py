@@ -99,7 +99,9 @@ def refuse(data: bytes, message: str, **options) -> None:
 
 def add_files(review, user) -> None:
     """A document with two versions and a finished report, so the export carries files."""
-    document = EvidenceDocument.objects.create(review=review, title="Threshold document", created_by=user)
+    document = EvidenceDocument.objects.create(
+        review=review, title="Threshold document", created_by=user, version_count=2
+    )
     for number in (1, 2):
         content = demo_pdf("Thresholds", [f"Version {number}"])
         version = DocumentVersion(
@@ -210,7 +212,7 @@ def test_known_models_of_every_stage_are_carried_and_shared_configuration_is_not
 
 
 @pytest.mark.django_db
-def test_the_demo_review_is_copied_whole_and_the_original_is_untouched(settings):
+def test_the_demo_review_is_copied_whole_and_the_original_is_untouched(settings, client):
     settings.DEBUG = True  # the demo's default password needs it, as in the quick start
     call_command("seed_demo", stdout=io.StringIO())
     original = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
@@ -245,6 +247,9 @@ def test_the_demo_review_is_copied_whole_and_the_original_is_untouched(settings)
     assert AccessLog.objects.filter(review=original, action=AccessLog.Action.EXPORT, user=lead).count() == 1
     assert not AccessLog.objects.filter(review=copy).exists()
     assert list(copy.history.values_list("history_change_reason", flat=True)) == ["Imported from another installation"]
+    client.force_login(lead)
+    for name in ("reviews:overview", "reviews:findings", "reviews:reports", "reviews:documents"):
+        assert client.get(reverse(name, args=[copy.pk])).status_code == 200, name
 
 
 def assert_links_point_into(copy, original, owned) -> None:
@@ -717,8 +722,8 @@ def test_links_to_another_review_and_to_the_library_are_left_empty_when_missing_
     assert result.review.previous_review is None
     assert result.review.questionnaires.get().source is None
     assert sorted(result.notes) == [
-        "questionnaire title 'Not here' audience 'staff' is not in this installation; the link to it was left empty.",
-        f"review title 'Not here' of council ONS code '{linked_review.council.ons_code}' is not in this "
+        "Questionnaire title 'Not here' audience 'staff' is not in this installation; the link to it was left empty.",
+        f"Review title 'Not here' of council ONS code '{linked_review.council.ons_code}' is not in this "
         "installation; the link to it was left empty.",
     ]
 
@@ -739,7 +744,7 @@ def test_a_missing_optional_shared_row_is_left_empty_and_a_needed_one_is_named(s
     assert (line.template, line.theme) == (None, theme)
     framework = f"framework name '{small_review.framework.name}' version '{small_review.framework.version}'"
     assert result.notes == [
-        f"key line of enquiry (framework) text 'Is supervision regular?' of {framework} is not in this "
+        f"Key line of enquiry (framework) text 'Is supervision regular?' of {framework} is not in this "
         "installation; the link to it was left empty."
     ]
 
