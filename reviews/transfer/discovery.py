@@ -139,9 +139,11 @@ def creation_order(owned: list[type[models.Model]]) -> list[type[models.Model]]:
     while remaining:
         ready = [m for m in remaining if deps[m] <= set(ordered)]
         if not ready:
-            # A cycle between models: break it at a nullable link, which is filled in afterwards.
-            model = remaining[0]
-            ready = [model]
+            # Links between two models both ways would need a second pass; no model has them yet.
+            names = ", ".join(m._meta.label for m in remaining)
+            raise TransferError(
+                f"These kinds of record point at each other, so they cannot be created in order: {names}."
+            )
         ordered.extend(ready)
         remaining = [m for m in remaining if m not in ready]
     return ordered

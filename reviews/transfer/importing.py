@@ -332,9 +332,10 @@ class _Importer:
             if not isinstance(rows, list):
                 raise TransferError(f"{JSON_NAME} is malformed: the {model._meta.verbose_name_plural} are not a list.")
             self.pk_map[label] = {}
-            instances = []
+            instances, seen = [], set()
             for row in rows:
-                instances.append(self.build(model, row, deferred))
+                instances.append(self.build(model, row, deferred, seen))
+                seen.add(row["pk"])
             timestamps = [
                 f
                 for f in model._meta.concrete_fields
@@ -367,12 +368,11 @@ class _Importer:
         }
         self.review = Review.objects.get(pk=next(iter(self.pk_map["reviews.review"].values())))
 
-    def build(self, model, row, deferred) -> models.Model:
-        label = model._meta.label_lower
+    def build(self, model, row, deferred, seen: set) -> models.Model:
         if not isinstance(row, dict) or not isinstance(row.get("fields"), dict):
             raise TransferError(f"{JSON_NAME} is malformed: a row of {model._meta.verbose_name_plural} has no fields.")
         pk = row.get("pk")
-        if isinstance(pk, bool) or not isinstance(pk, int) or pk in self.pk_map[label]:
+        if isinstance(pk, bool) or not isinstance(pk, int) or pk in seen:
             raise TransferError(f"{JSON_NAME} is malformed: a row of {model._meta.verbose_name_plural} has a bad id.")
         fields = row["fields"]
         known = {f.name for f in model._meta.concrete_fields} | {f.name for f in copied_m2m(model)}

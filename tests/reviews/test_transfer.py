@@ -495,6 +495,16 @@ def test_a_row_without_an_id_is_refused(archive):
 
 
 @pytest.mark.django_db
+def test_two_rows_with_the_same_id_are_refused(archive):
+    def duplicate(document):
+        document["objects"]["reviews.case"].append(json.loads(json.dumps(document["objects"]["reviews.case"][0])))
+        document["objects"]["reviews.case"][-1]["fields"]["reference"] = "C-02"
+        return document
+
+    refuse(rewrite(archive, document=duplicate), "a row of cases has a bad id", title="Copy")
+
+
+@pytest.mark.django_db
 def test_a_link_to_a_row_not_in_the_archive_is_refused(archive):
     refuse(
         rewrite(archive, document=change_rows("reviews.case", lambda row: row["fields"].update(review={"pk": 99999}))),
@@ -759,3 +769,8 @@ def test_a_missing_optional_shared_row_is_left_empty_and_a_needed_one_is_named(s
         f"lacks shared configuration the review needs: theme order '99' of {framework}.",
         title="Copy 2",
     )
+
+
+@pytest.mark.django_db
+def test_an_empty_new_title_is_refused(archive):
+    refuse(archive, "The new title is empty.", title="   ")
