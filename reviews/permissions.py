@@ -292,3 +292,11 @@ def can_manage_planning(membership: ReviewMembership) -> bool:
 
 def can_choose_previous_review(membership: ReviewMembership) -> bool:
     return membership.role in REVIEW_LEADS
+
+
+# Moving a review to another installation: the export holds every record and file of the review,
+# case-level data included, so only the review's lead takes it.
+
+
+def can_export_review(membership: ReviewMembership) -> bool:
+    return membership.role == Role.LEAD

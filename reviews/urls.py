@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:review_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
     path("<int:review_id>/reports/<int:report_id>/retry/", views.report_retry, name="report_retry"),
     path("<int:review_id>/reports/<int:report_id>/share/", views.report_share, name="report_share"),
+    path("<int:review_id>/export/", views.review_export, name="export"),
     path("<int:review_id>/documents/", views.document_list, name="documents"),
     path("<int:review_id>/documents/upload/", views.document_upload, name="document_upload"),
     path("<int:review_id>/documents/<int:document_id>/", views.document_detail, name="document_detail"),

@@ -1,3 +1,5 @@
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import comparison, engagement, permissions, services, stages
+from . import comparison, engagement, permissions, services, stages, transfer
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -293,6 +295,7 @@ def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
         "pending": any(report.is_active for report in page),
         "can_request": permissions.can_request_reports(membership),
         "can_share": permissions.can_share_reports(membership),
+        "can_export": permissions.can_export_review(membership),
         "kinds": services.REQUESTABLE_REPORT_KINDS,
     }
     return render(request, "reviews/report_list.html", context)
@@ -355,6 +358,25 @@ def report_download(request: HttpRequest, review_id: int, report_id: int) -> Fil
     )
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename())
     response["Content-Type"] = "application/pdf"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The whole review as a ZIP for another installation, streamed from a temporary file and logged."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_export_review(membership))
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
+    try:
+        transfer.export_review(review=review, out=archive, user=request.user, path=request.path)
+    except transfer.TransferError as error:
+        archive.close()
+        messages.error(request, f"The review could not be exported. {error}")
+        return redirect("reviews:reports", review.pk)
+    archive.seek(0)
+    response = FileResponse(archive, as_attachment=True, filename=f"review-{review.pk}-export.zip")
+    response["Content-Type"] = "application/zip"
     response["Cache-Control"] = "private, no-store"
     return response
 

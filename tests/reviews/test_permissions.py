@@ -55,6 +55,8 @@ PREDICATES = {
     "can_manage_planning": LEADS | {Role.SPONSOR, Role.ORGANISER},
     # The comparison with an earlier review
     "can_choose_previous_review": LEADS,
+    # Moving a review to another installation
+    "can_export_review": {Role.LEAD},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
