@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
+from reviews import versioning
 from reviews.models import Partner, Review, Theme
 from reviews.permissions import PEER_WRITERS
 
@@ -19,53 +20,10 @@ def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
     return helper
 
 
-class VersionedForm(forms.ModelForm):
-    """A ModelForm that refuses a stale edit, naming the fields whose saved values differ from the ones sent.
+class VersionedForm(versioning.VersionedForm):
+    """Questionnaire and focus-group edits name the fields someone else changed."""
 
-    The view passes the row it has locked; `version_field` must still hold the number the form was opened at.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    version_field = "version"
-    what = "record"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = getattr(self.instance, self.version_field)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != getattr(self.instance, self.version_field):
-            raise forms.ValidationError(self.stale_message(cleaned))
-        return cleaned
-
-    def stale_message(self, cleaned: dict) -> str:
-        differ = [
-            str(self.fields[name].label or name).split(" (")[0].lower()
-            for name in self._meta.fields
-            if name in cleaned and not self._same(name, cleaned[name])
-        ]
-        message = f"Someone else changed this {self.what} after you opened it, so your changes have not been saved."
-        if differ:
-            message += f" What is saved now differs from what you sent in: {', '.join(differ)}."
-        return message + " Open it again to see the latest version, then make your changes."
-
-    def _same(self, name: str, value: object) -> bool:
-        saved = self._meta.model._meta.get_field(name).value_from_object(self.instance)
-        if isinstance(saved, list):  # many-to-many: compare the ids
-            return {item.pk for item in saved} == {item.pk for item in value}
-        if hasattr(value, "pk"):
-            return saved == value.pk
-        return saved == value
-
-    def save_next_version(self):
-        """Save with the version raised; the caller holds the row lock."""
-        instance = self.save(commit=False)
-        setattr(instance, self.version_field, getattr(instance, self.version_field) + 1)
-        instance.save()
-        self.save_m2m()
-        return instance
+    name_differences = True
 
 
 class AnswerForm(forms.Form):
