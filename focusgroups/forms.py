@@ -295,13 +295,24 @@ class CopyQuestionnaireForm(forms.Form):
 class SegmentForm(forms.ModelForm):
     class Meta:
         model = Segment
-        fields = ["name", "expected"]
-        labels = {"name": "Agency or team", "expected": "How many could answer (optional)"}
+        fields = ["name", "expected", "partner"]
+        labels = {
+            "name": "Agency or team",
+            "expected": "How many could answer (optional)",
+            "partner": "Partner agency (optional)",
+        }
+        help_texts = {
+            "partner": "Responses from this segment then count for the agency in the partner engagement table."
+        }
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.review = review
-        self.helper = _helper("name", "expected", submit="Add segment")
+        partner = self.fields["partner"]
+        partner.queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
+        partner.empty_label = "Not one of the council's partner agencies"
+        partner.error_messages["invalid_choice"] = "Choose one of the council's own partner agencies."
+        self.helper = _helper("name", "expected", "partner", submit="Add segment")
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
