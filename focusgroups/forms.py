@@ -48,14 +48,17 @@ class AnswerForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             layout.append(Field.radios("mode"))
+        # Segments are read once, in one query, both to offer them and to check the one chosen.
+        self.segments: dict[str, Segment] = {}
         if questionnaire.ask_segment:
             segments = Segment.objects.filter(review_id=questionnaire.review_id).order_by("name")
-            if segments.exists():
-                self.fields["segment"] = forms.ModelChoiceField(
+            self.segments = {str(segment.pk): segment for segment in segments}
+            if self.segments:
+                self.fields["segment"] = forms.ChoiceField(
                     label="Which agency or team are you in? (optional)",
-                    queryset=segments,
+                    choices=[("", "I would rather not say")]
+                    + [(pk, segment.name) for pk, segment in self.segments.items()],
                     required=False,
-                    empty_label="I would rather not say",
                     error_messages={"invalid_choice": "Choose one of the agencies or teams listed."},
                 )
                 layout.append("segment")
@@ -113,6 +116,9 @@ class AnswerForm(forms.Form):
             )
             layout.append(Field.checkbox("again"))
         self.helper = _helper(*layout, submit="Send my answers", large=questionnaire.simple_pages)
+
+    def clean_segment(self) -> Segment | None:
+        return self.segments.get(self.cleaned_data["segment"])
 
     def answers(self) -> dict[Question, object]:
         return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}

@@ -305,6 +305,10 @@ class QuestionnaireSettings(models.Model):
 
     @classmethod
     def for_review(cls, review: Review) -> "QuestionnaireSettings":
+        """The review's settings, or the defaults; no query when loaded with `review__questionnaire_settings`."""
+        relation = Review.questionnaire_settings.related
+        if relation.is_cached(review):
+            return relation.get_cached_value(review) or cls(review=review)
         found = cls.objects.filter(review=review).first()
         return found or cls(review=review)
 

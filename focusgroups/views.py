@@ -62,7 +62,10 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("review"), token=token, review__isnull=False)
+    # The review's settings come in the same query: the answer and the thanks page both need them.
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("review__questionnaire_settings"), token=token, review__isnull=False
+    )
     if not questionnaire.is_open():
         return render(request, "focusgroups/closed.html", {"questionnaire": questionnaire}, status=410)
     # A cookie notices a second answer from the same browser; it holds no identity and is not stored with the response.
