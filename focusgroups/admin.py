@@ -50,6 +50,7 @@ class SegmentAdmin(admin.ModelAdmin):
     list_filter = ["review"]
     list_select_related = ["review", "partner"]
     search_fields = ["name", "partner__name"]
+    exclude = ["version"]
 
 
 @admin.register(QuestionnaireSettings)

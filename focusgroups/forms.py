@@ -298,7 +298,9 @@ class CopyQuestionnaireForm(forms.Form):
         self.helper = _helper("questionnaire", submit="Copy into this review")
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(VersionedForm):
+    what = "segment"
+
     class Meta:
         model = Segment
         fields = ["name", "expected", "partner"]
@@ -318,7 +320,8 @@ class SegmentForm(forms.ModelForm):
         partner.queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
         partner.empty_label = "Not one of the council's partner agencies"
         partner.error_messages["invalid_choice"] = "Choose one of the council's own partner agencies."
-        self.helper = _helper("name", "expected", "partner", submit="Add segment")
+        submit = "Save segment" if self.instance.pk else "Add segment"
+        self.helper = _helper("name", "expected", "partner", "version", submit=submit)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -263,6 +263,7 @@ class Segment(models.Model):
         help_text="The council's partner agency this segment is part of, if any: its responses count for that "
         "agency in the partner engagement table.",
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "name"], name="segment_unique_name")]

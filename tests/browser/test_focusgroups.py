@@ -125,3 +125,12 @@ def test_a_lead_links_a_segment_to_a_partner_agency_with_the_keyboard(live_serve
     expect(page.get_by_role("cell", name="Testshire Police")).to_be_visible()
     assert_accessible(page)
     assert Segment.objects.get(review=stage_review).partner == police
+
+    page.get_by_role("link", name="Response officers (change)").press("Enter")
+    expect(page.get_by_role("heading", name="Change the segment Response officers")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How many could answer (optional)").fill("40")
+    page.get_by_role("button", name="Save segment").press("Enter")
+
+    expect(page.get_by_text("Segment “Response officers” saved.")).to_be_visible()
+    assert Segment.objects.get(review=stage_review).expected == 40

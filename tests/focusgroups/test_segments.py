@@ -99,3 +99,95 @@ def test_admin_links_a_segment_to_a_partner_and_refuses_one_of_another_council(r
     assert accepted.status_code == 302
     segment.refresh_from_db()
     assert segment.partner == police
+
+
+# Changing a segment
+
+
+def edit_url(segment) -> str:
+    return reverse("focusgroups:segment", args=[segment.review_id, segment.pk])
+
+
+def test_a_lead_links_an_existing_segment_to_a_partner_and_the_version_rises(review, police, lead_client):
+    segment = make_segment(review, "Police officers", expected=30)
+
+    opened = lead_client.get(edit_url(segment))
+    saved = lead_client.post(
+        edit_url(segment), {"name": "Police officers", "expected": "35", "partner": police.pk, "version": 1}
+    )
+
+    assert opened.status_code == 200
+    assert opened.context["form"]["version"].value() == 1
+    assert saved.status_code == 302
+    segment.refresh_from_db()
+    assert (segment.expected, segment.partner, segment.version) == (35, police, 2)
+
+
+def test_the_second_of_two_people_changing_a_segment_is_refused_and_told_what_differs(
+    review, police, lead_client, organiser_client
+):
+    segment = make_segment(review, "Police officers")
+    first = lead_client.post(edit_url(segment), {"name": "Police officers", "partner": police.pk, "version": 1})
+
+    second = organiser_client.post(edit_url(segment), {"name": "Police", "partner": "", "version": 1})
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert second.context["form"].non_field_errors() == [
+        "Someone else changed this segment after you opened it, so your changes have not been saved. "
+        "What is saved now differs from what you sent in: agency or team, partner agency. "
+        "Open it again to see the latest version, then make your changes."
+    ]
+    assert "Change the segment Police officers" in second.content.decode()
+    segment.refresh_from_db()
+    assert (segment.name, segment.partner, segment.version) == ("Police officers", police, 2)
+
+
+def test_changing_a_segment_to_a_partner_of_another_council_is_refused(review, elsewhere, lead_client):
+    segment = make_segment(review, "Police officers")
+
+    response = lead_client.post(edit_url(segment), {"name": "Police officers", "partner": elsewhere.pk, "version": 1})
+
+    assert response.context["form"].errors == {"partner": ["Choose one of the council's own partner agencies."]}
+    segment.refresh_from_db()
+    assert (segment.partner, segment.version) == (None, 1)
+
+
+def test_a_segment_of_another_review_is_404(review, other_review, lead_client):
+    elsewhere = make_segment(other_review, "Police")
+
+    response = lead_client.get(reverse("focusgroups:segment", args=[review.pk, elsewhere.pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_renamed_segment_must_keep_a_unique_name(review, lead_client):
+    make_segment(review, "Health")
+    segment = make_segment(review, "Police")
+
+    response = lead_client.post(edit_url(segment), {"name": "Health", "version": 1})
+
+    assert response.context["form"].errors == {"name": ["There is already a segment with this name."]}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_observer_cannot_change_a_segment(method, review, police, observer_client):
+    segment = make_segment(review, "Police")
+
+    response = getattr(observer_client, method)(edit_url(segment), {"name": "X", "partner": police.pk, "version": 1})
+
+    assert response.status_code == 403
+    segment.refresh_from_db()
+    assert (segment.name, segment.partner) == ("Police", None)
+
+
+def test_the_segments_page_links_to_each_segment_for_those_who_manage_questionnaires(
+    review, lead_client, observer_client
+):
+    segment = make_segment(review, "Police")
+
+    lead_page = lead_client.get(url(review)).content.decode()
+    observer_page = observer_client.get(url(review)).content.decode()
+
+    assert f'href="{edit_url(segment)}"' in lead_page
+    assert f'href="{edit_url(segment)}"' not in observer_page
