@@ -95,12 +95,18 @@ def _get_token(port: int, path: str) -> tuple[str, str]:
     body = response.read().decode()
     cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    fields = sorted(set(re.findall(r'name="(q\d+)" value="(\d+)"', body)))
+    # One option of every scale and choice question, the highest (a low answer to a safety check would raise
+    # an alert each time); the attributes of a tag may sit on separate lines.
+    fields = sorted(
+        {
+            (name.group(1), value.group(1))
+            for tag in re.findall(r"<input\b[^>]*>", body)
+            if (name := re.search(r'name="(q\d+)"', tag)) and (value := re.search(r'value="([^"]+)"', tag))
+        }
+    )
     conn.close()
-    first = {}
-    for name, value in fields:
-        first.setdefault(name, value)
-    return cookie, urllib.parse.urlencode({"csrfmiddlewaretoken": token, **first})
+    chosen = dict(fields)  # sorted, so the last (highest) option of each question wins
+    return cookie, urllib.parse.urlencode({"csrfmiddlewaretoken": token, **chosen})
 
 
 def _hammer(port: int, method: str, path: str, body: str, headers: dict, seconds: float) -> tuple[int, int]:

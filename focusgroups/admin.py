@@ -46,9 +46,11 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Segment)
 class SegmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "review", "expected"]
+    list_display = ["name", "review", "expected", "partner"]
     list_filter = ["review"]
-    search_fields = ["name"]
+    list_select_related = ["review", "partner"]
+    search_fields = ["name", "partner__name"]
+    exclude = ["version"]
 
 
 @admin.register(QuestionnaireSettings)

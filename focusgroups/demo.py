@@ -10,12 +10,13 @@ from . import services
 from .library import ensure_library
 from .models import Audience, Code, Coding, FocusGroup, Question, Questionnaire, QuestionnaireSettings, Segment
 
+# (segment, how many could answer, the partner agency it belongs to)
 SEGMENTS = [
-    ("Children's social care: front door", 40),
-    ("Children's social care: safeguarding teams", 70),
-    ("Police", 30),
-    ("Health", 35),
-    ("Schools", 45),
+    ("Children's social care: front door", 40, "Northmoor Borough Council Children's Services"),
+    ("Children's social care: safeguarding teams", 70, "Northmoor Borough Council Children's Services"),
+    ("Police", 30, "Northmoor Police Division"),
+    ("Health", 35, "Northmoor Hospitals NHS Foundation Trust"),
+    ("Schools", 45, "Northmoor Schools and Learning Service"),
 ]
 RESPONSES = {
     Audience.STAFF: 120,
@@ -96,8 +97,10 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         return
     review = reviews[0]
     upsert(QuestionnaireSettings, {"review": review}, {"safeguarding_lead": users.get("lead")})
+    partners = {partner.name: partner for partner in Partner.objects.filter(council_id=review.council_id)}
     segments = [
-        upsert(Segment, {"review": review, "name": name}, {"expected": expected}) for name, expected in SEGMENTS
+        upsert(Segment, {"review": review, "name": name}, {"expected": expected, "partner": partners.get(agency)})
+        for name, expected, agency in SEGMENTS
     ]
     opens = (review.onsite_start or datetime.date(2026, 11, 2)) - datetime.timedelta(days=28)
     closes = opens + datetime.timedelta(days=365)

@@ -1,20 +1,22 @@
-"""Focus groups each partner agency was present at, for the engagement table.
+"""Focus groups each partner agency was present at, and questionnaire responses per agency, for the engagement table.
 
-Questionnaire responses are not counted per partner: a respondent chooses a segment, which is a
-free-text agency or team of the review (such as "Police"), not one of the council's partner agencies.
-The measure says so instead of guessing.
+A respondent chooses a segment (an agency or team of the review); a segment may be linked to one of the
+council's partner agencies, and its responses then count for that agency. Responses stay anonymous: the
+table shows only how many, and a count below the review's minimum group is shown as "fewer than" it.
 """
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
 
 from reviews.engagement import Against, EngagementMeasure
 from reviews.models import Review
 
-from .models import FocusGroup
+from .models import FocusGroup, QuestionnaireSettings, Segment
+
+DEFAULT_MINIMUM = QuestionnaireSettings._meta.get_field("minimum_group").default
 
 
 def engagement(review: Review) -> list[EngagementMeasure]:
-    """One query: focus groups per agency represented."""
+    """Two queries: focus groups per agency represented, and responses per agency with the review's minimum."""
     through = FocusGroup.agencies.through
     counts = dict(
         through.objects.filter(focusgroup__review=review)
@@ -34,15 +36,44 @@ def engagement(review: Review) -> list[EngagementMeasure]:
             unit="groups",
             note="Focus groups record the agencies present, not how many practitioners each sent.",
         ),
-        EngagementMeasure(
+        _responses_measure(review),
+    ]
+
+
+def _responses_measure(review: Review) -> EngagementMeasure:
+    minimum = Subquery(QuestionnaireSettings.objects.filter(review=review).values("minimum_group"))
+    rows = list(
+        Segment.objects.filter(review=review, partner__isnull=False)
+        .values("partner_id")
+        .annotate(n=Count("responses"), minimum=minimum)
+        .values_list("partner_id", "n", "minimum")
+        .order_by()
+    )
+    label = "Questionnaire responses"
+    if not rows:
+        return EngagementMeasure(
             key="questionnaire-responses",
-            label="Questionnaire responses",
+            label=label,
             stage_slug="focus-groups",
             counts=None,
             commitment="expected_responses",
             against=Against.COUNT,
             unit="responses",
-            note="Questionnaire responses cannot be tied to a partner agency: respondents choose a segment "
-            "(an agency or team named for the questionnaire), which is not linked to the council's partners.",
-        ),
-    ]
+            note="Questionnaire responses cannot be tied to a partner agency yet: no questionnaire segment is "
+            "linked to one. Link segments to the council's partner agencies on the segments page.",
+        )
+    minimum = rows[0][2] or DEFAULT_MINIMUM
+    return EngagementMeasure(
+        key="questionnaire-responses",
+        label=label,
+        stage_slug="focus-groups",
+        counts={partner_id: count for partner_id, count, _ in rows},
+        commitment="expected_responses",
+        against=Against.COUNT,
+        unit="responses",
+        note="Responses are counted by the segment respondents chose, where the segment is linked to a partner "
+        f"agency; an agency with no linked segment is not known. To keep answers anonymous, from 1 to "
+        f"{minimum - 1} responses are shown as fewer than {minimum}.",
+        missing=None,
+        minimum=minimum,
+    )

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
+from reviews import versioning
 from reviews.models import Partner, Review, Theme
 from reviews.permissions import PEER_WRITERS
 
@@ -19,53 +20,10 @@ def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
     return helper
 
 
-class VersionedForm(forms.ModelForm):
-    """A ModelForm that refuses a stale edit, naming the fields whose saved values differ from the ones sent.
+class VersionedForm(versioning.VersionedForm):
+    """Questionnaire and focus-group edits name the fields someone else changed."""
 
-    The view passes the row it has locked; `version_field` must still hold the number the form was opened at.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    version_field = "version"
-    what = "record"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = getattr(self.instance, self.version_field)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != getattr(self.instance, self.version_field):
-            raise forms.ValidationError(self.stale_message(cleaned))
-        return cleaned
-
-    def stale_message(self, cleaned: dict) -> str:
-        differ = [
-            str(self.fields[name].label or name).split(" (")[0].lower()
-            for name in self._meta.fields
-            if name in cleaned and not self._same(name, cleaned[name])
-        ]
-        message = f"Someone else changed this {self.what} after you opened it, so your changes have not been saved."
-        if differ:
-            message += f" What is saved now differs from what you sent in: {', '.join(differ)}."
-        return message + " Open it again to see the latest version, then make your changes."
-
-    def _same(self, name: str, value: object) -> bool:
-        saved = self._meta.model._meta.get_field(name).value_from_object(self.instance)
-        if isinstance(saved, list):  # many-to-many: compare the ids
-            return {item.pk for item in saved} == {item.pk for item in value}
-        if hasattr(value, "pk"):
-            return saved == value.pk
-        return saved == value
-
-    def save_next_version(self):
-        """Save with the version raised; the caller holds the row lock."""
-        instance = self.save(commit=False)
-        setattr(instance, self.version_field, getattr(instance, self.version_field) + 1)
-        instance.save()
-        self.save_m2m()
-        return instance
+    name_differences = True
 
 
 class AnswerForm(forms.Form):
@@ -90,14 +48,17 @@ class AnswerForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             layout.append(Field.radios("mode"))
+        # Segments are read once, in one query, both to offer them and to check the one chosen.
+        self.segments: dict[str, Segment] = {}
         if questionnaire.ask_segment:
             segments = Segment.objects.filter(review_id=questionnaire.review_id).order_by("name")
-            if segments.exists():
-                self.fields["segment"] = forms.ModelChoiceField(
+            self.segments = {str(segment.pk): segment for segment in segments}
+            if self.segments:
+                self.fields["segment"] = forms.ChoiceField(
                     label="Which agency or team are you in? (optional)",
-                    queryset=segments,
+                    choices=[("", "I would rather not say")]
+                    + [(pk, segment.name) for pk, segment in self.segments.items()],
                     required=False,
-                    empty_label="I would rather not say",
                     error_messages={"invalid_choice": "Choose one of the agencies or teams listed."},
                 )
                 layout.append("segment")
@@ -155,6 +116,9 @@ class AnswerForm(forms.Form):
             )
             layout.append(Field.checkbox("again"))
         self.helper = _helper(*layout, submit="Send my answers", large=questionnaire.simple_pages)
+
+    def clean_segment(self) -> Segment | None:
+        return self.segments.get(self.cleaned_data["segment"])
 
     def answers(self) -> dict[Question, object]:
         return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
@@ -334,16 +298,30 @@ class CopyQuestionnaireForm(forms.Form):
         self.helper = _helper("questionnaire", submit="Copy into this review")
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(VersionedForm):
+    what = "segment"
+
     class Meta:
         model = Segment
-        fields = ["name", "expected"]
-        labels = {"name": "Agency or team", "expected": "How many could answer (optional)"}
+        fields = ["name", "expected", "partner"]
+        labels = {
+            "name": "Agency or team",
+            "expected": "How many could answer (optional)",
+            "partner": "Partner agency (optional)",
+        }
+        help_texts = {
+            "partner": "Responses from this segment then count for the agency in the partner engagement table."
+        }
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.review = review
-        self.helper = _helper("name", "expected", submit="Add segment")
+        partner = self.fields["partner"]
+        partner.queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
+        partner.empty_label = "Not one of the council's partner agencies"
+        partner.error_messages["invalid_choice"] = "Choose one of the council's own partner agencies."
+        submit = "Save segment" if self.instance.pk else "Add segment"
+        self.helper = _helper("name", "expected", "partner", "version", submit=submit)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

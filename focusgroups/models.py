@@ -253,12 +253,27 @@ class Segment(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="questionnaire_segments")
     name = models.CharField(max_length=200)
     expected = models.PositiveIntegerField(null=True, blank=True, help_text="How many people could answer.")
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questionnaire_segments",
+        verbose_name="partner agency",
+        help_text="The council's partner agency this segment is part of, if any: its responses count for that "
+        "agency in the partner engagement table.",
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "name"], name="segment_unique_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.partner_id and self.review_id and self.partner.council_id != self.review.council_id:
+            raise ValidationError({"partner": "Choose one of the council's own partner agencies."})
 
 
 class QuestionnaireSettings(models.Model):
@@ -291,6 +306,10 @@ class QuestionnaireSettings(models.Model):
 
     @classmethod
     def for_review(cls, review: Review) -> "QuestionnaireSettings":
+        """The review's settings, or the defaults; no query when loaded with `review__questionnaire_settings`."""
+        relation = Review.questionnaire_settings.related
+        if relation.is_cached(review):
+            return relation.get_cached_value(review) or cls(review=review)
         found = cls.objects.filter(review=review).first()
         return found or cls(review=review)
 

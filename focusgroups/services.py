@@ -330,7 +330,12 @@ def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[di
 
 def response_rates(review: Review, minimum: int) -> list[dict]:
     """Responses per segment against the expected number, with the same suppression as the results."""
-    segments = list(Segment.objects.filter(review=review).annotate(response_count=Count("responses")).order_by("name"))
+    segments = list(
+        Segment.objects.filter(review=review)
+        .select_related("partner")
+        .annotate(response_count=Count("responses"))
+        .order_by("name")
+    )
     counts = [segment.response_count for segment in segments]
     hidden = suppress([*counts, sum(counts)], minimum)
     rows = []

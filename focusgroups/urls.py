@@ -6,6 +6,7 @@ app_name = "focusgroups"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("segments/<int:segment_id>/", views.segment_edit, name="segment"),
     path("questionnaires/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("questionnaires/<int:questionnaire_id>/", views.questionnaire_detail, name="questionnaire"),
     path(

@@ -37,6 +37,7 @@ from .models import (
     Questionnaire,
     QuestionnaireSettings,
     SafeguardingAlert,
+    Segment,
 )
 
 SEEN_COOKIE = "answered_{}"
@@ -62,7 +63,10 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    questionnaire = get_object_or_404(Questionnaire.objects.select_related("review"), token=token, review__isnull=False)
+    # The review's settings come in the same query: the answer and the thanks page both need them.
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("review__questionnaire_settings"), token=token, review__isnull=False
+    )
     if not questionnaire.is_open():
         return render(request, "focusgroups/closed.html", {"questionnaire": questionnaire}, status=410)
     # A cookie notices a second answer from the same browser; it holds no identity and is not stored with the response.
@@ -260,6 +264,27 @@ def segments(request: HttpRequest, review_id: int) -> HttpResponse:
         "rates": services.response_rates(review, config.minimum_group),
     }
     return render(request, "focusgroups/segments.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def segment_edit(request: HttpRequest, review_id: int, segment_id: int) -> HttpResponse:
+    """Rename a segment, change how many could answer, or link it to one of the council's partner agencies."""
+    review, membership = load_review(request, review_id)
+    segment = get_object_or_404(Segment, review=review, pk=segment_id)
+    permissions.require(permissions.can_manage_questionnaires(membership))
+    if request.method == "POST":
+        with transaction.atomic():
+            segment = Segment.objects.select_for_update().get(pk=segment.pk)
+            form = SegmentForm(request.POST, instance=segment, review=review)
+            if form.is_valid():
+                form.save_next_version()
+                messages.success(request, f"Segment “{segment.name}” saved.")
+                return redirect("focusgroups:segments", review.pk)
+        segment = Segment.objects.get(pk=segment.pk)  # name the saved segment, not the refused edit
+    else:
+        form = SegmentForm(instance=segment, review=review)
+    context = {"review": review, "membership": membership, "segment": segment, "form": form}
+    return render(request, "focusgroups/segment_form.html", context)
 
 
 # Safeguarding alerts

@@ -5,13 +5,9 @@ from django.contrib.auth import get_user_model
 
 from reviews import permissions
 from reviews.models import Partner, Review, ReviewMembership, ScopeArea, Theme
+from reviews.versioning import VersionedForm
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session
-
-STALE_MESSAGE = (
-    "This {what} was changed by someone else after you opened it, so your changes have not been saved. "
-    "Open it again to see the latest version, then make your changes."
-)
 
 
 def _helper(*fields, submit: str) -> FormHelper:
@@ -20,24 +16,6 @@ def _helper(*fields, submit: str) -> FormHelper:
     helper.legend_size = Size.SMALL
     helper.layout = Layout(*fields, Submit("save", submit))
     return helper
-
-
-class VersionedForm(forms.ModelForm):
-    """A ModelForm that refuses a stale edit: the version it was opened at must still be the saved one."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    what = "record"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != self.instance.version:
-            raise forms.ValidationError(STALE_MESSAGE.format(what=self.what))
-        return cleaned
 
 
 def peer_side_users(review: Review):

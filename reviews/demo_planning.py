@@ -35,12 +35,12 @@ MEETINGS = [
 
 # agency name: (practitioners for case mapping, for focus groups, distributes, expected responses, contact)
 COMMITMENTS = {
-    "Northmoor Borough Council Children's Services": (5, 2, True, 110, ("Daniel Frome", "Peer review coordinator")),
+    "Northmoor Borough Council Children's Services": (5, 2, True, 80, ("Daniel Frome", "Peer review coordinator")),
     "Northmoor Police Division": (3, 2, True, 30, ("Leah Brightwater", "Detective Inspector")),
     "Northmoor and Fenby Integrated Care Board": (1, 0, False, None, ("", "Designated nurse")),
     "Northmoor Hospitals NHS Foundation Trust": (2, 0, True, 35, ("", "Named nurse for safeguarding")),
     "Northmoor Child and Adolescent Mental Health Service": (1, 1, False, None, ("", "Team manager")),
-    "Northmoor Schools and Learning Service": (3, 0, True, 45, ("Marcus Oyelaran", "Head of inclusion")),
+    "Northmoor Schools and Learning Service": (3, 0, True, 40, ("Marcus Oyelaran", "Head of inclusion")),
     "Northmoor Domestic Abuse Support Service": (1, 1, False, None, ("", "Service manager")),
 }
 

@@ -31,8 +31,10 @@ COMMITMENTS = {
 class EngagementMeasure:
     """Something a stage counts per partner agency.
 
-    `counts` maps a partner id to its count (a partner missing from it counts 0). `counts` is None when
-    the stage cannot tie its records to a partner agency; `note` then says why, and nothing is invented.
+    `counts` maps a partner id to its count; a partner missing from it counts `missing` (0, or None when
+    the stage cannot know for that partner). `counts` is None when the stage cannot tie its records to a
+    partner agency at all; `note` then says why, and nothing is invented. With `minimum`, a count from 1
+    to below it is shown as "fewer than" the minimum, never as the number (anonymous responses).
     """
 
     key: str
@@ -43,6 +45,8 @@ class EngagementMeasure:
     against: str = Against.NOTHING
     unit: str = ""  # what the count is of, such as "practitioners" or "sessions"
     note: str = ""
+    missing: int | None = 0
+    minimum: int | None = None
 
     def __post_init__(self) -> None:
         if self.commitment is not None and self.commitment not in COMMITMENTS:
@@ -57,11 +61,16 @@ class EngagementMeasure:
 
 @dataclass(frozen=True)
 class Cell:
+    """One measure for one partner. A suppressed count keeps no number: `happened` is None and `shown` says
+    "fewer than" the minimum."""
+
     measure: EngagementMeasure
     committed: int | None
     happened: int | None
     short: bool
     text: str
+    shown: str = ""  # the count as the reasons may quote it
+    suppressed: bool = False
 
 
 @dataclass
@@ -125,14 +134,29 @@ def _promise(measure: EngagementMeasure, commitment: Commitment | None, committe
 
 
 def _cell(measure: EngagementMeasure, commitment: Commitment | None, partner_id: int) -> Cell:
-    happened = None if measure.counts is None else measure.counts.get(partner_id, 0)
+    happened = None if measure.counts is None else measure.counts.get(partner_id, measure.missing)
     committed = committed_amount(commitment, measure.commitment) if measure.commitment else None
     short = False
     if happened is not None and committed:
         short = happened < committed if measure.against == Against.COUNT else happened == 0
-    done = "Not known" if happened is None else amount(happened, measure.unit)
+    suppressed = happened is not None and measure.minimum is not None and 0 < happened < measure.minimum
+    if suppressed:
+        happened = None  # the number itself goes no further than this function
+        shown = f"fewer than {measure.minimum}"
+        done = f"Fewer than {amount(measure.minimum, measure.unit)}"
+    else:
+        shown = "" if happened is None else str(happened)
+        done = "Not known" if happened is None else amount(happened, measure.unit)
     text = done if measure.commitment is None else f"{done}; {_promise(measure, commitment, committed)}"
-    return Cell(measure=measure, committed=committed, happened=happened, short=short, text=text)
+    return Cell(
+        measure=measure,
+        committed=committed,
+        happened=happened,
+        short=short,
+        text=text,
+        shown=shown,
+        suppressed=suppressed,
+    )
 
 
 def _reasons(commitment: Commitment | None, cells: list[Cell]) -> list[str]:
@@ -143,11 +167,11 @@ def _reasons(commitment: Commitment | None, cells: list[Cell]) -> list[str]:
         reasons.append("Committed nothing")
     for cell in cells:
         if cell.short and cell.measure.against == Against.COUNT:
-            reasons.append(f"{cell.measure.label}: {cell.happened} of {cell.committed} committed")
+            reasons.append(f"{cell.measure.label}: {cell.shown} of {cell.committed} committed")
         elif cell.short:
             committed = amount(cell.committed, COMMITMENTS[cell.measure.commitment])
             reasons.append(f"{cell.measure.label}: none, though it committed {committed}")
-    known = [cell.happened for cell in cells if cell.happened is not None]
+    known = [cell.suppressed or cell.happened for cell in cells if cell.suppressed or cell.happened is not None]
     if known and not any(known):
         reasons.append("Took part in no stage")
     return reasons

@@ -22,6 +22,7 @@ from .models import (
     Theme,
 )
 from .uploads import ACCEPTED, DetectedFile, validate_upload
+from .versioning import VersionedForm
 
 
 class FindingForm(forms.ModelForm):
@@ -295,27 +296,6 @@ class LoginForm(AuthenticationForm):
 # The planning group and partners' commitments
 
 
-class VersionCheckedForm(forms.ModelForm):
-    """An edit form that refuses to save over a change someone else made after the form was opened."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    record_name = "record"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != self.instance.version:
-            raise forms.ValidationError(
-                f"This {self.record_name} was changed by someone else after you opened it, so your changes have "
-                "not been saved. Open it again to see the latest version, then make your changes."
-            )
-        return cleaned
-
-
 def _partner_field(review: Review, *, required: bool, label: str) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=review.council.partners.order_by("name"),
@@ -346,8 +326,8 @@ def _count_field(label: str, what: str, maximum: int, *, required: bool = True) 
     )
 
 
-class PlanningMemberForm(VersionCheckedForm):
-    record_name = "member of the planning group"
+class PlanningMemberForm(VersionedForm):
+    what = "member of the planning group"
 
     class Meta:
         model = PlanningMember
@@ -413,8 +393,8 @@ class PlanningMeetingForm(forms.ModelForm):
         return day
 
 
-class CommitmentForm(VersionCheckedForm):
-    record_name = "commitment"
+class CommitmentForm(VersionedForm):
+    what = "commitment"
 
     mapping_practitioners = _count_field(
         "Practitioners for case mapping", "practitioners for case mapping", MAX_PRACTITIONERS

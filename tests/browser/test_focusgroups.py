@@ -5,10 +5,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from focusgroups.models import Coding, Question, Response, SafeguardingAlert
+from focusgroups.models import Coding, Question, Response, SafeguardingAlert, Segment
 from reviews.models import Role
 
-from ..factories import MembershipFactory, ReviewFactory, UserFactory
+from ..factories import MembershipFactory, PartnerFactory, ReviewFactory, UserFactory
 from ..focusgroups.conftest import make_code, make_group, make_questionnaire
 from .conftest import assert_accessible
 
@@ -104,3 +104,33 @@ def test_a_lead_edits_the_questionnaire_with_the_keyboard(live_server, page, sta
     assert texts[:2] == ["I am treated with respect.", "My caseload is manageable."]
     changed = Question.objects.get(section__questionnaire=questionnaire, kind="single")
     assert changed.choices == "Under a year\nOne to five years\nLonger"
+
+
+def test_a_lead_links_a_segment_to_a_partner_agency_with_the_keyboard(live_server, page, stage_review):
+    lead = UserFactory(username="lead", first_name="Lena", last_name="Marsh")
+    MembershipFactory(review=stage_review, user=lead, role=Role.LEAD)
+    police = PartnerFactory(council=stage_review.council, name="Testshire Police")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/reviews/{stage_review.pk}/focus-groups/segments/")
+    expect(page.get_by_role("heading", name="Segments and response rates")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Agency or team").fill("Response officers")
+    page.get_by_label("Partner agency (optional)").select_option(label="Testshire Police")
+    page.get_by_role("button", name="Add segment").press("Enter")
+
+    expect(page.get_by_role("cell", name="Testshire Police")).to_be_visible()
+    assert_accessible(page)
+    assert Segment.objects.get(review=stage_review).partner == police
+
+    page.get_by_role("link", name="Response officers (change)").press("Enter")
+    expect(page.get_by_role("heading", name="Change the segment Response officers")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How many could answer (optional)").fill("40")
+    page.get_by_role("button", name="Save segment").press("Enter")
+
+    expect(page.get_by_text("Segment “Response officers” saved.")).to_be_visible()
+    assert Segment.objects.get(review=stage_review).expected == 40

@@ -60,8 +60,8 @@ def add_responses(questionnaire, *, segment=None, values=(), text=""):
             Answer.objects.create(response=response, question=free, text=text)
 
 
-def make_segment(review, name="Police", expected=None):
-    return Segment.objects.create(review=review, name=name, expected=expected)
+def make_segment(review, name="Police", expected=None, partner=None):
+    return Segment.objects.create(review=review, name=name, expected=expected, partner=partner)
 
 
 def make_group(review, *, notes="First point. Second point.\nA new paragraph here.", title="Frontline staff"):

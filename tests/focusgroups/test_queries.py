@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from focusgroups.models import Coding, Question, QuestionnaireSettings, Response, SafeguardingAlert
 
+from ..factories import PartnerFactory
 from .conftest import add_responses, make_code, make_group, make_questionnaire, make_segment
 
 
@@ -16,7 +17,8 @@ def fill(review, lead, size: int) -> None:
         make_questionnaire(review, title=f"Children {band}", audience="children", age_band=band)
     Question.objects.filter(section__questionnaire__review=review, kind="agree").update(core_key="feel-safe")
     for number in range(size):
-        segment = make_segment(review, f"Team {number}", expected=20)
+        partner = PartnerFactory(council=review.council, name=f"Agency {number}")
+        segment = make_segment(review, f"Team {number}", expected=20, partner=partner)
         questionnaire = make_questionnaire(review, title=f"Staff {number}")
         add_responses(questionnaire, segment=segment, values=[4, 5, 2, 1, 3, 4])
         group = make_group(review, title=f"Group {number}")

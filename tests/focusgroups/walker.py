@@ -2,7 +2,7 @@
 
 from focusgroups.models import Coding, Question, Response, SafeguardingAlert
 
-from .conftest import make_code, make_group, make_questionnaire
+from .conftest import make_code, make_group, make_questionnaire, make_segment
 
 
 def walker_objects(review, lead) -> dict[str, int]:
@@ -22,4 +22,5 @@ def walker_objects(review, lead) -> dict[str, int]:
         "group_id": group.pk,
         "code_id": code.pk,
         "coding_id": coding.pk,
+        "segment_id": make_segment(review, "Walker segment").pk,
     }

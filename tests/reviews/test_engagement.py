@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casemapping.models import Workshop, WorkshopAgency
-from focusgroups.models import Audience, FocusGroup
+from focusgroups.models import Audience, FocusGroup, Questionnaire, QuestionnaireSettings, Response, Segment
 from interviews.models import Interviewee, IntervieweeRole, Session
 from reviews import engagement, stages
 from reviews.engagement import Against, EngagementMeasure
@@ -64,6 +64,17 @@ def session(review, start, interviewees, status=Session.Status.HELD):
     return held
 
 
+def questionnaire(review, title="Partner staff"):
+    return Questionnaire.objects.create(review=review, title=title, audience=Audience.PARTNERS, token=f"t-{review.pk}")
+
+
+def segment(review, name, partner, responses, to=None):
+    """A segment linked to `partner` (or to none) with `responses` responses to the questionnaire `to`."""
+    made = Segment.objects.create(review=review, name=name, partner=partner)
+    Response.objects.bulk_create(Response(questionnaire=to, segment=made) for _ in range(responses))
+    return made
+
+
 @pytest.fixture
 def partners(review):
     names = ["Health Trust", "Housing", "Police", "Probation", "Schools"]
@@ -96,6 +107,21 @@ def stage_data(review, other_review, partners):
     session(review, "14:00", [p["Police"]])
     session(other_review, "14:00", [p["Housing"]])
     return partners
+
+
+@pytest.fixture
+def responses_data(review, other_review, stage_data):
+    """Questionnaire responses by segment: Police 7 + 2, Schools 3, Health Trust a segment with none, one unlinked
+    segment, and responses in another review that must not count."""
+    p = stage_data
+    answered = questionnaire(review)
+    segment(review, "Police: response officers", p["Police"], 7, answered)
+    segment(review, "Police: public protection", p["Police"], 2, answered)
+    segment(review, "Schools", p["Schools"], 3, answered)
+    segment(review, "Health visitors", p["Health Trust"], 0, answered)
+    segment(review, "Council front door", None, 4, answered)
+    segment(other_review, "Police", p["Police"], 20, questionnaire(other_review, "Elsewhere"))
+    return stage_data
 
 
 def by_name(table):
@@ -204,6 +230,8 @@ def test_the_table_runs_the_same_queries_for_one_and_for_many_partners(review, o
     workshop(review, datetime.date(2026, 11, 2), {police: 1})
     focus_group(review, "One", [police])
     session(review, "09:00", [police])
+    answered = questionnaire(review)
+    segment(review, "Police", police, 6, answered)
     with CaptureQueriesContext(connection) as one:
         engagement.engagement_table(review)
     many = [PartnerFactory(council=review.council, name=f"Agency {number}") for number in range(15)]
@@ -212,13 +240,15 @@ def test_the_table_runs_the_same_queries_for_one_and_for_many_partners(review, o
     workshop(review, datetime.date(2026, 11, 9), dict.fromkeys(many, 2))
     focus_group(review, "Many", many)
     session(review, "11:00", many)
+    for number, partner in enumerate(many):
+        segment(review, f"Team {number}", partner, number, answered)
 
     with CaptureQueriesContext(connection) as more:
         table = engagement.engagement_table(review)
 
     assert table.partner_count == 16
     assert len(one) == len(more)
-    assert len(more) == 2 + 3  # partners and commitments, then one query per measure that counts
+    assert len(more) == 2 + 4  # partners and commitments, then one query per measure
 
 
 def test_a_measure_refuses_an_unknown_commitment_or_a_missing_comparison():
@@ -330,7 +360,7 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
     call_command("seed_demo", stdout=io.StringIO())
     snapshot = [
         list(model.objects.order_by("pk").values())
-        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model)
+        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model, Segment)
     ]
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -340,7 +370,7 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
     table = engagement.engagement_table(review)
     assert [
         list(model.objects.order_by("pk").values())
-        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model)
+        for model in (PlanningMember, PlanningMeeting, Commitment, PlanningMember.history.model, Segment)
     ] == snapshot
     assert members.count() == 8
     assert members.filter(name="").count() == 3
@@ -354,4 +384,95 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
             "Focus groups attended: none, though it committed 2 practitioners",
         ],
         "Northmoor and Fenby Integrated Care Board": ["Practitioners at case-mapping workshops: 0 of 1 committed"],
+        "Northmoor Hospitals NHS Foundation Trust": ["Questionnaire responses: 28 of 35 committed"],
     }
+    responses = {row.partner.name: row.cells[2].text for row in table.rows}
+    assert responses["Northmoor Borough Council Children's Services"] == "84 responses; 80 responses expected"
+    assert responses["Northmoor Police Division"] == "37 responses; 30 responses expected"
+    assert responses["Northmoor Homes"] == "Not known; nothing committed"
+
+
+# Questionnaire responses per partner, through segments linked to partner agencies
+
+
+def test_responses_count_per_partner_through_linked_segments(review, responses_data):
+    p = responses_data
+
+    measures = {measure.key: measure for measure in engagement.collect_measures(review)}
+
+    responses = measures["questionnaire-responses"]
+    assert responses.counts == {p["Police"].pk: 9, p["Schools"].pk: 3, p["Health Trust"].pk: 0}
+    assert (responses.minimum, responses.missing) == (5, None)
+    assert "from 1 to 4 responses are shown as fewer than 5" in responses.note
+
+
+def test_the_table_shows_responses_against_expected_and_hides_small_counts(review, responses_data):
+    table = engagement.engagement_table(review)
+
+    rows = by_name(table)
+    assert {name: rows[name].cells[2].text for name in rows} == {
+        "Housing": "Not known; nothing committed",
+        "Police": "9 responses; 30 responses expected",
+        "Probation": "Not known; does not distribute the questionnaire",
+        "Schools": "Fewer than 5 responses; does not distribute the questionnaire",
+        "Health Trust": "0 responses; does not distribute the questionnaire",
+    }
+    assert rows["Police"].cells[2].short is True
+    assert "Questionnaire responses: 9 of 30 committed" in rows["Police"].reasons
+    schools = rows["Schools"].cells[2]
+    assert (schools.happened, schools.suppressed, schools.shown) == (None, True, "fewer than 5")
+
+
+def test_a_partner_short_of_its_expected_responses_is_never_told_the_exact_small_number(review, partners, lead_client):
+    police = partners["Police"]
+    Commitment.objects.create(review=review, partner=police, distributes_questionnaire=True, expected_responses=10)
+    segment(review, "Police", police, 2, questionnaire(review))
+
+    rows = by_name(engagement.engagement_table(review))
+    page = lead_client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+    block = page[page.index('id="partner-engagement"') :]
+
+    assert rows["Police"].reasons == ["Questionnaire responses: fewer than 5 of 10 committed"]
+    assert "Took part in no stage" not in rows["Police"].reasons
+    assert rows["Police"].cells[2].text == "Fewer than 5 responses; 10 responses expected"
+    assert "Fewer than 5 responses; 10 responses expected" in block
+    assert "<strong>Testshire Police</strong>: Questionnaire responses: fewer than 5 of 10 committed." in block
+    assert "2 responses" not in block
+    assert "2 of 10" not in block
+
+
+def test_the_review_minimum_group_decides_what_is_hidden(review, responses_data):
+    QuestionnaireSettings.objects.create(review=review, minimum_group=3)
+
+    rows = by_name(engagement.engagement_table(review))
+
+    assert rows["Schools"].cells[2].text == "3 responses; does not distribute the questionnaire"
+    assert rows["Schools"].cells[2].suppressed is False
+
+
+def test_a_count_just_below_the_minimum_is_hidden_and_one_at_it_is_shown(review, partners):
+    QuestionnaireSettings.objects.create(review=review, minimum_group=4)
+    answered = questionnaire(review)
+    segment(review, "Police", partners["Police"], 3, answered)
+    segment(review, "Schools", partners["Schools"], 4, answered)
+
+    rows = by_name(engagement.engagement_table(review))
+
+    assert rows["Police"].cells[2].text == "Fewer than 4 responses; nothing committed"
+    assert rows["Schools"].cells[2].text == "4 responses; nothing committed"
+
+
+def test_responses_are_counted_in_one_query_whatever_the_number_of_segments_and_responses(review, partners):
+    answered = questionnaire(review)
+    segment(review, "Police", partners["Police"], 1, answered)
+    with CaptureQueriesContext(connection) as one:
+        engagement.engagement_table(review)
+    for number, partner in enumerate(partners.values()):
+        segment(review, f"Team {number}", partner, 10 + number, answered)
+    QuestionnaireSettings.objects.create(review=review, minimum_group=3)
+
+    with CaptureQueriesContext(connection) as more:
+        table = engagement.engagement_table(review)
+
+    assert len(one) == len(more) == 2 + 4
+    assert by_name(table)["Police"].cells[2].text == "13 responses; nothing committed"  # 1 + 12
