@@ -192,8 +192,10 @@ def _questionnaires(review: Review, users: dict) -> None:
     from focusgroups.library import ensure_library
     from focusgroups.models import Audience, Questionnaire, Segment
 
+    partners = {partner.name: partner for partner in review.council.partners.all()}
     segments = [
-        upsert(Segment, {"review": review, "name": name}, {"expected": expected}) for name, expected in SEGMENTS
+        upsert(Segment, {"review": review, "name": name}, {"expected": expected, "partner": partners.get(agency)})
+        for name, expected, agency in SEGMENTS
     ]
     for entry in ensure_library():
         if entry.audience == Audience.CHILDREN:
