@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
+from reviews.versioning import VersionedForm
 
 from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
 from .services import end_before_start
@@ -62,6 +63,15 @@ class CaseForm(forms.ModelForm):
         ).order_by("order")
         self.fields["partners"].queryset = Partner.objects.filter(council=review.council).order_by("name")
         self.fields["partners"].label = "Partner agencies involved"
+        self.fields["threshold_level"].error_messages["invalid_choice"] = (
+            "Choose one of the council's own threshold levels."
+        )
+        for name, message in [
+            ("specific_circumstances", "Choose specific circumstances from this review's framework."),
+            ("partners", "Choose the council's own partner agencies."),
+        ]:
+            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_pk_value"] = message
         self.helper = _helper(
             Field.text("reference", field_width=10),
             "age_band",
@@ -89,6 +99,17 @@ class CaseForm(forms.ModelForm):
         elif category and status and status != Case.LegalStatus.CHILD_PROTECTION:
             self.add_error("cp_category", "Only a case on a child protection plan has a category.")
         return cleaned
+
+
+class CaseEditForm(VersionedForm, CaseForm):
+    """Changing a case in the sample: the checks of a new case, and a stale edit is refused naming what differs."""
+
+    what = "case"
+    name_differences = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout.fields.insert(-1, "version")
 
 
 class ImportForm(forms.Form):

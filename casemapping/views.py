@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions
 from reviews.models import AccessLog, Case
+from reviews.versioning import OPEN_AGAIN, SAVED
 from reviews.views import load_review
 
 from . import imports, services, stage
 from .forms import (
+    CaseEditForm,
     CaseFilterForm,
     CaseForm,
     EventFilterForm,
@@ -68,6 +70,76 @@ def case_create(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "casemapping/case_form.html", {"review": review, "membership": membership, "form": form})
 
 
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _record_case_view(request: HttpRequest, case: Case) -> None:
+    AccessLog.objects.record(
+        user=request.user,
+        review=case.review,
+        action=AccessLog.Action.VIEW,
+        target=f"Case {case.reference}",
+        path=request.path,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_case_sample(membership))
+    case = get_object_or_404(Case, review=review, pk=case_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+            form = CaseEditForm(request.POST, instance=locked, review=review)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        saved = form.save_next_version()
+                except IntegrityError:
+                    # Another case took the reference between the check and the save.
+                    form.add_error(
+                        "reference", f"A case “{locked.reference}” is already in the sample; use another reference."
+                    )
+                else:
+                    messages.success(request, f"Case {saved.reference} saved.")
+                    return redirect("casemapping:case_detail", review.pk, saved.pk)
+    else:
+        form = CaseEditForm(instance=case, review=review)
+    _record_case_view(request, case)
+    context = {"review": review, "membership": membership, "form": form, "case": case}
+    return render(request, "casemapping/case_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def case_remove(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_case_sample(membership))
+    case = get_object_or_404(Case, review=review, pk=case_id)
+    error = ""
+    if request.method == "POST":
+        # The row lock also holds back a new event or audit of this case until the removal is done.
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+            recorded = case.work_recorded()
+            if request.POST.get("version") != str(case.version):
+                error = f"Case {case.reference} was changed by someone else after you opened it, {SAVED} {OPEN_AGAIN}"
+            elif recorded:
+                error = (
+                    f"Case {case.reference} cannot be removed: the review has recorded {_listed(recorded)} against it."
+                )
+            else:
+                case.delete()
+                messages.success(request, f"Case {case.reference} removed from the sample.")
+                return redirect("casemapping:index", review.pk)
+    else:
+        recorded = case.work_recorded()
+    _record_case_view(request, case)
+    context = {"review": review, "membership": membership, "case": case, "recorded": recorded, "error": error}
+    return render(request, "casemapping/case_remove.html", context, status=400 if request.method == "POST" else 200)
+
+
 def _import_page(request, review, membership, *, form, errors, title, template_url, back_url, case=None):
     context = {
         "review": review,
@@ -121,6 +193,22 @@ def case_template(request: HttpRequest, review_id: int) -> HttpResponse:
     return _download(content, content_type, filename)
 
 
+def _case_summary(case: Case) -> list[tuple[str, str]]:
+    status = case.get_legal_status_display()
+    if case.cp_category:
+        status += f" ({case.get_cp_category_display().lower()})"
+    circumstances = [str(area) for area in case.specific_circumstances.order_by("order")]
+    partners = [partner.name for partner in case.partners.order_by("name")]
+    return [
+        ("Age band", case.get_age_band_display()),
+        ("Threshold level", case.threshold_level.label if case.threshold_level else "Not recorded"),
+        ("Legal status", status),
+        ("Disabled child", "Yes" if case.has_disability else "No"),
+        ("Specific circumstances", ", ".join(circumstances) or "None recorded"),
+        ("Partner agencies involved", ", ".join(partners) or "None recorded"),
+    ]
+
+
 @require_GET
 def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
@@ -133,17 +221,12 @@ def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpRespo
     if filters.is_valid():
         table = filters.apply(table)
     page = Paginator(table, 50).get_page(request.GET.get("page"))
-    AccessLog.objects.record(
-        user=request.user,
-        review=review,
-        action=AccessLog.Action.VIEW,
-        target=f"Case {case.reference}",
-        path=request.path,
-    )
+    _record_case_view(request, case)
     context = {
         "review": review,
         "membership": membership,
         "case": case,
+        "summary": _case_summary(case),
         "events": events,
         "results": results,
         "missed": [check for check in checks if check.outcome == "missed"],
@@ -157,6 +240,7 @@ def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpRespo
         "page": page,
         "query": filters.querystring(),
         "can_edit": permissions.can_edit_chronology(membership),
+        "can_edit_case": permissions.can_edit_case_sample(membership),
     }
     return render(request, "casemapping/case_detail.html", context)
 

@@ -443,6 +443,7 @@ class Case(models.Model):
     specific_circumstances = models.ManyToManyField(FocusArea, blank=True, related_name="cases")
     partners = models.ManyToManyField(Partner, blank=True, related_name="cases")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
@@ -454,6 +455,28 @@ class Case(models.Model):
     def clean(self) -> None:
         if self.threshold_level_id and self.threshold_level.council_id != self.review.council_id:
             raise ValidationError({"threshold_level": "Choose one of the council's own threshold levels."})
+
+    def work_recorded(self) -> list[str]:
+        """What the review has recorded against this case, such as "2 events"; a case with any stays in the sample.
+
+        Every model that points at Case counts, so a new stage's link is covered without being listed here.
+        The many-to-many fields Case itself declares (partners, specific circumstances) describe the case
+        and are not counted.
+        """
+        recorded = []
+        for relation in self._meta.related_objects:
+            if relation.one_to_one:
+                count = relation.related_model._default_manager.filter(**{relation.field.name: self}).count()
+            else:
+                count = getattr(self, relation.get_accessor_name()).count()
+            if count:
+                meta = relation.related_model._meta
+                recorded.append(f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}")
+        case_type = ContentType.objects.get_for_model(Case)
+        if FindingEvidence.objects.filter(content_type=case_type, object_id=self.pk).exists():
+            # Draft findings are the peer team's; the host side learns only that one exists.
+            recorded.append("evidence for a finding")
+        return recorded
 
 
 class FindingQuerySet(models.QuerySet):
