@@ -3,6 +3,7 @@
 Shared by every stage that takes case-level text (the case sample, chronologies, audits).
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,29 @@ BIRTH_DATE = re.compile(
     r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}|\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
+
+
+# Dates written inside a reference: 2015-03-14, 14-03-2015, 14-3-15, 14032015 or 20150314.
+REFERENCE_DATES = [
+    (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), ("year", "month", "day")),
+    (re.compile(r"(?<!\d)(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})(?!\d)"), ("day", "month", "year")),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"), ("year", "month", "day")),
+    (re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)"), ("day", "month", "year")),
+]
+
+
+def _date_in_reference(reference: str) -> bool:
+    for pattern, order in REFERENCE_DATES:
+        for match in pattern.finditer(reference):
+            parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
+            if parts["year"] < 100:
+                parts["year"] += 2000
+            try:
+                datetime.date(parts["year"], parts["month"], parts["day"])
+            except ValueError:
+                continue
+            return True
+    return False
 
 
 def _is_nhs_number(digits: str) -> bool:
@@ -70,5 +94,9 @@ def check_case_reference(reference: str, council: Council) -> None:
                 "Use a review-local reference such as C-01 instead."
             )
     reason = identifier_in(reference)
+    if not reason and not any(character.isdigit() for character in reference):
+        reason = "it has no digits, so it could be a name"
+    if not reason and _date_in_reference(reference):
+        reason = "it contains what looks like a date, such as a date of birth"
     if reason:
         raise ValidationError(f"“{reference}” cannot be a case reference: {reason}. Use one such as C-01.")

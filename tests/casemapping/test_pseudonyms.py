@@ -1,6 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 
-from reviews.pseudonyms import identifier_in
+from reviews.models import Council
+from reviews.pseudonyms import check_case_reference, identifier_in
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,29 @@ def test_text_with_a_personal_identifier_is_recognised_with_the_reason(text, rea
 )
 def test_ordinary_case_notes_pass(text):
     assert identifier_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("reference", "reason"),
+    [
+        ("JaneSmith", "it has no digits, so it could be a name"),
+        ("Jane-Smith", "it has no digits, so it could be a name"),
+        ("2015-03-14", "it contains what looks like a date, such as a date of birth"),
+        ("C-14-03-2015", "it contains what looks like a date, such as a date of birth"),
+        ("C-3-4-15", "it contains what looks like a date, such as a date of birth"),
+        ("C14032015", "it contains what looks like a date, such as a date of birth"),
+        ("C-20150314", "it contains what looks like a date, such as a date of birth"),
+    ],
+)
+def test_a_case_reference_like_a_name_or_date_is_refused(reference, reason):
+    council = Council(name="Testshire Council", record_number_pattern="")
+
+    with pytest.raises(ValidationError) as refused:
+        check_case_reference(reference, council)
+
+    assert refused.value.messages == [f"“{reference}” cannot be a case reference: {reason}. Use one such as C-01."]
+
+
+@pytest.mark.parametrize("reference", ["C-01", "NM-C01", "W-001", "C-1403", "C-99-99-2015", "X-2024"])
+def test_ordinary_case_references_pass(reference):
+    check_case_reference(reference, Council(name="Testshire Council", record_number_pattern=r"^TS\d{6}$"))
