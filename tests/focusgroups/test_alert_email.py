@@ -2,6 +2,7 @@
 is recorded on the alert for the lead to try again."""
 
 import datetime
+import threading
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -9,13 +10,15 @@ from email.policy import default as default_policy
 import pytest
 from celery.signals import before_task_publish
 from django.core import mail
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from focusgroups.models import Question, QuestionnaireSettings, SafeguardingAlert
+from focusgroups.models import Question, QuestionnaireSettings, Response, SafeguardingAlert
 from focusgroups.tasks import email_safeguarding_alert
 from peerreview.celery import app
 
+from ..conftest import need_service
 from .conftest import make_questionnaire, make_segment, question, send_waiting_alert_emails
 
 SITE = "http://testserver/"
@@ -335,11 +338,41 @@ def test_trying_again_needs_a_csrf_token(unsafe_alert, safeguarding_lead):
 
 
 def test_the_database_refuses_a_sent_email_with_an_error(unsafe_alert):
-    from django.db import IntegrityError, transaction
+    from django.db import IntegrityError
     from django.utils import timezone
 
     with pytest.raises(IntegrityError), transaction.atomic():
         SafeguardingAlert.objects.update(email_sent_at=timezone.now(), email_recipients=1, email_error="Failed.")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_run_waits_for_the_lock_on_the_alert_and_then_does_not_send_again(
+    child_questionnaire, safeguarding_lead
+):
+    """On PostgreSQL: while one run holds the alert row, another waits, then finds the email sent."""
+    if connection.vendor != "postgresql":
+        need_service("Row locks need PostgreSQL (set DATABASE_URL).")
+    response = Response.objects.create(questionnaire=child_questionnaire)
+    alert = SafeguardingAlert.objects.create(review=child_questionnaire.review, response=response, reason="Unsafe.")
+
+    def second_run():
+        try:
+            email_safeguarding_alert(alert_id=alert.pk, site_url=SITE)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        email_safeguarding_alert(alert_id=alert.pk, site_url=SITE)
+        other = threading.Thread(target=second_run)
+        other.start()
+        other.join(timeout=1)
+        blocked = other.is_alive()
+    other.join(timeout=10)
+
+    alert.refresh_from_db()
+    assert blocked
+    assert len(mail.outbox) == 1
+    assert (alert.email_attempts, alert.email_recipients) == (1, 1)
 
 
 # A real worker
