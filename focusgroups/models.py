@@ -414,11 +414,6 @@ class SafeguardingAlert(models.Model):
                 self.status = self.Status.READ
             self.save(update_fields=["read_by", "read_at", "status"])
 
-    @property
-    def email_waiting(self) -> bool:
-        """Queued to be emailed: not sent, and no try has failed since it was last queued."""
-        return self.email_sent_at is None and not self.email_error
-
     def record_action(self, user, action: str) -> None:
         self.action, self.actioned_by, self.actioned_at = action, user, timezone.now()
         self.status = self.Status.ACTIONED
