@@ -79,4 +79,18 @@ class SafeguardingAlertAdmin(admin.ModelAdmin):
     list_display = ["pk", "review", "status", "created_at", "read_by", "read_at"]
     list_filter = ["status", "review"]
     search_fields = ["review__title"]
-    readonly_fields = ["review", "response", "reason", "created_at", "read_by", "read_at", "actioned_by", "actioned_at"]
+    readonly_fields = [
+        "review",
+        "response",
+        "reason",
+        "created_at",
+        "read_by",
+        "read_at",
+        "actioned_by",
+        "actioned_at",
+        "email_sent_at",
+        "email_recipients",
+        "email_attempts",
+        "email_tried_at",
+        "email_error",
+    ]

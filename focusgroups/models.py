@@ -383,10 +383,22 @@ class SafeguardingAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actioned_at = models.DateTimeField(null=True, blank=True)
+    # The email to the safeguarding lead, sent by a task: once sent it is never sent again.
+    email_sent_at = models.DateTimeField("emailed at", null=True, blank=True)
+    email_recipients = models.PositiveSmallIntegerField(default=0, help_text="How many people the email went to.")
+    email_attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times sending was tried.")
+    email_tried_at = models.DateTimeField("email last tried at", null=True, blank=True)
+    email_error = models.TextField(
+        blank=True, help_text="Why the last try sent nothing. Empty once sent, and while the email waits to be sent."
+    )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~Q(status="actioned") | ~Q(action=""), name="alert_actioned_has_action")
+            models.CheckConstraint(condition=~Q(status="actioned") | ~Q(action=""), name="alert_actioned_has_action"),
+            models.CheckConstraint(
+                condition=Q(email_sent_at__isnull=True) | (Q(email_error="") & Q(email_recipients__gt=0)),
+                name="alert_emailed_has_recipients_and_no_error",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 from reviews.models import Finding, FindingEvidence, Review
 
@@ -27,6 +28,8 @@ from .models import (
     SafeguardingAlert,
     Segment,
 )
+
+logger = logging.getLogger(__name__)
 
 STAGE = "focus-groups"
 SUPPRESSED = None  # a suppressed cell; pages and exports show it as SUPPRESSED_LABEL
@@ -59,7 +62,6 @@ def submit_response(
     response = Response.objects.create(questionnaire=questionnaire, segment=segment, mode=mode)
     rows = []
     reasons = []
-    concerns = []  # what the safeguarding lead reads in the email: the answers themselves
     config = QuestionnaireSettings.for_review(questionnaire.review)
     for question, given in answers.items():
         if given in (None, "", []):
@@ -70,23 +72,44 @@ def submit_response(
             rows.append(Answer(response=response, question=question, choice=given))
         elif question.kind == Question.Kind.TEXT:
             rows.append(Answer(response=response, question=question, text=given))
-            if config.matches_concern(given):
-                reasons.append(f"A free-text answer to “{question.text}” contains a concern phrase.")
-                concerns.append(f"Wrote, in answer to “{question.text}”:\n“{given}”")
+            concern = _concern(config, question, text=given)
         else:
             rows.append(Answer(response=response, question=question, value=int(given)))
-            if question.is_unsafe(int(given)):
-                label = dict(question.options()).get(str(given), given)
-                reasons.append(f"Answered “{label}” to “{question.text}”.")
-                concerns.append(reasons[-1])
+            concern = _concern(config, question, value=int(given))
+        if concern is not None:
+            reasons.append(concern[0])
     Answer.objects.bulk_create(rows)
     alert = None
     if reasons:
         alert = SafeguardingAlert.objects.create(
             review=questionnaire.review, response=response, reason="\n".join(reasons)
         )
-        transaction.on_commit(lambda: _email_alert(alert, config, concerns, site_url))
+        _queue_alert_email(alert, site_url)
     return response, alert
+
+
+def _concern(
+    config: QuestionnaireSettings, question: Question, *, text: str = "", value: int | None = None
+) -> tuple[str, str] | None:
+    """Why an answer raises an alert (kept on the alert) and what the lead reads in the email, or None."""
+    if question.kind == Question.Kind.TEXT:
+        if text and config.matches_concern(text):
+            return (
+                f"A free-text answer to “{question.text}” contains a concern phrase.",
+                f"Wrote, in answer to “{question.text}”:\n“{text}”",
+            )
+        return None
+    if question.is_unsafe(value):
+        label = dict(question.options()).get(str(value), value)
+        reason = f"Answered “{label}” to “{question.text}”."
+        return reason, reason
+    return None
+
+
+def _queue_alert_email(alert: SafeguardingAlert, site_url: str) -> None:
+    from .tasks import email_safeguarding_alert
+
+    transaction.on_commit(lambda: email_safeguarding_alert.delay(alert_id=alert.pk, site_url=site_url))
 
 
 def alert_email_body(alert: SafeguardingAlert, concerns: list[str], site_url: str = "") -> str:
@@ -119,22 +142,78 @@ def alert_email_body(alert: SafeguardingAlert, concerns: list[str], site_url: st
     return "\n".join(lines)
 
 
-def _email_alert(alert: SafeguardingAlert, config: QuestionnaireSettings, concerns: list[str], site_url: str) -> None:
-    """Email the safeguarding lead when email is configured; the alert in the app is there either way.
-
-    The email carries the answers that raised the concern, so it is not sent through a backend that writes
-    messages to the logs.
-    """
-    lead = config.safeguarding_lead
-    if lead is None or not lead.email or settings.EMAIL_BACKEND in LOGGING_EMAIL_BACKENDS:
-        return
-    send_mail(
-        subject="Safeguarding alert from a questionnaire response",
-        message=alert_email_body(alert, concerns, site_url),
-        from_email=None,
-        recipient_list=[lead.email],
-        fail_silently=True,
+def alert_concerns(alert: SafeguardingAlert, config: QuestionnaireSettings) -> list[str]:
+    """The answers behind an alert as the email gives them, read again from the stored response."""
+    answers = alert.response.answers.select_related("question").order_by(
+        "question__section__order", "question__order", "pk"
     )
+    concerns = []
+    for answer in answers:
+        concern = _concern(config, answer.question, text=answer.text, value=answer.value)
+        if concern is not None:
+            concerns.append(concern[1])
+    # The concern phrases may have changed since the response came in: the reasons kept on the alert still hold.
+    return concerns or alert.reason.splitlines()
+
+
+def email_alert(*, alert_id: int, site_url: str = "") -> None:
+    """Email the safeguarding lead about an alert, once: the row stays locked while sending, and a sent alert is left.
+
+    The email carries the answers that raised the concern, so it is never sent through a backend that writes
+    messages to the logs. Whatever stops it is recorded on the alert, where the lead can try again.
+    """
+    with transaction.atomic():
+        alert = (
+            SafeguardingAlert.objects.select_for_update(of=("self",))
+            .select_related("review", "response__questionnaire__review", "response__segment")
+            .filter(pk=alert_id)
+            .first()
+        )
+        if alert is None or alert.email_sent_at is not None:
+            return
+        config = QuestionnaireSettings.for_review(alert.review)
+        lead = config.safeguarding_lead
+        alert.email_attempts += 1
+        alert.email_tried_at = timezone.now()
+        alert.email_error = ""
+        if settings.EMAIL_BACKEND in LOGGING_EMAIL_BACKENDS:
+            alert.email_error = "Not sent: email is not set up on this site, so the alert is only here."
+        elif lead is None:
+            alert.email_error = "Not sent: the review has no named safeguarding lead."
+        elif not lead.email:
+            alert.email_error = "Not sent: the named safeguarding lead has no email address in their account."
+        else:
+            recipients = [lead.email]
+            try:
+                send_mail(
+                    subject="Safeguarding alert from a questionnaire response",
+                    message=alert_email_body(alert, alert_concerns(alert, config), site_url),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
+            except Exception as exc:  # any failure of the mail server is recorded, never lost
+                # The log names the alert and the kind of failure only: never the child's words.
+                logger.warning("The email for safeguarding alert %s was not sent (%s)", alert.pk, type(exc).__name__)
+                alert.email_error = f"The email could not be sent: {type(exc).__name__}: {exc}"[:2000]
+            else:
+                alert.email_sent_at, alert.email_recipients = timezone.now(), len(recipients)
+        alert.save(
+            update_fields=["email_attempts", "email_tried_at", "email_error", "email_sent_at", "email_recipients"]
+        )
+
+
+def retry_alert_email(*, alert: SafeguardingAlert, site_url: str) -> tuple[bool, str]:
+    """Queue the email of an alert again after a failed try; refused once sent or while it waits to be sent."""
+    with transaction.atomic():
+        locked = SafeguardingAlert.objects.select_for_update().get(pk=alert.pk)
+        if locked.email_sent_at is not None:
+            return False, "The email about this alert has already been sent, so it is not sent again."
+        if not locked.email_error:
+            return False, "The email about this alert is waiting to be sent: there is nothing to try again yet."
+        locked.email_error = ""
+        locked.save(update_fields=["email_error"])
+        _queue_alert_email(locked, site_url)
+    return True, ""
 
 
 # Results

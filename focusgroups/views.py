@@ -332,8 +332,29 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
         user=request.user, review=review, action="view", target=f"safeguarding alert {alert.pk}", path=request.path
     )
     answers = alert.response.answers.select_related("question").order_by("question__section__order", "question__order")
-    context = {"review": review, "membership": membership, "alert": alert, "answers": answers, "form": form}
+    context = {
+        "review": review,
+        "membership": membership,
+        "alert": alert,
+        "answers": answers,
+        "form": form,
+        "may_act": not permissions.is_read_only(membership),
+    }
     return render(request, "focusgroups/alert_detail.html", context)
+
+
+@require_POST
+def alert_email_retry(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(not permissions.is_read_only(membership))
+    _require_alert_reader(review, membership)
+    alert = get_object_or_404(SafeguardingAlert, review=review, pk=alert_id)
+    retried, reason = services.retry_alert_email(alert=alert, site_url=request.build_absolute_uri("/"))
+    if retried:
+        messages.success(request, "The email to the safeguarding lead will be sent again in a moment.")
+    else:
+        messages.error(request, reason)
+    return redirect(alert)
 
 
 # Focus groups

@@ -579,14 +579,41 @@ def planning_member_edit(request: HttpRequest, review_id: int, member_id: int) -
     return _planning_form_page(request, review, membership, form, title="Change a member of the planning group")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def planning_member_remove(request: HttpRequest, review_id: int, member_id: int) -> HttpResponse:
+    """Ask before removing a member; the POST carries the version seen, so a stale removal is refused."""
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_planning(membership))
-    member = get_object_or_404(PlanningMember, review=review, pk=member_id)
-    member.delete()
-    messages.success(request, f"{member.role} removed from the planning group.")
-    return redirect("reviews:planning", review.pk)
+    member = get_object_or_404(PlanningMember.objects.select_related("partner"), review=review, pk=member_id)
+    error = None
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = PlanningMember.objects.select_for_update().filter(pk=member.pk).first()
+            if locked is not None and request.POST.get("version", "").strip() == str(locked.version):
+                locked.delete()
+                messages.success(request, f"{member.role} removed from the planning group.")
+                return redirect(reverse("reviews:planning", args=[review.pk]) + "#members")
+        error = (
+            "This member of the planning group was changed by someone else after you opened this page, so they have "
+            "not been removed. Check their details below, then remove them again if you still mean to."
+        )
+        member = get_object_or_404(PlanningMember.objects.select_related("partner"), review=review, pk=member_id)
+    context = {
+        "review": review,
+        "membership": membership,
+        "title": f"Remove {member.role} from the planning group?",
+        "rows": [
+            ("Role", member.role),
+            ("Agency", member.agency_name()),
+            ("Name", member.name or "Not recorded"),
+            ("Email", member.email or "Not recorded"),
+        ],
+        "hidden": {"version": member.version},
+        "button": "Remove this member",
+        "back": "#members",
+        "error": error,
+    }
+    return render(request, "reviews/planning_remove.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -601,14 +628,39 @@ def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpRespons
     return _planning_form_page(request, review, membership, form, title="Add a planning group meeting")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def planning_meeting_remove(request: HttpRequest, review_id: int, meeting_id: int) -> HttpResponse:
+    """Ask before removing a meeting; the POST names the date seen, so only the meeting shown is removed."""
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_planning(membership))
     meeting = get_object_or_404(PlanningMeeting, review=review, pk=meeting_id)
-    meeting.delete()
-    messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} removed.")
-    return redirect("reviews:planning", review.pk)
+    error = None
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = PlanningMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+            if locked is not None and request.POST.get("held_on", "").strip() == locked.held_on.isoformat():
+                locked.delete()
+                messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} removed.")
+                return redirect(reverse("reviews:planning", args=[review.pk]) + "#meetings")
+        error = (
+            "The date sent does not match this meeting, so it has not been removed. Check the meeting below, "
+            "then remove it again if you still mean to."
+        )
+        meeting = get_object_or_404(PlanningMeeting, review=review, pk=meeting_id)
+    context = {
+        "review": review,
+        "membership": membership,
+        "title": f"Remove the meeting on {meeting.held_on.day} {meeting.held_on:%B %Y}?",
+        "rows": [
+            ("Date", f"{meeting.held_on.day} {meeting.held_on:%B %Y}"),
+            ("Agenda or note", meeting.note or "No agenda or note"),
+        ],
+        "hidden": {"held_on": meeting.held_on.isoformat()},
+        "button": "Remove this meeting",
+        "back": "#meetings",
+        "error": error,
+    }
+    return render(request, "reviews/planning_remove.html", context)
 
 
 @require_http_methods(["GET", "POST"])

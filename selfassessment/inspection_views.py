@@ -142,14 +142,32 @@ def judgement_edit(request: HttpRequest, review_id: int, judgement_id: int) -> H
     return render(request, "selfassessment/judgement_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def judgement_delete(request: HttpRequest, review_id: int, judgement_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_inspection(membership))
-    judgement = get_object_or_404(Judgement, inspection__review=review, pk=judgement_id)
-    judgement.delete()
-    messages.success(request, f"Judgement “{judgement.area}” removed.")
-    return redirect("selfassessment:inspection", review.pk)
+    judgement = _judgement(review, judgement_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.delete_judgement(judgement=judgement, seen_version=_posted_int(request, "version"))
+        except services.ListChanged:
+            error = (
+                "This judgement was changed by someone else after you opened this page, so it has not been deleted. "
+                "Check what it says now, then delete it again if you still mean to."
+            )
+            judgement = _judgement(review, judgement_id)
+        else:
+            messages.success(request, f"Judgement “{judgement.area}: {judgement.grade}” deleted.")
+            return redirect("selfassessment:inspection", review.pk)
+    context = {"review": review, "membership": membership, "judgement": judgement, "error": error}
+    return render(request, "selfassessment/judgement_delete.html", context)
+
+
+def _judgement(review, judgement_id: int) -> Judgement:
+    return get_object_or_404(
+        Judgement.objects.select_related("grade", "inspection__kind"), inspection__review=review, pk=judgement_id
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from reviews.models import EvidenceDocument, Finding, FindingEvidence, Review
 from reviews.services import store_document
 
-from .models import DocumentRequest, Entry, Inspection, Rag, Recommendation, Submission
+from .models import DocumentRequest, Entry, Inspection, Judgement, Rag, Recommendation, Submission
 
 STAGE = "self-assessment"
 
@@ -269,7 +269,7 @@ def findings_resting_on(recommendation: Recommendation):
 
 
 class ListChanged(Exception):
-    """The recommendation moved, changed or went after the page was opened; nothing was done."""
+    """The item (a recommendation or a judgement) moved, changed or went after the page was opened; nothing was done."""
 
 
 def _lock_list(recommendation: Recommendation) -> Recommendation | None:
@@ -316,6 +316,22 @@ def delete_recommendation(*, recommendation: Recommendation, seen_version: int |
         later = Recommendation.objects.filter(inspection_id=item.inspection_id, order__gt=place).order_by("order")
         for pk, order in list(later.values_list("pk", "order")):
             Recommendation.objects.filter(pk=pk).update(order=order - 1)
+
+
+def delete_judgement(*, judgement: Judgement, seen_version: int | None) -> None:
+    """Delete a judgement seen at `seen_version`, then close the gap in the order of the inspection's judgements."""
+    with transaction.atomic():
+        # The inspection row serialises every change to the order of its judgements.
+        Inspection.objects.select_for_update().filter(pk=judgement.inspection_id).first()
+        item = Judgement.objects.select_for_update().filter(pk=judgement.pk).first()
+        if item is None or item.version != seen_version:
+            raise ListChanged
+        place = item.order
+        item.delete()
+        # One at a time, upwards: each judgement moves into the place just freed, so places stay unique.
+        later = Judgement.objects.filter(inspection_id=item.inspection_id, order__gt=place).order_by("order")
+        for pk, order in list(later.values_list("pk", "order")):
+            Judgement.objects.filter(pk=pk).update(order=order - 1)
 
 
 def recommendations_for(review: Review):

@@ -1,11 +1,12 @@
-"""A child answers on a phone; a peer codes a focus-group passage. Real Chromium, axe on each page."""
+"""A child answers on a phone; a peer codes a focus-group passage; the safeguarding lead retries a failed alert
+email. Real Chromium, axe on each page."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from focusgroups.models import Coding, Question, Response, SafeguardingAlert, Segment
+from focusgroups.models import Coding, Question, QuestionnaireSettings, Response, SafeguardingAlert, Segment
 from reviews.models import Role
 
 from ..factories import MembershipFactory, PartnerFactory, ReviewFactory, UserFactory
@@ -134,3 +135,34 @@ def test_a_lead_links_a_segment_to_a_partner_agency_with_the_keyboard(live_serve
 
     expect(page.get_by_text("Segment “Response officers” saved.")).to_be_visible()
     assert Segment.objects.get(review=stage_review).expected == 40
+
+
+def test_the_safeguarding_lead_tries_the_failed_alert_email_again_with_the_keyboard(live_server, page, stage_review):
+    lead = UserFactory(username="lead", first_name="Lena", last_name="Marsh", email="lena.marsh@testshire.example")
+    MembershipFactory(review=stage_review, user=lead, role=Role.LEAD)
+    QuestionnaireSettings.objects.create(review=stage_review, safeguarding_lead=lead)
+    questionnaire = make_questionnaire(stage_review, title="Your views", audience="children", age_band="8-11")
+    alert = SafeguardingAlert.objects.create(
+        review=stage_review,
+        response=Response.objects.create(questionnaire=questionnaire),
+        reason="Answered “Strongly disagree” to “My caseload is manageable.”.",
+        email_attempts=1,
+        email_error="The email could not be sent: ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{alert.get_absolute_url()}")
+    expect(page.get_by_text("The email to the safeguarding lead was not sent.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Try sending the email again").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("The email to the safeguarding lead will be sent again in a moment.")).to_be_visible()
+    expect(page.get_by_role("button", name="Try sending the email again")).to_have_count(0)
+    assert_accessible(page)
+    alert.refresh_from_db()
+    assert (alert.email_error, alert.email_attempts) == ("", 1 if alert.email_sent_at is None else 2)

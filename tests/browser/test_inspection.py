@@ -1,5 +1,5 @@
 """The last inspection in a real Chromium: the organiser records it, pastes its recommendations, reports progress,
-then corrects a judgement and a recommendation and reorders the list."""
+then corrects a judgement and a recommendation, reorders the list and deletes the judgement."""
 
 import pytest
 from playwright.sync_api import expect
@@ -104,6 +104,21 @@ def test_the_organiser_records_the_inspection_and_progress_against_one_recommend
     assert [(j.area, j.grade.label, j.version) for j in inspection.judgements.all()] == [
         ("Overall effectiveness of safeguarding services", "Good", 2)
     ]
+
+    # Deleting a judgement asks first, and is done with the keyboard alone.
+    page.get_by_role("link", name="Delete the judgement on Overall effectiveness of safeguarding services").focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", name="Delete the judgement on Overall effectiveness of safeguarding services?")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete the judgement").focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text("Judgement “Overall effectiveness of safeguarding services: Good” deleted.")
+    ).to_be_visible()
+    expect(page.get_by_text("No judgements recorded yet.")).to_be_visible()
+    assert not inspection.judgements.exists()
     assert list(inspection.recommendations.order_by("order").values_list("order", "kind", "text", "rag")) == [
         (1, "recommendation", "Improve the quality of assessments.", "amber"),
         (2, "area_for_improvement", "Screen every contact within one working day, with partners.", "not_assessed"),

@@ -1,5 +1,6 @@
 """The planning group in a real Chromium: the organiser records a member, a meeting and a commitment with the
-keyboard, a bad number is refused, and the overview's engagement block flags the under-represented agency."""
+keyboard, a bad number is refused, a member is removed after confirming, and the overview's engagement block
+flags the under-represented agency."""
 
 import datetime
 
@@ -70,6 +71,24 @@ def test_the_organiser_records_the_planning_group_and_sees_engagement_on_the_ove
     expect(page.get_by_text("Commitment of Testshire Police saved.")).to_be_visible()
     expect(page.get_by_text("1 of 2 partner agencies has made a commitment.")).to_be_visible()
     assert_accessible(page)
+
+    # Removing asks first: the meeting is kept on Cancel, the member goes on confirming, with the keyboard alone.
+    page.get_by_role("link", name="Remove the meeting on 5 October 2026").click()
+    expect(page.get_by_role("heading", name="Remove the meeting on 5 October 2026?")).to_be_visible()
+    expect(page.get_by_text("Commitments for case mapping")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_text("Commitments for case mapping")).to_be_visible()
+    page.get_by_role("link", name="Remove Detective Inspector").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Remove Detective Inspector from the planning group?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove this member").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Detective Inspector removed from the planning group.")).to_be_visible()
+    expect(page.get_by_text("No members recorded yet.")).to_be_visible()
+    assert list(review.planning_meetings.values_list("note", flat=True)) == ["Commitments for case mapping"]
+    assert not review.planning_members.exists()
 
     page.get_by_role("navigation", name="Review sections").get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", name="Partner engagement")).to_be_visible()

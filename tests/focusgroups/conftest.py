@@ -10,9 +10,11 @@ from focusgroups.models import (
     Question,
     Questionnaire,
     Response,
+    SafeguardingAlert,
     Section,
     Segment,
 )
+from focusgroups.tasks import email_safeguarding_alert
 
 OPEN = datetime.date(2000, 1, 1)
 
@@ -77,3 +79,10 @@ def make_group(review, *, notes="First point. Second point.\nA new paragraph her
 
 def make_code(review, name="Supervision", parent=None):
     return Code.objects.create(review=review, name=name, parent=parent)
+
+
+def send_waiting_alert_emails(site_url: str = "http://testserver/") -> None:
+    """Run, in the test process, the email task the worker would run for each alert waiting for its email."""
+    waiting = SafeguardingAlert.objects.filter(email_sent_at__isnull=True, email_error="").order_by("pk")
+    for alert_id in waiting.values_list("pk", flat=True):
+        email_safeguarding_alert(alert_id=alert_id, site_url=site_url)

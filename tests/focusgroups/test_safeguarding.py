@@ -4,7 +4,7 @@ from django.test import Client
 
 from focusgroups.models import Question, QuestionnaireSettings, SafeguardingAlert
 
-from .conftest import make_questionnaire, question
+from .conftest import make_questionnaire, question, send_waiting_alert_emails
 
 
 @pytest.fixture
@@ -23,8 +23,11 @@ def safeguarding_lead(review, lead):
 
 
 def answer(questionnaire, data, *, capture):
-    with capture(execute=True):
-        return Client().post(f"/q/{questionnaire.token}/", data)
+    with capture() as callbacks:
+        response = Client().post(f"/q/{questionnaire.token}/", data)
+    assert len(callbacks) == SafeguardingAlert.objects.count()  # the email is queued after commit, not sent
+    send_waiting_alert_emails()
+    return response
 
 
 def test_a_child_who_does_not_feel_safe_is_shown_who_to_talk_to_and_the_lead_is_alerted(

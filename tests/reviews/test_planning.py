@@ -147,9 +147,10 @@ def test_other_members_may_not_add_change_or_remove_members(request, client_name
 
     added = client.post(url("planning_member_create", review), {"role": "Chair"})
     changed = client.post(url("planning_member_edit", review, member.pk), {"role": "Chair", "version": "1"})
-    removed = client.post(url("planning_member_remove", review, member.pk))
+    opened = client.get(url("planning_member_remove", review, member.pk))
+    removed = client.post(url("planning_member_remove", review, member.pk), {"version": "1"})
 
-    assert (added.status_code, changed.status_code, removed.status_code) == (403, 403, 403)
+    assert (added.status_code, changed.status_code, opened.status_code, removed.status_code) == (403, 403, 403, 403)
     assert list(PlanningMember.objects.values_list("role", "version")) == [("Detective Inspector", 1)]
 
 
@@ -204,25 +205,91 @@ def test_a_stale_edit_of_a_member_is_refused_and_the_first_edit_is_kept(review, 
     assert (member.role, member.name, member.version) == ("Chair", "First", 2)
 
 
-def test_removing_a_member(review, organiser_client, member):
-    response = organiser_client.post(url("planning_member_remove", review, member.pk))
+def test_the_remove_page_asks_first_and_says_who_is_removed(review, organiser_client, member):
+    response = organiser_client.get(url("planning_member_remove", review, member.pk))
 
-    assert response.status_code == 302
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="govuk-heading-l">Remove Detective Inspector from the planning group?</h1>' in page
+    for value in ("Testshire Police", "A Person", "Not recorded"):
+        assert f'<dd class="govuk-summary-list__value app-pre-wrap">{value}</dd>' in page
+    assert '<input type="hidden" name="version" value="1">' in page
+    assert PlanningMember.objects.count() == 1
+
+
+def test_removing_a_member_from_the_remove_page(review, organiser_client, member):
+    response = organiser_client.post(url("planning_member_remove", review, member.pk), {"version": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("planning", review) + "#members"
+    assert "Detective Inspector removed from the planning group." in response.content.decode()
     assert PlanningMember.objects.count() == 0
+
+
+def test_the_planning_page_links_to_the_remove_pages_for_managers_only(review, organiser_client, peer_client, member):
+    meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))
+
+    organiser_page = organiser_client.get(url("planning", review)).content.decode()
+    peer_page = peer_client.get(url("planning", review)).content.decode()
+
+    for address in (
+        url("planning_member_remove", review, member.pk),
+        url("planning_meeting_remove", review, meeting.pk),
+    ):
+        assert f'href="{address}"' in organiser_page
+        assert address not in peer_page
+    assert '<form method="post" action="' + url("planning_member_remove", review, member.pk) not in organiser_page
+
+
+@pytest.mark.parametrize("version", ["", "one", "0", "2"])
+def test_a_removal_without_the_current_version_is_refused(review, lead_client, member, version):
+    response = lead_client.post(url("planning_member_remove", review, member.pk), {"version": version})
+
+    assert response.status_code == 200
+    assert (
+        "This member of the planning group was changed by someone else after you opened this page, so they have not "
+        "been removed. Check their details below, then remove them again if you still mean to."
+    ) in response.content.decode()
+    assert PlanningMember.objects.count() == 1
+
+
+def test_a_stale_removal_is_refused_and_shows_the_member_as_now_saved(review, lead_client, sponsor_client, member):
+    lead_client.post(
+        url("planning_member_edit", review, member.pk),
+        {"role": "Detective Chief Inspector", "partner": member.partner_id, "name": "A Person", "version": "1"},
+    )
+
+    response = sponsor_client.post(url("planning_member_remove", review, member.pk), {"version": "1"})
+
+    page = response.content.decode()
+    assert "so they have not been removed" in page
+    assert "Remove Detective Chief Inspector from the planning group?" in page
+    assert '<input type="hidden" name="version" value="2">' in page
+    assert list(PlanningMember.objects.values_list("role", "version")) == [("Detective Chief Inspector", 2)]
 
 
 def test_a_member_of_another_review_is_404(review, other_review, lead_client):
     foreign = PlanningMember.objects.create(review=other_review, role="Chair")
 
     edit = lead_client.get(url("planning_member_edit", review, foreign.pk))
-    remove = lead_client.post(url("planning_member_remove", review, foreign.pk))
+    opened = lead_client.get(url("planning_member_remove", review, foreign.pk))
+    remove = lead_client.post(url("planning_member_remove", review, foreign.pk), {"version": "1"})
 
-    assert (edit.status_code, remove.status_code) == (404, 404)
+    assert (edit.status_code, opened.status_code, remove.status_code) == (404, 404, 404)
     assert PlanningMember.objects.filter(pk=foreign.pk).exists()
 
 
-def test_removing_is_post_only(review, lead_client, member):
-    assert lead_client.get(url("planning_member_remove", review, member.pk)).status_code == 405
+def test_removing_a_member_already_removed_is_404(review, lead_client, member):
+    lead_client.post(url("planning_member_remove", review, member.pk), {"version": "1"})
+
+    again = lead_client.post(url("planning_member_remove", review, member.pk), {"version": "1"})
+
+    assert again.status_code == 404
+
+
+def test_removing_takes_only_get_and_post(review, lead_client, member):
+    assert lead_client.put(url("planning_member_remove", review, member.pk)).status_code == 405
+    assert lead_client.delete(url("planning_meeting_remove", review, 1)).status_code == 405
+    assert PlanningMember.objects.count() == 1
 
 
 # Meetings
@@ -263,22 +330,67 @@ def test_a_second_meeting_on_the_same_day_is_refused(review, lead_client):
     assert PlanningMeeting.objects.count() == 1
 
 
-def test_the_observer_may_not_add_or_remove_meetings(review, observer_client):
+@pytest.mark.parametrize("client_name", READERS_ONLY)
+def test_readers_may_not_add_or_remove_meetings(request, client_name, review):
+    client = request.getfixturevalue(client_name)
     meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))
 
-    added = observer_client.post(url("planning_meeting_create", review), {"held_on": "2026-11-05"})
-    removed = observer_client.post(url("planning_meeting_remove", review, meeting.pk))
+    added = client.post(url("planning_meeting_create", review), {"held_on": "2026-11-05"})
+    opened = client.get(url("planning_meeting_remove", review, meeting.pk))
+    removed = client.post(url("planning_meeting_remove", review, meeting.pk), {"held_on": "2026-10-05"})
 
-    assert (added.status_code, removed.status_code) == (403, 403)
+    assert (added.status_code, opened.status_code, removed.status_code) == (403, 403, 403)
     assert list(PlanningMeeting.objects.values_list("pk", flat=True)) == [meeting.pk]
+
+
+def test_the_meeting_remove_page_asks_first_and_names_the_meeting(review, organiser_client):
+    meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5), note="Case mapping")
+
+    response = organiser_client.get(url("planning_meeting_remove", review, meeting.pk))
+
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Remove the meeting on 5 October 2026?</h1>' in page
+    assert '<dd class="govuk-summary-list__value app-pre-wrap">Case mapping</dd>' in page
+    assert '<input type="hidden" name="held_on" value="2026-10-05">' in page
+    assert PlanningMeeting.objects.count() == 1
+
+
+def test_removing_a_meeting_from_the_remove_page(review, organiser_client):
+    meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))
+    kept = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 11, 2))
+
+    response = organiser_client.post(
+        url("planning_meeting_remove", review, meeting.pk), {"held_on": "2026-10-05"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == url("planning", review) + "#meetings"
+    assert "Meeting on 05 October 2026 removed." in response.content.decode()
+    assert list(PlanningMeeting.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.parametrize("held_on", ["", "2026-11-02", "5 October 2026", "2026-02-30"])
+def test_a_meeting_removal_naming_another_date_is_refused(review, lead_client, held_on):
+    meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))
+
+    response = lead_client.post(url("planning_meeting_remove", review, meeting.pk), {"held_on": held_on})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "The date sent does not match this meeting, so it has not been removed. Check the meeting below, then remove "
+        "it again if you still mean to."
+    ) in page
+    assert "Remove the meeting on 5 October 2026?" in page
+    assert PlanningMeeting.objects.count() == 1
 
 
 def test_a_meeting_of_another_review_is_404(review, other_review, lead_client):
     foreign = PlanningMeeting.objects.create(review=other_review, held_on=datetime.date(2026, 10, 5))
 
-    response = lead_client.post(url("planning_meeting_remove", review, foreign.pk))
+    opened = lead_client.get(url("planning_meeting_remove", review, foreign.pk))
+    removed = lead_client.post(url("planning_meeting_remove", review, foreign.pk), {"held_on": "2026-10-05"})
 
-    assert response.status_code == 404
+    assert (opened.status_code, removed.status_code) == (404, 404)
     assert PlanningMeeting.objects.filter(pk=foreign.pk).exists()
 
 
@@ -463,6 +575,8 @@ def test_the_planning_pages_refuse_an_outsider(review, outsider_client, member, 
         outsider_client.post(url("commitment_create", review), {}),
         outsider_client.post(url("commitment_edit", review, commitment.pk), {}),
         outsider_client.post(url("planning_member_edit", review, member.pk), {}),
+        outsider_client.get(url("planning_member_remove", review, member.pk)),
+        outsider_client.post(url("planning_member_remove", review, member.pk), {"version": "1"}),
     ]:
         assert response.status_code == 404
 
@@ -473,10 +587,17 @@ def test_posts_to_the_planning_pages_need_a_csrf_token(review, lead):
     client = Client(enforce_csrf_checks=True)
     client.force_login(lead)
 
-    response = client.post(url("planning_meeting_create", review), {"held_on": "2026-10-05"})
+    meeting = PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5))
+    member = PlanningMember.objects.create(review=review, role="Chair")
 
-    assert response.status_code == 403
-    assert PlanningMeeting.objects.count() == 0
+    responses = [
+        client.post(url("planning_meeting_create", review), {"held_on": "2026-11-05"}),
+        client.post(url("planning_meeting_remove", review, meeting.pk), {"held_on": "2026-10-05"}),
+        client.post(url("planning_member_remove", review, member.pk), {"version": "1"}),
+    ]
+
+    assert [response.status_code for response in responses] == [403, 403, 403]
+    assert (PlanningMeeting.objects.count(), PlanningMember.objects.count()) == (1, 1)
 
 
 @pytest.mark.parametrize("client_name", MANAGERS + READERS_ONLY)

@@ -308,14 +308,15 @@ def test_judgements_wait_for_the_inspection(review, organiser_client):
     assert "Record the last inspection first." in response.content.decode()
 
 
-def test_a_judgement_is_removed_and_one_of_another_review_is_404(review, other_review, organiser_client):
+def test_a_judgement_is_deleted_and_one_of_another_review_is_404(review, other_review, organiser_client):
     judgement = JudgementFactory(inspection=InspectionFactory(review=review))
     foreign = JudgementFactory(inspection=InspectionFactory(review=other_review))
 
-    removed = organiser_client.post(url("judgement_delete", review, judgement.pk))
-    refused = organiser_client.post(url("judgement_delete", review, foreign.pk))
+    removed = organiser_client.post(url("judgement_delete", review, judgement.pk), {"version": 1})
+    opened = organiser_client.get(url("judgement_delete", review, foreign.pk))
+    refused = organiser_client.post(url("judgement_delete", review, foreign.pk), {"version": 1})
 
-    assert (removed.status_code, refused.status_code) == (302, 404)
+    assert (removed.status_code, opened.status_code, refused.status_code) == (302, 404, 404)
     assert list(Judgement.objects.all()) == [foreign]
 
 
@@ -326,9 +327,10 @@ def test_other_roles_cannot_add_or_remove_judgements(review, client_name, reques
     grade = judgement.grade.pk
 
     added = client.post(url("judgement_create", review), {"area": "Quality", "grade": grade})
-    removed = client.post(url("judgement_delete", review, judgement.pk))
+    opened = client.get(url("judgement_delete", review, judgement.pk))
+    removed = client.post(url("judgement_delete", review, judgement.pk), {"version": 1})
 
-    assert (added.status_code, removed.status_code) == (403, 403)
+    assert (added.status_code, opened.status_code, removed.status_code) == (403, 403, 403)
     assert list(Judgement.objects.all()) == [judgement]
 
 

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 
 from reviews.models import EvidenceDocument, Framework
 from selfassessment import services
@@ -175,6 +176,124 @@ def test_other_roles_cannot_change_a_judgement(review, client_name, request):
     judgement.refresh_from_db()
     assert (got.status_code, posted.status_code) == (403, 403)
     assert judgement.version == 1
+
+
+# Deleting a judgement
+
+
+def judgements(inspection) -> list[tuple[int, str]]:
+    return list(inspection.judgements.order_by("order").values_list("order", "area"))
+
+
+def three_judgements(inspection) -> list[Judgement]:
+    return [
+        JudgementFactory(inspection=inspection, order=number, area=area)
+        for number, area in enumerate(["Overall effectiveness", "Capacity for improvement", "Quality of provision"], 1)
+    ]
+
+
+def test_the_delete_page_shows_the_judgement_and_its_version(review, organiser_client):
+    _first, second, _third = three_judgements(InspectionFactory(review=review))
+
+    response = organiser_client.get(url("judgement_delete", review, second.pk))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Delete the judgement on Capacity for improvement?" in page
+    assert '<dd class="govuk-summary-list__value">Good</dd>' in page
+    assert '<input type="hidden" name="version" value="1">' in page
+    assert judgements(second.inspection) == [
+        (1, "Overall effectiveness"),
+        (2, "Capacity for improvement"),
+        (3, "Quality of provision"),
+    ]
+
+
+def test_deleting_a_judgement_closes_the_gap_in_the_order(review, other_review, organiser_client):
+    inspection = InspectionFactory(review=review)
+    first, _second, _third = three_judgements(inspection)
+    theirs = InspectionFactory(review=other_review)
+    three_judgements(theirs)
+
+    response = organiser_client.post(url("judgement_delete", review, first.pk), {"version": 1}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("inspection", review)
+    assert "Judgement “Overall effectiveness: Good” deleted." in response.content.decode()
+    assert judgements(inspection) == [(1, "Capacity for improvement"), (2, "Quality of provision")]
+    assert [order for order, _area in judgements(theirs)] == [1, 2, 3]
+
+
+def test_a_judgement_added_after_a_delete_takes_the_next_place(review, organiser_client):
+    inspection = InspectionFactory(review=review)
+    _first, second, _third = three_judgements(inspection)
+    organiser_client.post(url("judgement_delete", review, second.pk), {"version": 1})
+
+    organiser_client.post(
+        url("judgement_create", review), {"area": "Leadership", "grade": scale_grade(OLD_SCALE, "Good").pk}
+    )
+
+    assert judgements(inspection) == [(1, "Overall effectiveness"), (2, "Quality of provision"), (3, "Leadership")]
+
+
+@pytest.mark.parametrize(
+    ("data", "changed_meanwhile"), [({"version": 1}, True), ({"version": "one"}, False), ({}, False)]
+)
+def test_a_stale_or_wrong_judgement_delete_is_refused_and_shows_the_judgement_as_it_is(
+    review, organiser_client, sponsor_client, data, changed_meanwhile
+):
+    inspection = InspectionFactory(review=review)
+    first, _second, _third = three_judgements(inspection)
+    if changed_meanwhile:
+        sponsor_client.post(
+            url("judgement_edit", review, first.pk),
+            judgement_data(
+                first, area="Overall effectiveness of services", grade=scale_grade(OLD_SCALE, "Inadequate").pk
+            ),
+        )
+
+    response = organiser_client.post(url("judgement_delete", review, first.pk), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "This judgement was changed by someone else after you opened this page, so it has not been deleted. "
+        "Check what it says now, then delete it again if you still mean to."
+    ) in page
+    assert ("Delete the judgement on Overall effectiveness of services?" in page) is changed_meanwhile
+    assert ('<input type="hidden" name="version" value="2">' in page) is changed_meanwhile
+    assert Judgement.objects.filter(inspection=inspection).count() == 3
+
+
+def test_deleting_a_judgement_already_deleted_is_404(review, organiser_client):
+    first, _second, _third = three_judgements(InspectionFactory(review=review))
+    organiser_client.post(url("judgement_delete", review, first.pk), {"version": 1})
+
+    again = organiser_client.post(url("judgement_delete", review, first.pk), {"version": 1})
+
+    assert again.status_code == 404
+    assert Judgement.objects.count() == 2
+
+
+def test_the_judgements_list_links_to_the_delete_page_only_for_those_who_may(review, organiser_client, observer_client):
+    first, _second, _third = three_judgements(InspectionFactory(review=review))
+
+    organiser_page = organiser_client.get(url("inspection", review)).content.decode()
+    observer_page = observer_client.get(url("inspection", review)).content.decode()
+
+    assert f'href="{url("judgement_delete", review, first.pk)}"' in organiser_page
+    assert 'Delete<span class="govuk-visually-hidden"> the judgement on Overall effectiveness</span>' in organiser_page
+    assert url("judgement_delete", review, first.pk) not in observer_page
+
+
+def test_a_judgement_delete_needs_a_csrf_token(review, organiser):
+    first, _second, _third = three_judgements(InspectionFactory(review=review))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+
+    response = client.post(url("judgement_delete", review, first.pk), {"version": 1})
+
+    assert response.status_code == 403
+    assert Judgement.objects.count() == 3
 
 
 # Changing a recommendation's wording
