@@ -245,3 +245,27 @@ def test_the_settings_refuse_to_load_without_allowed_hosts_when_debug_is_off():
 
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off." in result.stderr
+
+
+def test_the_mail_server_comes_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, bool(s.EMAIL_HOST_PASSWORD))",
+        DJANGO_EMAIL_HOST="smtp.peer-review.example",
+        DJANGO_EMAIL_PORT="587",
+        DJANGO_EMAIL_HOST_USER="alerts",
+        DJANGO_EMAIL_HOST_PASSWORD=secrets.token_urlsafe(16),
+        DJANGO_EMAIL_USE_TLS="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-6:] == ["smtp.peer-review.example", "587", "alerts", "True", "False", "True"]
+
+
+def test_the_settings_refuse_tls_and_ssl_together():
+    result = manage("check", DJANGO_EMAIL_USE_TLS="true", DJANGO_EMAIL_USE_SSL="true")
+
+    assert result.returncode != 0
+    assert "Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both." in result.stderr
