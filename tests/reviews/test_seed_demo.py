@@ -46,8 +46,13 @@ def counts() -> dict[str, int]:
 def test_running_twice_changes_nothing():
     seed()
     first = counts()
-    seed()
+    output = seed()
     assert counts() == first
+    assert (
+        f"Demo data ready: {first['Council']} councils, {first['Review']} reviews "
+        "(one of them the earlier review of Northmoor Borough Council), "
+        f"{first['Case']} cases, {first['Finding']} findings."
+    ) in output
     assert first["Council"] >= 2
     assert first["Review"] >= 2
     assert first["Case"] >= 9

@@ -571,15 +571,17 @@ class Command(BaseCommand):
                 if stage.demo is not None:
                     stage.demo(reviews=list(reviews.values()), users=users)
             # An earlier review of the first council, to compare with.
-            seed_earlier_review(review=next(iter(reviews.values())), users=users)
+            earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
 
         self._print_accounts(password)
         self.stdout.write("")
+        demo_reviews = [*reviews.values(), earlier]
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(councils)} councils, {len(reviews)} reviews, "
-                f"{Case.objects.filter(review__in=reviews.values()).count()} cases, "
-                f"{Finding.objects.filter(review__in=reviews.values()).count()} findings."
+                f"Demo data ready: {len(councils)} councils, {len(demo_reviews)} reviews "
+                f"(one of them the earlier review of {earlier.council.name}), "
+                f"{Case.objects.filter(review__in=demo_reviews).count()} cases, "
+                f"{Finding.objects.filter(review__in=demo_reviews).count()} findings."
             )
         )
         self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
