@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions
 from reviews.models import AccessLog, Case
-from reviews.versioning import OPEN_AGAIN, SAVED
+from reviews.versioning import OPEN_AGAIN, SAVED, is_stale_post
 from reviews.views import load_review
 
 from . import imports, services, stage
@@ -123,7 +123,7 @@ def case_remove(request: HttpRequest, review_id: int, case_id: int) -> HttpRespo
         with transaction.atomic():
             case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
             recorded = case.work_recorded()
-            if request.POST.get("version") != str(case.version):
+            if is_stale_post(request, case):
                 error = f"Case {case.reference} was changed by someone else after you opened it, {SAVED} {OPEN_AGAIN}"
             elif recorded:
                 error = (

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reviews import permissions
+from reviews.versioning import is_stale_post
 from reviews.views import load_review
 
 from .forms import QuestionForm, SectionForm
@@ -37,10 +38,6 @@ def _editor_url(questionnaire: Questionnaire, anchor: str = "") -> str:
 def _direction(request: HttpRequest) -> bool | None:
     """True to move up, False to move down, None for anything else."""
     return {"up": True, "down": False}.get(request.POST.get("direction", ""))
-
-
-def _stale(request: HttpRequest, item) -> bool:
-    return request.POST.get("version", "") != str(item.version)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,7 +110,7 @@ def section_remove(request: HttpRequest, review_id: int, questionnaire_id: int, 
     with transaction.atomic():
         _lock(questionnaire)
         section = Section.objects.select_for_update().get(pk=section.pk)
-        if _stale(request, section):
+        if is_stale_post(request, section):
             messages.error(request, f"“{section.title}” was changed after you opened this page, so it was not removed.")
         elif section.has_answers():
             messages.error(
@@ -202,7 +199,7 @@ def question_remove(request: HttpRequest, review_id: int, questionnaire_id: int,
     with transaction.atomic():
         _lock(questionnaire)
         question = Question.objects.select_for_update().get(pk=question.pk)
-        if _stale(request, question):
+        if is_stale_post(request, question):
             messages.error(request, f"“{question.text}” was changed after you opened this page, so it was not removed.")
         elif question.has_answers():
             messages.error(

@@ -1,9 +1,23 @@
 """One stale-edit check for every edit form: two people editing the same record cannot overwrite each other."""
 
 from django import forms
+from django.http import HttpRequest
 
 SAVED = "so your changes have not been saved."
 OPEN_AGAIN = "Open it again to see the latest version, then make your changes."
+
+
+def posted_int(request: HttpRequest, name: str = "version") -> int | None:
+    """A whole number the page posted back (such as the version it was opened at); None when missing or not one."""
+    try:
+        return int(request.POST.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def is_stale_post(request: HttpRequest, record, version_field: str = "version") -> bool:
+    """Whether a confirmation page (a removal, a move) was posted from an older version of the record."""
+    return posted_int(request) != getattr(record, version_field)
 
 
 class VersionedForm(forms.ModelForm):

@@ -37,6 +37,7 @@ from .models import (
     Review,
     ReviewMembership,
 )
+from .versioning import is_stale_post
 
 
 def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMembership]:
@@ -589,7 +590,7 @@ def planning_member_remove(request: HttpRequest, review_id: int, member_id: int)
     if request.method == "POST":
         with transaction.atomic():
             locked = PlanningMember.objects.select_for_update().filter(pk=member.pk).first()
-            if locked is not None and request.POST.get("version", "").strip() == str(locked.version):
+            if locked is not None and not is_stale_post(request, locked):
                 locked.delete()
                 messages.success(request, f"{member.role} removed from the planning group.")
                 return redirect(reverse("reviews:planning", args=[review.pk]) + "#members")

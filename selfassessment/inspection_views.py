@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions
 from reviews.models import EvidenceDocument, Finding, Review
+from reviews.versioning import posted_int
 from reviews.views import load_review
 
 from . import services
@@ -150,7 +151,7 @@ def judgement_delete(request: HttpRequest, review_id: int, judgement_id: int) ->
     error = None
     if request.method == "POST":
         try:
-            services.delete_judgement(judgement=judgement, seen_version=_posted_int(request, "version"))
+            services.delete_judgement(judgement=judgement, seen_version=posted_int(request))
         except services.ListChanged:
             error = (
                 "This judgement was changed by someone else after you opened this page, so it has not been deleted. "
@@ -239,7 +240,7 @@ def recommendation_delete(request: HttpRequest, review_id: int, recommendation_i
     error = None
     if request.method == "POST":
         try:
-            services.delete_recommendation(recommendation=recommendation, seen_version=_posted_int(request, "version"))
+            services.delete_recommendation(recommendation=recommendation, seen_version=posted_int(request))
         except services.ListChanged:
             error = (
                 "This item was changed by someone else after you opened this page, so it has not been deleted. "
@@ -281,7 +282,7 @@ def recommendation_move(request: HttpRequest, review_id: int, recommendation_id:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_inspection(membership))
     recommendation = get_object_or_404(Recommendation, review=review, pk=recommendation_id)
-    direction, seen_order = request.POST.get("direction"), _posted_int(request, "order")
+    direction, seen_order = request.POST.get("direction"), posted_int(request, "order")
     if direction not in {"up", "down"} or seen_order is None:
         messages.error(request, "Nothing was moved: use the “Move up” and “Move down” buttons on the list.")
     else:
@@ -317,13 +318,6 @@ def _what_deleting_loses(recommendation: Recommendation, peer_view: Recommendati
     if peer_view is not None:
         losses.append(f"the peer team's view ({peer_view.get_rag_display().lower()})")
     return losses
-
-
-def _posted_int(request: HttpRequest, name: str) -> int | None:
-    try:
-        return int(request.POST.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _recommendation(review, recommendation_id: int) -> Recommendation:
