@@ -357,7 +357,9 @@ class PlanningMemberForm(VersionedForm):
         )
 
 
-class PlanningMeetingForm(forms.ModelForm):
+class PlanningMeetingForm(VersionedForm):
+    what = "planning group meeting"
+
     class Meta:
         model = PlanningMeeting
         fields = ["held_on", "note"]
@@ -380,7 +382,12 @@ class PlanningMeetingForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
-        self.helper.layout = Layout("held_on", Field.textarea("note"), Submit("save", "Add meeting"))
+        self.helper.layout = Layout(
+            "held_on",
+            Field.textarea("note"),
+            "version",
+            Submit("save", "Save meeting" if self.instance.pk else "Add meeting"),
+        )
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]

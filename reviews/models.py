@@ -821,6 +821,7 @@ class PlanningMeeting(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="planning_meetings")
     held_on = models.DateField("date")
     note = models.TextField("agenda or note", blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     history = HistoricalRecords()
 
     class Meta:

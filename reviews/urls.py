@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("<int:review_id>/planning/meetings/new/", views.planning_meeting_create, name="planning_meeting_create"),
     path(
+        "<int:review_id>/planning/meetings/<int:meeting_id>/edit/",
+        views.planning_meeting_edit,
+        name="planning_meeting_edit",
+    ),
+    path(
         "<int:review_id>/planning/meetings/<int:meeting_id>/remove/",
         views.planning_meeting_remove,
         name="planning_meeting_remove",

@@ -630,6 +630,26 @@ def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+def planning_meeting_edit(request: HttpRequest, review_id: int, meeting_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_manage_planning(membership))
+    meeting = get_object_or_404(PlanningMeeting, review=review, pk=meeting_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = PlanningMeeting.objects.select_for_update().get(pk=meeting.pk)
+            form = PlanningMeetingForm(request.POST, instance=locked, review=review)
+            if form.is_valid():
+                meeting = form.save(commit=False)
+                meeting.version = locked.version + 1
+                meeting.save()
+                messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} saved.")
+                return redirect(reverse("reviews:planning", args=[review.pk]) + "#meetings")
+    else:
+        form = PlanningMeetingForm(instance=meeting, review=review)
+    return _planning_form_page(request, review, membership, form, title="Change a planning group meeting")
+
+
+@require_http_methods(["GET", "POST"])
 def planning_meeting_remove(request: HttpRequest, review_id: int, meeting_id: int) -> HttpResponse:
     """Ask before removing a meeting; the POST names the date seen, so only the meeting shown is removed."""
     review, membership = load_review(request, review_id)

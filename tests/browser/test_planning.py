@@ -53,9 +53,16 @@ def test_the_organiser_records_the_planning_group_and_sees_engagement_on_the_ove
 
     page.get_by_role("button", name="Add a meeting").click()
     page.get_by_label("Date of the meeting").fill("2026-10-05")
-    page.get_by_label("Agenda or note (optional)").fill("Commitments for case mapping")
+    page.get_by_label("Agenda or note (optional)").fill("Case mapping")
     page.get_by_role("button", name="Add meeting").click()
     expect(page.get_by_text("Meeting on 05 October 2026 added.")).to_be_visible()
+    page.get_by_role("link", name="Change the meeting on 5 October 2026").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Date of the meeting")).to_have_value("2026-10-05")
+    assert_accessible(page)
+    page.get_by_label("Agenda or note (optional)").fill("Commitments for case mapping")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_text("Meeting on 05 October 2026 saved.")).to_be_visible()
 
     page.get_by_role("link", name="Record the commitment of Testshire Police").click()
     expect(page.get_by_label("Agency", exact=True)).to_have_value(str(police.pk))

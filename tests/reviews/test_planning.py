@@ -384,6 +384,108 @@ def test_a_meeting_removal_naming_another_date_is_refused(review, lead_client, h
     assert PlanningMeeting.objects.count() == 1
 
 
+@pytest.fixture
+def meeting(review):
+    return PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 10, 5), note="Scoping")
+
+
+def test_the_organiser_changes_a_meeting_and_its_version_rises(review, organiser_client, meeting):
+    opened = organiser_client.get(url("planning_meeting_edit", review, meeting.pk)).content.decode()
+    assert 'name="version" value="1"' in opened
+    assert 'value="2026-10-05"' in opened
+
+    response = organiser_client.post(
+        url("planning_meeting_edit", review, meeting.pk),
+        {"held_on": "2026-10-12", "note": "Moved a week: commitments", "version": "1"},
+    )
+
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == url("planning", review) + "#meetings"
+    assert (meeting.held_on, meeting.note, meeting.version) == (
+        datetime.date(2026, 10, 12),
+        "Moved a week: commitments",
+        2,
+    )
+
+
+def test_a_stale_edit_of_a_meeting_is_refused_and_the_first_edit_is_kept(review, lead_client, sponsor_client, meeting):
+    lead_client.post(
+        url("planning_meeting_edit", review, meeting.pk), {"held_on": "2026-10-05", "note": "First", "version": "1"}
+    )
+
+    response = sponsor_client.post(
+        url("planning_meeting_edit", review, meeting.pk), {"held_on": "2026-10-06", "note": "Second", "version": "1"}
+    )
+
+    meeting.refresh_from_db()
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "__all__": [
+            "This planning group meeting was changed by someone else after you opened it, so your changes have not "
+            "been saved. Open it again to see the latest version, then make your changes."
+        ]
+    }
+    assert (meeting.held_on, meeting.note, meeting.version) == (datetime.date(2026, 10, 5), "First", 2)
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"held_on": "", "version": "1"}, {"held_on": ["Enter the date of the meeting."]}),
+        (
+            {"held_on": "2026-02-30", "version": "1"},
+            {"held_on": ["Enter the date of the meeting as a real date, such as 2026-03-27."]},
+        ),
+        (
+            {"held_on": "2026-11-02", "version": "1"},
+            {"held_on": ["A meeting on 02 November 2026 is already recorded."]},
+        ),
+    ],
+)
+def test_a_meeting_edit_with_bad_input_saves_nothing(review, lead_client, meeting, data, errors):
+    PlanningMeeting.objects.create(review=review, held_on=datetime.date(2026, 11, 2))
+
+    response = lead_client.post(url("planning_meeting_edit", review, meeting.pk), data)
+
+    meeting.refresh_from_db()
+    assert form_errors(response) == errors
+    assert (meeting.held_on, meeting.note, meeting.version) == (datetime.date(2026, 10, 5), "Scoping", 1)
+
+
+def test_a_meeting_edit_without_a_version_is_refused(review, lead_client, meeting):
+    response = lead_client.post(url("planning_meeting_edit", review, meeting.pk), {"held_on": "2026-10-07"})
+
+    meeting.refresh_from_db()
+    assert list(form_errors(response)) == ["__all__"]
+    assert meeting.held_on == datetime.date(2026, 10, 5)
+
+
+@pytest.mark.parametrize("client_name", READERS_ONLY)
+def test_readers_may_not_change_meetings(request, client_name, review, meeting):
+    client = request.getfixturevalue(client_name)
+
+    opened = client.get(url("planning_meeting_edit", review, meeting.pk))
+    changed = client.post(url("planning_meeting_edit", review, meeting.pk), {"held_on": "2026-10-06", "version": "1"})
+
+    meeting.refresh_from_db()
+    assert (opened.status_code, changed.status_code) == (403, 403)
+    assert (meeting.held_on, meeting.version) == (datetime.date(2026, 10, 5), 1)
+
+
+def test_a_meeting_of_another_review_cannot_be_changed(review, other_review, lead_client):
+    foreign = PlanningMeeting.objects.create(review=other_review, held_on=datetime.date(2026, 10, 5))
+
+    opened = lead_client.get(url("planning_meeting_edit", review, foreign.pk))
+    changed = lead_client.post(
+        url("planning_meeting_edit", review, foreign.pk), {"held_on": "2026-10-06", "version": "1"}
+    )
+
+    foreign.refresh_from_db()
+    assert (opened.status_code, changed.status_code) == (404, 404)
+    assert foreign.held_on == datetime.date(2026, 10, 5)
+
+
 def test_a_meeting_of_another_review_is_404(review, other_review, lead_client):
     foreign = PlanningMeeting.objects.create(review=other_review, held_on=datetime.date(2026, 10, 5))
 
