@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions
 from reviews.models import AccessLog, Finding, FindingEvidence
-from reviews.pdf import render_pdf
+from reviews.pdf import RenderError, render_pdf
 from reviews.views import load_review
 
 from . import services
@@ -382,7 +382,11 @@ def letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
     current = _letter_for(review, membership)
     if current is None:
         raise Http404("No letter yet.")
-    pdf = render_pdf("reports/letter.html", {"review": review, "letter": current, "generated_at": timezone.now()})
+    try:
+        pdf = render_pdf("reports/letter.html", {"review": review, "letter": current, "generated_at": timezone.now()})
+    except RenderError as error:
+        context = {"review": review, "membership": membership, "reason": str(error)}
+        return render(request, "conference/letter_failed.html", context, status=503)
     AccessLog.objects.record(
         user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target="Feedback letter", path=request.path
     )

@@ -6,12 +6,37 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 # Relative URLs in report templates resolve against this made-up origin; nothing else is fetched.
 REPORT_BASE_URL = "https://report.invalid/"
+
+
+class RenderError(Exception):
+    """A document could not be rendered; the message says why, in words a user can pass on."""
+
+
+def find_static_file(name: str) -> Path | None:
+    """The file behind a static name, as `{% static %}` gave it, under whichever storage is in use.
+
+    With the manifest storage (debug off) templates name the hashed copies that collectstatic wrote under
+    STATIC_ROOT, and only those are served; otherwise the finders look in the project's static folders.
+    Nothing outside the static files is ever returned.
+    """
+    if ".." in Path(name).parts or name.startswith("/") or "\x00" in name:
+        return None
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        try:
+            path = Path(staticfiles_storage.path(name))
+        except SuspiciousFileOperation:
+            return None
+        return path if path.is_file() else None
+    found = finders.find(name)
+    return Path(found) if found else None
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -23,15 +48,21 @@ class StaticOnlyFetcher(URLFetcher):
         if f"{parts.scheme}://{parts.netloc}/" != REPORT_BASE_URL or not parts.path.startswith(static_prefix):
             raise FatalURLFetchingError(f"Reports may only use the project's static files, not {url!r}.")
         relative = unquote(parts.path[len(static_prefix) :])
-        if ".." in Path(relative).parts:
-            raise FatalURLFetchingError(f"Refused a static path that climbs out of the static files: {url!r}.")
-        found = finders.find(relative)
-        if not found:
-            raise FatalURLFetchingError(f"No static file {relative!r} for the report.")
+        found = find_static_file(relative)
+        if found is None:
+            raise FatalURLFetchingError(
+                f"The static file {relative!r} the document needs was not found; "
+                "on a server with debug off, run collectstatic after npm ci."
+            )
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=Path(found).read_bytes(), headers={"Content-Type": content_type})
+        return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
+    """PDF bytes for a template; any failure to fetch what it needs becomes a RenderError naming it."""
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    try:
+        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    except FatalURLFetchingError as exc:
+        # WeasyPrint's fatal fetch error is a BaseException; callers handle ordinary exceptions.
+        raise RenderError(str(exc)) from None

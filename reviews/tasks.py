@@ -24,7 +24,9 @@ def render_report(*, report_id: int) -> None:
 
     try:
         pdf = build_report_pdf(report)
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise  # the worker is shutting down: the message goes back to the queue (late acknowledgement)
+    except BaseException as exc:  # some libraries raise BaseException subclasses; the row must not stay running
         logger.exception("Report %s failed to render", report_id)
         Report.objects.filter(pk=report_id).update(
             status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()

@@ -252,3 +252,33 @@ def chromium_path() -> str:
     if not path:
         need_service("Debian's chromium is not installed (apt-get install -y chromium).")
     return path
+
+
+# Static files as production has them
+
+
+MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """The static files as collectstatic writes them with debug off: hashed names and a manifest, in a folder.
+
+    The manifest storage without compression: the hashed names are what matters, and it collects in seconds.
+    """
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    storages = {**django_settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    with override_settings(STATIC_ROOT=str(root), STORAGES=storages):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production_static(settings, collected_static):
+    """Serve static files the way the app does with debug off: from STATIC_ROOT, through the manifest."""
+    settings.STATIC_ROOT = str(collected_static)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    return collected_static
