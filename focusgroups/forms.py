@@ -26,6 +26,15 @@ class VersionedForm(versioning.VersionedForm):
     name_differences = True
 
 
+class AnswerTextField(forms.CharField):
+    """Free text as the respondent wrote it, less NUL characters: invisible, and no reason to refuse a disclosure."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+        return super().to_python(value)
+
+
 class AnswerForm(forms.Form):
     """One field per question; every answer is optional, every given answer must be one of the options."""
 
@@ -98,7 +107,7 @@ class AnswerForm(forms.Form):
                 )
                 layout.append(Field.checkboxes(name))
             else:
-                self.fields[name] = forms.CharField(
+                self.fields[name] = AnswerTextField(
                     label=question.text,
                     required=False,
                     max_length=MAX_TEXT_ANSWER,

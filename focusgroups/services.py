@@ -59,23 +59,16 @@ def submit_response(
 
     `site_url` (such as https://peer-review.example/) makes the link in the alert email absolute.
     """
+    config = QuestionnaireSettings.for_review(questionnaire.review)
     response = Response.objects.create(questionnaire=questionnaire, segment=segment, mode=mode)
     rows = []
     reasons = []
-    config = QuestionnaireSettings.for_review(questionnaire.review)
     for question, given in answers.items():
-        if given in (None, "", []):
+        if given in (None, "", [], ()):
             continue
-        if question.kind == Question.Kind.MULTIPLE:
-            rows += [Answer(response=response, question=question, choice=choice) for choice in given]
-        elif question.kind == Question.Kind.SINGLE:
-            rows.append(Answer(response=response, question=question, choice=given))
-        elif question.kind == Question.Kind.TEXT:
-            rows.append(Answer(response=response, question=question, text=given))
-            concern = _concern(config, question, text=given)
-        else:
-            rows.append(Answer(response=response, question=question, value=int(given)))
-            concern = _concern(config, question, value=int(given))
+        rows += _answer_rows(response, question, given)
+        # Each answer is judged on its own: whether it raises a concern never depends on the answers before it.
+        concern = answer_concern(config, question, given)
         if concern is not None:
             reasons.append(concern[0])
     Answer.objects.bulk_create(rows)
@@ -86,6 +79,25 @@ def submit_response(
         )
         _queue_alert_email(alert, site_url)
     return response, alert
+
+
+def _answer_rows(response: Response, question: Question, given: object) -> list[Answer]:
+    if question.kind == Question.Kind.MULTIPLE:
+        return [Answer(response=response, question=question, choice=choice) for choice in given]
+    if question.kind == Question.Kind.SINGLE:
+        return [Answer(response=response, question=question, choice=given)]
+    if question.kind == Question.Kind.TEXT:
+        return [Answer(response=response, question=question, text=given)]
+    return [Answer(response=response, question=question, value=int(given))]
+
+
+def answer_concern(config: QuestionnaireSettings, question: Question, given: object) -> tuple[str, str] | None:
+    """Why one given answer raises an alert, or None: a low safety-scale value, or a concern phrase in free text."""
+    if question.kind == Question.Kind.TEXT:
+        return _concern(config, question, text=given)
+    if question.is_scale:
+        return _concern(config, question, value=int(given))
+    return None
 
 
 def _concern(

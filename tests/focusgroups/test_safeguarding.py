@@ -155,3 +155,25 @@ def test_an_alert_of_another_review_is_404(child_questionnaire, other_review, sa
     response = lead_client.get(f"/reviews/{other_review.pk}/focus-groups/alerts/{alert.pk}/")
 
     assert response.status_code == 404
+
+
+def test_a_disclosure_after_a_single_choice_answer_is_kept_and_raises_one_alert_with_its_own_reason(
+    child_questionnaire, safeguarding_lead, django_capture_on_commit_callbacks
+):
+    single = question(child_questionnaire, Question.Kind.SINGLE)
+    single.order = 0  # the first question on the page, before the safety scale
+    single.save()
+    free = question(child_questionnaire, Question.Kind.TEXT)
+    multiple = question(child_questionnaire, Question.Kind.MULTIPLE)
+
+    response = answer(
+        child_questionnaire,
+        {f"q{single.pk}": "Less than a year", f"q{free.pk}": "My uncle hurt me", f"q{multiple.pk}": ["Strategy"]},
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert response.status_code == 200
+    alert = SafeguardingAlert.objects.get()
+    assert alert.reason == "A free-text answer to “What would you change?” contains a concern phrase."
+    assert alert.response.answers.get(question=free).text == "My uncle hurt me"
+    assert len(mail.outbox) == 1
