@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
+# The quick start asks for debug explicitly: the settings default to debug off and need a secret key then.
+DJANGO_DEBUG ?= true
+export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format worker migrate seed bench check-deploy clean
@@ -32,7 +35,7 @@ run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,10 @@
 """Settings for the safeguarding peer review workspace.
 
-Everything is read from the environment. With no variables at all the project
-runs for a quick start: SQLite in the checkout, debug on, reports rendered in
-the web process without a broker.
+Everything is read from the environment, and the defaults fail closed: with no
+variables at all debug is off and the app refuses to start without a secret
+key. The quick start (`make run`, `make test`) asks for debug explicitly with
+DJANGO_DEBUG=true, which gives SQLite in the checkout, a development key and
+reports rendered in the web process without a broker.
 """
 
 import os
@@ -31,7 +33,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a production machine that forgets a variable must not serve debug pages.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
@@ -40,7 +43,10 @@ if DEBUG:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 else:
     if not SECRET_KEY:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
+            "For development on your own machine, set DJANGO_DEBUG=true (make run and make test do)."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 

@@ -240,6 +240,30 @@ def test_the_settings_refuse_to_load_without_a_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off." in result.stderr
 
 
+def test_with_no_environment_at_all_debug_is_off_and_the_app_refuses_to_start():
+    result = manage("check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off." in result.stderr
+
+
+def test_debug_is_on_only_when_asked_for_and_then_a_development_key_is_used():
+    shown = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY.startswith('insecure-'))"
+
+    asked = manage("shell", "-c", shown, DJANGO_DEBUG="true")
+    misspelt = manage(
+        "shell",
+        "-c",
+        shown,
+        DJANGO_DEBUG="ture",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(45),
+        DJANGO_ALLOWED_HOSTS="peer-review.example",
+    )
+
+    assert asked.stdout.strip() == "True True"
+    assert misspelt.stdout.strip() == "False False"
+
+
 def test_the_settings_refuse_to_load_without_allowed_hosts_when_debug_is_off():
     result = manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(45))
 
