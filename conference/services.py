@@ -1,6 +1,5 @@
 """Conference workflows that span several models: merging findings, voting, the letter and the plan."""
 
-import io
 from collections import defaultdict
 from datetime import date
 
@@ -12,7 +11,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from reviews import stages
+from reviews import exports, stages
 from reviews.charts import Series, bar_chart
 from reviews.models import Finding, FindingEvidence, Review
 
@@ -409,51 +408,42 @@ def action_counts_many(reviews: list[Review], today: date) -> dict[int, dict[str
 
 
 def plan_xlsx(review: Review) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Improvement plan"
-    sheet.append(
-        [
-            "Priority",
-            "Desired outcome",
-            "Action",
-            "Owner's role",
-            "Owner's agency",
-            "Due",
-            "Success measure",
-            "Baseline",
-            "Target",
-            "Current",
-            "Status",
-            "RAG",
-            "Overdue",
-        ]
-    )
+    header = [
+        "Priority",
+        "Desired outcome",
+        "Action",
+        "Owner's role",
+        "Owner's agency",
+        "Due",
+        "Success measure",
+        "Baseline",
+        "Target",
+        "Current",
+        "Status",
+        "RAG",
+        "Overdue",
+    ]
     today = timezone.localdate()
-    for row in plan_rows(review, today):
-        for action in row["actions"]:
-            sheet.append(
-                [
-                    row["priority"].title,
-                    row["priority"].outcome,
-                    action.description,
-                    action.owner_role,
-                    action.owner_agency,
-                    action.due_date,
-                    action.success_measure,
-                    action.baseline_value,
-                    action.target_value,
-                    action.current_value,
-                    action.get_status_display(),
-                    action.get_rag_display(),
-                    "Yes" if action.overdue else "No",
-                ]
-            )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = [
+        [
+            row["priority"].title,
+            row["priority"].outcome,
+            action.description,
+            action.owner_role,
+            action.owner_agency,
+            action.due_date,
+            action.success_measure,
+            action.baseline_value,
+            action.target_value,
+            action.current_value,
+            action.get_status_display(),
+            action.get_rag_display(),
+            "Yes" if action.overdue else "No",
+        ]
+        for row in plan_rows(review, today)
+        for action in row["actions"]
+    ]
+    return exports.to_xlsx([header, *rows], title="Improvement plan")
 
 
 def improvement_plan_context(review: Review) -> dict:

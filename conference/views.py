@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
+from reviews import exports, permissions
 from reviews.models import AccessLog, Finding, FindingEvidence
 from reviews.pdf import RenderError, render_pdf
 from reviews.views import load_review
@@ -420,9 +420,7 @@ def plan_xlsx(request: HttpRequest, review_id: int) -> HttpResponse:
     AccessLog.objects.record(
         user=request.user, review=review, action=AccessLog.Action.EXPORT, target="Improvement plan", path=request.path
     )
-    response = HttpResponse(
-        services.plan_xlsx(review), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(services.plan_xlsx(review), content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="improvement-plan-review-{review.pk}.xlsx"'
     return response
 

@@ -1,7 +1,5 @@
 """Workflows that span models: submitting a response with its alerts, results with suppression, coding."""
 
-import csv
-import io
 import logging
 import re
 from collections import defaultdict
@@ -14,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from reviews import exports
 from reviews.models import Finding, FindingEvidence, Review
 
 from .models import (
@@ -508,22 +507,11 @@ def export_rows(tables: list[Table]) -> list[list[object]]:
 
 
 def to_csv(rows: list[list[object]]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue()
+    return exports.to_csv(rows)
 
 
 def to_xlsx(rows: list[list[object]], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return exports.to_xlsx(rows, title=title)
 
 
 # Coding

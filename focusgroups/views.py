@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
+from reviews import exports, permissions
 from reviews.charts import Series, bar_chart
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
@@ -208,12 +208,9 @@ def questionnaire_export(request: HttpRequest, review_id: int, questionnaire_id:
         path=request.path,
     )
     if fmt == "csv":
-        response = HttpResponse(services.to_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(services.to_csv(rows), content_type=exports.CSV_CONTENT_TYPE)
     else:
-        response = HttpResponse(
-            services.to_xlsx(rows, "Results"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(services.to_xlsx(rows, "Results"), content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}-results.{fmt}"'
     return response
 

@@ -4,6 +4,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from .exports import to_xlsx
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -60,14 +62,4 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
 
 def demo_xlsx(rows: list[list]) -> bytes:
     """A one-sheet Excel workbook of the given rows (the first is usually the header)."""
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_xlsx(rows)
