@@ -54,6 +54,7 @@ urlpatterns = [
     path("segments/", views.segments, name="segments"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/", views.alert_detail, name="alert"),
+    path("alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),
     path("alerts/<int:alert_id>/email/retry/", views.alert_email_retry, name="alert_email_retry"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:group_id>/", views.group_detail, name="group"),

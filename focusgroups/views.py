@@ -303,12 +303,29 @@ def alert_list(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "focusgroups/alert_list.html", {"review": review, "membership": membership, "page": page})
 
 
+def _require_alert_actor(review, membership) -> None:
+    """Changing an alert is for those who may see it, and never for a read-only role (a 403)."""
+    permissions.require(not permissions.is_read_only(membership))
+    _require_alert_reader(review, membership)
+
+
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
+    """The alert and the whole response. Opening it changes nothing: a link followed from anywhere must not
+    make a new alert look read. Marking it read and recording what was done are POSTs.
+    """
     review, membership = load_review(request, review_id)
     if request.method == "POST":
-        permissions.require(not permissions.is_read_only(membership))
-    _require_alert_reader(review, membership)
+        _require_alert_actor(review, membership)
+    config = _require_alert_reader(review, membership)
+    form = AlertActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            alert = get_object_or_404(SafeguardingAlert.objects.select_for_update(), review=review, pk=alert_id)
+            alert.mark_read(request.user)
+            alert.record_action(request.user, form.cleaned_data["action"])
+        messages.success(request, "What you did is recorded on the alert.")
+        return redirect(alert)
     alert = get_object_or_404(
         SafeguardingAlert.objects.select_related(
             "response__questionnaire", "response__segment", "read_by", "actioned_by"
@@ -316,15 +333,6 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
         review=review,
         pk=alert_id,
     )
-    form = AlertActionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            alert.mark_read(request.user)
-            alert.record_action(request.user, form.cleaned_data["action"])
-            messages.success(request, "What you did is recorded on the alert.")
-            return redirect(alert)
-    else:
-        alert.mark_read(request.user)
     AccessLog.objects.record(
         user=request.user, review=review, action="view", target=f"safeguarding alert {alert.pk}", path=request.path
     )
@@ -335,16 +343,27 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
         "alert": alert,
         "answers": answers,
         "form": form,
-        "may_act": not permissions.is_read_only(membership),
+        "may_act": permissions.can_act_on_safeguarding_alerts(membership, config.safeguarding_lead_id),
     }
     return render(request, "focusgroups/alert_detail.html", context)
 
 
 @require_POST
+def alert_read(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
+    """Mark an alert read: who and when are kept, and a new alert stops counting as new."""
+    review, membership = load_review(request, review_id)
+    _require_alert_actor(review, membership)
+    with transaction.atomic():
+        alert = get_object_or_404(SafeguardingAlert.objects.select_for_update(), review=review, pk=alert_id)
+        alert.mark_read(request.user)
+    messages.success(request, "The alert is marked as read.")
+    return redirect(alert)
+
+
+@require_POST
 def alert_email_retry(request: HttpRequest, review_id: int, alert_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    permissions.require(not permissions.is_read_only(membership))
-    _require_alert_reader(review, membership)
+    _require_alert_actor(review, membership)
     alert = get_object_or_404(SafeguardingAlert, review=review, pk=alert_id)
     retried, reason = services.retry_alert_email(alert=alert, site_url=request.build_absolute_uri("/"))
     if retried:

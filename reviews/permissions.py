@@ -169,6 +169,11 @@ def can_see_safeguarding_alerts(membership: ReviewMembership, safeguarding_lead_
     return membership.role in REVIEW_LEADS or membership.user_id == safeguarding_lead_id
 
 
+def can_act_on_safeguarding_alerts(membership: ReviewMembership, safeguarding_lead_id: int | None) -> bool:
+    """Marking an alert read and recording what was done: those who see alerts, unless their role only reads."""
+    return can_see_safeguarding_alerts(membership, safeguarding_lead_id) and not is_read_only(membership)
+
+
 # The conference, the letter and the improvement plan
 
 PLAN_EDITORS = REVIEW_LEADS | {Role.SPONSOR, Role.ORGANISER}

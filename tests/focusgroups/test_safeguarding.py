@@ -94,15 +94,16 @@ def make_alert(questionnaire):
     return SafeguardingAlert.objects.get()
 
 
-def test_the_alert_page_records_who_read_it(child_questionnaire, safeguarding_lead, lead_client):
+def test_the_alert_page_shows_the_response_and_leaves_the_alert_new(
+    child_questionnaire, safeguarding_lead, lead_client
+):
     alert = make_alert(child_questionnaire)
 
     response = lead_client.get(alert.get_absolute_url())
 
     assert response.status_code == 200
     alert.refresh_from_db()
-    assert alert.read_by == safeguarding_lead
-    assert alert.status == SafeguardingAlert.Status.READ
+    assert (alert.status, alert.read_by, alert.read_at) == (SafeguardingAlert.Status.NEW, None, None)
     assert "My caseload is manageable." in response.content.decode()
 
 
