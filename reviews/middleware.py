@@ -23,3 +23,25 @@ class ReviewMembershipMiddleware:
         if not ReviewMembership.objects.filter(review_id=review_id, user=request.user).exists():
             raise Http404("No such review.")
         return None
+
+
+class NoStoreMiddleware:
+    """Nothing this application answers may be kept by a browser or a proxy: `Cache-Control: no-store, private`.
+
+    Every response that reaches it is private to someone (a member's page, a download of case-level
+    data, a child's questionnaire, a sign-in form with its CSRF token), so it is set on all of them
+    rather than on a list of pages that would miss the next one. A view that sets its own
+    Cache-Control keeps it. Static files are answered by WhiteNoise before this and keep their long
+    caching.
+    """
+
+    value = "no-store, private"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = self.value
+        return response
