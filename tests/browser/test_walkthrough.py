@@ -71,7 +71,7 @@ def test_the_lead_adds_a_finding_and_downloads_the_baseline_report(live_server, 
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Review sections").get_by_role("link", name="Reports").click()
-    page.get_by_role("button", name="Request a baseline report").click()
+    page.get_by_role("button", name="Request a new baseline report").click()
     download_link = page.get_by_role("link", name=re.compile("Download PDF"))
     for _ in range(120):
         if download_link.count():
