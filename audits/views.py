@@ -10,6 +10,7 @@ from casemapping import imports
 from casemapping import services as mapping
 from reviews import permissions
 from reviews.models import AccessLog, FindingEvidence, Role
+from reviews.params import choice_param, text_param
 from reviews.views import load_review
 
 from . import services, stage
@@ -55,8 +56,8 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         validations = validations.filter(auditor=request.user)
     elif not permissions.is_peer_side(membership):
         validations = validations.none()
-    status = request.GET.get("status", "")
-    if status in Validation.Status.values:
+    status = choice_param(request, "status", Validation.Status.values)
+    if status:
         validations = validations.filter(status=status)
     page = Paginator(validations, 25).get_page(request.GET.get("page"))
     context = {
@@ -83,7 +84,7 @@ def audit_list(request: HttpRequest, review_id: int) -> HttpResponse:
     audits = (
         CouncilAudit.objects.filter(review=review).select_related("case", "overall_grade").order_by("case__reference")
     )
-    team = request.GET.get("team", "")
+    team = text_param(request, "team")
     if team:
         audits = audits.filter(auditor_team=team)
     page = Paginator(audits, 25).get_page(request.GET.get("page"))
@@ -373,9 +374,9 @@ def statistics(request: HttpRequest, review_id: int) -> HttpResponse:
 def cases_behind(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_validation_statistics(membership))
-    key = request.GET.get("domain", "")
-    outcome = request.GET.get("outcome", "all")
-    team = request.GET.get("team", "")
+    key = text_param(request, "domain")
+    outcome = choice_param(request, "outcome", services.OUTCOMES, default="all")
+    team = text_param(request, "team")
     ids = services.validation_ids_behind(review, key=key, outcome=outcome, team=team)
     validations = (
         Validation.objects.filter(review=review, pk__in=ids)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reviews import permissions
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, FindingEvidence, Review, ReviewMembership
+from reviews.params import int_param
 from reviews.views import load_review
 
 from . import services
@@ -427,9 +428,9 @@ def line_list(request: HttpRequest, review_id: int) -> HttpResponse:
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("day", "start")))
         .order_by("theme__order", "scope_area__order", "pk")
     )
-    theme = request.GET.get("theme", "")
-    if theme.isdigit():
-        lines = lines.filter(theme_id=int(theme))
+    theme = int_param(request, "theme")
+    if theme is not None:
+        lines = lines.filter(theme_id=theme)
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     context = {
         "review": review,
@@ -437,7 +438,7 @@ def line_list(request: HttpRequest, review_id: int) -> HttpResponse:
         "page": page,
         "themes": review.framework.themes.order_by("order"),
         "theme": theme,
-        "query": f"theme={theme}" if theme.isdigit() else "",
+        "query": f"theme={theme}" if theme is not None else "",
         "can_edit": permissions.can_edit_lines_of_enquiry(membership),
     }
     return render(request, "interviews/line_list.html", context)

@@ -37,6 +37,7 @@ from .models import (
     Review,
     ReviewMembership,
 )
+from .params import choice_param, int_param
 from .versioning import is_stale_post
 
 
@@ -96,8 +97,8 @@ def programme(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("reviews.view_programme"):
         raise Http404("No such page.")
     reviews = Review.objects.select_related("council").order_by("-onsite_start", "title")
-    status = request.GET.get("status", "")
-    if status in Review.Status.values:
+    status = choice_param(request, "status", Review.Status.values)
+    if status:
         reviews = reviews.filter(status=status)
     page = Paginator(reviews.annotate(finding_count=Count("findings")), 25).get_page(request.GET.get("page"))
     table = progress_table(list(page))
@@ -688,9 +689,8 @@ def planning_meeting_remove(request: HttpRequest, review_id: int, meeting_id: in
 def commitment_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_planning(membership))
-    initial = {}
-    if request.method == "GET" and request.GET.get("partner", "").isdigit():
-        initial["partner"] = int(request.GET["partner"])
+    partner = int_param(request, "partner") if request.method == "GET" else None
+    initial = {"partner": partner} if partner is not None else {}
     form = CommitmentForm(request.POST if request.method == "POST" else None, review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions
 from reviews.models import EvidenceDocument, Finding
+from reviews.params import choice_param
 from reviews.views import load_review
 
 from . import services
@@ -280,15 +283,14 @@ def request_list(request: HttpRequest, review_id: int) -> HttpResponse:
         .annotate(document_count=Count("documents"))
         .order_by("due_date", "title")
     )
-    status = request.GET.get("status", "")
-    if status in DocumentRequest.Status.values:
+    status = choice_param(request, "status", DocumentRequest.Status.values)
+    if status:
         requests = requests.filter(status=status)
-    if request.GET.get("overdue") == "1":
+    overdue = choice_param(request, "overdue", ["1"])
+    if overdue:
         requests = requests.overdue()
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
-    query = "&".join(
-        f"{name}={value}" for name, value in [("status", status), ("overdue", request.GET.get("overdue"))] if value
-    )
+    query = urlencode({name: value for name, value in [("status", status), ("overdue", overdue)] if value})
     context = {
         "review": review,
         "membership": membership,
