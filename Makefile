@@ -8,7 +8,7 @@ DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format worker migrate seed bench check-deploy clean
+.PHONY: install run test lint format worker migrate seed bench check-deploy production-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-looking-secret-value \
 	DJANGO_ALLOWED_HOSTS=peer-review.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The README's production steps on this machine (PostgreSQL and Redis on loopback), then a browser walks a review.
+production-check: install
+	bash .ci/production
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
