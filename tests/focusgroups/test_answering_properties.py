@@ -6,6 +6,7 @@ The questionnaires are the library's (which the demo copies for its review) and 
 before its safety and free-text questions.
 """
 
+import html
 import re
 
 from django.core import mail
@@ -167,6 +168,10 @@ class PublicQuestionnaireProperties(TestCase):
             assert "There is a problem" in body
             for question in invalid:
                 assert f'href="#id_q{question.pk}' in body, question.text
+            for question in questions:  # what the respondent wrote is still there to correct and send again
+                typed = post.get(f"q{question.pk}")
+                if question.kind == Question.Kind.TEXT and typed and "\x00" not in typed and question not in invalid:
+                    assert html.escape(typed) in body
             return
         assert questionnaire.responses.count() == responses_before + 1
         response = questionnaire.responses.order_by("-pk").first()
@@ -189,3 +194,55 @@ class PublicQuestionnaireProperties(TestCase):
             assert len(alerts.get().reason.splitlines()) == len(concerning)
             assert "Who you can talk to" in body
         assert mail.outbox == []  # the email is queued after commit, never sent in the request
+
+
+class AnythingPostedToTheQuestionnaire(TestCase):
+    """Whatever arrives at /q/<token>/ (any fields, any values, any body) gets a page, never a server error."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.review = ReviewFactory(title="Fuzzshire children's safeguarding peer review")
+        cls.questionnaire = _choice_first_questionnaire(cls.review)
+        cls.questionnaire.opens_on = "2000-01-01"
+        cls.questionnaire.ask_segment = True
+        cls.questionnaire.save()
+        cls.names = [
+            f"q{pk}"
+            for pk in Question.objects.filter(section__questionnaire=cls.questionnaire).values_list("pk", flat=True)
+        ]
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        fields=st.dictionaries(
+            st.one_of(st.sampled_from(["segment", "again", "mode", "csrfmiddlewaretoken"]), st.text(max_size=20)),
+            st.one_of(st.text(max_size=50), st.lists(st.text(max_size=20), max_size=4), st.integers().map(str)),
+            max_size=8,
+        ),
+        answers=st.lists(st.one_of(st.text(max_size=30), st.integers(-(2**70), 2**70).map(str)), max_size=6),
+    )
+    def test_any_fields_and_values_get_a_page_not_a_server_error(self, fields, answers):
+        post = {**fields, **dict(zip(self.names, answers, strict=False))}
+
+        with self.captureOnCommitCallbacks(execute=False):
+            page = Client().post(f"/q/{self.questionnaire.token}/", post)
+
+        assert page.status_code == 200
+
+    @settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        body=st.binary(max_size=2000),
+        content_type=st.sampled_from(
+            [
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=xyz",
+                "multipart/form-data",
+                "application/json",
+                "text/plain; charset=utf-16",
+            ]
+        ),
+    )
+    def test_any_body_gets_a_page_or_a_bad_request_not_a_server_error(self, body, content_type):
+        with self.captureOnCommitCallbacks(execute=False):
+            page = Client().generic("POST", f"/q/{self.questionnaire.token}/", body, content_type=content_type)
+
+        assert page.status_code in {200, 400}
