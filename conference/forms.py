@@ -18,22 +18,16 @@ def _helper(*fields, submit: str) -> FormHelper:
 
 
 class ReviewFindingField(forms.ModelChoiceField):
-    """A finding of this review; an id from another review is refused with a message on the field."""
+    """A finding of this review. An id of another review gets the same message as one that does not exist,
+    so the answer tells nothing about other reviews."""
 
     def __init__(self, review: Review, **kwargs) -> None:
-        super().__init__(queryset=Finding.objects.all(), **kwargs)
-        self.review = review
+        super().__init__(queryset=review.findings.all(), **kwargs)
         self.choices = [("", "Choose a finding")] + [
             (f.pk, f"{f.theme.name}: {f.summary}")
             for f in review.findings.select_related("theme").order_by("theme__order", "pk")
         ]
         self.error_messages["invalid_choice"] = "Choose a finding that exists."
-
-    def clean(self, value):
-        finding = super().clean(value)
-        if finding is not None and finding.review_id != self.review.pk:
-            raise forms.ValidationError("Choose a finding of this review; findings of two reviews cannot be merged.")
-        return finding
 
 
 class MergeForm(forms.Form):

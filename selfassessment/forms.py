@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from reviews import permissions
 from reviews.forms import FindingForm
-from reviews.models import EvidenceDocument, Grade, Review
+from reviews.models import Grade, Review
 from reviews.models import ReviewMembership as Membership
 
 from . import services
@@ -61,22 +61,14 @@ class GradeChoiceField(forms.ModelChoiceField):
 
 
 class ReviewDocumentsField(forms.ModelMultipleChoiceField):
-    """Documents of this review only; an id from another review is refused with a message on the field."""
+    """Documents of this review only. An id of another review gets the same message as one that does not
+    exist, so the answer tells nothing about other reviews."""
 
     def __init__(self, review: Review, **kwargs) -> None:
-        super().__init__(
-            queryset=EvidenceDocument.objects.all(), widget=forms.CheckboxSelectMultiple, required=False, **kwargs
-        )
-        self.review = review
+        super().__init__(queryset=review.documents.all(), widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
         self.choices = [(doc.pk, doc.title) for doc in review.documents.order_by("title")]
         self.error_messages["invalid_choice"] = "Choose documents that exist."
         self.error_messages["invalid_pk_value"] = "Choose documents that exist."
-
-    def clean(self, value):
-        documents = super().clean(value)
-        if any(document.review_id != self.review.pk for document in documents):
-            raise forms.ValidationError("Choose documents of this review only.")
-        return documents
 
 
 class VersionedForm(forms.ModelForm):

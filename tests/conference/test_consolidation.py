@@ -46,8 +46,21 @@ def test_findings_from_two_reviews_cannot_be_merged(review, other_review, lead_c
     )
 
     assert response.status_code == 200
-    assert "Choose a finding of this review; findings of two reviews cannot be merged." in response.content.decode()
+    assert response.context["form"].errors == {"duplicate": ["Choose a finding that exists."]}
     assert Finding.objects.filter(pk=foreign.pk).exists()
+
+
+def test_a_finding_of_another_review_gets_the_same_answer_as_one_that_does_not_exist(review, other_review, lead_client):
+    keep = FindingFactory(review=review)
+    foreign = FindingFactory(review=other_review)
+    url = reverse("conference:merge", args=[review.pk])
+
+    of_another_review = lead_client.post(url, {"keep": keep.pk, "duplicate": foreign.pk})
+    missing = lead_client.post(url, {"keep": keep.pk, "duplicate": foreign.pk + 1000})
+
+    assert (of_another_review.status_code, missing.status_code) == (200, 200)
+    assert of_another_review.context["form"].errors == missing.context["form"].errors
+    assert missing.context["form"].errors == {"duplicate": ["Choose a finding that exists."]}
 
 
 def test_a_finding_cannot_be_merged_into_itself(review, lead_client):

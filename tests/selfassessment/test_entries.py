@@ -136,8 +136,26 @@ def test_a_document_of_another_review_cannot_be_linked(review, other_review, con
 
     response = contributor_client.post(url("entry_edit", review, entry.pk), entry_data(entry, documents=[foreign.pk]))
 
-    assert response.context["form"].errors["documents"] == ["Choose documents of this review only."]
+    assert response.context["form"].errors["documents"] == ["Choose documents that exist."]
     assert entry.documents.count() == 0
+
+
+def test_a_document_of_another_review_gets_the_same_answer_as_one_that_does_not_exist(
+    review, other_review, contributor_client
+):
+    entry = EntryFactory(review=review)
+    foreign = DocumentFactory(review=other_review)
+
+    of_another_review = contributor_client.post(
+        url("entry_edit", review, entry.pk), entry_data(entry, documents=[foreign.pk])
+    )
+    missing = contributor_client.post(
+        url("entry_edit", review, entry.pk), entry_data(entry, documents=[foreign.pk + 1000])
+    )
+
+    assert (of_another_review.status_code, missing.status_code) == (200, 200)
+    assert of_another_review.context["form"].errors == missing.context["form"].errors
+    assert missing.context["form"].errors == {"documents": ["Choose documents that exist."]}
 
 
 def test_a_stale_edit_is_refused_and_both_versions_are_shown(review, contributor_client, organiser_client):

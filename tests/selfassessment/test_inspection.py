@@ -498,7 +498,7 @@ def test_a_document_of_another_review_is_refused_and_nothing_is_saved(review, ot
     )
 
     recommendation.refresh_from_db()
-    assert response.context["form"].errors["documents"] == ["Choose documents of this review only."]
+    assert response.context["form"].errors["documents"] == ["Choose documents that exist."]
     assert (recommendation.rag, recommendation.version, recommendation.documents.count()) == ("not_assessed", 1, 0)
 
 
@@ -696,7 +696,7 @@ def test_a_finding_cannot_rest_on_a_document_of_another_review(review, other_rev
         },
     )
 
-    assert response.context["form"].errors["documents"] == ["Choose documents of this review only."]
+    assert response.context["form"].errors["documents"] == ["Choose documents that exist."]
     assert not Finding.objects.exists()
     assert not FindingEvidence.objects.filter(content_type=ContentType.objects.get_for_model(Recommendation)).exists()
 

@@ -157,7 +157,7 @@ def test_a_document_of_another_review_cannot_answer_a_request(review, other_revi
     item.refresh_from_db()
     assert item.status == "requested"
     assert item.documents.count() == 0
-    assert "Choose documents of this review only." in response.content.decode()
+    assert "Choose documents that exist." in response.content.decode()
 
 
 def test_returning_needs_a_reason(review, lead_client):
