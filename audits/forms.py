@@ -2,7 +2,6 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from casemapping.forms import ImportForm  # noqa: F401  (the same upload form)
 from reviews.models import Case, Grade, Review, Role
 from reviews.pseudonyms import check_free_text
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casemapping import imports
+from reviews import tables
 from reviews.models import Grade, Review, Role
+from reviews.tables import RowError
 
 from . import agreement
 from .models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
@@ -46,35 +47,35 @@ def template(tool: AuditTool, format: str) -> tuple[bytes, str, str]:
     if format == "xlsx":
         notes = [("case reference", "A case already in the sample"), ("audit date", "YYYY-MM-DD or DD/MM/YYYY")]
         notes += [(name, "; ".join(grades)) for name in names[4:-1]]
-        content = imports.template_xlsx(names, example, notes)
+        content = tables.template_xlsx(names, example, notes)
         return (
             content,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "council-audits-template.xlsx",
         )
-    return imports.template_csv(names, example), "text/csv; charset=utf-8", "council-audits-template.csv"
+    return tables.template_csv(names, example), "text/csv; charset=utf-8", "council-audits-template.csv"
 
 
 def _grade(text: str, grades: dict[str, Grade]) -> Grade | None:
     return grades.get(text.strip().lower())
 
 
-def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int, list[imports.RowError]]:
+def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int, list[RowError]]:
     """Every row checked before anything is saved; all or nothing."""
-    table = imports.read_table(upload, columns(tool))
+    table = tables.read_table(upload, columns(tool))
     grades = {grade.label.lower(): grade for grade in tool.grade_scale.grades.all()}
     allowed = ", ".join(sorted(grade.label for grade in grades.values()))
     cases = {case.reference.lower(): case for case in review.cases.all()}
     audited = set(CouncilAudit.objects.filter(review=review).values_list("case_id", flat=True))
     seen: dict[int, int] = {}
-    errors: list[imports.RowError] = []
+    errors: list[RowError] = []
     rows = []
     for values in table:
         number = values["_row"]
         row_errors = []
 
         def fail(column: str, message: str, number=number, row_errors=row_errors) -> None:
-            row_errors.append(imports.RowError(number, column, message))
+            row_errors.append(RowError(number, column, message))
 
         case = cases.get(values["case reference"].lower())
         if not values["case reference"]:
@@ -92,7 +93,7 @@ def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int
                 fail(column, f"Enter the {column}.")
             elif len(values[column]) > 120 and column != "narrative":
                 fail(column, "Use at most 120 characters.")
-        audit_date = imports.parse_date(values["audit date"])
+        audit_date = tables.parse_date(values["audit date"])
         if audit_date is None:
             fail("audit date", "Enter a date such as 2025-01-15.")
         domain_grades = {}

@@ -6,9 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casemapping import imports
-from casemapping import services as mapping
-from reviews import permissions
+from reviews import permissions, tables
+from reviews.forms import TableImportForm
 from reviews.models import AccessLog, FindingEvidence, Role
 from reviews.params import choice_param, text_param
 from reviews.views import load_review
@@ -18,7 +17,6 @@ from .forms import (
     AssignForm,
     CouncilAuditForm,
     DrawForm,
-    ImportForm,
     ModerationForm,
     ModeratorForm,
     RaiseFindingForm,
@@ -148,7 +146,7 @@ def audit_import(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_enter_council_audits(membership))
     tool = _tool(review)
-    form = ImportForm(
+    form = TableImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         submit="Import council audits",
@@ -159,7 +157,7 @@ def audit_import(request: HttpRequest, review_id: int) -> HttpResponse:
             created, errors = services.import_audits(
                 review=review, tool=tool, upload=form.cleaned_data["file"], user=request.user
             )
-        except imports.TableError as error:
+        except tables.TableError as error:
             form.add_error("file", str(error))
         else:
             if not errors:
@@ -171,7 +169,7 @@ def audit_import(request: HttpRequest, review_id: int) -> HttpResponse:
         "form": form,
         "errors": errors,
         "title": "Import the council's audits",
-        "max_rows": imports.MAX_ROWS,
+        "max_rows": tables.MAX_ROWS,
     }
     return render(request, "audits/import.html", context)
 
@@ -252,7 +250,9 @@ def validation_detail(request: HttpRequest, review_id: int, validation_id: int) 
             messages.success(request, "Your grades were submitted. The comparison with the council's grades is open.")
             return redirect("audits:comparison", review.pk, validation.pk)
     case = validation.audit.case
-    events = list(mapping.chronology(case))
+    events = list(
+        case.events.select_related("kind", "agency", "threshold_level", "disputed_by").order_by("date", "sequence")
+    )
     AccessLog.objects.record(
         user=request.user,
         review=review,

@@ -112,18 +112,6 @@ class CaseEditForm(VersionedForm, CaseForm):
         self.helper.layout.fields.insert(-1, "version")
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV or Excel file",
-        help_text="Use the template's columns. Every row is checked; if any has an error nothing is imported.",
-        error_messages={"required": "Choose a CSV or Excel file to import."},
-    )
-
-    def __init__(self, *args, submit: str = "Import", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), submit=submit)
-
-
 class EventForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from reviews import tables
 from reviews.models import Case, Finding, FindingEvidence, FocusArea, Review
 from reviews.pseudonyms import check_case_reference, identifier_in
+from reviews.tables import RowError
 
-from . import imports
-from .imports import RowError
 from .models import Event, EventKind, LearningPoint, TimescaleRule, TimescaleSetting, Workshop
 from .timescales import RuleResult, check_case, summarise
 
@@ -47,6 +47,9 @@ EVENT_COLUMNS = [
     "dispute_reason",
     "material",
 ]
+
+# The most rows one file may hold, for either list; the other caps are the shared reader's.
+IMPORT_LIMITS = tables.Limits(max_rows=2_000)
 
 
 def _choice(text: str, choices) -> str | None:
@@ -85,9 +88,9 @@ def case_template(kind: str) -> tuple[bytes, str, str]:
             ("specific_circumstances", "titles separated by semicolons"),
             ("partners", "agency names or kinds separated by semicolons"),
         ]
-        content = imports.template_xlsx(CASE_COLUMNS, CASE_EXAMPLE, notes)
+        content = tables.template_xlsx(CASE_COLUMNS, CASE_EXAMPLE, notes)
         return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "case-sample.xlsx"
-    return imports.template_csv(CASE_COLUMNS, CASE_EXAMPLE), "text/csv", "case-sample.csv"
+    return tables.template_csv(CASE_COLUMNS, CASE_EXAMPLE), "text/csv", "case-sample.csv"
 
 
 EVENT_EXAMPLE = [
@@ -117,14 +120,14 @@ def event_template(kind: str) -> tuple[bytes, str, str]:
             ("agency, disputed_by", "one of the council's partner agencies, by name or kind"),
             ("threshold_level", "the level's number or label, or blank"),
         ]
-        content = imports.template_xlsx(EVENT_COLUMNS, EVENT_EXAMPLE, notes)
+        content = tables.template_xlsx(EVENT_COLUMNS, EVENT_EXAMPLE, notes)
         return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "chronology.xlsx"
-    return imports.template_csv(EVENT_COLUMNS, EVENT_EXAMPLE), "text/csv", "chronology.csv"
+    return tables.template_csv(EVENT_COLUMNS, EVENT_EXAMPLE), "text/csv", "chronology.csv"
 
 
 def import_cases(*, review: Review, upload) -> tuple[int, list[RowError]]:
     """Check every row, then create every case or none. Returns (created, errors)."""
-    rows = imports.read_table(upload, CASE_COLUMNS)
+    rows = tables.read_table(upload, CASE_COLUMNS, limits=IMPORT_LIMITS)
     council = review.council
     levels = list(council.threshold_levels.all())
     partners = list(council.partners.select_related("kind"))
@@ -169,18 +172,18 @@ def import_cases(*, review: Review, upload) -> tuple[int, list[RowError]]:
             error("cp_category", "a case on a child protection plan needs its category.")
         elif category and legal_status != Case.LegalStatus.CHILD_PROTECTION:
             error("cp_category", "only a case on a child protection plan has a category.")
-        disability = imports.parse_yes_no(row["disability"])
+        disability = tables.parse_yes_no(row["disability"])
         if disability is None:
             error("disability", f"“{row['disability']}” is not yes or no.")
         chosen_circumstances = []
-        for title in imports.split_list(row["specific_circumstances"]):
+        for title in tables.split_list(row["specific_circumstances"]):
             match = next((area for area in circumstances if area.title.lower() == title.lower()), None)
             if match is None:
                 error("specific_circumstances", f"“{title}” is not one of the framework's specific circumstances.")
             else:
                 chosen_circumstances.append(match)
         chosen_partners = []
-        for name in imports.split_list(row["partners"]):
+        for name in tables.split_list(row["partners"]):
             match = _partner(name, partners)
             if match is None:
                 error("partners", f"“{name}” is not one of {council.name}'s partner agencies.")
@@ -227,7 +230,7 @@ def end_before_start(kind: EventKind, day: datetime.date, starts: list[datetime.
 
 def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, list[RowError]]:
     """Check every row of a chronology, then add every event in order, or none."""
-    rows = imports.read_table(upload, EVENT_COLUMNS)
+    rows = tables.read_table(upload, EVENT_COLUMNS, limits=IMPORT_LIMITS)
     review = case.review
     council = review.council
     kinds = list(EventKind.objects.select_related("ends"))
@@ -245,15 +248,15 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
         def error(column: str, message: str, number=number) -> None:
             errors.append(RowError(number, column, message))
 
-        day = imports.parse_date(row["date"])
+        day = tables.parse_date(row["date"])
         if day is None:
             error("date", f"“{row['date']}” is not a date; use YYYY-MM-DD, such as 2025-03-14.")
         elif day > today:
             error("date", f"{day:%d %B %Y} is in the future; a chronology records what has happened.")
-        approximate = imports.parse_yes_no(row["approximate"])
+        approximate = tables.parse_yes_no(row["approximate"])
         if approximate is None:
             error("approximate", f"“{row['approximate']}” is not yes or no.")
-        time = imports.parse_time(row["time"]) if row["time"] else None
+        time = tables.parse_time(row["time"]) if row["time"] else None
         if row["time"] and time is None:
             error("time", f"“{row['time']}” is not a time; use HH:MM, such as 14:30.")
         kind = next((k for k in kinds if row["kind"].lower() in {k.name.lower(), k.slug}), None)
@@ -271,7 +274,7 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
         level = _threshold(row["threshold_level"], levels) if row["threshold_level"] else None
         if row["threshold_level"] and level is None:
             error("threshold_level", f"“{row['threshold_level']}” is not one of {council.name}'s threshold levels.")
-        disputed = imports.parse_yes_no(row["disputed"])
+        disputed = tables.parse_yes_no(row["disputed"])
         disputed_by = _partner(row["disputed_by"], partners) if row["disputed_by"] else None
         if disputed is None:
             error("disputed", f"“{row['disputed']}” is not yes or no.")
@@ -280,7 +283,7 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
                 error("disputed_by", "name the agency that disputes this event.")
             if not row["dispute_reason"]:
                 error("dispute_reason", "say why the event is disputed.")
-        material = imports.parse_yes_no(row["material"])
+        material = tables.parse_yes_no(row["material"])
         if material is None:
             error("material", f"“{row['material']}” is not yes or no.")
         if kind is not None and day is not None:

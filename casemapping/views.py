@@ -6,19 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
+from reviews import permissions, tables
+from reviews.forms import TableImportForm
 from reviews.models import AccessLog, Case
 from reviews.versioning import OPEN_AGAIN, SAVED, is_stale_post
 from reviews.views import load_review
 
-from . import imports, services, stage
+from . import services, stage
 from .forms import (
     CaseEditForm,
     CaseFilterForm,
     CaseForm,
     EventFilterForm,
     EventForm,
-    ImportForm,
     LearningPointForm,
     WorkshopAgencyForm,
     WorkshopForm,
@@ -150,7 +150,7 @@ def _import_page(request, review, membership, *, form, errors, title, template_u
         "template_url": template_url,
         "back_url": back_url,
         "case": case,
-        "max_rows": imports.MAX_ROWS,
+        "max_rows": services.IMPORT_LIMITS.max_rows,
     }
     return render(request, "casemapping/import.html", context, status=400 if errors else 200)
 
@@ -159,7 +159,7 @@ def _import_page(request, review, membership, *, form, errors, title, template_u
 def case_import(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_case_sample(membership))
-    form = ImportForm(
+    form = TableImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         submit="Import cases",
@@ -168,7 +168,7 @@ def case_import(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created, errors = services.import_cases(review=review, upload=form.cleaned_data["file"])
-        except imports.TableError as error:
+        except tables.TableError as error:
             form.add_error("file", str(error))
         else:
             if not errors:
@@ -288,7 +288,7 @@ def event_import(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_chronology(membership))
     case = get_object_or_404(Case, review=review, pk=case_id)
-    form = ImportForm(
+    form = TableImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         submit="Import events",
@@ -297,7 +297,7 @@ def event_import(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             created, errors = services.import_events(case=case, upload=form.cleaned_data["file"], user=request.user)
-        except imports.TableError as error:
+        except tables.TableError as error:
             form.add_error("file", str(error))
         else:
             if not errors:

@@ -173,14 +173,6 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file", submit="Import timetable")
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 2 MB.")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Choose a CSV or XLSX file.")
-        return upload
-
 
 class SessionFilterForm(forms.Form):
     day = forms.DateField(required=False, widget=forms.Select)

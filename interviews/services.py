@@ -1,8 +1,6 @@
 """The on-site programme's workflows: clash warnings, coverage, calendars and the timetable import."""
 
-import csv
 import datetime
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 
-from reviews import permissions
+from reviews import permissions, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
@@ -290,6 +288,7 @@ def build_calendar(*, review: Review, sessions: list[Session], name: str) -> byt
 
 IMPORT_COLUMNS = ["day", "start", "end", "kind", "title", "location", "online_link", "interviewees", "peers", "status"]
 REQUIRED_COLUMNS = ["day", "start", "end", "kind", "title"]
+IMPORT_LIMITS = tables.Limits(max_bytes=2 * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -306,63 +305,6 @@ class TimetableImportFailed(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s) in the file")
         self.errors = errors
-
-
-def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
-    """The rows of a CSV or XLSX file as dictionaries keyed by lower-cased header."""
-    if filename.lower().endswith(".xlsx"):
-        rows = _read_xlsx(content)
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise TimetableImportFailed([RowError(1, "file", "Save the CSV file as UTF-8.")]) from exc
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
-        raise TimetableImportFailed([RowError(1, "file", "Choose a CSV or XLSX file.")])
-    if not rows:
-        raise TimetableImportFailed([RowError(1, "file", "The file is empty.")])
-    header = [str(cell or "").strip().lower().replace(" ", "_") for cell in rows[0]]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise TimetableImportFailed(
-            [RowError(1, name, "This column is missing from the header row.") for name in missing]
-        )
-    table = []
-    for values in rows[1:]:
-        cells = [_cell_text(value) for value in values]
-        if not any(cells):
-            table.append({})
-            continue
-        table.append({name: cells[index] if index < len(cells) else "" for index, name in enumerate(header)})
-    return table
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise TimetableImportFailed([RowError(1, "file", "The file is not a readable XLSX workbook.")]) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0):
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    return str(value).strip()
 
 
 def parse_day(text: str) -> datetime.date | None:
@@ -391,8 +333,24 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def import_timetable(*, review: Review, rows: list[dict[str, str]]) -> list[Session]:
-    """Create the sessions of the rows, or none of them if any cell is wrong."""
+def read_timetable(upload) -> list[dict]:
+    """The rows of a timetable file; a missing column is an error of the header row, as the cells' errors are."""
+    try:
+        return tables.read_table(upload, IMPORT_COLUMNS, required=REQUIRED_COLUMNS, limits=IMPORT_LIMITS)
+    except tables.ColumnsError as error:
+        problems = [RowError(error.row, name, "This column is missing from the header row.") for name in error.missing]
+        problems += [
+            RowError(error.row, name, "This column appears twice in the header row.") for name in error.repeated
+        ]
+        raise TimetableImportFailed(problems) from error
+
+
+def import_timetable(*, review: Review, upload) -> list[Session]:
+    """Read the file and create the sessions of its rows, or none of them if any cell is wrong.
+
+    A file that cannot be read raises tables.TableError; wrong cells raise TimetableImportFailed.
+    """
+    rows = read_timetable(upload)
     errors: list[RowError] = []
     partners = {p.name.lower(): p for p in Partner.objects.filter(council=review.council_id)}
     members = {
@@ -401,9 +359,8 @@ def import_timetable(*, review: Review, rows: list[dict[str, str]]) -> list[Sess
         if permissions.is_peer_side(m)
     }
     planned = []
-    for number, row in enumerate(rows, start=2):
-        if not row:
-            continue
+    for row in rows:
+        number = row["_row"]
 
         def fail(column: str, message: str, number=number) -> None:
             errors.append(RowError(number, column, message))

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
+from reviews import permissions, tables
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, FindingEvidence, Review, ReviewMembership
 from reviews.params import int_param
@@ -289,10 +289,10 @@ def timetable_import(request: HttpRequest, review_id: int) -> HttpResponse:
     )
     row_errors = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            rows = services.read_table(filename=upload.name, content=upload.read())
-            created = services.import_timetable(review=review, rows=rows)
+            created = services.import_timetable(review=review, upload=form.cleaned_data["file"])
+        except tables.TableError as error:
+            form.add_error("file", str(error))
         except services.TimetableImportFailed as failure:
             row_errors = failure.errors
         else:

@@ -163,6 +163,22 @@ def _clean_upload(form: forms.Form) -> object:
     return uploaded
 
 
+class TableImportForm(forms.Form):
+    """The upload of a list for a table import; `reviews.tables` checks and reads the file itself."""
+
+    file = forms.FileField(
+        label="Upload a CSV or Excel file",
+        help_text="Use the template's columns. Every row is checked; if any has an error nothing is imported.",
+        error_messages={"required": "Choose a CSV or Excel file to import."},
+    )
+
+    def __init__(self, *args, submit: str = "Import", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(Field("file"), Submit("save", submit))
+
+
 class DocumentUploadForm(forms.Form):
     title = forms.CharField(
         max_length=200,

@@ -282,3 +282,24 @@ def production_static(settings, collected_static):
     settings.STATIC_ROOT = str(collected_static)
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
     return collected_static
+
+
+# Hostile spreadsheets shared by the import tests
+
+
+@pytest.fixture(scope="session")
+def bomb_xlsx(tmp_path_factory) -> bytes:
+    """About 1 MB whose worksheet inflates to 1 GiB; written to disk once a session, a megabyte at a time."""
+    from .spreadsheets import write_bomb_xlsx
+
+    return write_bomb_xlsx(tmp_path_factory.mktemp("bomb") / "bomb.xlsx").read_bytes()
+
+
+@pytest.fixture(params=["sparse dimension", "inflating sheet"])
+def spreadsheet_bomb(request) -> tuple[bytes, str]:
+    """Each spreadsheet bomb from the field, with the words after the file's name that refuse it."""
+    from .spreadsheets import sparse_xlsx
+
+    if request.param == "sparse dimension":
+        return sparse_xlsx(), "cannot be read: its first sheet declares the range A1:XFD3000, 3,000 rows by 16,384"
+    return request.getfixturevalue("bomb_xlsx"), "cannot be read safely: its part xl/worksheets/sheet1.xml would expand"

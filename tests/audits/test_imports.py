@@ -7,6 +7,8 @@ from openpyxl import Workbook, load_workbook
 from audits.models import CouncilAudit, CouncilGrade
 from tests.factories import CaseFactory
 
+from ..spreadsheets import MAX_MEMORY, post_measuring_memory, refused_in_page
+
 DOMAINS = [
     "threshold and referral decision",
     "quality of assessment",
@@ -98,6 +100,30 @@ def test_an_empty_domain_grade_is_refused(review, lead_client):
     response = post(lead_client, review, csv_file([values]))
 
     assert "Row 2, column “planning”: Enter a grade for this domain." in response.content.decode()
+    assert CouncilAudit.objects.count() == 0
+
+
+def test_a_spreadsheet_bomb_is_refused_on_the_audit_import_page_in_bounded_memory(
+    review, lead_client, spreadsheet_bomb
+):
+    content, refusal = spreadsheet_bomb
+    CaseFactory(review=review, reference="C-01")
+    file = SimpleUploadedFile("audits.xlsx", content)
+
+    response, peak = post_measuring_memory(
+        lead_client, reverse("audits:audit_import", args=[review.pk]), {"file": file}
+    )
+
+    assert response.status_code == 200
+    assert refused_in_page(response).startswith(f"audits.xlsx {refusal}")
+    assert CouncilAudit.objects.count() == 0
+    assert peak < MAX_MEMORY
+
+
+def test_a_header_only_file_is_refused_by_name(review, lead_client):
+    response = post(lead_client, review, csv_file([]))
+
+    assert refused_in_page(response) == "audits.csv has no rows under the header."
     assert CouncilAudit.objects.count() == 0
 
 

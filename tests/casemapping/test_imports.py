@@ -6,10 +6,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from casemapping import imports
 from casemapping.models import Event
-from casemapping.services import CASE_COLUMNS, EVENT_COLUMNS
+from casemapping.services import CASE_COLUMNS, EVENT_COLUMNS, IMPORT_LIMITS
 from reviews.models import Case
+
+from ..spreadsheets import (
+    MAX_MEMORY,
+    billion_laughs_xlsx,
+    chart_only_xlsx,
+    post_measuring_memory,
+    refused_in_page,
+    undefined_entity_xlsx,
+    xlsx,
+)
 
 HEADER = ",".join(CASE_COLUMNS)
 
@@ -87,7 +96,7 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_saved(review
         ("reference,age_band\nC-01,5-9\n", "missing columns threshold_level, legal_status"),
         (f"{HEADER},name\nC-01,5-9,1,cin,,no,,,Jo\n", "unexpected column name"),
         ("", "The submitted file is empty."),
-        (f"{HEADER}\n", "The file has a header but no rows to import."),
+        (f"{HEADER}\n", "cases.csv has no rows under the header."),
     ],
 )
 def test_a_file_with_the_wrong_shape_is_refused_whole(review, lead_client, text, message):
@@ -104,8 +113,8 @@ def test_a_csv_in_another_encoding_is_refused_with_the_row(review, lead_client):
     response = post_cases(lead_client, review, upload(text, encoding="cp1252"))
 
     assert response.context["form"].errors["file"] == [
-        "Row 3 is not in UTF-8: the file seems to use another encoding. Save it as “CSV UTF-8” "
-        "(or as an Excel workbook) and upload it again."
+        "cases.csv, row 3: the text is not in UTF-8 (the file seems to use another encoding). "
+        "Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again."
     ]
     assert not review.cases.exists()
 
@@ -116,7 +125,7 @@ def test_a_50000_row_file_is_refused_without_saving_anything(review, lead_client
     response = post_cases(lead_client, review, upload(f"{HEADER}\n{rows}"))
 
     assert response.context["form"].errors["file"] == [
-        f"The file has more than {imports.MAX_ROWS} rows (row {imports.MAX_ROWS + 2} is past the limit); "
+        f"cases.csv has more than {IMPORT_LIMITS.max_rows:,} rows (row {IMPORT_LIMITS.max_rows + 2:,} is past the limit); "
         "split it into smaller lists. Nothing was imported."
     ]
     assert not review.cases.exists()
@@ -126,8 +135,67 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(review, lead_client):
     response = post_cases(lead_client, review, SimpleUploadedFile("cases.xlsx", b"PK\x03\x04 not really a zip"))
 
     assert response.context["form"].errors["file"] == [
-        "The file is not a readable Excel workbook (.xlsx). Use the template."
+        "cases.xlsx is damaged: it is not a complete Excel workbook. "
+        "Save it again from Excel, or save the list as “CSV UTF-8”, and upload it again."
     ]
+
+
+def test_a_spreadsheet_bomb_is_refused_on_the_case_import_page_in_bounded_memory(review, lead_client, spreadsheet_bomb):
+    content, refusal = spreadsheet_bomb
+    file = SimpleUploadedFile("cases.xlsx", content)
+
+    response, peak = post_measuring_memory(
+        lead_client, reverse("casemapping:case_import", args=[review.pk]), {"file": file}
+    )
+
+    assert response.status_code == 200
+    assert refused_in_page(response).startswith(f"cases.xlsx {refusal}")
+    assert not review.cases.exists()
+    assert peak < MAX_MEMORY
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cases.xlsx", chart_only_xlsx(), "cases.xlsx has only charts, no worksheet; put the list on the first sheet."),
+        (
+            "cases.xlsx",
+            undefined_entity_xlsx(),
+            "cases.xlsx cannot be read: its part xl/worksheets/sheet1.xml is not well-formed XML "
+            "(undefined entity, line 1). Save it again from Excel, or save the list as “CSV UTF-8”, "
+            "and upload it again.",
+        ),
+        (
+            "cases.xlsx",
+            billion_laughs_xlsx(),
+            "cases.xlsx cannot be read: its part xl/worksheets/sheet1.xml declares a document type or entities, "
+            "which a workbook never does. Save it again from Excel, or save the list as “CSV UTF-8”, "
+            "and upload it again.",
+        ),
+        (
+            "cases.csv",
+            xlsx([CASE_COLUMNS]),
+            "cases.csv is not a CSV file: it is a ZIP archive (perhaps an Excel workbook renamed .csv); "
+            "upload a workbook as .xlsx.",
+        ),
+        ("cases.xlsx", b"MZ\x90\x00" + bytes(100), "cases.xlsx is not an Excel workbook (.xlsx): it is a program."),
+        (
+            "cases.txt",
+            HEADER.encode(),
+            "cases.txt is not a CSV or Excel file: upload the list as .csv (CSV UTF-8) or .xlsx.",
+        ),
+        ("cases.xlsx", xlsx([CASE_COLUMNS]), "cases.xlsx has no rows under the header."),
+    ],
+    ids=["chart only", "undefined entity", "entity expansion", "zip named csv", "program", "text file", "header only"],
+)
+def test_a_file_that_cannot_be_read_gets_one_message_on_the_page_and_nothing_is_saved(
+    review, lead_client, name, content, message
+):
+    response = post_cases(lead_client, review, SimpleUploadedFile(name, content))
+
+    assert response.status_code == 200
+    assert refused_in_page(response) == message
+    assert not review.cases.exists()
 
 
 def test_the_templates_download_as_csv_and_xlsx(review, organiser_client):
@@ -207,6 +275,22 @@ def test_an_event_import_for_a_case_of_another_review_is_404(other_case, peer_cl
 
     assert response.status_code == 404
     assert not Case.objects.get(pk=other_case.pk).events.exists()
+
+
+def test_a_spreadsheet_bomb_is_refused_on_the_event_import_page_in_bounded_memory(
+    review, case, peer_client, spreadsheet_bomb
+):
+    content, refusal = spreadsheet_bomb
+    file = SimpleUploadedFile("events.xlsx", content)
+
+    response, peak = post_measuring_memory(
+        peer_client, reverse("casemapping:event_import", args=[review.pk, case.pk]), {"file": file}
+    )
+
+    assert response.status_code == 200
+    assert refused_in_page(response).startswith(f"events.xlsx {refusal}")
+    assert not Event.objects.exists()
+    assert peak < MAX_MEMORY
 
 
 def test_an_xlsx_chronology_with_real_date_and_time_cells_imports(review, case, peer_client, police):

@@ -6,6 +6,8 @@ from openpyxl import Workbook
 
 from interviews.models import Interviewee, Session
 
+from ..spreadsheets import MAX_MEMORY, post_measuring_memory, refused_in_page
+
 HEADER = "day,start,end,kind,title,location,online_link,interviewees,peers,status"
 
 
@@ -127,7 +129,9 @@ def test_a_file_of_another_type_is_refused(review, organiser_client):
     response = post(organiser_client, review, upload)
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"file": ["Choose a CSV or XLSX file."]}
+    assert response.context["form"].errors == {
+        "file": ["timetable.pdf is not a CSV or Excel file: upload the list as .csv (CSV UTF-8) or .xlsx."]
+    }
     assert not Session.objects.exists()
 
 
@@ -136,7 +140,59 @@ def test_a_file_that_is_not_really_a_workbook_is_refused(review, organiser_clien
 
     response = post(organiser_client, review, upload)
 
-    assert errors(response) == ["Row 1, column file: The file is not a readable XLSX workbook."]
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": [
+            "timetable.xlsx is not an Excel workbook (.xlsx): it is text (perhaps a CSV file); "
+            "upload a CSV file with the name ending .csv."
+        ]
+    }
+    assert not Session.objects.exists()
+
+
+def test_a_spreadsheet_bomb_is_refused_on_the_timetable_import_page_in_bounded_memory(
+    review, organiser_client, spreadsheet_bomb
+):
+    content, refusal = spreadsheet_bomb
+    file = SimpleUploadedFile("timetable.xlsx", content)
+
+    response, peak = post_measuring_memory(organiser_client, f"/reviews/{review.pk}/interviews/import/", {"file": file})
+
+    assert response.status_code == 200
+    assert refused_in_page(response).startswith(f"timetable.xlsx {refusal}")
+    assert not Session.objects.exists()
+    assert peak < MAX_MEMORY
+
+
+def test_a_header_only_timetable_is_refused_rather_than_importing_nothing(review, organiser_client):
+    response = post(organiser_client, review, csv_file())
+
+    assert response.status_code == 200
+    assert refused_in_page(response) == "timetable.csv has no rows under the header."
+    assert not Session.objects.exists()
+
+
+def test_a_timetable_cell_of_200_kb_is_refused_with_its_row(review, organiser_client):
+    upload = csv_file(
+        "2026-12-07,09:00,10:00,interview,Fine,Room 1,,,,", "2026-12-07,11:00,12:00,interview," + "x" * 200_000
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 200
+    assert refused_in_page(response) == (
+        "timetable.csv, row 3: a cell holds more than 131,072 characters; the most is 10,000."
+    )
+    assert not Session.objects.exists()
+
+
+def test_a_timetable_over_2_mb_is_refused(review, organiser_client):
+    upload = csv_file(*["2026-12-07,09:00,10:00,interview,Session,Room 1,,,," for _ in range(45_000)])
+
+    response = post(organiser_client, review, upload)
+
+    assert refused_in_page(response) == "timetable.csv is 2.2 MB; the most is 2 MB. Split the list into smaller files."
+    assert not Session.objects.exists()
 
 
 def test_read_only_and_peer_roles_cannot_import(review, observer_client, peer_client):
