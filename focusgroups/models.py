@@ -374,6 +374,12 @@ class SafeguardingAlert(models.Model):
     reason = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Identical alert-raising responses that come soon after are counted here, not raised again (nor emailed).
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    repeats = models.PositiveIntegerField(
+        default=0, help_text="Identical responses that came soon after this one and are counted on this alert."
+    )
+    last_repeated_at = models.DateTimeField(null=True, blank=True)
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -396,10 +402,14 @@ class SafeguardingAlert(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(status="actioned") | ~Q(action=""), name="alert_actioned_has_action"),
             models.CheckConstraint(
+                condition=Q(repeats=0) | Q(last_repeated_at__isnull=False), name="alert_repeats_have_a_time"
+            ),
+            models.CheckConstraint(
                 condition=Q(email_sent_at__isnull=True) | (Q(email_error="") & Q(email_recipients__gt=0)),
                 name="alert_emailed_has_recipients_and_no_error",
             ),
         ]
+        indexes = [models.Index(fields=["review", "fingerprint", "created_at"], name="alert_grouping")]
 
     def __str__(self) -> str:
         return f"Safeguarding alert {self.pk}"

@@ -1,5 +1,7 @@
 """Workflows that span models: submitting a response with its alerts, results with suppression, coding."""
 
+import datetime
+import hashlib
 import logging
 import re
 from collections import defaultdict
@@ -73,11 +75,49 @@ def submit_response(
     Answer.objects.bulk_create(rows)
     alert = None
     if reasons:
-        alert = SafeguardingAlert.objects.create(
-            review=questionnaire.review, response=response, reason="\n".join(reasons)
+        alert = _raise_alert(
+            questionnaire=questionnaire, response=response, rows=rows, reasons=reasons, site_url=site_url
         )
-        _queue_alert_email(alert, site_url)
     return response, alert
+
+
+def _raise_alert(
+    *, questionnaire: Questionnaire, response: Response, rows: list[Answer], reasons: list[str], site_url: str
+) -> SafeguardingAlert:
+    """A new alert, emailed to the lead; or, when the same answers raised an alert that is still unread within
+    the last few minutes, that alert counts one more response (a flood of copies is one alert and one email)."""
+    fingerprint = _fingerprint(response, rows)
+    # The questionnaire's row serialises alerts for it, so two identical responses at once cannot both raise one.
+    Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+    now = timezone.now()
+    since = now - datetime.timedelta(seconds=settings.ALERT_GROUPING_SECONDS)
+    earlier = (
+        SafeguardingAlert.objects.select_for_update()
+        .filter(review_id=questionnaire.review_id, fingerprint=fingerprint, status=SafeguardingAlert.Status.NEW)
+        .filter(Q(created_at__gte=since) | Q(last_repeated_at__gte=since))
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is not None:
+        earlier.repeats += 1
+        earlier.last_repeated_at = now
+        earlier.save(update_fields=["repeats", "last_repeated_at"])
+        return earlier
+    alert = SafeguardingAlert.objects.create(
+        review=questionnaire.review, response=response, reason="\n".join(reasons), fingerprint=fingerprint
+    )
+    _queue_alert_email(alert, site_url)
+    return alert
+
+
+def _fingerprint(response: Response, rows: list[Answer]) -> str:
+    """The same questionnaire, segment, way of answering and answers give the same fingerprint."""
+    parts = [str(response.questionnaire_id), str(response.segment_id or ""), response.mode]
+    answers = sorted(
+        (row.question_id, row.value if row.value is not None else -1, row.choice, row.text) for row in rows
+    )
+    parts += ["|".join(str(part) for part in answer) for answer in answers]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _answer_rows(response: Response, question: Question, given: object) -> list[Answer]:

@@ -1,4 +1,5 @@
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import exports, permissions
+from reviews import exports, permissions, throttle
 from reviews.charts import Series, bar_chart
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
@@ -59,6 +60,21 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
 
 # Answering without an account
 
+ANSWER_WINDOW_SECONDS = 600
+TOO_MANY_ANSWERS = (
+    "Your answers have not been sent yet: a lot of answers have come from your network in the last few minutes. "
+    "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
+)
+
+
+def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) -> bool:
+    """Per network address and per questionnaire link; both are counted on every attempt to send."""
+    by_address = throttle.Limit("answer-address", settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS, ANSWER_WINDOW_SECONDS)
+    by_link = throttle.Limit("answer-link", settings.QUESTIONNAIRE_ANSWERS_PER_LINK, ANSWER_WINDOW_SECONDS)
+    address_ok = throttle.hit(by_address, throttle.client_address(request) or "")
+    link_ok = throttle.hit(by_link, questionnaire.token)
+    return address_ok and link_ok
+
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
@@ -77,6 +93,18 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         questions=_questions(questionnaire),
         seen_before=seen_before,
     )
+    if request.method == "POST" and not _within_answer_limits(request, questionnaire):
+        # Nothing is stored; the page keeps what they wrote so they can send it again in a few minutes.
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ANSWERS.format(minutes=ANSWER_WINDOW_SECONDS // 60))
+        config = QuestionnaireSettings.for_review(questionnaire.review)
+        context = {
+            "questionnaire": questionnaire,
+            "form": form,
+            "seen_before": seen_before,
+            "help_text": config.help_text,
+        }
+        return render(request, "focusgroups/answer.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         _, alert = services.submit_response(
             questionnaire=questionnaire,

@@ -122,6 +122,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How many proxies in front of the app append to X-Forwarded-For; 0 when clients connect directly.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Public pages, per 10 minutes: generous enough for a class of children or a conference room behind one
+# network address, low enough that a script cannot flood a review with answers or alerts.
+QUESTIONNAIRE_ANSWERS_PER_ADDRESS = env_int("QUESTIONNAIRE_ANSWERS_PER_ADDRESS", 120)
+QUESTIONNAIRE_ANSWERS_PER_LINK = env_int("QUESTIONNAIRE_ANSWERS_PER_LINK", 600)
+# Identical answers that raise an alert within this time count on the first alert rather than raising another.
+ALERT_GROUPING_SECONDS = env_int("ALERT_GROUPING_SECONDS", 600)
+
 # Accounts and sessions
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -148,6 +158,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "reviews.throttle.client_address"
 
 # Security headers; with debug off the deploy checks pass.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -41,6 +41,10 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.AXES_ENABLED = True
+    # Each test counts its own uses of the public pages (throttle tests that need Redis set it themselves).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
 
 
 # The cast

@@ -10,7 +10,7 @@ import html
 import re
 
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -129,6 +129,11 @@ def answers_for(draw, questions: list[Question]):
     return data, given, invalid
 
 
+# The property tests send hundreds of answers from one address; the limits have tests of their own.
+NO_LIMITS = override_settings(QUESTIONNAIRE_ANSWERS_PER_ADDRESS=10**9, QUESTIONNAIRE_ANSWERS_PER_LINK=10**9)
+
+
+@NO_LIMITS
 class PublicQuestionnaireProperties(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -196,6 +201,7 @@ class PublicQuestionnaireProperties(TestCase):
         assert mail.outbox == []  # the email is queued after commit, never sent in the request
 
 
+@NO_LIMITS
 class AnythingPostedToTheQuestionnaire(TestCase):
     """Whatever arrives at /q/<token>/ (any fields, any values, any body) gets a page, never a server error."""
 

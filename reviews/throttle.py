@@ -1,0 +1,63 @@
+"""Limits on how often the public pages may be used, counted in the cache (Redis in production).
+
+One rule for the client's address (also used by the sign-in lockout) and one way to count: a fixed window per
+limit and key. Keys are hashed, so an address or a code is never stored in the cache as it was sent.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` hits in `seconds` for one key."""
+
+    name: str
+    count: int
+    seconds: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.seconds / 60))
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address the request came from: behind `TRUSTED_PROXY_COUNT` proxies, the one they saw, not their own.
+
+    A client can put anything at the start of X-Forwarded-For, so only the entries the trusted proxies appended
+    are believed: the n-th from the right, where n is the number of proxies.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _key(limit: Limit, parts: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    window = int(time.time() // limit.seconds)
+    return f"throttle:{limit.name}:{digest}:{window}"
+
+
+def hit(limit: Limit, *parts: str) -> bool:
+    """Count one use against the limit for this key; True while the key is still within its limit."""
+    key = _key(limit, parts)
+    cache.add(key, 0, timeout=limit.seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=limit.seconds + 5)
+        count = 1
+    return count <= limit.count
+
+
+def within(limit: Limit, *parts: str) -> bool:
+    """Whether the key is still within its limit, without counting a use."""
+    return (cache.get(_key(limit, parts)) or 0) < limit.count
