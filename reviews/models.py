@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import uuid
 
@@ -683,6 +684,33 @@ class DocumentVersion(models.Model):
 class ReportQuerySet(models.QuerySet):
     def active(self) -> "ReportQuerySet":
         return self.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+
+    def fail_stale(self) -> int:
+        """Mark failed, with the reason, the reports no worker finished in time, so they can be tried again.
+
+        A report still running past the task's hard time limit was lost with its worker; one still queued past the
+        broker's visibility timeout was never taken up. Returns how many were marked.
+        """
+        now = timezone.now()
+        running_minutes = (settings.CELERY_TASK_TIME_LIMIT + 60) // 60
+        queued_minutes = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60
+        lost = self.filter(
+            status=Report.Status.RUNNING, started_at__lt=now - datetime.timedelta(minutes=running_minutes)
+        ).update(
+            status=Report.Status.FAILED,
+            finished_at=now,
+            error=f"The report was still being prepared after {running_minutes} minutes, so it was stopped. "
+            "Try again; if it fails again, tell whoever runs this site.",
+        )
+        never_taken = self.filter(
+            status=Report.Status.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=queued_minutes)
+        ).update(
+            status=Report.Status.FAILED,
+            finished_at=now,
+            error=f"No worker took the report up within {queued_minutes} minutes. "
+            "Check that a Celery worker is running, then try again.",
+        )
+        return lost + never_taken
 
 
 class Report(models.Model):

@@ -43,6 +43,7 @@ def request_report(*, review: Review, kind: str, user: AbstractBaseUser) -> tupl
     with transaction.atomic():
         # The review row is the lock that serialises requests for its reports.
         Review.objects.select_for_update().filter(pk=review.pk).first()
+        review.reports.fail_stale()  # a report lost with its worker must not block a new one
         active = review.reports.active().filter(kind=kind).first()
         if active is not None:
             return active, False

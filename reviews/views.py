@@ -286,6 +286,7 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
 @require_GET
 def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
+    review.reports.fail_stale()  # shown as failed, with the reason and a way to try again, never stuck
     reports = review.reports.select_related("requested_by").order_by("-requested_at")
     if not permissions.is_peer_side(membership):
         reports = reports.filter(shared_with_host=True)

@@ -1,11 +1,13 @@
 """Documents render with the static files as debug-off serves them (hashed names under STATIC_ROOT), and the
 renderer fetches nothing but the project's static files."""
 
+import datetime
 import shutil
 
 import pytest
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from weasyprint.urls import FatalURLFetchingError
 
 from conference.models import Letter
@@ -14,6 +16,7 @@ from reviews.pdf import REPORT_BASE_URL, RenderError, StaticOnlyFetcher, find_st
 from reviews.services import REPORT_BUILDERS, request_report
 from reviews.tasks import render_report
 
+from ..factories import ReportFactory
 from .test_reports import THEMES, pdf_text, read_pdf
 
 
@@ -147,3 +150,57 @@ def test_a_report_builder_raising_a_base_exception_leaves_the_report_failed_not_
 def test_render_pdf_turns_a_fatal_fetch_into_a_render_error(half_deployed_static, review):
     with pytest.raises(RenderError, match="css/report"):
         render_pdf("reports/letter.html", {"review": review, "letter": Letter(review=review, body="x")})
+
+
+# Reports that never stick
+
+
+def _aged(report: Report, **ago) -> Report:
+    moment = timezone.now() - datetime.timedelta(**ago)
+    Report.objects.filter(pk=report.pk).update(requested_at=moment, started_at=moment if report.started_at else None)
+    report.refresh_from_db()
+    return report
+
+
+def test_a_report_running_past_the_time_limit_is_shown_failed_with_the_reason_and_can_be_tried_again(
+    review, lead, lead_client
+):
+    stuck = _aged(
+        ReportFactory(review=review, status=Report.Status.RUNNING, started_at=timezone.now(), requested_by=lead),
+        minutes=12,
+    )
+
+    page = lead_client.get(reverse("reviews:reports", args=[review.pk]))
+
+    stuck.refresh_from_db()
+    body = page.content.decode()
+    assert stuck.status == Report.Status.FAILED
+    assert stuck.error == (
+        "The report was still being prepared after 11 minutes, so it was stopped. "
+        "Try again; if it fails again, tell whoever runs this site."
+    )
+    assert stuck.error in body
+    assert reverse("reviews:report_retry", args=[review.pk, stuck.pk]) in body
+
+
+def test_a_report_no_worker_took_up_is_failed_after_the_visibility_timeout_and_a_new_one_can_be_requested(review, lead):
+    waiting = _aged(ReportFactory(review=review, status=Report.Status.QUEUED, requested_by=lead), minutes=61)
+
+    report, created = request_report(review=review, kind=Report.Kind.BASELINE, user=lead)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Report.Status.FAILED
+    assert waiting.error.startswith("No worker took the report up within 60 minutes.")
+    assert created is True and report.pk != waiting.pk
+
+
+def test_a_report_still_within_its_time_is_left_running(review, lead, lead_client):
+    running = _aged(
+        ReportFactory(review=review, status=Report.Status.RUNNING, started_at=timezone.now(), requested_by=lead),
+        minutes=5,
+    )
+
+    lead_client.get(reverse("reviews:reports", args=[review.pk]))
+
+    running.refresh_from_db()
+    assert running.status == Report.Status.RUNNING
