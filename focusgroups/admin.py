@@ -76,7 +76,7 @@ class FocusGroupAdmin(admin.ModelAdmin):
 
 @admin.register(SafeguardingAlert)
 class SafeguardingAlertAdmin(admin.ModelAdmin):
-    list_display = ["pk", "review", "status", "created_at", "read_by", "read_at"]
+    list_display = ["pk", "review", "status", "created_at", "repeats", "read_by", "read_at"]
     list_filter = ["status", "review"]
     search_fields = ["review__title"]
     readonly_fields = [
@@ -93,4 +93,6 @@ class SafeguardingAlertAdmin(admin.ModelAdmin):
         "email_attempts",
         "email_tried_at",
         "email_error",
+        "repeats",
+        "last_repeated_at",
     ]

@@ -168,3 +168,16 @@ def test_after_the_grouping_time_the_same_answers_raise_a_new_alert(questionnair
     send(questionnaire, {f"q{free.pk}": "He hits me"})
 
     assert SafeguardingAlert.objects.count() == 2
+
+
+def test_the_lead_sees_how_many_identical_responses_an_alert_counts(questionnaire, safeguarding_lead, lead_client):
+    free = question(questionnaire, Question.Kind.TEXT)
+    for _ in range(3):
+        send(questionnaire, {f"q{free.pk}": "He hits me"})
+    alert = SafeguardingAlert.objects.get()
+
+    detail = lead_client.get(alert.get_absolute_url()).content.decode()
+    listing = lead_client.get(f"/reviews/{alert.review_id}/focus-groups/alerts/").content.decode()
+
+    assert "2 more responses with exactly the same answers" in detail
+    assert "and 2 identical responses" in listing
