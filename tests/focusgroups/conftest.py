@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from focusgroups.models import (
     Answer,
     Audience,
@@ -9,6 +11,7 @@ from focusgroups.models import (
     FocusGroup,
     Question,
     Questionnaire,
+    QuestionnaireSettings,
     Response,
     SafeguardingAlert,
     Section,
@@ -19,8 +22,21 @@ from focusgroups.tasks import email_safeguarding_alert
 OPEN = datetime.date(2000, 1, 1)
 
 
-def make_questionnaire(review, *, title="Staff health check", audience=Audience.STAFF, age_band="", **kwargs):
-    """A review's questionnaire, open since 2000, with one section holding one question of each kind."""
+STAFF_QUESTIONS = [
+    (Question.Kind.AGREE, "My caseload is manageable.", "", True),
+    (Question.Kind.FREQUENCY, "I am treated with respect.", "", False),
+    (Question.Kind.SCORE, "How much do you trust your manager?", "", False),
+    (Question.Kind.SINGLE, "How long have you worked here?", "Less than a year\nMore than a year", False),
+    (Question.Kind.MULTIPLE, "Which meetings have you attended?", "Strategy\nConference\nCore group", False),
+    (Question.Kind.TEXT, "What would you change?", "", False),
+]
+
+
+def make_questionnaire(
+    review, *, title="Staff health check", audience=Audience.STAFF, age_band="", questions=STAFF_QUESTIONS, **kwargs
+):
+    """A review's questionnaire, open since 2000, with one section holding the questions given as
+    (kind, text, choices, safety check): by default one of each kind."""
     questionnaire = Questionnaire.objects.create(
         review=review,
         title=title,
@@ -32,19 +48,22 @@ def make_questionnaire(review, *, title="Staff health check", audience=Audience.
     )
     section = Section.objects.create(questionnaire=questionnaire, order=1, title="Your work")
     theme = review.framework.themes.get(order=4)
-    kinds = [
-        (Question.Kind.AGREE, "My caseload is manageable.", "", True),
-        (Question.Kind.FREQUENCY, "I am treated with respect.", "", False),
-        (Question.Kind.SCORE, "How much do you trust your manager?", "", False),
-        (Question.Kind.SINGLE, "How long have you worked here?", "Less than a year\nMore than a year", False),
-        (Question.Kind.MULTIPLE, "Which meetings have you attended?", "Strategy\nConference\nCore group", False),
-        (Question.Kind.TEXT, "What would you change?", "", False),
-    ]
-    for order, (kind, text, choices, safety) in enumerate(kinds, start=1):
+    for order, (kind, text, choices, safety) in enumerate(questions, start=1):
         Question.objects.create(
             section=section, order=order, kind=kind, text=text, choices=choices, theme=theme, safety_check=safety
         )
     return questionnaire
+
+
+@pytest.fixture
+def safeguarding_lead(review, lead):
+    """The review's lead, named as its safeguarding lead, with an email address and the review's help text."""
+    lead.email = "lead@northmoor.example"
+    lead.save()
+    QuestionnaireSettings.objects.create(
+        review=review, safeguarding_lead=lead, help_text="Call Childline on 0800 1111."
+    )
+    return lead
 
 
 def question(questionnaire, kind) -> Question:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from focusgroups.models import Question, QuestionnaireSettings, Response, SafeguardingAlert
+from focusgroups.models import Question, Response, SafeguardingAlert
 
 from .conftest import make_questionnaire, question, send_waiting_alert_emails
 
@@ -17,16 +17,6 @@ TOO_MANY = "a lot of answers have come from your network in the last few minutes
 @pytest.fixture
 def questionnaire(review):
     return make_questionnaire(review, title="Children 8 to 11", audience="children", age_band="8-11")
-
-
-@pytest.fixture
-def safeguarding_lead(review, lead):
-    lead.email = "lead@northmoor.example"
-    lead.save()
-    QuestionnaireSettings.objects.create(
-        review=review, safeguarding_lead=lead, help_text="Call Childline on 0800 1111."
-    )
-    return lead
 
 
 def send(questionnaire, data, **headers):

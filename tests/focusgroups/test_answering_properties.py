@@ -20,6 +20,7 @@ from focusgroups.models import MAX_TEXT_ANSWER, Question, Questionnaire, Questio
 from reviews.models import Role
 
 from ..factories import MembershipFactory, ReviewFactory, UserFactory
+from .conftest import make_questionnaire
 
 EXAMPLES = 150
 
@@ -40,28 +41,21 @@ SPECIAL_TEXTS = [
 ]
 
 
+CHOICES_FIRST = [
+    (Question.Kind.SINGLE, "Which school are you at?", "Primary\nSecondary", False),
+    (Question.Kind.MULTIPLE, "Who do you live with?", "Mum\nDad\nCarer\nOther", False),
+    (Question.Kind.AGREE, "I feel safe at home.", "", True),
+    (Question.Kind.TEXT, "Is there anything else you want to tell us?", "", False),
+    (Question.Kind.SCORE, "How safe do you feel at school?", "", True),
+    (Question.Kind.TEXT, "What would make things better?", "", False),
+]
+
+
 def _choice_first_questionnaire(review) -> Questionnaire:
     """Single and multiple choice come first, then a safety scale and free text: the order that lost disclosures."""
-    from focusgroups.models import Section
-
-    questionnaire = Questionnaire.objects.create(
-        review=review, title="Choices first", audience="children", age_band="8-11", token="choices-first"
+    return make_questionnaire(
+        review, title="Choices first", audience="children", age_band="8-11", questions=CHOICES_FIRST
     )
-    section = Section.objects.create(questionnaire=questionnaire, order=1, title="About you")
-    theme = review.framework.themes.order_by("order").first()
-    specs = [
-        (Question.Kind.SINGLE, "Which school are you at?", "Primary\nSecondary", False),
-        (Question.Kind.MULTIPLE, "Who do you live with?", "Mum\nDad\nCarer\nOther", False),
-        (Question.Kind.AGREE, "I feel safe at home.", "", True),
-        (Question.Kind.TEXT, "Is there anything else you want to tell us?", "", False),
-        (Question.Kind.SCORE, "How safe do you feel at school?", "", True),
-        (Question.Kind.TEXT, "What would make things better?", "", False),
-    ]
-    for order, (kind, text, choices, safety) in enumerate(specs, start=1):
-        Question.objects.create(
-            section=section, order=order, kind=kind, text=text, choices=choices, theme=theme, safety_check=safety
-        )
-    return questionnaire
 
 
 def _expected_concern(question: Question, given: object, phrases: list[str]) -> bool:

@@ -12,16 +12,6 @@ def child_questionnaire(review):
     return make_questionnaire(review, title="Children 8 to 11", audience="children", age_band="8-11", simple_pages=True)
 
 
-@pytest.fixture
-def safeguarding_lead(review, lead):
-    lead.email = "lead@northmoor.example"
-    lead.save()
-    QuestionnaireSettings.objects.create(
-        review=review, safeguarding_lead=lead, help_text="Call Childline on 0800 1111."
-    )
-    return lead
-
-
 def answer(questionnaire, data, *, capture):
     with capture() as callbacks:
         response = Client().post(f"/q/{questionnaire.token}/", data)
