@@ -291,18 +291,8 @@ REQUIRED_COLUMNS = ["day", "start", "end", "kind", "title"]
 IMPORT_LIMITS = tables.Limits(max_bytes=2 * 1024 * 1024)
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}, column {self.column}: {self.message}"
-
-
 class TimetableImportFailed(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[tables.RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s) in the file")
         self.errors = errors
 
@@ -338,9 +328,11 @@ def read_timetable(upload) -> list[dict]:
     try:
         return tables.read_table(upload, IMPORT_COLUMNS, required=REQUIRED_COLUMNS, limits=IMPORT_LIMITS)
     except tables.ColumnsError as error:
-        problems = [RowError(error.row, name, "This column is missing from the header row.") for name in error.missing]
+        problems = [
+            tables.RowError(error.row, name, "This column is missing from the header row.") for name in error.missing
+        ]
         problems += [
-            RowError(error.row, name, "This column appears twice in the header row.") for name in error.repeated
+            tables.RowError(error.row, name, "This column appears twice in the header row.") for name in error.repeated
         ]
         raise TimetableImportFailed(problems) from error
 
@@ -351,7 +343,7 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
     A file that cannot be read raises tables.TableError; wrong cells raise TimetableImportFailed.
     """
     rows = read_timetable(upload)
-    errors: list[RowError] = []
+    errors: list[tables.RowError] = []
     partners = {p.name.lower(): p for p in Partner.objects.filter(council=review.council_id)}
     members = {
         m.user.get_username().lower(): m.user
@@ -363,7 +355,7 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
         number = row["_row"]
 
         def fail(column: str, message: str, number=number) -> None:
-            errors.append(RowError(number, column, message))
+            errors.append(tables.RowError(number, column, message))
 
         for name in REQUIRED_COLUMNS:
             if not row.get(name, ""):

@@ -80,10 +80,10 @@ def test_an_unknown_peer_role_or_agency_fails_the_whole_import_by_row_and_column
 
     assert response.status_code == 400
     assert errors(response) == [
-        "Row 3, column interviewees: “Archbishop” is not a known role.",
-        "Row 3, column interviewees: “Testshire Police” is not an agency of " + review.council.name + ".",
-        "Row 3, column interviewees: “Nowhere” is not an agency of " + review.council.name + ".",
-        "Row 3, column peers: “ghost” is not on this review's peer team.",
+        "Row 3, column “interviewees”: “Archbishop” is not a known role.",
+        "Row 3, column “interviewees”: “Testshire Police” is not an agency of " + review.council.name + ".",
+        "Row 3, column “interviewees”: “Nowhere” is not an agency of " + review.council.name + ".",
+        "Row 3, column “peers”: “ghost” is not on this review's peer team.",
     ]
     assert not Session.objects.exists()
     assert "nothing was imported" in response.content.decode()
@@ -98,14 +98,14 @@ def test_an_end_before_the_start_and_bad_values_are_named_by_row_and_column(revi
     response = post(organiser_client, review, upload)
 
     assert errors(response) == [
-        "Row 2, column end: The end must be after the start.",
-        "Row 3, column end: Enter a value.",
-        "Row 3, column title: Enter a value.",
-        "Row 3, column day: “7th December” is not a date; use the form 2026-12-07 or 07/12/2026.",
-        "Row 3, column start: “9am” is not a time; use the form 09:30.",
-        "Row 3, column kind: “coffee” is not a kind of session.",
-        "Row 3, column status: “maybe” is not a status; use planned, confirmed, held or cancelled.",
-        "Row 3, column location: Enter a location or an online link.",
+        "Row 2, column “end”: The end must be after the start.",
+        "Row 3, column “end”: Enter a value.",
+        "Row 3, column “title”: Enter a value.",
+        "Row 3, column “day”: “7th December” is not a date; use the form 2026-12-07 or 07/12/2026.",
+        "Row 3, column “start”: “9am” is not a time; use the form 09:30.",
+        "Row 3, column “kind”: “coffee” is not a kind of session.",
+        "Row 3, column “status”: “maybe” is not a status; use planned, confirmed, held or cancelled.",
+        "Row 3, column “location”: Enter a location or an online link.",
     ]
     assert not Session.objects.exists()
 
@@ -116,10 +116,10 @@ def test_a_missing_column_is_named(review, organiser_client):
     response = post(organiser_client, review, upload)
 
     assert errors(response) == [
-        "Row 1, column start: This column is missing from the header row.",
-        "Row 1, column end: This column is missing from the header row.",
-        "Row 1, column kind: This column is missing from the header row.",
-        "Row 1, column title: This column is missing from the header row.",
+        "Row 1, column “start”: This column is missing from the header row.",
+        "Row 1, column “end”: This column is missing from the header row.",
+        "Row 1, column “kind”: This column is missing from the header row.",
+        "Row 1, column “title”: This column is missing from the header row.",
     ]
 
 
@@ -210,6 +210,6 @@ def test_times_past_midnight_or_minutes_past_the_hour_are_refused(review, organi
     response = post(organiser_client, review, upload)
 
     assert errors(response) == [
-        "Row 2, column start: “24:00” is not a time; use the form 09:30.",
-        "Row 2, column end: “09:75” is not a time; use the form 09:30.",
+        "Row 2, column “start”: “24:00” is not a time; use the form 09:30.",
+        "Row 2, column “end”: “09:75” is not a time; use the form 09:30.",
     ]
