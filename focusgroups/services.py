@@ -521,16 +521,11 @@ def theme_scores(review: Review, minimum: int) -> list[dict]:
 
 # Exports
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
-    """A cell a spreadsheet will not run as a formula; suppressed cells become the suppression mark."""
-    if value is None:
-        return SUPPRESSED_LABEL
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Suppressed cells become the suppression mark; the export writer keeps formula-like text as text."""
+    return SUPPRESSED_LABEL if value is None else value
 
 
 def export_rows(tables: list[Table]) -> list[list[object]]:
