@@ -6,6 +6,7 @@ must then agree with what the content is.
 """
 
 import codecs
+import re
 import struct
 import unicodedata
 import zipfile
@@ -62,6 +63,27 @@ OLE2_STREAMS = (("WordDocument", DOC), ("Workbook", XLS), ("Book", XLS), ("Power
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Markup or scripts that a browser or a shell would run, refused even in a file named .txt or .csv.
 ACTIVE_TEXT_MARKERS = ("<!doctype", "<html", "<head", "<body", "<script", "<?xml", "<svg", "<iframe", "<object")
+# PDF names that run something when the document is opened: scripts, programs, embedded files or media.
+# (A script action is always `/S /JavaScript`, so the short `/JS` key need not be sought: in a large
+# binary stream it would turn up by chance.)
+ACTIVE_PDF_NAMES = frozenset({"JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia"})
+PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /()<>\[\]{}%]{1,200})")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# The whole file is scanned in chunks; each chunk is read with the end of the one before, so that a
+# marker across a boundary is seen whole (a PDF name is at most 127 bytes, 3 per #-escaped byte).
+SCAN_CHUNK_BYTES = 64 * 1024
+SCAN_OVERLAP_BYTES = 400
+ACTIVE_CONTENT = (
+    "The selected file contains a web page, markup or a script, which is not accepted; upload it as a PDF instead."
+)
+ACTIVE_PDF = (
+    "The selected PDF contains scripts, embedded files or actions that start programs, which are not accepted; "
+    "print it to a new PDF and upload that instead."
+)
+ACTIVE_OFFICE = (
+    "The selected file contains macros, which are not accepted; save it without macros (as .docx, .xlsx or .pptx) "
+    "and upload that instead."
+)
 
 
 def validate_upload(uploaded_file) -> DetectedFile:
@@ -123,6 +145,7 @@ def _detect(uploaded_file) -> _Kind:
     uploaded_file.seek(0)
     head = uploaded_file.read(HEAD_BYTES)
     if head.startswith(b"%PDF-"):
+        _scan_pdf(uploaded_file)
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
@@ -134,7 +157,7 @@ def _detect(uploaded_file) -> _Kind:
         return _detect_ole2(uploaded_file)
     if head.startswith(b"MZ") or head.startswith(b"\x7fELF") or head[:4] in {b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf"}:
         raise ValidationError(f"The selected file is a program, not {ACCEPTED}.", code="executable")
-    return _detect_text(uploaded_file, head)
+    return _detect_text(uploaded_file)
 
 
 def _detect_zip(uploaded_file) -> _Kind:
@@ -154,6 +177,8 @@ def _detect_zip(uploaded_file) -> _Kind:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise ValidationError("The selected file looks like a zip archive but is damaged.", code="zip") from exc
     if "[Content_Types].xml" in names:
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise ValidationError(ACTIVE_OFFICE, code="active_content")
         for prefix, kind in OOXML_PARTS:
             if any(name.startswith(prefix) for name in names):
                 return kind
@@ -222,25 +247,51 @@ def _ole2_stream_names(uploaded_file) -> set[str]:
     return names
 
 
-def _detect_text(uploaded_file, head: bytes) -> _Kind:
+def _windows(uploaded_file, overlap: int):
+    """The whole file, bounded by the upload limit, in chunks that each begin with the last `overlap` bytes
+    of the chunk before; with each, whether it is the last."""
+    uploaded_file.seek(0)
+    budget = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    carry = b""
+    chunk = uploaded_file.read(min(SCAN_CHUNK_BYTES, budget))
+    budget -= len(chunk)
+    while chunk:
+        following = uploaded_file.read(min(SCAN_CHUNK_BYTES, budget)) if budget > 0 else b""
+        budget -= len(following)
+        window = carry + chunk
+        yield window, not following
+        carry = window[-overlap:] if overlap else b""
+        chunk = following
+
+
+def _scan_pdf(uploaded_file) -> None:
+    for window, last in _windows(uploaded_file, SCAN_OVERLAP_BYTES):
+        for match in PDF_NAME.finditer(window):
+            if match.end() == len(window) and not last:
+                continue  # the name may go on in the next chunk, which begins with this one's end
+            name = PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), match.group(1))
+            if name.decode("latin-1") in ACTIVE_PDF_NAMES:
+                raise ValidationError(ACTIVE_PDF, code="active_content")
+
+
+def _detect_text(uploaded_file) -> _Kind:
     not_accepted = ValidationError(f"The selected file's content is not {ACCEPTED}.", code="unknown")
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    first_text = ""
+    keep = max(len(marker) for marker in ACTIVE_TEXT_MARKERS) - 1
+    carry = ""
+    first = True
     try:
-        for chunk in uploaded_file.chunks():
+        for chunk, last in _windows(uploaded_file, 0):
             if b"\x00" in chunk:
                 raise not_accepted
-            text = decoder.decode(chunk)
-            if len(first_text) < HEAD_BYTES:
-                first_text += text[:HEAD_BYTES]
-        decoder.decode(b"", final=True)
+            lowered = decoder.decode(chunk, final=last).lower()
+            if first and lowered.lstrip("\ufeff \t\r\n").startswith("#!"):
+                raise ValidationError(ACTIVE_CONTENT, code="active_content")
+            first = False
+            window = carry + lowered
+            if any(marker in window for marker in ACTIVE_TEXT_MARKERS):
+                raise ValidationError(ACTIVE_CONTENT, code="active_content")
+            carry = window[-keep:]
     except UnicodeDecodeError as exc:
         raise not_accepted from exc
-    lowered = first_text.lstrip("\ufeff \t\r\n").lower()
-    if lowered.startswith("#!") or any(marker in lowered for marker in ACTIVE_TEXT_MARKERS):
-        raise ValidationError(
-            "The selected file contains a web page, markup or a script, which is not accepted; "
-            "upload it as a PDF instead.",
-            code="active_content",
-        )
     return TEXT
