@@ -39,3 +39,4 @@ class SessionAdmin(admin.ModelAdmin):
 class ProgrammeRulesAdmin(admin.ModelAdmin):
     list_display = ["review", "travel_gap_minutes", "max_without_break_minutes", "break_minutes"]
     search_fields = ["review__title"]
+    exclude = ["version"]

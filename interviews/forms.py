@@ -142,7 +142,9 @@ class LineForm(VersionedForm):
         return cleaned
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(VersionedForm):
+    what = "set of clash rules"
+
     class Meta:
         model = ProgrammeRules
         fields = ["travel_gap_minutes", "max_without_break_minutes", "break_minutes"]
@@ -158,6 +160,7 @@ class RulesForm(forms.ModelForm):
             Field.text("travel_gap_minutes", field_width=5),
             Field.text("max_without_break_minutes", field_width=5),
             Field.text("break_minutes", field_width=5),
+            "version",
             submit="Save rules",
         )
 

@@ -85,6 +85,7 @@ class ProgrammeRules(models.Model):
         validators=[MinValueValidator(1, "A break is at least 1 minute.")],
         help_text="A gap at least this long between sessions counts as a break.",
     )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
 
     class Meta:
         verbose_name_plural = "programme rules"

@@ -306,12 +306,21 @@ def timetable_import(request: HttpRequest, review_id: int) -> HttpResponse:
 def rules_edit(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_timetable(membership))
-    rules = ProgrammeRules.objects.filter(review=review).first() or ProgrammeRules(review=review)
-    form = RulesForm(request.POST if request.method == "POST" else None, instance=rules)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Clash rules saved.")
-        return redirect("interviews:index", review.pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            # The review's row is locked so that two first saves cannot both create the rules.
+            Review.objects.select_for_update().get(pk=review.pk)
+            rules = ProgrammeRules.objects.filter(review=review).first()
+            form = RulesForm(request.POST, instance=rules or ProgrammeRules(review=review))
+            if form.is_valid():
+                if rules:
+                    form.save_next_version()
+                else:
+                    form.save()
+                messages.success(request, "Clash rules saved.")
+                return redirect("interviews:index", review.pk)
+    else:
+        form = RulesForm(instance=ProgrammeRules.objects.filter(review=review).first() or ProgrammeRules(review=review))
     return render(request, "interviews/rules_form.html", {"review": review, "membership": membership, "form": form})
 
 

@@ -119,6 +119,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "council__name"]
     date_hierarchy = "onsite_start"
     inlines = [MembershipInline]
+    exclude = ["version"]
 
 
 @admin.register(ReviewMembership)

@@ -486,8 +486,10 @@ class CommitmentForm(VersionedForm):
         return partner
 
 
-class PreviousReviewForm(forms.ModelForm):
+class PreviousReviewForm(VersionedForm):
     """The earlier review of the same council that this review is compared with; the model re-checks the choice."""
+
+    what = "review's comparison"
 
     class Meta:
         model = Review
@@ -509,4 +511,4 @@ class PreviousReviewForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = "Choose an earlier review of this council from the list."
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(Field.select("previous_review"), Submit("save", "Save"))
+        self.helper.layout = Layout(Field.select("previous_review"), "version", Submit("save", "Save"))

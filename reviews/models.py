@@ -312,6 +312,9 @@ class Review(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="later_reviews"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save in the workspace; a stale edit is refused."
+    )
     history = HistoricalRecords()
 
     objects = ReviewQuerySet.as_manager()

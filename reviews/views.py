@@ -164,7 +164,7 @@ def previous_review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
             locked = Review.objects.select_for_update().get(pk=review.pk)
             form = PreviousReviewForm(request.POST, instance=locked)
             if form.is_valid():
-                saved = form.save()
+                saved = form.save_next_version()
                 if saved.previous_review_id:
                     messages.success(request, f"This review is now compared with “{saved.previous_review}”.")
                 else:

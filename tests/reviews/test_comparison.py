@@ -587,7 +587,7 @@ def test_the_lead_chooses_an_earlier_review_of_the_council(lead_client, current)
     url = reverse("reviews:previous_review", args=[current.pk])
 
     page = lead_client.get(url)
-    response = lead_client.post(url, {"previous_review": earlier.pk})
+    response = lead_client.post(url, {"previous_review": earlier.pk, "version": current.version})
 
     assert page.status_code == 200
     assert "Testshire review 2023" in page.content.decode()
@@ -597,7 +597,9 @@ def test_the_lead_chooses_an_earlier_review_of_the_council(lead_client, current)
 
 
 def test_the_lead_stops_comparing(lead_client, current, earlier):
-    response = lead_client.post(reverse("reviews:previous_review", args=[current.pk]), {"previous_review": ""})
+    response = lead_client.post(
+        reverse("reviews:previous_review", args=[current.pk]), {"previous_review": "", "version": current.version}
+    )
 
     assert response.status_code == 302
     current.refresh_from_db()
@@ -608,7 +610,9 @@ def test_the_lead_stops_comparing(lead_client, current, earlier):
 def test_the_form_offers_only_other_reviews_of_the_council(lead_client, current, other_review, which):
     value = {"other_council": other_review.pk, "itself": current.pk, "not_a_number": "abc", "missing": 999999}[which]
 
-    response = lead_client.post(reverse("reviews:previous_review", args=[current.pk]), {"previous_review": value})
+    response = lead_client.post(
+        reverse("reviews:previous_review", args=[current.pk]), {"previous_review": value, "version": current.version}
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -625,9 +629,9 @@ def test_the_form_refuses_a_later_review_and_a_cycle(lead_client, current, earli
     MembershipFactory(review=earlier, user=current.memberships.get(role=Role.LEAD).user, role=Role.LEAD)
 
     later_refused = lead_client.post(
-        reverse("reviews:previous_review", args=[current.pk]), {"previous_review": later.pk}
+        reverse("reviews:previous_review", args=[current.pk]), {"previous_review": later.pk, "version": current.version}
     )
-    cycle_refused = lead_client.post(url, {"previous_review": current.pk})
+    cycle_refused = lead_client.post(url, {"previous_review": current.pk, "version": earlier.version})
 
     assert "The previous review must have been on site before this one" in later_refused.content.decode()
     assert "The previous review must have been on site before this one" in cycle_refused.content.decode()
