@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import secrets
 import uuid
 import zipfile
@@ -13,7 +14,7 @@ from typing import IO
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
@@ -39,6 +40,15 @@ from .discovery import (
 )
 
 # Import
+
+# How deep the JSON may nest: an export nests about six levels, a stored answer a few more. Deeper is refused
+# before parsing, which would otherwise recurse until Python gives up.
+MAX_JSON_DEPTH = 64
+# How many problems with the records are named at once.
+MAX_PROBLEMS = 10
+NUL_MESSAGE = "Null characters are not allowed."
+# A string (skipped whole, escapes included) or a bracket that opens or closes an object or a list.
+JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 @dataclass
@@ -89,10 +99,13 @@ def _load_document(archive: zipfile.ZipFile) -> dict:
         info = archive.getinfo(JSON_NAME)
     except KeyError:
         raise TransferError(f"This is not a review export: it has no {JSON_NAME}.") from None
+    if info.file_size > MAX_JSON_BYTES:
+        raise TransferError(f"{JSON_NAME} is {info.file_size} bytes; at most {MAX_JSON_BYTES} are accepted.")
     raw = b"".join(_read_member(archive, info, MAX_JSON_BYTES))
+    _check_depth(raw)
     try:
         document = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise TransferError(f"{JSON_NAME} is not valid JSON: {error}.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError("This is not a review export of this application.")
@@ -107,6 +120,66 @@ def _load_document(archive: zipfile.ZipFile) -> dict:
         if not isinstance(document.get(name), kind):
             raise TransferError(f"{JSON_NAME} is malformed: '{name}' is missing or of the wrong type.")
     return document
+
+
+def _check_depth(raw: bytes) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, counted without recursion (brackets inside strings aside)."""
+    depth = 0
+    for token in JSON_TOKEN.finditer(raw):
+        bracket = token.group()
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = raw.count(b"\n", 0, token.start()) + 1
+                raise TransferError(
+                    f"{JSON_NAME} nests lists or objects more than {MAX_JSON_DEPTH} deep (at line {line}, "
+                    f"byte {token.start()}); an export is never that deep."
+                )
+        elif bracket in (b"]", b"}"):
+            depth -= 1
+
+
+def _problems(obj: models.Model, where: str) -> list[str]:
+    """What the model's own validation finds wrong with a record, field by field, before it is saved.
+
+    Links are left out (they are remapped to this installation's ids and checked when resolved), and so
+    are files (stored under new names); uniqueness and constraints are the database's to enforce. Text
+    with a NUL character is refused too: PostgreSQL cannot store it, and no form lets one in.
+    """
+    exclude = [f.name for f in obj._meta.concrete_fields if f.is_relation or isinstance(f, models.FileField)]
+    problems = [
+        f"{where}, field '{f.name}': {NUL_MESSAGE}"
+        for f in obj._meta.concrete_fields
+        if f.name not in exclude and _has_nul(getattr(obj, f.attname))
+    ]
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            return [*problems, f"{where}: {_shortened(' '.join(error.messages))}"]
+        problems += [
+            f"{where}: {_shortened(' '.join(messages))}"
+            if name == NON_FIELD_ERRORS
+            else f"{where}, field '{name}': {_shortened(' '.join(messages))}"
+            for name, messages in error.message_dict.items()
+        ]
+    return problems
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, dict | list) and "\\u0000" in json.dumps(value)
+
+
+def _shortened(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _refuse_problems(problems: list[str]) -> None:
+    if problems:
+        named = "; ".join(problem.rstrip(".") for problem in problems[:MAX_PROBLEMS])
+        raise TransferError(named + ("; and more." if len(problems) > MAX_PROBLEMS else "."))
 
 
 def _check_files(archive: zipfile.ZipFile, files: dict, max_member: int) -> None:
@@ -266,6 +339,8 @@ class _Importer:
                 if isinstance(target, _Missing):
                     return {}, target
                 lookup[f.attname] = target
+            elif _has_nul(value):
+                raise TransferError(f"reference {index}, field '{f.name}': {NUL_MESSAGE}")
             else:
                 lookup[f.name] = from_json(model, f"reference {index}", f, value)
         return lookup, None
@@ -305,7 +380,7 @@ class _Importer:
                 setattr(obj, f.attname, target)
             else:
                 setattr(obj, f.attname, from_json(model, f"reference {index}", f, value))
-        self.full_clean(obj, f"new {model._meta.verbose_name}")
+        _refuse_problems(_problems(obj, f"new {model._meta.verbose_name} (reference {index})"))
         obj.save()
         self.created.append(f"{model._meta.verbose_name} {obj}")
         return obj.pk
@@ -341,6 +416,12 @@ class _Importer:
                 for f in model._meta.concrete_fields
                 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             ]
+            problems = []
+            for obj in instances:
+                problems += _problems(obj, f"{model._meta.verbose_name} {obj._transfer_pk}")
+                if len(problems) > MAX_PROBLEMS:
+                    break
+            _refuse_problems(problems)
             kept = [[getattr(obj, f.attname) for f in timestamps] for obj in instances]
             try:
                 with transaction.atomic():
@@ -479,17 +560,12 @@ class _Importer:
         return target
 
     def check_clean(self, created: dict) -> None:
-        """Each model's own checks, now that every link is in place (the database holds the rest)."""
+        """Each model's own checks again, now that every link is in place (the database holds the rest)."""
+        problems = []
         for model in self.owned:
             for obj in created.get(model._meta.label_lower, []):
-                self.full_clean(obj, f"{model._meta.verbose_name} {obj._transfer_pk}")
-
-    def full_clean(self, obj: models.Model, where: str) -> None:
-        exclude = [f.name for f in obj._meta.concrete_fields if f.is_relation or isinstance(f, models.FileField)]
-        try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            raise TransferError(f"{where}: {' '.join(error.messages)}") from None
+                problems += _problems(obj, f"{model._meta.verbose_name} {obj._transfer_pk}")
+        _refuse_problems(problems)
 
     def start_history(self, created: dict) -> None:
         """History is not carried; each imported row starts its history with one entry saying it was imported."""
@@ -583,6 +659,8 @@ def _refuse_existing_title(importer: _Importer) -> None:
     title = importer.title or fields.get("title")
     if not isinstance(title, str):
         raise TransferError(f"{JSON_NAME} is malformed: the review has no title.")
+    if _has_nul(title):
+        raise TransferError(f"review {row[0].get('pk')}, field 'title': {NUL_MESSAGE}")
     if (
         council_id
         and not isinstance(council_id, _Missing)

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
@@ -774,3 +774,109 @@ def test_a_missing_optional_shared_row_is_left_empty_and_a_needed_one_is_named(s
 @pytest.mark.django_db
 def test_an_empty_new_title_is_refused(archive):
     refuse(archive, "The new title is empty.", title="   ")
+
+
+# Hostile values: refused by record and field before anything is written
+
+
+def command_refuses(data: bytes, tmp_path, message: str, *options: str) -> None:
+    """The import command says nothing was imported and why, and leaves no row and no file behind."""
+    path = tmp_path / "hostile.zip"
+    path.write_bytes(data)
+    counts, files = database_counts(), private_files()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_review", str(path), *options, stdout=io.StringIO())
+
+    assert str(error.value) == f"Nothing was imported. {message}"
+    assert database_counts() == counts
+    assert private_files() == files
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_refused_before_it_is_parsed(archive, tmp_path):
+    nested = b'{"format": "peerreview-review-export", "deep": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    data = rewrite(archive, members={transfer.JSON_NAME: nested})
+
+    command_refuses(
+        data,
+        tmp_path,
+        # Byte 110 is the 65th bracket opened.
+        "review.json nests lists or objects more than 64 deep (at line 1, byte 110); an export is never that deep.",
+    )
+
+
+@pytest.mark.django_db
+def test_brackets_and_escapes_inside_text_do_not_count_as_nesting(archive):
+    brackets = '[{"\\' * 100 + "}]" * 100
+    data = rewrite(archive, document=change_rows("reviews.finding", lambda row: row["fields"].update(detail=brackets)))
+
+    result = transfer.import_review(io.BytesIO(data), title="Copy")
+
+    assert result.review.findings.get().detail == brackets
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_title_is_refused_naming_the_record_and_field(archive, small_review, tmp_path):
+    data = rewrite(archive, document=change_rows("reviews.review", lambda row: row["fields"].update(title="Test\x00")))
+
+    command_refuses(data, tmp_path, f"review {small_review.pk}, field 'title': Null characters are not allowed.")
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_record_of_the_review_is_refused_naming_it(archive, small_review, tmp_path):
+    case = small_review.cases.get()
+    data = rewrite(archive, document=change_rows("reviews.case", lambda row: row["fields"].update(reference="C\x00")))
+
+    refuse(
+        data,
+        f"case {case.pk}, field 'reference': Null characters are not allowed; "
+        f"case {case.pk}, field 'reference': A case reference uses letters, digits and hyphens only, such as C-01.",
+        title="Copy",
+    )
+
+
+@pytest.mark.django_db
+def test_a_title_of_100000_characters_is_refused_naming_the_record_and_field(archive, small_review, tmp_path):
+    data = rewrite(
+        archive, document=change_rows("reviews.review", lambda row: row["fields"].update(title="T" * 100_000))
+    )
+
+    command_refuses(
+        data,
+        tmp_path,
+        f"review {small_review.pk}, field 'title': Ensure this value has at most 200 characters (it has 100000).",
+    )
+
+
+@pytest.mark.django_db
+def test_an_integer_out_of_range_is_refused_naming_the_record_and_field(archive, small_review, tmp_path):
+    finding = small_review.findings.get()
+    largest = connection.ops.integer_field_range("PositiveSmallIntegerField")[1]
+    data = rewrite(archive, document=change_rows("reviews.finding", lambda row: row["fields"].update(priority=2**70)))
+
+    command_refuses(
+        data,
+        tmp_path,
+        f"finding {finding.pk}, field 'priority': Ensure this value is less than or equal to {largest}.",
+        "--title",
+        "Copy",
+    )
+
+
+@pytest.mark.django_db
+def test_the_first_problems_are_named_together(archive, small_review):
+    case = small_review.cases.get()
+
+    def spoil(document):
+        document["objects"]["reviews.case"][0]["fields"].update(reference="C\x00", age_band="ancient")
+        document["objects"]["reviews.finding"][0]["fields"].update(priority=2**70)
+        return document
+
+    refuse(
+        rewrite(archive, document=spoil),
+        f"case {case.pk}, field 'reference': Null characters are not allowed; "
+        f"case {case.pk}, field 'reference': A case reference uses letters, digits and hyphens only, such as C-01; "
+        f"case {case.pk}, field 'age_band': Value 'ancient' is not a valid choice.",
+        title="Copy",
+    )
