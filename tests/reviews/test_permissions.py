@@ -71,6 +71,7 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_edit_finding",
         "can_write_session_notes",
         "can_see_safeguarding_alerts",
+        "can_act_on_safeguarding_alerts",
         "can_see_letter",
         "can_update_action",
         "can_see_validation",
