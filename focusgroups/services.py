@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -213,6 +213,21 @@ def email_alert(*, alert_id: int, site_url: str = "") -> None:
     The email carries the answers that raised the concern, so it is never sent through a backend that writes
     messages to the logs. Whatever stops it is recorded on the alert, where the lead can try again.
     """
+    try:
+        _email_alert(alert_id=alert_id, site_url=site_url)
+    except (KeyboardInterrupt, SystemExit):
+        raise  # the worker is shutting down: the message goes back to the queue
+    except BaseException as exc:  # anything else is recorded, so the alert never shows "waiting" for ever
+        logger.warning("The email for safeguarding alert %s failed (%s)", alert_id, type(exc).__name__)
+        SafeguardingAlert.objects.filter(pk=alert_id, email_sent_at__isnull=True).update(
+            email_error=f"The email could not be sent: {type(exc).__name__}: {exc}"[:2000],
+            email_tried_at=timezone.now(),
+            email_attempts=F("email_attempts") + 1,
+        )
+        raise
+
+
+def _email_alert(*, alert_id: int, site_url: str) -> None:
     with transaction.atomic():
         alert = (
             SafeguardingAlert.objects.select_for_update(of=("self",))
@@ -520,7 +535,6 @@ def theme_scores(review: Review, minimum: int) -> list[dict]:
 
 
 # Exports
-
 
 
 def safe_cell(value: object) -> object:

@@ -417,3 +417,31 @@ def test_a_real_worker_sends_the_email_once_for_an_answer_given_on_the_page(
     body = message.get_content()
     assert "“I am scared at home”" in body
     assert f"http://testserver/reviews/{alert.review_id}/focus-groups/alerts/{alert.pk}/" in body
+
+
+class Halt(BaseException):
+    """Raised by a mail backend the way some libraries stop work: not an Exception subclass."""
+
+
+class HaltingBackend:
+    """A mail backend whose connection gives up with a BaseException, as a gevent or signal-driven library may."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise Halt("the connection was torn down")
+
+
+def test_an_email_stopped_by_a_base_exception_is_recorded_as_not_sent_and_can_be_tried_again(
+    unsafe_alert, safeguarding_lead, settings, lead_client
+):
+    settings.EMAIL_BACKEND = f"{__name__}.HaltingBackend"
+
+    with pytest.raises(Halt):
+        email_safeguarding_alert(alert_id=unsafe_alert.pk, site_url="http://testserver/")
+
+    unsafe_alert.refresh_from_db()
+    assert unsafe_alert.email_error == "The email could not be sent: Halt: the connection was torn down"
+    assert (unsafe_alert.email_attempts, unsafe_alert.email_sent_at) == (1, None)
+    assert "Try sending the email again" in lead_client.get(unsafe_alert.get_absolute_url()).content.decode()
