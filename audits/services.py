@@ -17,6 +17,10 @@ FIXED_COLUMNS = ["case reference", "auditor role", "auditor team", "audit date"]
 END_COLUMNS = ["overall grade", "narrative"]
 SUBMITTED = [Validation.Status.REGRADED, Validation.Status.MODERATED]
 
+# A council may audit every case of a big sample, so the audit list may hold more rows than the
+# other imports; the other caps are the shared reader's.
+IMPORT_LIMITS = tables.Limits(max_rows=10_000)
+
 
 class StaleEdit(Exception):
     """Someone else saved the record first; nothing was saved."""
@@ -62,7 +66,7 @@ def _grade(text: str, grades: dict[str, Grade]) -> Grade | None:
 
 def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int, list[RowError]]:
     """Every row checked before anything is saved; all or nothing."""
-    table = tables.read_table(upload, columns(tool))
+    table = tables.read_table(upload, columns(tool), limits=IMPORT_LIMITS)
     grades = {grade.label.lower(): grade for grade in tool.grade_scale.grades.all()}
     allowed = ", ".join(sorted(grade.label for grade in grades.values()))
     cases = {case.reference.lower(): case for case in review.cases.all()}

@@ -5,6 +5,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from audits.models import CouncilAudit, CouncilGrade
+from audits.services import IMPORT_LIMITS
+from reviews.models import Case
 from tests.factories import CaseFactory
 
 from ..spreadsheets import MAX_MEMORY, post_measuring_memory, refused_in_page
@@ -118,6 +120,35 @@ def test_a_spreadsheet_bomb_is_refused_on_the_audit_import_page_in_bounded_memor
     assert refused_in_page(response).startswith(f"audits.xlsx {refusal}")
     assert CouncilAudit.objects.count() == 0
     assert peak < MAX_MEMORY
+
+
+def test_an_audit_list_of_10001_rows_is_refused_at_the_row_past_the_cap(review, lead_client):
+    rows = [row(f"C-{number:05d}") for number in range(10_001)]
+
+    response = post(lead_client, review, csv_file(rows))
+
+    assert IMPORT_LIMITS.max_rows == 10_000
+    assert refused_in_page(response) == (
+        "audits.csv has more than 10,000 rows (row 10,002 is past the limit); "
+        "split it into smaller lists. Nothing was imported."
+    )
+    assert CouncilAudit.objects.count() == 0
+
+
+def test_an_audit_list_of_10000_rows_is_read_and_every_row_checked(review, lead_client):
+    Case.objects.bulk_create(
+        Case(review=review, reference=f"C-{number:05d}", age_band=Case.AgeBand.AGE_5_9) for number in range(10_000)
+    )
+    rows = [row(f"C-{number:05d}") for number in range(9_999)] + [row("C-09999", overall="Superb")]
+
+    response = post(lead_client, review, csv_file(rows))
+
+    assert response.status_code == 200
+    assert [str(error) for error in response.context["errors"]] == [
+        "Row 10001, column “overall grade”: “Superb” is not on the tool's scale "
+        "(Good, Inadequate, Outstanding, Requires improvement to be good)."
+    ]
+    assert CouncilAudit.objects.count() == 0
 
 
 def test_a_header_only_file_is_refused_by_name(review, lead_client):
