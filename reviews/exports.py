@@ -49,23 +49,29 @@ def to_csv(rows: Rows) -> str:
 
 def to_xlsx(rows: Rows, *, title: str = "Sheet1") -> bytes:
     """A one-sheet workbook of `rows` (the first usually the header), every text cell a text cell."""
+    return to_xlsx_sheets([(title, rows)])
+
+
+def to_xlsx_sheets(sheets: Iterable[tuple[str, Rows]]) -> bytes:
+    """A workbook of one sheet for each (title, rows), in that order, written as `to_xlsx` writes one."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(title)
-    for row_number, row in enumerate(rows, start=1):
-        for column_number, value in enumerate(row, start=1):
-            value = _plain(value)
-            if isinstance(value, str):
-                # Control characters pasted from other documents are not allowed in the file format.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=row_number, column=column_number, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl takes a str starting with "=" for a formula
-                if is_formula_like(value):
-                    cell.quotePrefix = True
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(_sheet_title(title))
+        for row_number, row in enumerate(rows, start=1):
+            for column_number, value in enumerate(row, start=1):
+                value = _plain(value)
+                if isinstance(value, str):
+                    # Control characters pasted from other documents are not allowed in the file format.
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell = sheet.cell(row=row_number, column=column_number, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl takes a str starting with "=" for a formula
+                    if is_formula_like(value):
+                        cell.quotePrefix = True
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

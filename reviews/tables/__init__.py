@@ -10,11 +10,11 @@ The caps are the constants in `core`; a stage narrows them by passing `Limits(ma
 The stage then checks every row and saves all of them in one transaction, or none.
 """
 
-import csv
 import datetime
-import io
 import posixpath
 from collections.abc import Sequence
+
+from reviews import exports
 
 from .core import (
     LIMITS,
@@ -178,25 +178,12 @@ def split_list(text: str) -> list[str]:
 
 
 def template_csv(columns: list[str], example: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerow(example)
-    return out.getvalue().encode("utf-8")
+    """The header and an example row, written by the one export writer, which neutralises formulas."""
+    return exports.to_csv([columns, example]).encode("utf-8")
 
 
 def template_xlsx(columns: list[str], example: list[str], notes: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Rows"
-    sheet.append(columns)
-    sheet.append(example)
-    guide = workbook.create_sheet("Allowed values")
-    guide.append(["Column", "Allowed values"])
-    for column, values in notes:
-        guide.append([column, values])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The header and an example row, with a second sheet of the values each column allows."""
+    return exports.to_xlsx_sheets(
+        [("Rows", [columns, example]), ("Allowed values", [["Column", "Allowed values"], *notes])]
+    )

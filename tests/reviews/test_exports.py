@@ -71,3 +71,13 @@ def test_a_sheet_title_excel_would_refuse_is_made_acceptable():
 
     assert load_workbook(io.BytesIO(long)).active.title == "Results  round 1 2  draft  of a"
     assert load_workbook(io.BytesIO(quoted)).active.title == "Draft' plan"
+
+
+def test_a_workbook_of_several_sheets_keeps_their_order_and_writes_each_as_one_sheet_is_written():
+    content = exports.to_xlsx_sheets([("Rows", [["Title"], ["=1"]]), ("Notes: [draft]", [["Plain", 3]])])
+
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["Rows", "Notes   draft"]
+    assert workbook["Rows"]["A2"].value == "=1"
+    assert workbook["Rows"]["A2"].quotePrefix is True
+    assert [cell.value for cell in workbook["Notes   draft"][1]] == ["Plain", 3]

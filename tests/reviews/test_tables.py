@@ -355,3 +355,33 @@ def test_a_file_with_a_header_and_no_rows_is_refused(name, content):
 
 def test_a_file_of_blank_lines_is_refused():
     assert refusal("cases.csv", b"\n,,\n\n") == "cases.csv is empty: there is no header row."
+
+
+# Templates
+
+
+def test_the_csv_template_is_written_with_formulas_kept_as_text():
+    content = tables.template_csv(["reference", "=kind"], ["C-01", '=HYPERLINK("https://evil.example","x")'])
+
+    assert content.decode("utf-8").splitlines() == [
+        "reference,'=kind",
+        'C-01,"\'=HYPERLINK(""https://evil.example"",""x"")"',
+    ]
+
+
+def test_the_xlsx_template_has_the_rows_and_the_allowed_values_with_formulas_kept_as_text():
+    from openpyxl import load_workbook
+
+    content = tables.template_xlsx(["reference", "kind"], ["C-01", "-2"], [("kind", "@SUM(A1); Referral")])
+
+    workbook = load_workbook(io.BytesIO(content))
+    rows, allowed = workbook["Rows"], workbook["Allowed values"]
+    assert workbook.sheetnames == ["Rows", "Allowed values"]
+    assert [[cell.value for cell in row] for row in rows.iter_rows()] == [["reference", "kind"], ["C-01", "-2"]]
+    assert [[cell.value for cell in row] for row in allowed.iter_rows()] == [
+        ["Column", "Allowed values"],
+        ["kind", "@SUM(A1); Referral"],
+    ]
+    assert (rows["B2"].data_type, rows["B2"].quotePrefix) == ("s", True)
+    assert (allowed["B2"].data_type, allowed["B2"].quotePrefix) == ("s", True)
+    assert rows["A2"].quotePrefix is False
