@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Action,
     ActionUpdate,
+    Ballot,
     Candidate,
     Checkpoint,
     CheckpointEntry,
@@ -28,12 +29,32 @@ class CandidateInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    # Ballots are not shown: votes are anonymous and are never edited by hand.
     list_display = ["review", "number", "title", "method", "status", "opened_at", "closed_at"]
     list_filter = ["status", "method"]
     search_fields = ["review__title", "title", "code"]
     inlines = [CandidateInline]
     readonly_fields = ["code", "opened_at", "closed_at", "opened_by"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(admin.ModelAdmin):
+    """Read only: which ballots were issued and used. No codes (only their keyed hashes exist) and no choices."""
+
+    list_display = ["__str__", "round", "kind", "status", "number", "issued_at", "cast_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["round__title", "round__review__title"]
+    fields = ["round", "kind", "status", "number", "issued_at", "cast_at"]
+    readonly_fields = fields
+    list_select_related = ["round"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Letter)

@@ -1,4 +1,5 @@
-"""Demo data for the conference of the first (Northmoor) review: a closed round with votes, the letter and a plan."""
+"""Demo data for the conference of the first (Northmoor) review: a closed round whose ballot cards were issued and
+mostly used, the letter and a plan."""
 
 import datetime
 from decimal import Decimal
@@ -11,21 +12,19 @@ from reviews.models import Finding, Review
 from .models import (
     Action,
     ActionUpdate,
-    Ballot,
     Candidate,
     Checkpoint,
     CheckpointEntry,
-    Choice,
     Letter,
     Priority,
     Round,
-    hash_device,
 )
-from .services import draft_letter_text, results
+from .services import cast_vote, draft_letter_text, issue_cards, results
 
 DEMO_CODE = "NMRDMO"
+DEMO_CARDS = 8
 
-# Points given by each of six demo devices to the candidates, in candidate order.
+# Points given on six of the eight demo ballot cards to the candidates, in candidate order.
 VOTES = [[4, 3, 2, 1], [5, 2, 2, 1], [3, 4, 1, 2], [2, 2, 4, 2], [4, 1, 3, 2], [3, 3, 3, 1]]
 
 CANDIDATES = [
@@ -137,10 +136,11 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         upsert(Candidate, {"round": round_, "order": index}, {"title": title, "finding": areas.get(title)})
         for index, title in enumerate(CANDIDATES, start=1)
     ]
-    for device, points in enumerate(VOTES, start=1):
-        ballot = upsert(Ballot, {"round": round_, "device_hash": hash_device(f"northmoor-demo-device-{device}")}, {})
-        for candidate, value in zip(candidates, points, strict=True):
-            upsert(Choice, {"ballot": ballot, "candidate": candidate}, {"value": value})
+    if round_.is_open and not round_.ballots.exists():
+        # The codes are drawn and dropped: nobody can use the demo's cards; two are left unused.
+        issue_cards(round_=round_, count=DEMO_CARDS)
+        for card, points in zip(round_.ballots.order_by("number"), VOTES, strict=False):
+            cast_vote(ballot_id=card.pk, values={c.pk: value for c, value in zip(candidates, points, strict=True)})
     if round_.is_open:
         round_.close()
 

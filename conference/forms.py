@@ -5,6 +5,7 @@ from django import forms
 from reviews.models import Finding, Review, Role
 
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
+from .services import MAX_CARDS_PER_ISSUE
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 
@@ -76,7 +77,7 @@ class RoundForm(forms.Form):
         min_value=1,
         max_value=100,
         initial=10,
-        help_text="In a points round, how many points each device may give.",
+        help_text="In a points round, how many points each voter may give.",
         error_messages={
             "required": "Enter the number of points.",
             "invalid": "Enter the number of points as a whole number.",
@@ -87,6 +88,20 @@ class RoundForm(forms.Form):
         help_text="One candidate priority a line; drawn from the areas for consideration, edit as you need.",
         error_messages={"required": "Enter at least one candidate priority."},
     )
+    cards = forms.IntegerField(
+        label="Ballot cards to print",
+        min_value=0,
+        max_value=MAX_CARDS_PER_ISSUE,
+        initial=40,
+        help_text="One for each person who will vote without an account; you can issue more on the round's page. "
+        "Members of the review vote with their account.",
+        error_messages={
+            "required": "Enter the number of ballot cards, or 0 to issue them later.",
+            "invalid": "Enter the number of ballot cards as a whole number.",
+            "min_value": "Enter the number of ballot cards, or 0 to issue them later.",
+            "max_value": f"Issue at most {MAX_CARDS_PER_ISSUE} ballot cards at a time.",
+        },
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +110,7 @@ class RoundForm(forms.Form):
             Field.radios("method", inline=True),
             Field.text("points", field_width=4),
             Field.textarea("candidates"),
+            Field.text("cards", field_width=4),
             submit="Open the round",
         )
 
@@ -109,22 +125,59 @@ class RoundForm(forms.Form):
         return lines
 
 
-class JoinForm(forms.Form):
-    code = forms.CharField(
-        label="Code on the screen",
-        max_length=12,
-        error_messages={"required": "Enter the code shown on the screen."},
+class IssueCardsForm(forms.Form):
+    count = forms.IntegerField(
+        label="Number of ballot cards",
+        min_value=1,
+        max_value=MAX_CARDS_PER_ISSUE,
+        initial=40,
+        help_text="One for each person in the room who will vote without an account. "
+        "Members of the review vote with their account and need no card.",
+        error_messages={
+            "required": "Enter the number of ballot cards to issue.",
+            "invalid": "Enter the number of ballot cards as a whole number.",
+            "min_value": "Issue at least 1 ballot card.",
+            "max_value": f"Issue at most {MAX_CARDS_PER_ISSUE} ballot cards at a time.",
+        },
+    )
+
+    def __init__(self, *args, submit: str = "Issue ballot cards", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("count", field_width=4), submit=submit)
+
+
+class VoidCardForm(forms.Form):
+    number = forms.IntegerField(
+        label="Card number",
+        min_value=1,
+        help_text="The number printed on the card, for a card that was lost or handed out by mistake.",
+        error_messages={
+            "required": "Enter the number of the card to void.",
+            "invalid": "Enter the card number as a whole number.",
+            "min_value": "Enter a card number from 1.",
+        },
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("code", field_width=10), submit="Join")
+        self.helper = _helper(Field.text("number", field_width=4), submit="Void this card")
+        self.helper.layout = Layout(
+            Field.text("number", field_width=4), Submit("void", "Void this card", css_class="govuk-button--warning")
+        )
 
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().upper().replace(" ", "")
-        if not Round.objects.filter(code=code, status=Round.Status.OPEN).exists():
-            raise forms.ValidationError("No open round has that code. Check the code on the screen.")
-        return code
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Ballot code",
+        max_length=40,
+        help_text="The code on your ballot card, for example KQ7M-4XPA.",
+        error_messages={"required": "Enter the code on your ballot card."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(autocomplete="off", autocapitalize="characters", spellcheck="false")
+        self.helper = _helper(Field.text("code", field_width=10), submit="Continue")
 
 
 class VoteForm(forms.Form):

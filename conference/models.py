@@ -1,14 +1,15 @@
-"""The conference: prioritisation rounds and their anonymous votes, the letter, the improvement plan and follow-up."""
+"""The conference: prioritisation rounds and their ballots, the letter, the improvement plan and follow-up."""
 
-import hashlib
+import re
 import secrets
 from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Finding, Review
@@ -22,9 +23,31 @@ def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def hash_device(token: str) -> str:
-    """Only a hash of the device's random cookie is stored: a vote cannot be linked to a person."""
-    return hashlib.sha256(token.encode()).hexdigest()
+# A ballot card's code: 8 characters of the same 32-letter alphabet, 40 bits, printed as KQ7M-4XPA.
+BALLOT_CODE_LENGTH = 8
+BALLOT_CODE_GROUP = 4
+
+
+def new_ballot_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(BALLOT_CODE_LENGTH))
+
+
+def normalise_ballot_code(text: str) -> str:
+    """What someone typed or scanned, as the bare code: upper case, without spaces or dashes."""
+    return re.sub(r"[\s\-]", "", text).upper()[:40]
+
+
+def is_ballot_code(code: str) -> bool:
+    return len(code) == BALLOT_CODE_LENGTH and all(character in CODE_ALPHABET for character in code)
+
+
+def format_ballot_code(code: str) -> str:
+    return "-".join(code[i : i + BALLOT_CODE_GROUP] for i in range(0, len(code), BALLOT_CODE_GROUP))
+
+
+def hash_ballot_code(code: str) -> str:
+    """Only a keyed hash of a card's code is stored, like a password reset token: the database alone gives no code."""
+    return salted_hmac("conference.ballot-card", code, algorithm="sha256").hexdigest()
 
 
 class ConferenceSettings(models.Model):
@@ -50,6 +73,12 @@ class ConferenceSettings(models.Model):
         return f"Conference settings – {self.review}"
 
 
+class RoundQuerySet(models.QuerySet):
+    def with_ballot_count(self) -> "RoundQuerySet":
+        """Each round with `ballot_count`, the ballots cast: unused and voided cards are not votes."""
+        return self.annotate(ballot_count=Count("ballots", filter=Q(ballots__status=Ballot.Status.USED)))
+
+
 class Round(models.Model):
     class Method(models.TextChoices):
         POINTS = "points", "Allocate points"
@@ -69,6 +98,8 @@ class Round(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -111,18 +142,84 @@ class Candidate(models.Model):
         return self.title
 
 
+class BallotQuerySet(models.QuerySet):
+    def for_code(self, text: str) -> "Ballot | None":
+        """The card with this code as someone typed it (any case, with or without the dash), or None."""
+        code = normalise_ballot_code(text)
+        if not is_ballot_code(code):
+            return None
+        return self.select_related("round").filter(kind=Ballot.Kind.CARD, secret_hash=hash_ballot_code(code)).first()
+
+
 class Ballot(models.Model):
-    """One device's vote in one round. The device is known only by a hash of a random cookie."""
+    """One vote in one round: a printed card with a one-time code, or a signed-in member's own ballot.
+
+    A card is issued unused and is used once, when its vote is cast; a member's ballot is made when they vote, one
+    per member and round. Ballots of the first version were one per device, known by a hash of a cookie; they are
+    kept as they were counted.
+    """
+
+    class Kind(models.TextChoices):
+        CARD = "card", "Ballot card"
+        MEMBER = "member", "Signed-in member"
+        DEVICE = "device", "Device (before ballot cards)"
+
+    class Status(models.TextChoices):
+        UNUSED = "unused", "Unused"
+        USED = "used", "Used"
+        VOID = "void", "Void"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
-    device_hash = models.CharField(max_length=64)
-    cast_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CARD)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNUSED)
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="The card's number in its round.")
+    secret_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    device_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    cast_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BallotQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "device_hash"], name="ballot_one_per_device")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "device_hash"], condition=~Q(device_hash=""), name="ballot_one_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "user"], condition=Q(user__isnull=False), name="ballot_one_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "number"], condition=Q(number__isnull=False), name="ballot_card_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="used", cast_at__isnull=False) | (~Q(status="used") & Q(cast_at__isnull=True)),
+                name="ballot_used_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind="card",
+                    secret_hash__isnull=False,
+                    number__isnull=False,
+                    user__isnull=True,
+                    device_hash="",
+                )
+                | Q(kind="member", status="used", secret_hash__isnull=True, device_hash="")
+                | (Q(kind="device", status="used", secret_hash__isnull=True) & ~Q(device_hash="")),
+                name="ballot_kind_fields",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.CARD:
+            return f"Card {self.number} in {self.round}"
         return f"Ballot {self.pk} in {self.round}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.kind == self.Kind.CARD and self.status == self.Status.UNUSED and self.round.is_open
 
 
 class Choice(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reviews import exports, stages
@@ -26,8 +27,12 @@ from .models import (
     Letter,
     Priority,
     Round,
-    hash_device,
+    format_ballot_code,
+    hash_ballot_code,
+    new_ballot_code,
 )
+
+MAX_CARDS_PER_ISSUE = 200
 
 STAGE = "conference"
 
@@ -135,38 +140,133 @@ def run_again(*, round_: Round, user) -> Round:
     )
 
 
-def cast_vote(*, round_id: int, device_token: str, values: dict[int, int]) -> Ballot:
-    """Record one device's vote. `values` maps candidate ids to points, or to ranks (1 is first)."""
+def issue_cards(*, round_: Round, count: int) -> list[tuple[int, str]]:
+    """Issue `count` ballot cards for an open round: (card number, code) pairs, the codes formatted for printing.
+
+    Only a keyed hash of each code is stored, so this is the one moment the codes exist in plain form.
+    """
+    if not 1 <= count <= MAX_CARDS_PER_ISSUE:
+        raise ValidationError(f"Issue between 1 and {MAX_CARDS_PER_ISSUE} cards at a time.")
     with transaction.atomic():
-        round_ = Round.objects.select_for_update().get(pk=round_id)
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if not locked.is_open:
+            raise ValidationError("Voting in this round has closed, so no more cards can be issued.")
+        first = (locked.ballots.filter(kind=Ballot.Kind.CARD).aggregate(last=Max("number"))["last"] or 0) + 1
+        for _ in range(5):
+            codes = [new_ballot_code() for _ in range(count)]
+            try:
+                with transaction.atomic():
+                    Ballot.objects.bulk_create(
+                        Ballot(round=locked, kind=Ballot.Kind.CARD, number=first + i, secret_hash=hash_ballot_code(c))
+                        for i, c in enumerate(codes)
+                    )
+                break
+            except IntegrityError:
+                continue  # two codes drew the same 40 bits: draw the batch again
+        else:
+            raise ValidationError("Could not draw free ballot codes; try again.")
+    return [(first + i, format_ballot_code(code)) for i, code in enumerate(codes)]
+
+
+def void_cards(*, round_: Round, numbers: list[int] | None = None) -> int:
+    """Void unused cards of a round (those numbered, or all of them): a voided card can never be used."""
+    cards = Ballot.objects.filter(round=round_, kind=Ballot.Kind.CARD, status=Ballot.Status.UNUSED)
+    if numbers is not None:
+        cards = cards.filter(number__in=numbers)
+    return cards.update(status=Ballot.Status.VOID)
+
+
+def ballot_counts(round_: Round) -> dict[str, int]:
+    """Cards issued, used, unused and void, and the members who voted with their account, in one query."""
+    card = Q(kind=Ballot.Kind.CARD)
+    counts = round_.ballots.aggregate(
+        issued=Count("pk", filter=card),
+        cards_used=Count("pk", filter=card & Q(status=Ballot.Status.USED)),
+        unused=Count("pk", filter=card & Q(status=Ballot.Status.UNUSED)),
+        void=Count("pk", filter=card & Q(status=Ballot.Status.VOID)),
+        members=Count("pk", filter=Q(kind=Ballot.Kind.MEMBER)),
+        devices=Count("pk", filter=Q(kind=Ballot.Kind.DEVICE)),
+    )
+    counts["votes"] = counts["cards_used"] + counts["members"] + counts["devices"]
+    return counts
+
+
+def _checked_choices(round_: Round, values: dict[int, int]) -> dict[int, int]:
+    """The vote as one value for every candidate of the round (0 for no points), or a ValidationError."""
+    candidate_ids = set(round_.candidates.values_list("pk", flat=True))
+    if set(values) - candidate_ids:
+        raise ValidationError("Vote only for this round's candidates.")
+    if any(value < 0 for value in values.values()):
+        raise ValidationError("Points and ranks cannot be negative.")
+    if round_.method == Round.Method.POINTS:
+        total = sum(values.values())
+        if total > round_.points:
+            raise ValidationError(f"You gave {total} points; you have {round_.points} to give.")
+        if total == 0:
+            raise ValidationError("Give at least one point.")
+        return {pk: values.get(pk, 0) for pk in candidate_ids}
+    ranks = sorted(values.values())
+    if ranks != list(range(1, len(candidate_ids) + 1)) or set(values) != candidate_ids:
+        raise ValidationError(f"Rank every candidate once, from 1 to {len(candidate_ids)}.")
+    return values
+
+
+def _record_choices(ballot: Ballot, choices: dict[int, int]) -> None:
+    # Every candidate gets a row, even with no points, so a second set of choices on one ballot is refused by the
+    # database (one choice per ballot and candidate), whatever path it came by.
+    Choice.objects.bulk_create(Choice(ballot=ballot, candidate_id=pk, value=value) for pk, value in choices.items())
+
+
+USED_CARD = "This ballot card has already been used. Each card counts once."
+
+
+def cast_vote(*, ballot_id: int, values: dict[int, int]) -> Ballot:
+    """Cast the vote of an unused card. `values` maps candidate ids to points, or to ranks (1 is first).
+
+    The round and the card are locked, and the card is marked used only if it is still unused, so two submissions
+    of one card at the same moment count once.
+    """
+    with transaction.atomic():
+        ballot = Ballot.objects.select_related("round").get(pk=ballot_id, kind=Ballot.Kind.CARD)
+        round_ = Round.objects.select_for_update().get(pk=ballot.round_id)
+        ballot = Ballot.objects.select_for_update().get(pk=ballot_id)
         if not round_.is_open:
             raise ValidationError("Voting in this round has closed.")
-        candidate_ids = set(round_.candidates.values_list("pk", flat=True))
-        if set(values) - candidate_ids:
-            raise ValidationError("Vote only for this round's candidates.")
-        if any(value < 0 for value in values.values()):
-            raise ValidationError("Points and ranks cannot be negative.")
-        if round_.method == Round.Method.POINTS:
-            total = sum(values.values())
-            if total > round_.points:
-                raise ValidationError(f"You gave {total} points; you have {round_.points} to give.")
-            if total == 0:
-                raise ValidationError("Give at least one point.")
-            values = {pk: value for pk, value in values.items() if value}
-        else:
-            ranks = sorted(values.values())
-            if ranks != list(range(1, len(candidate_ids) + 1)) or set(values) != candidate_ids:
-                raise ValidationError(f"Rank every candidate once, from 1 to {len(candidate_ids)}.")
-        device_hash = hash_device(device_token)
-        if round_.ballots.filter(device_hash=device_hash).exists():
-            raise ValidationError("This device has already voted in this round.")
+        if ballot.status == Ballot.Status.VOID:
+            raise ValidationError("This ballot card has been cancelled by the lead. Ask for another card.")
+        if ballot.status == Ballot.Status.USED:
+            raise ValidationError(USED_CARD)
+        choices = _checked_choices(round_, values)
+        marked = Ballot.objects.filter(pk=ballot.pk, status=Ballot.Status.UNUSED).update(
+            status=Ballot.Status.USED, cast_at=timezone.now()
+        )
+        if marked != 1:
+            raise ValidationError(USED_CARD)
+        _record_choices(ballot, choices)
+    ballot.refresh_from_db()
+    return ballot
+
+
+def cast_member_vote(*, round_: Round, user: AbstractBaseUser, values: dict[int, int]) -> Ballot:
+    """A signed-in member's vote with their account: one ballot per member and round, held by a constraint."""
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if not locked.is_open:
+            raise ValidationError("Voting in this round has closed.")
+        choices = _checked_choices(locked, values)
         try:
             with transaction.atomic():
-                ballot = Ballot.objects.create(round=round_, device_hash=device_hash)
+                ballot = Ballot.objects.create(
+                    round=locked, kind=Ballot.Kind.MEMBER, status=Ballot.Status.USED, user=user, cast_at=timezone.now()
+                )
         except IntegrityError as error:
-            raise ValidationError("This device has already voted in this round.") from error
-        Choice.objects.bulk_create(Choice(ballot=ballot, candidate_id=pk, value=value) for pk, value in values.items())
+            raise ValidationError("You have already voted in this round.") from error
+        _record_choices(ballot, choices)
     return ballot
+
+
+def has_voted(round_: Round, user: AbstractBaseUser) -> bool:
+    return round_.ballots.filter(user=user).exists()
 
 
 def close_round(*, round_: Round) -> None:
@@ -183,7 +283,8 @@ def results(round_: Round) -> list[dict]:
     candidates = list(round_.candidates.order_by("order"))
     n = len(candidates)
     sums = defaultdict(int)
-    for candidate_id, value in Choice.objects.filter(ballot__round=round_).values_list("candidate_id", "value"):
+    choices = Choice.objects.filter(ballot__round=round_, ballot__status=Ballot.Status.USED)
+    for candidate_id, value in choices.values_list("candidate_id", "value"):
         sums[candidate_id] += value if round_.method == Round.Method.POINTS else n - value + 1
     rows = [{"candidate": c, "score": sums[c.pk]} for c in candidates]
     rows.sort(key=lambda row: (-row["score"], row["candidate"].order))
@@ -208,10 +309,10 @@ def results_chart(round_: Round, rows: list[dict]):
     )
 
 
-def join_qr_svg(url: str) -> SafeString:
-    """A QR code of the join link as inline SVG: only path data made here from a URL we built, no user text."""
-    svg = segno.make(url, error="m").svg_inline(scale=6, title="QR code to join the vote", svgclass="app-qr")
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code to join the vote" ', 1))
+def qr_svg(url: str, label: str, scale: int = 6) -> SafeString:
+    """A QR code of a link as inline SVG: only path data made here from a URL we built and our own label."""
+    svg = segno.make(url, error="m").svg_inline(scale=scale, title=label, svgclass="app-qr")
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def adopt_priorities(*, round_: Round) -> int:

@@ -63,9 +63,7 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
 
 def report_section(review: Review) -> ReportSection:
     rounds = []
-    for round_ in (
-        review.rounds.filter(status=Round.Status.CLOSED).annotate(ballot_count=Count("ballots")).order_by("number")
-    ):
+    for round_ in review.rounds.filter(status=Round.Status.CLOSED).with_ballot_count().order_by("number"):
         rows = services.results(round_)
         rounds.append({"round": round_, "rows": rows, "chart": services.results_chart(round_, rows)})
     context = {

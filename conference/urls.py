@@ -16,6 +16,10 @@ urlpatterns = [
     path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
     path("rounds/<int:round_id>/again/", views.round_again, name="round_again"),
     path("rounds/<int:round_id>/adopt/", views.round_adopt, name="round_adopt"),
+    path("rounds/<int:round_id>/ballots/issue/", views.ballot_issue, name="ballot_issue"),
+    path("rounds/<int:round_id>/ballots/cards/", views.ballot_cards, name="ballot_cards"),
+    path("rounds/<int:round_id>/ballots/void/", views.ballot_void, name="ballot_void"),
+    path("rounds/<int:round_id>/vote/", views.member_vote, name="member_vote"),
     path("letter/", views.letter, name="letter"),
     path("letter/draft/", views.letter_generate, name="letter_generate"),
     path("letter/edit/", views.letter_edit, name="letter_edit"),
@@ -31,11 +35,12 @@ urlpatterns = [
     path("plan/checks/new/", views.checkpoint_create, name="checkpoint_create"),
 ]
 
-# Participants vote from their phones without an account: /vote/ and /vote/<code>/.
+# Participants vote from their phones without an account, with a ballot card's code: typed at /vote/, or scanned
+# from the card's QR code, which opens /vote/ballot/<code>/.
 vote_patterns = (
     [
         path("", views.join, name="join"),
-        path("<str:code>/", views.ballot, name="ballot"),
+        path("ballot/<str:code>/", views.ballot, name="ballot"),
     ],
     "vote",
 )

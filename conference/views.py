@@ -1,17 +1,17 @@
-import secrets
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import exports, permissions
-from reviews.models import AccessLog, Finding, FindingEvidence
+from reviews import exports, permissions, throttle
+from reviews.models import AccessLog, Finding, FindingEvidence, Review
 from reviews.pdf import RenderError, render_pdf
 from reviews.views import load_review
 
@@ -22,18 +22,17 @@ from .forms import (
     AgreeForm,
     CheckpointForm,
     HostActionForm,
+    IssueCardsForm,
     JoinForm,
     LetterForm,
     MergeForm,
     PriorityForm,
     PublishForm,
     RoundForm,
+    VoidCardForm,
     VoteForm,
 )
-from .models import Action, Letter, Priority, Round
-
-DEVICE_COOKIE = "conference_device"
-DEVICE_COOKIE_AGE = 60 * 60 * 24 * 30
+from .models import Action, Ballot, Letter, Priority, Round, format_ballot_code, normalise_ballot_code
 
 
 def _posting_to(form, url_name: str, *args):
@@ -51,7 +50,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "finding_counts": {
             row["status"]: row["n"] for row in findings.order_by().values("status").annotate(n=Count("id"))
         },
-        "rounds": review.rounds.annotate(ballot_count=Count("ballots")).order_by("-number")[:5],
+        "rounds": review.rounds.with_ballot_count().order_by("-number")[:5],
         "letter": Letter.objects.filter(review=review).first(),
         "priority_count": review.priorities.count(),
         "action_count": Action.objects.for_review(review).count(),
@@ -142,7 +141,7 @@ def presentation(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_GET
 def round_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    rounds = review.rounds.annotate(ballot_count=Count("ballots")).order_by("-number")
+    rounds = review.rounds.with_ballot_count().order_by("-number")
     return render(request, "conference/round_list.html", {"review": review, "membership": membership, "rounds": rounds})
 
 
@@ -167,8 +166,14 @@ def round_create(request: HttpRequest, review_id: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Round {round_.number} is open. Participants join with code {round_.code}.")
-                return redirect(round_)
+                if not form.cleaned_data["cards"]:
+                    messages.success(request, f"Round {round_.number} is open. Issue ballot cards below.")
+                    return redirect(round_)
+                _keep_codes_to_print(
+                    request, round_, services.issue_cards(round_=round_, count=form.cleaned_data["cards"])
+                )
+                messages.success(request, f"Round {round_.number} is open. Print the ballot cards now.")
+                return redirect("conference:ballot_cards", review.pk, round_.pk)
     else:
         areas = (
             review.findings.filter(kind=Finding.Kind.AREA)
@@ -191,17 +196,28 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_peer_material(membership) or permissions.is_host_side(membership))
     round_ = get_object_or_404(Round, review=review, pk=round_id)
-    join_url = request.build_absolute_uri(reverse("vote:ballot", args=[round_.code]))
+    can_run = permissions.can_run_rounds(membership)
+    counts = services.ballot_counts(round_)
     context = {
         "review": review,
         "membership": membership,
         "round": round_,
-        "ballot_count": round_.ballots.count(),
+        "ballot_count": counts["votes"],
+        "counts": counts,
         "candidates": round_.candidates.order_by("order"),
-        "join_url": join_url,
-        "qr": services.join_qr_svg(join_url) if round_.is_open else None,
-        "can_run": permissions.can_run_rounds(membership),
+        "vote_url": request.build_absolute_uri(reverse("vote:join")),
+        "can_run": can_run,
+        "may_vote": _may_vote_as_member(membership) and round_.is_open,
+        "has_voted": services.has_voted(round_, request.user),
     }
+    if can_run and round_.is_open:
+        context["issue_form"] = _posting_to(
+            IssueCardsForm(submit="Issue more cards" if counts["issued"] else "Issue ballot cards"),
+            "conference:ballot_issue",
+            review.pk,
+            round_.pk,
+        )
+        context["void_form"] = _posting_to(VoidCardForm(), "conference:ballot_void", review.pk, round_.pk)
     if not round_.is_open:
         rows = services.results(round_)
         context.update(rows=rows, chart=services.results_chart(round_, rows))
@@ -232,7 +248,7 @@ def round_again(request: HttpRequest, review_id: int, round_id: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(round_)
-    messages.success(request, f"Round {new_round.number} is open with the same candidates. Code {new_round.code}.")
+    messages.success(request, f"Round {new_round.number} is open with the same candidates. Issue its ballot cards.")
     return redirect(new_round)
 
 
@@ -250,14 +266,186 @@ def round_adopt(request: HttpRequest, review_id: int, round_id: int) -> HttpResp
     return redirect("conference:plan", review.pk)
 
 
-# Voting, without an account
+# Ballot cards
+
+PRINT_SESSION_KEY = "conference_cards_to_print"
 
 
-def _device_token(request: HttpRequest) -> tuple[str, bool]:
-    token = request.COOKIES.get(DEVICE_COOKIE, "")
-    if len(token) == 43:
-        return token, False
-    return secrets.token_urlsafe(32), True
+def _keep_codes_to_print(request: HttpRequest, round_: Round, cards: list[tuple[int, str]]) -> None:
+    """The plain codes wait in the lead's session until the cards page shows them, once; only hashes are stored."""
+    waiting = request.session.get(PRINT_SESSION_KEY, {})
+    waiting[str(round_.pk)] = waiting.get(str(round_.pk), []) + [list(card) for card in cards]
+    request.session[PRINT_SESSION_KEY] = waiting
+
+
+def _take_codes_to_print(request: HttpRequest, round_: Round) -> list[tuple[int, str]]:
+    waiting = request.session.get(PRINT_SESSION_KEY, {})
+    cards = waiting.pop(str(round_.pk), [])
+    if cards:
+        request.session[PRINT_SESSION_KEY] = waiting
+    return [(number, code) for number, code in cards]
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_issue(request: HttpRequest, review_id: int, round_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_run_rounds(membership))
+    round_ = get_object_or_404(Round, review=review, pk=round_id)
+    form = IssueCardsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cards = services.issue_cards(round_=round_, count=form.cleaned_data["count"])
+        except ValidationError as error:
+            form.add_error("count", error)
+        else:
+            _keep_codes_to_print(request, round_, cards)
+            messages.success(request, f"{len(cards)} ballot card{pluralize(len(cards))} issued. Print them now.")
+            return redirect("conference:ballot_cards", review.pk, round_.pk)
+    _posting_to(form, "conference:ballot_issue", review.pk, round_.pk)
+    context = {"review": review, "membership": membership, "round": round_, "form": form}
+    return render(request, "conference/ballot_issue.html", context)
+
+
+@require_GET
+def ballot_cards(request: HttpRequest, review_id: int, round_id: int) -> HttpResponse:
+    """The printable cards, with their codes, right after issuing; later visits say how to get new ones."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_run_rounds(membership))
+    round_ = get_object_or_404(Round, review=review, pk=round_id)
+    cards = [
+        {
+            "number": number,
+            "code": code,
+            "qr": services.qr_svg(
+                request.build_absolute_uri(reverse("vote:ballot", args=[normalise_ballot_code(code)])),
+                f"QR code for ballot card {number}",
+                scale=3,
+            ),
+        }
+        for number, code in _take_codes_to_print(request, round_)
+    ]
+    context = {
+        "review": review,
+        "membership": membership,
+        "round": round_,
+        "cards": cards,
+        "vote_url": request.build_absolute_uri(reverse("vote:join")),
+    }
+    response = render(request, "conference/ballot_cards.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def ballot_void(request: HttpRequest, review_id: int, round_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_run_rounds(membership))
+    round_ = get_object_or_404(Round, review=review, pk=round_id)
+    if request.POST.get("all") == "unused":
+        count = services.void_cards(round_=round_)
+        messages.success(request, f"{count} unused ballot card{pluralize(count)} voided.")
+        return redirect(round_)
+    form = VoidCardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["number"]))
+    elif services.void_cards(round_=round_, numbers=[form.cleaned_data["number"]]):
+        messages.success(request, f"Card {form.cleaned_data['number']} is void: it can no longer be used.")
+    else:
+        messages.error(request, f"Card {form.cleaned_data['number']} is not an unused card of this round.")
+    return redirect(round_)
+
+
+# Voting with an account: members of the review who may write
+
+
+def _may_vote_as_member(membership) -> bool:
+    return not permissions.is_read_only(membership)
+
+
+@require_http_methods(["GET", "POST"])
+def member_vote(request: HttpRequest, review_id: int, round_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(_may_vote_as_member(membership))
+    round_ = get_object_or_404(Round, review=review, pk=round_id)
+    voted = services.has_voted(round_, request.user)
+    form = None
+    if round_.is_open and not voted:
+        form = VoteForm(
+            request.POST if request.method == "POST" else None,
+            round_=round_,
+            candidates=list(round_.candidates.order_by("order")),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.cast_member_vote(round_=round_, user=request.user, values=form.values)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your vote has been counted.")
+                return redirect(round_)
+        _posting_to(form, "conference:member_vote", review.pk, round_.pk)
+    elif request.method == "POST":
+        messages.error(request, "Voting in this round has closed." if not round_.is_open else "You have already voted.")
+    context = {"review": review, "membership": membership, "round": round_, "form": form, "voted": voted}
+    return render(request, "conference/member_vote.html", context)
+
+
+# Voting with a ballot card, without an account
+
+TOO_MANY_CODES = "Too many wrong ballot codes"
+
+
+def _code_limits() -> tuple[throttle.Limit, throttle.Limit]:
+    seconds = getattr(settings, "VOTE_CODE_WINDOW_SECONDS", 600)
+    return (
+        throttle.Limit("vote-code-address", getattr(settings, "VOTE_FAILED_CODES_PER_ADDRESS", 100), seconds),
+        throttle.Limit("vote-code-round", getattr(settings, "VOTE_FAILED_CODES_PER_ROUND", 300), seconds),
+    )
+
+
+def _address(request: HttpRequest) -> str:
+    return throttle.client_address(request) or ""
+
+
+def _may_try_a_code(request: HttpRequest, ballot: Ballot | None = None) -> bool:
+    """Whether this address may try a code now; a refused card also counts against its round.
+
+    A usable card is refused only when its own network has had too many wrong codes, never for others' mistakes.
+    """
+    by_address, by_round = _code_limits()
+    if not throttle.within(by_address, _address(request)):
+        return False
+    return ballot is None or ballot.is_usable or throttle.within(by_round, str(ballot.round_id))
+
+
+def _count_refused_code(request: HttpRequest, ballot: Ballot | None = None) -> None:
+    by_address, by_round = _code_limits()
+    throttle.hit(by_address, _address(request))
+    if ballot is not None:
+        throttle.hit(by_round, str(ballot.round_id))
+
+
+def _too_many_codes(request: HttpRequest) -> HttpResponse:
+    minutes = _code_limits()[0].minutes
+    return render(request, "conference/vote_limited.html", {"minutes": minutes, "title": TOO_MANY_CODES}, status=429)
+
+
+def _refusal(ballot: Ballot) -> str:
+    if not ballot.round.is_open:
+        return "Voting in this round has closed."
+    if ballot.status == Ballot.Status.VOID:
+        return "This ballot card has been cancelled by the lead. Ask for another card."
+    return services.USED_CARD
+
+
+def _member_rounds(request: HttpRequest):
+    """Open rounds the signed-in person may vote in with their account, for a link on the join page."""
+    if not request.user.is_authenticated:
+        return []
+    reviews = Review.objects.filter(
+        memberships__user=request.user, memberships__role__in=permissions.PEER_WRITERS | permissions.HOST_SIDE
+    )
+    return list(Round.objects.filter(review__in=reviews, status=Round.Status.OPEN).select_related("review"))
 
 
 @login_not_required
@@ -265,39 +453,54 @@ def _device_token(request: HttpRequest) -> tuple[str, bool]:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        return redirect("vote:ballot", form.cleaned_data["code"])
-    return render(request, "conference/join.html", {"form": form})
+        if not _may_try_a_code(request):
+            return _too_many_codes(request)
+        ballot = Ballot.objects.for_code(form.cleaned_data["code"])
+        if ballot is not None and not _may_try_a_code(request, ballot):
+            return _too_many_codes(request)
+        if ballot is None:
+            _count_refused_code(request)
+            form.add_error("code", "No ballot card has that code. Check the code on your card and try again.")
+        elif not ballot.is_usable:
+            _count_refused_code(request, ballot)
+            form.add_error("code", _refusal(ballot))
+        else:
+            return redirect("vote:ballot", normalise_ballot_code(form.cleaned_data["code"]))
+    return render(request, "conference/join.html", {"form": form, "member_rounds": _member_rounds(request)})
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, code: str) -> HttpResponse:
-    round_ = Round.objects.filter(code=code.upper()).first()
-    if round_ is None:
-        raise Http404("No round has that code.")
-    token, new_device = _device_token(request)
-    voted = round_.ballots.filter(device_hash=services.hash_device(token)).exists()
-    form = None
-    if round_.is_open and not voted:
-        candidates = list(round_.candidates.order_by("order"))
-        form = VoteForm(request.POST if request.method == "POST" else None, round_=round_, candidates=candidates)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.cast_vote(round_id=round_.pk, device_token=token, values=form.values)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                voted = True
-                form = None
-    elif request.method == "POST":
-        message = "Voting in this round has closed." if not round_.is_open else "This device has already voted."
-        messages.error(request, message)
-    response = render(request, "conference/ballot.html", {"round": round_, "form": form, "voted": voted})
-    if new_device:
-        response.set_cookie(
-            DEVICE_COOKIE, token, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
-        )
-    return response
+    if not _may_try_a_code(request):
+        return _too_many_codes(request)
+    card = Ballot.objects.for_code(code)
+    if card is not None and not _may_try_a_code(request, card):
+        return _too_many_codes(request)
+    if card is None:
+        _count_refused_code(request)
+        return render(request, "conference/ballot_unknown.html", status=404)
+    round_ = card.round
+    context = {"round": round_, "code": format_ballot_code(normalise_ballot_code(code)), "voted": False}
+    if not card.is_usable:
+        _count_refused_code(request, card)
+        context["refusal"] = _refusal(card)
+        return render(request, "conference/ballot.html", context)
+    form = VoteForm(
+        request.POST if request.method == "POST" else None,
+        round_=round_,
+        candidates=list(round_.candidates.order_by("order")),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cast_vote(ballot_id=card.pk, values=form.values)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            context["voted"] = True
+            form = None
+    context["form"] = form
+    return render(request, "conference/ballot.html", context)
 
 
 # The letter

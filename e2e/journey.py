@@ -7,9 +7,9 @@ with `seed_demo`:
 
 It signs in as the lead, asks for the baseline report and the improvement plan, waits for the worker and reads
 both PDFs; downloads the feedback letter; answers the children's questionnaire anonymously (a single-choice answer
-first, then a disclosure in free text) and finds the alert on the lead's side; votes in a new prioritisation round
-from a second browser; and exports the improvement plan. Every page must answer 200 and pass an axe check with no
-serious or critical violation. Any failure ends the run with a non-zero status.
+first, then a disclosure in free text) and finds the alert on the lead's side; opens a new prioritisation round,
+issues ballot cards and votes with one from a second browser (the card is refused the second time); and exports
+the improvement plan. Every page must answer 200 and pass an axe check with no serious or critical violation. Any failure ends the run with a non-zero status.
 """
 
 import argparse
@@ -217,7 +217,7 @@ def questionnaire(journey: Journey, page: Page, browser, review_url: str) -> Non
 
 
 def voting(journey: Journey, page: Page, browser, review_url: str) -> None:
-    journey.step("the lead opens a prioritisation round; a participant votes from another browser")
+    journey.step("the lead opens a prioritisation round and issues ballot cards; a participant votes with one card")
     page.goto(f"{review_url}conference/rounds/")
     journey.land(page, "Prioritisation")
     page.get_by_role("button", name="Open a round").click()
@@ -226,28 +226,39 @@ def voting(journey: Journey, page: Page, browser, review_url: str) -> None:
     page.get_by_role("textbox", name="Candidates").fill(
         "Strengthen out-of-hours strategy discussions\nSupervision that challenges drift\nEarly help for adolescents"
     )
+    page.get_by_label("Ballot cards to print").fill("5")
     page.get_by_role("button", name="Open the round").click()
-    code_heading = page.get_by_role("heading", name=re.compile(r"^Code \w+$"))
-    expect(code_heading).to_be_visible()
-    journey.land(page, "Priorities agreed at the production check")
-    code = code_heading.inner_text().removeprefix("Code ").strip()
+    journey.land(page, "Ballot cards")
+    cards = page.locator("[data-card-code]")
+    expect(cards).to_have_count(5)
+    code = cards.first.inner_text().strip()
+    require(re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code) is not None, f"card code {code!r}")
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     participant = journey.watch(context.new_page())
     try:
         participant.goto(f"{journey.base_url}/vote/")
         journey.land(participant, "Join the vote")
-        participant.get_by_label("Code on the screen").fill(code.lower())
-        participant.get_by_role("button", name="Join").click()
+        participant.get_by_label("Ballot code").fill(code.lower())
+        participant.get_by_role("button", name="Continue").click()
         journey.land(participant, "Priorities agreed at the production check")
         participant.get_by_role("spinbutton").first.fill("3")
         participant.get_by_role("button", name="Send my vote").click()
         expect(participant.get_by_text("Your vote has been counted")).to_be_visible()
         journey.land(participant, "Priorities agreed at the production check")
+
+        journey.step("the same card is refused when it is tried again")
+        participant.goto(f"{journey.base_url}/vote/")
+        participant.get_by_label("Ballot code").fill(code)
+        participant.get_by_role("button", name="Continue").click()
+        expect(participant.locator(".govuk-error-summary")).to_contain_text("This ballot card has already been used.")
+        journey.land(participant, "Join the vote")
     finally:
         context.close()
 
-    page.reload()
+    page.get_by_role("link", name="Back to the round").click()
+    journey.land(page, "Priorities agreed at the production check")
+    expect(page.locator("#ballots")).to_contain_text("Cards issued")
     page.get_by_role("button", name="Close the round and show the results").click()
     expect(page.get_by_text(re.compile(r"with 1 vote\b"))).to_be_visible()
     journey.land(page, "Priorities agreed at the production check")

@@ -1,4 +1,5 @@
-"""Prioritisation in a real Chromium: three phones vote without accounts, the lead closes the round and sees the ranking."""
+"""Prioritisation in a real Chromium: the lead issues ballot cards, three phones vote with them without accounts (a
+used card is refused), the lead closes the round and sees the ranking."""
 
 import pytest
 from playwright.sync_api import expect
@@ -37,8 +38,8 @@ def vote_on_a_phone(browser, live_server, code: str, points: list[int]) -> None:
     phone = context.new_page()
     phone.goto(f"{live_server.url}/vote/")
     assert_accessible(phone)
-    phone.get_by_label("Code on the screen").fill(code.lower())
-    phone.get_by_role("button", name="Join").click()
+    phone.get_by_label("Ballot code").fill(code.lower())
+    phone.get_by_role("button", name="Continue").click()
     for title, value in zip(CANDIDATES, points, strict=True):
         phone.get_by_label(title).fill(str(value))
     assert_accessible(phone)
@@ -48,23 +49,46 @@ def vote_on_a_phone(browser, live_server, code: str, points: list[int]) -> None:
     context.close()
 
 
-def test_three_phones_vote_and_the_lead_sees_the_ranking(live_server, browser, page, conference_review):
+def try_a_used_card(browser, live_server, code: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/vote/")
+    phone.get_by_label("Ballot code").fill(code)
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(phone.locator(".govuk-error-summary")).to_contain_text("This ballot card has already been used.")
+    assert_accessible(phone)
+    context.close()
+
+
+def test_three_phones_vote_with_ballot_cards_and_the_lead_sees_the_ranking(
+    live_server, browser, page, conference_review
+):
     sign_in(page, live_server, "lead")
     page.goto(f"{live_server.url}/reviews/{conference_review.pk}/conference/rounds/")
     assert_accessible(page)
     page.get_by_role("button", name="Open a round").click()
     assert_accessible(page)
+    page.get_by_label("Ballot cards to print").fill("4")
     page.get_by_role("button", name="Open the round").click()
-    expect(page.get_by_text("0 votes so far.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ballot cards", level=1)).to_be_visible()
+    cards = page.locator("[data-card-code]")
+    expect(cards).to_have_count(4)
     assert_accessible(page)
-    code = page.locator(".govuk-panel__title").inner_text().removeprefix("Code ").strip()
+    codes = cards.all_inner_texts()
 
-    vote_on_a_phone(browser, live_server, code, [5, 3, 2])
-    vote_on_a_phone(browser, live_server, code, [1, 6, 3])
-    vote_on_a_phone(browser, live_server, code, [4, 4, 2])
-    page.reload()
+    vote_on_a_phone(browser, live_server, codes[0], [5, 3, 2])
+    vote_on_a_phone(browser, live_server, codes[1], [1, 6, 3])
+    vote_on_a_phone(browser, live_server, codes[2], [4, 4, 2])
+    try_a_used_card(browser, live_server, codes[0])
+    page.get_by_role("link", name="Back to the round").click()
     expect(page.get_by_text("3 votes so far.")).to_be_visible()
     expect(page.locator("#results")).to_have_count(0)
+    expect(page.locator("#ballots")).to_contain_text("Cards unused")
+    assert_accessible(page)
+    page.get_by_label("Card number").fill("4")
+    page.get_by_role("button", name="Void this card").click()
+    expect(page.get_by_text("Card 4 is void: it can no longer be used.")).to_be_visible()
 
     page.get_by_role("button", name="Close the round and show the results").click()
 
@@ -74,7 +98,7 @@ def test_three_phones_vote_and_the_lead_sees_the_ranking(live_server, browser, p
     expect(rows.nth(0)).to_contain_text("13")
     expect(rows.nth(1)).to_contain_text("Make the front door consistent")
     expect(rows.nth(2)).to_contain_text("Reduce caseloads")
-    assert Ballot.objects.count() == 3
+    assert list(Ballot.objects.order_by("number").values_list("status", flat=True)) == ["used", "used", "used", "void"]
     assert_accessible(page)
 
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conference import services
 from conference.models import Action, ActionUpdate, Ballot, Candidate, Checkpoint, Choice, Letter, Priority, Round
 from conference.stage import progress, progress_many
 from reviews.models import Finding, Report, Review
@@ -35,11 +36,22 @@ def test_the_demo_completes_the_first_reviews_conference_and_running_it_twice_ch
     # The earlier Northmoor review adds a plan of one priority and four actions.
     assert (first["Round"], first["Ballot"], first["Priority"], first["Action"], first["Letter"]) == (
         1,
-        6,
+        8,
         4 + 1,
         6 + 4,
         1,
     )
+    # Eight cards were issued and six used, each with a choice for each of the four candidates.
+    assert services.ballot_counts(Round.objects.get()) == {
+        "issued": 8,
+        "cards_used": 6,
+        "unused": 2,
+        "void": 0,
+        "members": 0,
+        "devices": 0,
+        "votes": 6,
+    }
+    assert first["Choice"] == 6 * 4
     assert set(Action.objects.values_list("rag", flat=True)) == {"red", "amber", "green"}
     assert Round.objects.get().status == Round.Status.CLOSED
     assert Letter.objects.get().review == review
@@ -86,8 +98,8 @@ def test_progress_of_many_reviews_runs_the_same_queries_for_one_and_for_many(db)
 def test_the_baseline_report_has_the_conference_with_priorities_and_votes(review, lead):
     round_ = RoundFactory(review=review)
     candidate = CandidateFactory(round=round_, title="Make the front door consistent")
-    ballot = Ballot.objects.create(round=round_, device_hash="a" * 64)
-    Choice.objects.create(ballot=ballot, candidate=candidate, value=7)
+    [(_, code)] = services.issue_cards(round_=round_, count=2)[:1]
+    services.cast_vote(ballot_id=Ballot.objects.for_code(code).pk, values={candidate.pk: 7})
     round_.close()
     PriorityFactory(review=review, title="Make the front door consistent", votes=7)
     report = ReportFactory(review=review, kind=Report.Kind.BASELINE)
