@@ -4,6 +4,7 @@ from django import forms
 
 from reviews.models import Case, Grade, Review, Role
 from reviews.pseudonyms import check_free_text
+from reviews.validators import review_date_validator
 
 from .models import AuditTool, CouncilAudit, Validation
 from .services import domains
@@ -49,7 +50,9 @@ class CouncilAuditForm(_GradesMixin, forms.Form):
     case = forms.ModelChoiceField(queryset=Case.objects.none(), error_messages={"required": "Choose the case."})
     auditor_role = forms.CharField(label="Auditor's role", max_length=120)
     auditor_team = forms.CharField(label="Auditor's team", max_length=120)
-    audit_date = forms.DateField(label="Audit date", help_text="For example, 2025-01-15.")
+    audit_date = forms.DateField(
+        label="Audit date", help_text="For example, 2025-01-15.", validators=[review_date_validator]
+    )
 
     def __init__(self, *args, review: Review, tool: AuditTool, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Case, Grade, GradeScale, Review
+from reviews.validators import review_date_validator
 
 
 class AuditToolQuerySet(models.QuerySet):
@@ -60,7 +61,7 @@ class CouncilAudit(models.Model):
     tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="council_audits")
     auditor_role = models.CharField("auditor's role", max_length=120)
     auditor_team = models.CharField("auditor's team", max_length=120)
-    audit_date = models.DateField()
+    audit_date = models.DateField(validators=[review_date_validator])
     overall_grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
     narrative = models.TextField()
     created_by = models.ForeignKey(

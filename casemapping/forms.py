@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
+from reviews.validators import review_date_validator
 from reviews.versioning import VersionedForm
 
 from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
@@ -192,12 +193,6 @@ class EventForm(forms.ModelForm):
             submit="Save event",
         )
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(f"{day:%d %B %Y} is in the future; a chronology records what has happened.")
-        return day
-
     def clean(self) -> dict:
         cleaned = super().clean()
         _free_text(self, "summary", "decision", "source_record", "dispute_reason")
@@ -311,6 +306,7 @@ class WorkshopForm(forms.ModelForm):
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]
+        review_date_validator(day)  # the window's message first, for a year such as 9999
         if day > timezone.localdate():
             raise forms.ValidationError("Record a workshop once it has been held: the date is in the future.")
         return day

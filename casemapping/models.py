@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Case, Council, Finding, Partner, Review, Theme, ThresholdLevel
+from reviews.validators import check_chronology_date, review_date_validator
 
 
 class EventKind(models.Model):
@@ -142,7 +144,7 @@ class TimescaleSetting(models.Model):
 class Event(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="chronology_events")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    date = models.DateField()
+    date = models.DateField(validators=[review_date_validator])
     date_is_approximate = models.BooleanField("the date is approximate", default=False)
     time = models.TimeField(null=True, blank=True)
     sequence = models.PositiveSmallIntegerField(help_text="Orders events within one day.")
@@ -183,10 +185,17 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("casemapping:case_detail", args=[self.review_id, self.case_id])
 
+    def clean(self) -> None:
+        if self.date and self.case_id:
+            case = self.case
+            check_chronology_date(
+                self.date, age_band=case.age_band, as_of=case.review.onsite_start or timezone.localdate()
+            )
+
 
 class Workshop(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="mapping_workshops")
-    held_on = models.DateField("date held")
+    held_on = models.DateField("date held", validators=[review_date_validator])
     facilitators = models.CharField(max_length=300, help_text="Roles, such as “Peer lead and challenge manager”.")
     cases = models.ManyToManyField(Case, related_name="workshops", help_text="The cases mapped at the workshop.")
     went_well = models.TextField("what went well", blank=True)

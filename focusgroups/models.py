@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import FocusArea, Partner, Review, Theme
+from reviews.validators import review_date_validator
 
 MAX_TEXT_ANSWER = 2000
 DEFAULT_HELP_TEXT = (
@@ -55,8 +56,8 @@ class Questionnaire(models.Model):
     )
     ask_segment = models.BooleanField(default=True, help_text="Offer the review's segments (agency or team).")
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    opens_on = models.DateField(null=True, blank=True)
-    closes_on = models.DateField(null=True, blank=True)
+    opens_on = models.DateField(null=True, blank=True, validators=[review_date_validator])
+    closes_on = models.DateField(null=True, blank=True, validators=[review_date_validator])
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every save in the workspace; a stale edit is refused."
     )
@@ -433,7 +434,7 @@ class SafeguardingAlert(models.Model):
 class FocusGroup(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="focus_groups")
     title = models.CharField(max_length=200)
-    held_on = models.DateField()
+    held_on = models.DateField(validators=[review_date_validator])
     audience = models.CharField(max_length=20, choices=Audience.choices)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

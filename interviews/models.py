@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Framework, Partner, Review, ScopeArea, Theme
+from reviews.validators import review_date_validator
 
 
 class LineTemplate(models.Model):
@@ -122,7 +123,7 @@ class Session(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    day = models.DateField()
+    day = models.DateField(validators=[review_date_validator])
     start = models.TimeField()
     end = models.TimeField()
     location = models.CharField(max_length=200, blank=True, help_text="A room and building, or leave empty if online.")

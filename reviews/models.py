@@ -18,6 +18,7 @@ from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from . import stages
+from .validators import review_date_validator
 
 
 class PrivateStorage(LazyObject):
@@ -298,13 +299,17 @@ class Review(models.Model):
     grade_scale = models.ForeignKey(GradeScale, on_delete=models.PROTECT, related_name="reviews")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCOPING)
-    scoping_date = models.DateField(null=True, blank=True)
-    onsite_start = models.DateField("on-site week starts", null=True, blank=True)
-    onsite_end = models.DateField("on-site week ends", null=True, blank=True)
-    conference_date = models.DateField(null=True, blank=True)
-    letter_due = models.DateField(null=True, blank=True)
-    followup_3_months = models.DateField("first impact check", null=True, blank=True)
-    followup_12_months = models.DateField("second impact check", null=True, blank=True)
+    scoping_date = models.DateField(null=True, blank=True, validators=[review_date_validator])
+    onsite_start = models.DateField("on-site week starts", null=True, blank=True, validators=[review_date_validator])
+    onsite_end = models.DateField("on-site week ends", null=True, blank=True, validators=[review_date_validator])
+    conference_date = models.DateField(null=True, blank=True, validators=[review_date_validator])
+    letter_due = models.DateField(null=True, blank=True, validators=[review_date_validator])
+    followup_3_months = models.DateField(
+        "first impact check", null=True, blank=True, validators=[review_date_validator]
+    )
+    followup_12_months = models.DateField(
+        "second impact check", null=True, blank=True, validators=[review_date_validator]
+    )
     baseline_reference = models.CharField(
         max_length=300, blank=True, help_text="What progress is measured from, such as the last inspection."
     )
@@ -850,7 +855,7 @@ class PlanningMember(models.Model):
 
 class PlanningMeeting(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="planning_meetings")
-    held_on = models.DateField("date")
+    held_on = models.DateField("date", validators=[review_date_validator])
     note = models.TextField("agenda or note", blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     history = HistoricalRecords()

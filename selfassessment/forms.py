@@ -7,6 +7,7 @@ from reviews import permissions
 from reviews.forms import FindingForm
 from reviews.models import Grade, Review
 from reviews.models import ReviewMembership as Membership
+from reviews.validators import review_date_validator
 
 from . import services
 from .models import (
@@ -27,6 +28,7 @@ class DayField(forms.DateField):
     """A date typed as day/month/year, with messages that say what to type."""
 
     input_formats = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+    default_validators = [review_date_validator]
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("help_text", "For example, 27/03/2027")

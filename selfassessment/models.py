@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reviews.models import EvidenceDocument, Framework, Grade, GradeScale, Review, ScopeArea, Theme
+from reviews.validators import review_date_validator
 
 
 class DocumentRequestTemplate(models.Model):
@@ -45,7 +46,7 @@ class DocumentRequest(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="document_requests")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[review_date_validator])
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="document_requests"
     )
@@ -334,7 +335,7 @@ class Inspection(models.Model):
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="last_inspection")
     kind = models.ForeignKey(InspectionKind, on_delete=models.PROTECT, related_name="inspections")
-    date = models.DateField("date of the inspection")
+    date = models.DateField("date of the inspection", validators=[review_date_validator])
     reference = models.CharField(
         "title or reference of the published report", max_length=300, blank=True, help_text="Optional."
     )
