@@ -23,7 +23,7 @@ from django.urls import reverse  # noqa: E402
 from reviews.models import Council, Finding, Framework, Report, Review, ReviewMembership, Role  # noqa: E402
 from reviews.services import build_report_pdf  # noqa: E402
 
-from . import questionnaires  # noqa: E402
+from . import imports, questionnaires  # noqa: E402
 
 RUNS = 5
 
@@ -211,10 +211,14 @@ def main() -> None:
         rows.append(bench_timeliness())
         rows += questionnaires.results_page(make_review("questionnaires", 0), user, median_seconds)
         rows.append(bench_agreement())
+        import_rows, import_notes = imports.bench_imports(make_review, user)
+        rows += import_rows
         print(f"{'benchmark':<26}{'small':>7}{'median s':>10}{'large':>7}{'median s':>10}{'ratio':>8}{'queries':>12}")
         for label, small, base, large, big, ratio, q1, q2 in rows:
             queries = f"{q1}/{q2}" if q1 is not None else "-"
             print(f"{label:<26}{small:>7}{base:>10.3f}{large:>7}{big:>10.3f}{ratio:>8.2f}{queries:>12}")
+        for line in import_notes:
+            print(line)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     for line in questionnaires.submission_throughput():
