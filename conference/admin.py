@@ -76,6 +76,7 @@ class PriorityAdmin(admin.ModelAdmin):
     search_fields = ["title", "review__title"]
     list_filter = ["review"]
     inlines = [ActionInline]
+    exclude = ["version"]
 
 
 class ActionUpdateInline(admin.TabularInline):

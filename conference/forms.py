@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reviews.models import Finding, Review, Role
+from reviews.versioning import VersionedForm
 
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
 from .services import MAX_CARDS_PER_ISSUE
@@ -235,7 +236,9 @@ class PublishForm(forms.Form):
     )
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(VersionedForm):
+    what = "priority"
+
     class Meta:
         model = Priority
         fields = ["title", "outcome", "order"]
@@ -245,7 +248,7 @@ class PriorityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            "title", Field.textarea("outcome"), Field.text("order", field_width=3), submit="Save priority"
+            "title", Field.textarea("outcome"), Field.text("order", field_width=3), "version", submit="Save priority"
         )
 
 

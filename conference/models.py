@@ -288,6 +288,7 @@ class Priority(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     votes = models.PositiveIntegerField(default=0, help_text="The score it had in the prioritisation round.")
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -646,11 +647,20 @@ def _priority_form(request, review_id, priority_id) -> HttpResponse:
         if priority_id
         else Priority(review=review, order=review.priorities.count() + 1)
     )
-    form = PriorityForm(request.POST if request.method == "POST" else None, instance=priority)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The priority has been saved.")
-        return redirect("conference:plan", review.pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            if priority.pk:  # locked, so the version check and the save see the same row
+                priority = Priority.objects.select_for_update().get(pk=priority.pk)
+            form = PriorityForm(request.POST, instance=priority)
+            if form.is_valid():
+                if priority.pk:
+                    form.save_next_version()
+                else:
+                    form.save()
+                messages.success(request, "The priority has been saved.")
+                return redirect("conference:plan", review.pk)
+    else:
+        form = PriorityForm(instance=priority)
     context = {"review": review, "membership": membership, "form": form, "priority": priority}
     return render(request, "conference/priority_form.html", context)
 
