@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Finding, Review
+from reviews.validators import review_date_validator
 
 # Join codes avoid letters and digits that look alike on a projected screen.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -330,7 +331,7 @@ class Action(models.Model):
         related_name="conference_actions",
         help_text="The member who updates this action.",
     )
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[review_date_validator])
     success_measure = models.CharField(max_length=300)
     target_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     current_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
@@ -361,7 +362,7 @@ class Action(models.Model):
 
 class ActionUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    on = models.DateField(default=timezone.localdate)
+    on = models.DateField(default=timezone.localdate, validators=[review_date_validator])
     note = models.TextField()
     rag = models.CharField("RAG rating", max_length=10, choices=Action.RAG.choices)
     value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
@@ -383,7 +384,7 @@ class Checkpoint(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="checkpoints")
     months = models.PositiveSmallIntegerField(choices=When.choices)
-    held_on = models.DateField(default=timezone.localdate)
+    held_on = models.DateField(default=timezone.localdate, validators=[review_date_validator])
     summary = models.TextField(blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audits.forms import CouncilAuditForm
 from casemapping.forms import EventForm, WorkshopForm
+from conference.forms import ActionForm, ActionUpdateForm, CheckpointForm
 from focusgroups.forms import FocusGroupForm, QuestionnaireDatesForm
 from interviews.forms import SessionForm
 from reviews.forms import PlanningMeetingForm
@@ -37,6 +38,9 @@ FORMS = {
     "questionnaire dates": (QuestionnaireDatesForm, ["opens_on", "closes_on"], lambda review, case: {}),
     "focus group": (FocusGroupForm, ["held_on"], lambda review, case: {"review": review}),
     "on-site session": (SessionForm, ["day"], lambda review, case: {"review": review}),
+    "plan action": (ActionForm, ["due_date"], lambda review, case: {"review": review}),
+    "action update": (ActionUpdateForm, ["on"], lambda review, case: {}),
+    "impact check": (CheckpointForm, ["held_on"], lambda review, case: {}),
     "document request": (RequestForm, ["due_date"], lambda review, case: {"review": review}),
     "requests for every area": (StartRequestsForm, ["due_date"], lambda review, case: {}),
     "inspection": (InspectionForm, ["date"], lambda review, case: {"review": review}),
