@@ -169,7 +169,7 @@ def audit_import(request: HttpRequest, review_id: int) -> HttpResponse:
         "form": form,
         "errors": errors,
         "title": "Import the council's audits",
-        "max_rows": tables.MAX_ROWS,
+        "max_rows": services.IMPORT_LIMITS.max_rows,
     }
     return render(request, "audits/import.html", context)
 

@@ -178,3 +178,9 @@ def test_read_only_and_peer_roles_cannot_import(review, observer_client, peer_cl
     statuses = [post(client, review, upload).status_code for client in (observer_client, peer_client, auditor_client)]
 
     assert statuses == [403, 403, 403]
+
+
+def test_the_import_page_states_the_audit_row_cap(review, lead_client):
+    response = lead_client.get(reverse("audits:audit_import", args=[review.pk]))
+
+    assert "At most 10000 rows." in response.content.decode()
