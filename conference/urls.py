@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, voting
 
 app_name = "conference"
 
@@ -10,16 +10,16 @@ urlpatterns = [
     path("findings/merge/", views.merge, name="merge"),
     path("findings/agree/", views.agree, name="agree"),
     path("presentation/", views.presentation, name="presentation"),
-    path("rounds/", views.round_list, name="rounds"),
-    path("rounds/new/", views.round_create, name="round_create"),
-    path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:round_id>/close/", views.round_close, name="round_close"),
-    path("rounds/<int:round_id>/again/", views.round_again, name="round_again"),
-    path("rounds/<int:round_id>/adopt/", views.round_adopt, name="round_adopt"),
-    path("rounds/<int:round_id>/ballots/issue/", views.ballot_issue, name="ballot_issue"),
-    path("rounds/<int:round_id>/ballots/cards/", views.ballot_cards, name="ballot_cards"),
-    path("rounds/<int:round_id>/ballots/void/", views.ballot_void, name="ballot_void"),
-    path("rounds/<int:round_id>/vote/", views.member_vote, name="member_vote"),
+    path("rounds/", voting.round_list, name="rounds"),
+    path("rounds/new/", voting.round_create, name="round_create"),
+    path("rounds/<int:round_id>/", voting.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/close/", voting.round_close, name="round_close"),
+    path("rounds/<int:round_id>/again/", voting.round_again, name="round_again"),
+    path("rounds/<int:round_id>/adopt/", voting.round_adopt, name="round_adopt"),
+    path("rounds/<int:round_id>/ballots/issue/", voting.ballot_issue, name="ballot_issue"),
+    path("rounds/<int:round_id>/ballots/cards/", voting.ballot_cards, name="ballot_cards"),
+    path("rounds/<int:round_id>/ballots/void/", voting.ballot_void, name="ballot_void"),
+    path("rounds/<int:round_id>/vote/", voting.member_vote, name="member_vote"),
     path("letter/", views.letter, name="letter"),
     path("letter/draft/", views.letter_generate, name="letter_generate"),
     path("letter/edit/", views.letter_edit, name="letter_edit"),
@@ -39,8 +39,8 @@ urlpatterns = [
 # from the card's QR code, which opens /vote/ballot/<code>/.
 vote_patterns = (
     [
-        path("", views.join, name="join"),
-        path("ballot/<str:code>/", views.ballot, name="ballot"),
+        path("", voting.join, name="join"),
+        path("ballot/<str:code>/", voting.ballot, name="ballot"),
     ],
     "vote",
 )

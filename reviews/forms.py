@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
 
 from . import permissions, stages
 from .models import (
@@ -23,6 +24,12 @@ from .models import (
 )
 from .uploads import ACCEPTED, DetectedFile, validate_upload
 from .versioning import VersionedForm
+
+
+def posting_to(form: forms.Form, url_name: str, *args) -> forms.Form:
+    """Point a crispy form at the URL it posts to, for a form shown on another page."""
+    form.helper.form_action = reverse(url_name, args=args)
+    return form
 
 
 class FindingForm(forms.ModelForm):

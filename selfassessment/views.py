@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import permissions
+from reviews.forms import posting_to
 from reviews.models import EvidenceDocument, Finding
 from reviews.params import choice_param
 from reviews.views import load_review
@@ -30,11 +30,6 @@ from .forms import (
     StartRequestsForm,
 )
 from .models import DocumentRequest, Entry, PeerAnalysis, Submission
-
-
-def _posting_to(form, url_name: str, *args):
-    form.helper.form_action = reverse(url_name, args=args)
-    return form
 
 
 def _visible_analysis(membership, entry: Entry) -> PeerAnalysis | None:
@@ -58,7 +53,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "entries": entries,
         "counts": counts,
         "submission": Submission.objects.filter(review=review).select_related("submitted_by").first(),
-        "set_up_form": _posting_to(SetUpForm(), "selfassessment:set_up", review.pk),
+        "set_up_form": posting_to(SetUpForm(), "selfassessment:set_up", review.pk),
     }
     return render(request, "selfassessment/index.html", context)
 
@@ -109,7 +104,7 @@ def entry_detail(request: HttpRequest, review_id: int, entry_id: int) -> HttpRes
         "membership": membership,
         "entry": entry,
         "analysis": analysis,
-        "decision_form": _posting_to(DecisionForm(), "selfassessment:entry_decide", review.pk, entry.pk),
+        "decision_form": posting_to(DecisionForm(), "selfassessment:entry_decide", review.pk, entry.pk),
         "findings": entry_findings(review, membership, entry),
     }
     return render(request, "selfassessment/entry_detail.html", context)
@@ -372,8 +367,8 @@ def request_detail(request: HttpRequest, review_id: int, request_id: int) -> Htt
         "membership": membership,
         "item": item,
         "overdue": item.is_overdue(),
-        "attach_form": _posting_to(AttachForm(review=review), "selfassessment:request_attach", review.pk, item.pk),
-        "decision_form": _posting_to(RequestDecisionForm(), "selfassessment:request_decide", review.pk, item.pk),
+        "attach_form": posting_to(AttachForm(review=review), "selfassessment:request_attach", review.pk, item.pk),
+        "decision_form": posting_to(RequestDecisionForm(), "selfassessment:request_decide", review.pk, item.pk),
     }
     return render(request, "selfassessment/request_detail.html", context)
 
