@@ -205,6 +205,8 @@ def analysis_edit(request: HttpRequest, review_id: int, entry_id: int) -> HttpRe
     current = None
     if request.method == "POST":
         with transaction.atomic():
+            # The entry's row serialises saves, so two first saves at once cannot both create the analysis.
+            Entry.objects.select_for_update().filter(pk=entry.pk).first()
             locked = PeerAnalysis.objects.select_for_update().filter(entry=entry).first() or PeerAnalysis(entry=entry)
             form = PeerAnalysisForm(request.POST, instance=locked, review=review)
             if form.is_valid():

@@ -465,3 +465,33 @@ def test_the_comparison_runs_the_same_queries_for_one_and_for_all_entries(review
         lead_client.get(url("comparison", review))
 
     assert len(one) == len(many)
+
+
+# Committed for real, so the two requests' own connections see the entry; the framework is restored afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_saves_of_an_analysis_at_the_same_moment_keep_one_and_refuse_the_other(
+    postgresql, review, peer_client, auditor_client
+):
+    import threading
+
+    entry = EntryFactory(review=review)
+    start = threading.Barrier(2)
+    pages = []
+
+    def save(client, words: str) -> None:
+        try:
+            start.wait(timeout=10)
+            pages.append(client.post(url("analysis_edit", review, entry.pk), {"commentary": words}))
+        finally:
+            postgresql.close()
+
+    peers = [threading.Thread(target=save, args=args) for args in ((peer_client, "First"), (auditor_client, "Second"))]
+    for thread in peers:
+        thread.start()
+    for thread in peers:
+        thread.join(timeout=30)
+
+    analysis = PeerAnalysis.objects.get(entry=entry)
+    assert sorted(page.status_code for page in pages) == [200, 302]
+    assert "after you opened it" in next(page for page in pages if page.status_code == 200).content.decode()
+    assert (analysis.version, analysis.commentary in {"First", "Second"}) == (1, True)
