@@ -95,4 +95,5 @@ class SafeguardingAlertAdmin(admin.ModelAdmin):
         "email_error",
         "repeats",
         "last_repeated_at",
+        "email_queued_at",
     ]

@@ -5,6 +5,7 @@ segment the respondent chose, how it was given and the day. The questionnaire's 
 token shared by everyone answering it, never one per person.
 """
 
+import datetime
 import re
 import secrets
 
@@ -364,6 +365,20 @@ class Answer(models.Model):
         return self.question.section.questionnaire.review_id
 
 
+class SafeguardingAlertQuerySet(models.QuerySet):
+    def fail_stale_emails(self) -> int:
+        """Alerts whose email no worker sent in time say so, with the reason, so the lead can try again."""
+        minutes = max(1, settings.ALERT_EMAIL_WAIT_SECONDS // 60)
+        return self.filter(
+            email_sent_at__isnull=True,
+            email_error="",
+            email_queued_at__lt=timezone.now() - datetime.timedelta(seconds=settings.ALERT_EMAIL_WAIT_SECONDS),
+        ).update(
+            email_error=f"Not sent: no worker sent the email within {minutes} minutes. "
+            "Check that a Celery worker is running, then try again."
+        )
+
+
 class SafeguardingAlert(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -398,6 +413,11 @@ class SafeguardingAlert(models.Model):
     email_error = models.TextField(
         blank=True, help_text="Why the last try sent nothing. Empty once sent, and while the email waits to be sent."
     )
+    email_queued_at = models.DateTimeField(
+        "email queued at", null=True, blank=True, help_text="When the email was last handed to the workers."
+    )
+
+    objects = SafeguardingAlertQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -160,6 +160,8 @@ def _concern(
 def _queue_alert_email(alert: SafeguardingAlert, site_url: str) -> None:
     from .tasks import email_safeguarding_alert
 
+    # When it was handed over, so an email no worker ever sends is shown as not sent rather than waiting for ever.
+    SafeguardingAlert.objects.filter(pk=alert.pk).update(email_queued_at=timezone.now())
     transaction.on_commit(lambda: email_safeguarding_alert.delay(alert_id=alert.pk, site_url=site_url))
 
 

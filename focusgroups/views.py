@@ -326,6 +326,7 @@ def _require_alert_reader(review, membership) -> QuestionnaireSettings:
 def alert_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     _require_alert_reader(review, membership)
+    review.safeguarding_alerts.fail_stale_emails()
     alerts = review.safeguarding_alerts.select_related("response__questionnaire", "read_by").order_by("-created_at")
     page = Paginator(alerts, 25).get_page(request.GET.get("page"))
     return render(request, "focusgroups/alert_list.html", {"review": review, "membership": membership, "page": page})
@@ -354,6 +355,7 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
             alert.record_action(request.user, form.cleaned_data["action"])
         messages.success(request, "What you did is recorded on the alert.")
         return redirect(alert)
+    review.safeguarding_alerts.filter(pk=alert_id).fail_stale_emails()
     alert = get_object_or_404(
         SafeguardingAlert.objects.select_related(
             "response__questionnaire", "response__segment", "read_by", "actioned_by"

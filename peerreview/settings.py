@@ -131,6 +131,8 @@ QUESTIONNAIRE_ANSWERS_PER_ADDRESS = env_int("QUESTIONNAIRE_ANSWERS_PER_ADDRESS",
 QUESTIONNAIRE_ANSWERS_PER_LINK = env_int("QUESTIONNAIRE_ANSWERS_PER_LINK", 600)
 # Identical answers that raise an alert within this time count on the first alert rather than raising another.
 ALERT_GROUPING_SECONDS = env_int("ALERT_GROUPING_SECONDS", 600)
+# An alert email no worker has sent within this time is shown as not sent, with a button to try again.
+ALERT_EMAIL_WAIT_SECONDS = env_int("ALERT_EMAIL_WAIT_SECONDS", 900)
 
 # Accounts and sessions
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from focusgroups.models import Question, QuestionnaireSettings, Response, SafeguardingAlert
 from focusgroups.tasks import email_safeguarding_alert
@@ -445,3 +446,48 @@ def test_an_email_stopped_by_a_base_exception_is_recorded_as_not_sent_and_can_be
     assert unsafe_alert.email_error == "The email could not be sent: Halt: the connection was torn down"
     assert (unsafe_alert.email_attempts, unsafe_alert.email_sent_at) == (1, None)
     assert "Try sending the email again" in lead_client.get(unsafe_alert.get_absolute_url()).content.decode()
+
+
+def _queued_minutes_ago(alert, minutes: int) -> None:
+    SafeguardingAlert.objects.filter(pk=alert.pk).update(
+        email_queued_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+
+
+def test_an_alert_email_no_worker_sent_in_time_is_shown_as_not_sent_with_a_way_to_try_again(
+    unsafe_alert, safeguarding_lead, lead_client
+):
+    _queued_minutes_ago(unsafe_alert, 16)
+
+    page = lead_client.get(unsafe_alert.get_absolute_url()).content.decode()
+
+    unsafe_alert.refresh_from_db()
+    assert unsafe_alert.email_error == (
+        "Not sent: no worker sent the email within 15 minutes. Check that a Celery worker is running, then try again."
+    )
+    assert "Try sending the email again" in page
+
+
+def test_an_alert_email_within_its_time_is_still_waiting(unsafe_alert, safeguarding_lead, lead_client):
+    _queued_minutes_ago(unsafe_alert, 5)
+
+    lead_client.get(f"/reviews/{unsafe_alert.review_id}/focus-groups/alerts/")
+
+    unsafe_alert.refresh_from_db()
+    assert (unsafe_alert.email_error, unsafe_alert.email_sent_at) == ("", None)
+
+
+def test_trying_again_after_the_wait_queues_the_email_afresh_so_it_is_not_failed_at_once(
+    unsafe_alert, safeguarding_lead, lead_client, django_capture_on_commit_callbacks
+):
+    _queued_minutes_ago(unsafe_alert, 16)
+    lead_client.get(unsafe_alert.get_absolute_url())
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        lead_client.post(retry_url(unsafe_alert))
+    lead_client.get(unsafe_alert.get_absolute_url())
+
+    unsafe_alert.refresh_from_db()
+    assert len(callbacks) == 1
+    assert unsafe_alert.email_error == ""
+    assert timezone.now() - unsafe_alert.email_queued_at < datetime.timedelta(minutes=1)
