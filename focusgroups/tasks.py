@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from . import services
+from . import alerts
 
 
 @shared_task
 def email_safeguarding_alert(*, alert_id: int, site_url: str = "") -> None:
     """Email the safeguarding lead about an alert. Safe to run twice: an alert already emailed is not sent again."""
-    services.email_alert(alert_id=alert_id, site_url=site_url)
+    alerts.email_alert(alert_id=alert_id, site_url=site_url)

@@ -16,7 +16,7 @@ from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
 from reviews.views import load_review
 
-from . import services
+from . import alerts, services
 from .forms import (
     AlertActionForm,
     AnswerCodeForm,
@@ -395,7 +395,7 @@ def alert_email_retry(request: HttpRequest, review_id: int, alert_id: int) -> Ht
     review, membership = load_review(request, review_id)
     _require_alert_actor(review, membership)
     alert = get_object_or_404(SafeguardingAlert, review=review, pk=alert_id)
-    retried, reason = services.retry_alert_email(alert=alert, site_url=request.build_absolute_uri("/"))
+    retried, reason = alerts.retry_alert_email(alert=alert, site_url=request.build_absolute_uri("/"))
     if retried:
         messages.success(request, "The email to the safeguarding lead will be sent again in a moment.")
     else:
