@@ -98,7 +98,7 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
         "candidates": round_.candidates.order_by("order"),
         "vote_url": request.build_absolute_uri(reverse("vote:join")),
         "can_run": can_run,
-        "may_vote": _may_vote_as_member(membership) and round_.is_open,
+        "may_vote": permissions.can_vote_as_member(membership) and round_.is_open,
         "has_voted": services.has_voted(round_, request.user),
     }
     if can_run and round_.is_open:
@@ -249,14 +249,10 @@ def ballot_void(request: HttpRequest, review_id: int, round_id: int) -> HttpResp
 # Voting with an account: members of the review who may write
 
 
-def _may_vote_as_member(membership) -> bool:
-    return not permissions.is_read_only(membership)
-
-
 @require_http_methods(["GET", "POST"])
 def member_vote(request: HttpRequest, review_id: int, round_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    permissions.require(_may_vote_as_member(membership))
+    permissions.require(permissions.can_vote_as_member(membership))
     round_ = get_object_or_404(Round, review=review, pk=round_id)
     voted = services.has_voted(round_, request.user)
     form = None
@@ -287,10 +283,10 @@ TOO_MANY_CODES = "Too many wrong ballot codes"
 
 
 def _code_limits() -> tuple[throttle.Limit, throttle.Limit]:
-    seconds = getattr(settings, "VOTE_CODE_WINDOW_SECONDS", 600)
+    seconds = settings.VOTE_CODE_WINDOW_SECONDS
     return (
-        throttle.Limit("vote-code-address", getattr(settings, "VOTE_FAILED_CODES_PER_ADDRESS", 100), seconds),
-        throttle.Limit("vote-code-round", getattr(settings, "VOTE_FAILED_CODES_PER_ROUND", 300), seconds),
+        throttle.Limit("vote-code-address", settings.VOTE_FAILED_CODES_PER_ADDRESS, seconds),
+        throttle.Limit("vote-code-round", settings.VOTE_FAILED_CODES_PER_ROUND, seconds),
     )
 
 

@@ -129,6 +129,11 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # network address, low enough that a script cannot flood a review with answers or alerts.
 QUESTIONNAIRE_ANSWERS_PER_ADDRESS = env_int("QUESTIONNAIRE_ANSWERS_PER_ADDRESS", 120)
 QUESTIONNAIRE_ANSWERS_PER_LINK = env_int("QUESTIONNAIRE_ANSWERS_PER_LINK", 600)
+# Wrong ballot codes at /vote/, per 10 minutes: per address (a room of 60 mistyping stays well within it) and
+# per round; a 40-bit code cannot be guessed within these.
+VOTE_CODE_WINDOW_SECONDS = 600
+VOTE_FAILED_CODES_PER_ADDRESS = env_int("VOTE_FAILED_CODES_PER_ADDRESS", 100)
+VOTE_FAILED_CODES_PER_ROUND = env_int("VOTE_FAILED_CODES_PER_ROUND", 300)
 # Identical answers that raise an alert within this time count on the first alert rather than raising another.
 ALERT_GROUPING_SECONDS = env_int("ALERT_GROUPING_SECONDS", 600)
 # An alert email no worker has sent within this time is shown as not sent, with a button to try again.

@@ -39,6 +39,7 @@ PREDICATES = {
     "can_code_focus_groups": PEER_WRITERS,
     "can_consolidate_findings": LEADS,
     "can_run_rounds": LEADS,
+    "can_vote_as_member": (PEER_SIDE | HOST_SIDE) - {Role.OBSERVER},
     "can_edit_letter": LEADS,
     "can_edit_plan": LEADS | {Role.SPONSOR, Role.ORGANISER},
     "can_record_checkpoints": LEADS | {Role.SPONSOR, Role.ORGANISER},
