@@ -176,6 +176,7 @@ def can_act_on_safeguarding_alerts(membership: ReviewMembership, safeguarding_le
 
 # The conference, the letter and the improvement plan
 
+
 def can_vote_as_member(membership: ReviewMembership) -> bool:
     """Voting in a prioritisation round with one's own account, once: every member who may write."""
     return not is_read_only(membership)
