@@ -31,7 +31,6 @@ class ConferenceConfig(AppConfig):
         )
         # The improvement-plan report goes through the same request, task and renderer as the baseline.
         review_services.REQUESTABLE_REPORT_KINDS[Report.Kind.IMPROVEMENT_PLAN] = Report.Kind.IMPROVEMENT_PLAN.label
-        review_services.REPORT_BUILDERS[Report.Kind.IMPROVEMENT_PLAN] = (
-            "reports/improvement_plan.html",
-            improvement_plan_context,
+        review_services.REPORT_BUILDERS[Report.Kind.IMPROVEMENT_PLAN] = review_services.ReportBuilder(
+            "reports/improvement_plan.html", improvement_plan_context
         )

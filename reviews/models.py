@@ -724,7 +724,9 @@ class ReportQuerySet(models.QuerySet):
 class Report(models.Model):
     class Kind(models.TextChoices):
         BASELINE = "baseline", "Baseline report"
+        CASE_MAPPING_PACK = "case_mapping_pack", "Case mapping pack"
         IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan report"
+        PRESENTATION = "presentation", "Feedback presentation"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -746,6 +748,11 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes in the PDF.")
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    # The same document for the council's own papers, where the kind offers it.
+    docx = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
+    pptx = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
     error = models.TextField(blank=True)
 
     objects = ReportQuerySet.as_manager()
@@ -769,16 +776,31 @@ class Report(models.Model):
     def is_active(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
-    def filename(self) -> str:
-        return f"{self.kind.replace('_', '-')}-report-review-{self.review_id}-v{self.version}.pdf"
+    def filename(self, extension: str = "pdf") -> str:
+        return f"{self.kind.replace('_', '-')}-report-review-{self.review_id}-v{self.version}.{extension}"
 
-    def store_pdf(self, pdf: bytes) -> None:
+    def formats(self) -> list[str]:
+        """The file extensions this finished report can be downloaded as, PDF first."""
+        return [name for name, field in (("pdf", self.file), ("docx", self.docx), ("pptx", self.pptx)) if field]
+
+    def store_pdf(self, pdf: bytes, *, page_count: int | None = None) -> None:
         from django.core.files.base import ContentFile
 
         if self.file:
             self.file.delete(save=False)
         self.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
         self.sha256 = hashlib.sha256(pdf).hexdigest()
+        self.size = len(pdf)
+        self.page_count = page_count
+
+    def store_office_file(self, extension: str, content: bytes) -> None:
+        """Keep the DOCX or PPTX copy of the report beside its PDF."""
+        from django.core.files.base import ContentFile
+
+        field = {"docx": self.docx, "pptx": self.pptx}[extension]
+        if field:
+            field.delete(save=False)
+        field.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
 
 
 # Access log: written by the application, never edited by users.

@@ -1,6 +1,7 @@
 """Turn a template and its context into PDF bytes, fetching nothing but the project's own static files."""
 
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -58,11 +59,30 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """PDF bytes for a template; any failure to fetch what it needs becomes a RenderError naming it."""
-    html = render_to_string(template_name, context)
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    page_count: int
+
+
+def render_html_to_pdf(html: str) -> RenderedPdf:
+    """A tagged, accessible PDF (PDF/UA) of finished HTML; the HTML gives the title and language.
+
+    Any failure to fetch what the document needs becomes a RenderError naming it.
+    """
     try:
-        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+        content = document.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as exc:
         # WeasyPrint's fatal fetch error is a BaseException; callers handle ordinary exceptions.
         raise RenderError(str(exc)) from None
+    return RenderedPdf(content=content, page_count=len(document.pages))
+
+
+def render_document(template_name: str, context: dict) -> RenderedPdf:
+    return render_html_to_pdf(render_to_string(template_name, context))
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """PDF bytes for a template."""
+    return render_document(template_name, context).content

@@ -4,7 +4,8 @@ import hashlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from .models import (
     Theme,
     private_storage,
 )
-from .pdf import render_pdf
+from .pdf import render_document
 from .uploads import validate_upload
 
 logger = logging.getLogger(__name__)
@@ -152,18 +153,53 @@ def baseline_context(review: Review) -> dict:
     }
 
 
-REPORT_BUILDERS = {
-    Report.Kind.BASELINE: ("reports/baseline.html", baseline_context),
+@dataclass(frozen=True)
+class ReportBuilder:
+    """How one kind of report is made: its PDF template and data, and optionally Word and PowerPoint copies.
+
+    `docx` and `pptx` take the same context as the template and return the file's bytes.
+    """
+
+    template_name: str
+    make_context: Callable[[Review], dict]
+    docx: Callable[[dict], bytes] | None = None
+    pptx: Callable[[dict], bytes] | None = None
+
+
+@dataclass
+class BuiltReport:
+    pdf: bytes
+    page_count: int
+    office_files: dict[str, bytes] = field(default_factory=dict)  # extension -> bytes
+
+
+REPORT_BUILDERS: dict[str, ReportBuilder] = {
+    Report.Kind.BASELINE: ReportBuilder("reports/baseline.html", baseline_context),
 }
 
 
-def build_report_pdf(report: Report) -> bytes:
+def report_context(report: Report) -> tuple[ReportBuilder, dict]:
     if report.kind not in REPORT_BUILDERS:
         raise ValueError(f"No template is set up for the {report.get_kind_display().lower()}.")
-    template_name, make_context = REPORT_BUILDERS[report.kind]
-    context = make_context(report.review)
+    builder = REPORT_BUILDERS[report.kind]
+    context = builder.make_context(report.review)
     context["report"] = report
-    return render_pdf(template_name, context)
+    return builder, context
+
+
+def build_report(report: Report) -> BuiltReport:
+    """Every file of a report, from one context so the PDF and its Word or PowerPoint copy agree."""
+    builder, context = report_context(report)
+    rendered = render_document(builder.template_name, context)
+    built = BuiltReport(pdf=rendered.content, page_count=rendered.page_count)
+    for extension, make in (("docx", builder.docx), ("pptx", builder.pptx)):
+        if make is not None:
+            built.office_files[extension] = make(context)
+    return built
+
+
+def build_report_pdf(report: Report) -> bytes:
+    return build_report(report).pdf
 
 
 # Evidence documents

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Report
-from .services import build_report_pdf
+from .services import build_report
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def render_report(*, report_id: int) -> None:
         report.save(update_fields=["status", "started_at", "attempts"])
 
     try:
-        pdf = build_report_pdf(report)
+        built = build_report(report)
     except (KeyboardInterrupt, SystemExit):
         raise  # the worker is shutting down: the message goes back to the queue (late acknowledgement)
     except BaseException as exc:  # some libraries raise BaseException subclasses; the row must not stay running
@@ -37,7 +37,9 @@ def render_report(*, report_id: int) -> None:
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == Report.Status.DONE:
             return
-        report.store_pdf(pdf)
+        report.store_pdf(built.pdf, page_count=built.page_count)
+        for extension, content in built.office_files.items():
+            report.store_office_file(extension, content)
         report.status = Report.Status.DONE
         report.error = ""
         report.finished_at = timezone.now()

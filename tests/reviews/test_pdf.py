@@ -13,7 +13,7 @@ from weasyprint.urls import FatalURLFetchingError
 from conference.models import Letter
 from reviews.models import Report
 from reviews.pdf import REPORT_BASE_URL, RenderError, StaticOnlyFetcher, find_static_file, render_pdf
-from reviews.services import REPORT_BUILDERS, request_report
+from reviews.services import REPORT_BUILDERS, ReportBuilder, request_report
 from reviews.tasks import render_report
 
 from ..factories import ReportFactory
@@ -137,7 +137,7 @@ def test_a_report_builder_raising_a_base_exception_leaves_the_report_failed_not_
     def build(review):
         raise Interrupted("the renderer gave up")
 
-    monkeypatch.setitem(REPORT_BUILDERS, Report.Kind.BASELINE, ("reports/baseline.html", build))
+    monkeypatch.setitem(REPORT_BUILDERS, Report.Kind.BASELINE, ReportBuilder("reports/baseline.html", build))
     report, _ = request_report(review=review, kind=Report.Kind.BASELINE, user=lead)
 
     render_report(report_id=report.pk)
