@@ -139,6 +139,13 @@ ALERT_GROUPING_SECONDS = env_int("ALERT_GROUPING_SECONDS", 600)
 # An alert email no worker has sent within this time is shown as not sent, with a button to try again.
 ALERT_EMAIL_WAIT_SECONDS = env_int("ALERT_EMAIL_WAIT_SECONDS", 900)
 
+# An invitation's link to set a password works for this many days after it was last sent.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# A notification email that fails is tried again by the periodic task, up to this many times in all.
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
+# The address links in emails start with, such as https://peer-review.example (no trailing slash).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
 # Accounts and sessions
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -262,6 +269,11 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# How a requested report is rendered: by a Celery worker when there is a broker; without one (the quick start)
+# in a background thread of the web process, so the request returns at once.
+REPORT_RENDERING = os.environ.get("REPORT_RENDERING", "celery" if REDIS_URL else "thread")
+if REPORT_RENDERING not in {"celery", "thread"}:
+    raise ImproperlyConfigured("REPORT_RENDERING must be celery or thread.")
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "peer-review@localhost")

@@ -18,6 +18,13 @@ from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from . import stages
+from .invitations.models import Invitation  # noqa: F401 (its own module; this app's model)
+from .notifications.models import (  # noqa: F401 (their own module; this app's models)
+    EmailRecord,
+    Notification,
+    NotificationSettings,
+    SentReminder,
+)
 from .validators import review_date_validator
 
 
