@@ -41,6 +41,9 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.AXES_ENABLED = True
+    # Reports go through Celery, which runs them in the request when there is no broker, so a test that asks for
+    # one finds it finished; tests/reviews/test_rendering.py covers the quick start's background thread.
+    settings.REPORT_RENDERING = "celery"
     # Each test counts its own uses of the public pages (throttle tests that need Redis set it themselves).
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
