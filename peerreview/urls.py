@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
+    path("notifications/", include("reviews.notifications.urls")),
     path("reviews/<int:review_id>/self-assessment/", include("selfassessment.urls")),
     path("reviews/<int:review_id>/case-mapping/", include("casemapping.urls")),
     path("reviews/<int:review_id>/audits/", include("audits.urls")),

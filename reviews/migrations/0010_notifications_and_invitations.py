@@ -93,6 +93,7 @@ class Migration(migrations.Migration):
                             ("sent", "Sent"),
                             ("failed", "Not sent"),
                             ("not_configured", "Not sent: email is not set up"),
+                            ("cancelled", "Not sent: no longer needed"),
                         ],
                         default="queued",
                         max_length=20,

@@ -32,6 +32,7 @@ class EmailRecord(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Not sent"
         NOT_CONFIGURED = "not_configured", "Not sent: email is not set up"
+        CANCELLED = "cancelled", "Not sent: no longer needed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="email_records"
