@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "reviews"
 
@@ -14,11 +14,17 @@ urlpatterns = [
     path("<int:review_id>/findings/new/", views.finding_create, name="finding_create"),
     path("<int:review_id>/findings/<int:finding_id>/", views.finding_detail, name="finding_detail"),
     path("<int:review_id>/findings/<int:finding_id>/edit/", views.finding_edit, name="finding_edit"),
-    path("<int:review_id>/reports/", views.report_list, name="reports"),
-    path("<int:review_id>/reports/request/", views.report_request, name="report_request"),
-    path("<int:review_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
-    path("<int:review_id>/reports/<int:report_id>/retry/", views.report_retry, name="report_retry"),
-    path("<int:review_id>/reports/<int:report_id>/share/", views.report_share, name="report_share"),
+    path("<int:review_id>/reports/", report_views.report_list, name="reports"),
+    path("<int:review_id>/reports/request/", report_views.report_request, name="report_request"),
+    path("<int:review_id>/reports/<int:report_id>/", report_views.report_detail, name="report_detail"),
+    path("<int:review_id>/reports/<int:report_id>/download/", report_views.report_download, name="report_download"),
+    path(
+        "<int:review_id>/reports/<int:report_id>/download/<str:file_format>/",
+        report_views.report_download,
+        name="report_download_format",
+    ),
+    path("<int:review_id>/reports/<int:report_id>/retry/", report_views.report_retry, name="report_retry"),
+    path("<int:review_id>/reports/<int:report_id>/share/", report_views.report_share, name="report_share"),
     path("<int:review_id>/export/", views.review_export, name="export"),
     path("<int:review_id>/documents/", views.document_list, name="documents"),
     path("<int:review_id>/documents/upload/", views.document_upload, name="document_upload"),

@@ -33,7 +33,6 @@ from .models import (
     FindingEvidence,
     PlanningMeeting,
     PlanningMember,
-    Report,
     Review,
     ReviewMembership,
 )
@@ -280,89 +279,7 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
     return render(request, "reviews/finding_form.html", context)
 
 
-# Reports
-
-
-@require_GET
-def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    review.reports.fail_stale()  # shown as failed, with the reason and a way to try again, never stuck
-    reports = review.reports.select_related("requested_by").order_by("-requested_at")
-    if not permissions.is_peer_side(membership):
-        reports = reports.filter(shared_with_host=True)
-    page = Paginator(reports, 20).get_page(request.GET.get("page"))
-    context = {
-        "review": review,
-        "membership": membership,
-        "page": page,
-        "pending": any(report.is_active for report in page),
-        "can_request": permissions.can_request_reports(membership),
-        "can_share": permissions.can_share_reports(membership),
-        "can_export": permissions.can_export_review(membership),
-        "kinds": services.REQUESTABLE_REPORT_KINDS,
-    }
-    return render(request, "reviews/report_list.html", context)
-
-
-@require_POST
-def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_request_reports(membership))
-    kind = request.POST.get("kind", Report.Kind.BASELINE)
-    if kind not in services.REQUESTABLE_REPORT_KINDS:
-        messages.error(request, "Choose a kind of report that can be produced for this review.")
-        return redirect("reviews:reports", review.pk)
-    report, created = services.request_report(review=review, kind=kind, user=request.user)
-    if created:
-        messages.success(request, f"{report.get_kind_display()} version {report.version} requested.")
-    else:
-        messages.info(
-            request,
-            f"{report.get_kind_display()} version {report.version} is already being prepared; "
-            "no second copy was started.",
-        )
-    return redirect("reviews:reports", review.pk)
-
-
-@require_POST
-def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_request_reports(membership))
-    report = get_object_or_404(Report, review=review, pk=report_id)
-    retried, reason = services.retry_report(report=report)
-    if retried:
-        messages.success(request, f"{report.get_kind_display()} version {report.version} queued again.")
-    else:
-        messages.error(request, reason)
-    return redirect("reviews:reports", review.pk)
-
-
-@require_POST
-def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_share_reports(membership))
-    report = get_object_or_404(Report, review=review, pk=report_id)
-    if report.status != Report.Status.DONE:
-        messages.error(request, "Only a finished report can be shared with the council.")
-    else:
-        Report.objects.filter(pk=report.pk).update(shared_with_host=True)
-        messages.success(request, f"{report.get_kind_display()} version {report.version} shared with the council.")
-    return redirect("reviews:reports", review.pk)
-
-
-@require_GET
-def report_download(request: HttpRequest, review_id: int, report_id: int) -> FileResponse:
-    review, membership = load_review(request, review_id)
-    report = get_object_or_404(Report, review=review, pk=report_id)
-    if not permissions.can_see_report(membership, report) or report.status != Report.Status.DONE or not report.file:
-        raise Http404("No such report.")
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=str(report), path=request.path
-    )
-    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename())
-    response["Content-Type"] = "application/pdf"
-    response["Cache-Control"] = "private, no-store"
-    return response
+# Reports (the list, each report and its files are in report_views)
 
 
 @require_POST

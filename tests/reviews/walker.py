@@ -11,7 +11,7 @@ from reviews.models import Commitment, PlanningMeeting, PlanningMember
 from ..factories import PartnerFactory, ReviewFactory
 
 
-def walker_objects(review, lead) -> dict[str, int]:
+def walker_objects(review, lead) -> dict[str, int | str]:
     document = services.store_document(
         review=review,
         user=lead,
@@ -31,4 +31,5 @@ def walker_objects(review, lead) -> dict[str, int]:
         "member_id": member.pk,
         "meeting_id": meeting.pk,
         "commitment_id": commitment.pk,
+        "file_format": "pdf",  # the walker's report is a finished PDF
     }

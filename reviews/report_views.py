@@ -1,0 +1,150 @@
+"""The reports of a review: the list, each report's own page, requesting, retrying, sharing and downloading."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import permissions, services
+from .models import AccessLog, Report, Review, ReviewMembership
+from .views import load_review
+
+# The formats a report may be downloaded as: the file field holding it, its media type and its name on the page.
+FORMATS = {
+    "pdf": ("file", "application/pdf", "PDF"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
+    "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint slides"),
+}
+
+
+def visible_reports(review: Review, membership: ReviewMembership):
+    """The review's reports this member may see: all of them on the peer side, those shared with the council else."""
+    reports = review.reports.all()
+    if not permissions.is_peer_side(membership):
+        reports = reports.filter(shared_with_host=True)
+    return reports
+
+
+def load_report(review: Review, membership: ReviewMembership, report_id: int) -> Report:
+    """A report of this review that the member may see; anything else is a 404."""
+    report = get_object_or_404(Report.objects.select_related("requested_by"), review=review, pk=report_id)
+    if not permissions.can_see_report(membership, report):
+        raise Http404("No such report.")
+    return report
+
+
+def back_to(request: HttpRequest, review: Review, report: Report) -> HttpResponse:
+    """Forms on a report's own page come back to it; those on the list go back to the list."""
+    if request.POST.get("return_to") == "report":
+        return redirect("reviews:report_detail", review.pk, report.pk)
+    return redirect("reviews:reports", review.pk)
+
+
+def describe(report: Report) -> str:
+    return f"{report.get_kind_display()} version {report.version}"
+
+
+@require_GET
+def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    review.reports.fail_stale()  # shown as failed, with the reason and a way to try again, never stuck
+    reports = visible_reports(review, membership).select_related("requested_by").order_by("-requested_at")
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "pending": any(report.is_active for report in page),
+        "can_request": permissions.can_request_reports(membership),
+        "can_share": permissions.can_share_reports(membership),
+        "can_export": permissions.can_export_review(membership),
+        "kinds": services.REQUESTABLE_REPORT_KINDS,
+    }
+    return render(request, "reviews/report_list.html", context)
+
+
+@require_GET
+def report_detail(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    review.reports.fail_stale()
+    report = load_report(review, membership, report_id)
+    versions = list(
+        visible_reports(review, membership)
+        .filter(kind=report.kind)
+        .exclude(pk=report.pk)
+        .select_related("requested_by")
+        .order_by("-version")
+    )
+    context = {
+        "review": review,
+        "membership": membership,
+        "report": report,
+        "downloads": [(extension, FORMATS[extension][2]) for extension in report.formats()],
+        "earlier": [other for other in versions if other.version < report.version],
+        "newer": [other for other in versions if other.version > report.version],
+        "can_request": permissions.can_request_reports(membership),
+        "can_share": permissions.can_share_reports(membership),
+    }
+    return render(request, "reviews/report_detail.html", context)
+
+
+@require_POST
+def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_request_reports(membership))
+    kind = request.POST.get("kind", Report.Kind.BASELINE)
+    if kind not in services.REQUESTABLE_REPORT_KINDS:
+        messages.error(request, "Choose a kind of report that can be produced for this review.")
+        return redirect("reviews:reports", review.pk)
+    report, created = services.request_report(review=review, kind=kind, user=request.user)
+    if created:
+        messages.success(request, f"{describe(report)} requested.")
+    else:
+        messages.info(request, f"{describe(report)} is already being prepared; no second copy was started.")
+    return redirect("reviews:reports", review.pk)
+
+
+@require_POST
+def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_request_reports(membership))
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    retried, reason = services.retry_report(report=report)
+    if retried:
+        messages.success(request, f"{describe(report)} queued again.")
+    else:
+        messages.error(request, reason)
+    return back_to(request, review, report)
+
+
+@require_POST
+def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_share_reports(membership))
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    if report.status != Report.Status.DONE:
+        messages.error(request, "Only a finished report can be shared with the council.")
+    else:
+        Report.objects.filter(pk=report.pk).update(shared_with_host=True)
+        messages.success(request, f"{describe(report)} shared with the council.")
+    return back_to(request, review, report)
+
+
+@require_GET
+def report_download(request: HttpRequest, review_id: int, report_id: int, file_format: str = "pdf") -> FileResponse:
+    review, membership = load_review(request, review_id)
+    report = load_report(review, membership, report_id)
+    if file_format not in FORMATS or report.status != Report.Status.DONE:
+        raise Http404("No such report.")
+    field_name, content_type, _ = FORMATS[file_format]
+    stored = getattr(report, field_name)
+    if not stored:
+        raise Http404(f"This report has no {file_format} copy.")
+    AccessLog.objects.record(
+        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=str(report), path=request.path
+    )
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=report.filename(file_format))
+    response["Content-Type"] = content_type
+    response["Cache-Control"] = "private, no-store"
+    return response
