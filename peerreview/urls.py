@@ -6,6 +6,7 @@ from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
 from reviews import views as review_views
 from reviews.forms import LoginForm
+from reviews.invitations import views as invitation_views
 
 admin.site.site_header = "Safeguarding peer review: configuration"
 admin.site.site_title = "Peer review admin"
@@ -18,9 +19,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/invitation/<str:uidb64>/<str:token>/", invitation_views.accept, name="accept_invitation"),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
     path("notifications/", include("reviews.notifications.urls")),
+    path("reviews/<int:review_id>/team/", include("reviews.invitations.urls")),
     path("reviews/<int:review_id>/self-assessment/", include("selfassessment.urls")),
     path("reviews/<int:review_id>/case-mapping/", include("casemapping.urls")),
     path("reviews/<int:review_id>/audits/", include("audits.urls")),

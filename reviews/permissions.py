@@ -311,3 +311,10 @@ def can_choose_previous_review(membership: ReviewMembership) -> bool:
 
 def can_export_review(membership: ReviewMembership) -> bool:
     return membership.role == Role.LEAD
+
+
+# The team: inviting people, sending invitations again and withdrawing them is for the review's lead.
+
+
+def can_manage_team(membership: ReviewMembership) -> bool:
+    return membership.role == Role.LEAD

@@ -49,6 +49,11 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def get_role_display(self) -> str:
+        from ..models import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING

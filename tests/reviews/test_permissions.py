@@ -58,6 +58,8 @@ PREDICATES = {
     "can_choose_previous_review": LEADS,
     # Moving a review to another installation
     "can_export_review": {Role.LEAD},
+    # The team and its invitations
+    "can_manage_team": {Role.LEAD},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]
