@@ -6,6 +6,13 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audit validation and case review"
 
     def ready(self) -> None:
+        # What this stage asks of each person, for their home page.
+        from reviews import todo as review_todo
+
+        from . import todo
+
+        review_todo.register(review_todo.Source("audits", tasks=todo.tasks))
+
         from reviews import stages
 
         from . import comparison, demo, stage

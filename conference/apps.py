@@ -6,6 +6,13 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Feedback and prioritisation conference"
 
     def ready(self) -> None:
+        # What this stage asks of each person, for their home page and the scheduled reminders.
+        from reviews import todo as review_todo
+
+        from . import todo
+
+        review_todo.register(review_todo.Source("conference", tasks=todo.tasks, reminders=todo.reminders))
+
         from reviews import services as review_services
         from reviews import stages
         from reviews.models import Report

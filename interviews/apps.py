@@ -6,6 +6,13 @@ class InterviewsConfig(AppConfig):
     verbose_name = "On-site visits and officer interviews"
 
     def ready(self) -> None:
+        # What this stage asks of each person, for their home page.
+        from reviews import todo as review_todo
+
+        from . import todo
+
+        review_todo.register(review_todo.Source("interviews", tasks=todo.tasks))
+
         from reviews import stages
 
         from . import demo, engagement

@@ -9,9 +9,10 @@ from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import comparison, engagement, permissions, services, stages, transfer
+from . import comparison, engagement, permissions, services, stages, todo, transfer
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -87,7 +88,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
         }
         for membership in memberships
     ]
-    return render(request, "reviews/review_list.html", {"rows": rows, "stage_count": len(stages.all_stages())})
+    today = timezone.localdate()
+    context = {
+        "rows": rows,
+        "stage_count": len(stages.all_stages()),
+        "tasks": todo.tasks_for(request.user, today=today),
+        "today": today,
+    }
+    return render(request, "reviews/review_list.html", context)
 
 
 @require_GET

@@ -6,6 +6,13 @@ class SelfAssessmentConfig(AppConfig):
     verbose_name = "Self assessment and documentary analysis"
 
     def ready(self) -> None:
+        # What this stage asks of each person, for their home page and the scheduled reminders.
+        from reviews import todo as review_todo
+
+        from . import todo
+
+        review_todo.register(review_todo.Source("selfassessment", tasks=todo.tasks, reminders=todo.reminders))
+
         from reviews import stages
 
         from . import comparison, demo, stage

@@ -1,0 +1,55 @@
+"""What audit validation asks of each person: cases to regrade (their case auditor) and to moderate."""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+
+from reviews import todo
+from reviews.models import Role
+from reviews.permissions import PEER_WRITERS
+
+from .models import Validation
+
+
+def tasks(user, today: datetime.date) -> list[todo.Task]:
+    # Regrading comes before the on-site week; moderation before the conference.
+    regrades = Validation.objects.filter(
+        auditor=user,
+        status=Validation.Status.ASSIGNED,
+        review__memberships__user=user,
+        review__memberships__role=Role.CASE_AUDITOR,
+    ).select_related("review", "audit__case")
+    found = [
+        todo.Task(
+            review_id=validation.review_id,
+            review_title=validation.review.title,
+            kind="Audit to regrade",
+            title=f"Case {validation.audit.case.reference}",
+            url=validation.get_absolute_url(),
+            due=validation.review.onsite_start,
+        )
+        for validation in regrades
+    ]
+    # The named moderator moderates, and the lead moderates any case.
+    moderations = (
+        Validation.objects.filter(
+            Q(review__memberships__user=user, review__memberships__role=Role.LEAD)
+            | Q(moderator=user, review__memberships__user=user, review__memberships__role__in=PEER_WRITERS),
+            status=Validation.Status.REGRADED,
+        )
+        .select_related("review", "audit__case")
+        .distinct()
+    )
+    found += [
+        todo.Task(
+            review_id=validation.review_id,
+            review_title=validation.review.title,
+            kind="Audit to moderate",
+            title=f"Case {validation.audit.case.reference}",
+            url=reverse("audits:moderate", args=[validation.review_id, validation.pk]),
+            due=validation.review.conference_date,
+        )
+        for validation in moderations
+    ]
+    return found
