@@ -18,6 +18,7 @@ class ConferenceConfig(AppConfig):
         from reviews.models import Report
 
         from . import comparison, demo
+        from .presentation import presentation_context, presentation_pptx
         from .services import improvement_plan_context
         from .stage import progress, progress_many, report_section
 
@@ -40,4 +41,9 @@ class ConferenceConfig(AppConfig):
         review_services.REQUESTABLE_REPORT_KINDS[Report.Kind.IMPROVEMENT_PLAN] = Report.Kind.IMPROVEMENT_PLAN.label
         review_services.REPORT_BUILDERS[Report.Kind.IMPROVEMENT_PLAN] = review_services.ReportBuilder(
             "reports/improvement_plan.html", improvement_plan_context
+        )
+        # The feedback presentation: slides as PowerPoint and the same slides as a PDF, made from one context.
+        review_services.REQUESTABLE_REPORT_KINDS[Report.Kind.PRESENTATION] = Report.Kind.PRESENTATION.label
+        review_services.REPORT_BUILDERS[Report.Kind.PRESENTATION] = review_services.ReportBuilder(
+            "reports/presentation.html", presentation_context, pptx=presentation_pptx
         )
