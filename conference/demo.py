@@ -19,6 +19,7 @@ from .models import (
     Priority,
     Round,
 )
+from .presentation import add_demo_presentation
 from .services import cast_vote, draft_letter_text, issue_cards, results
 
 DEMO_CODE = "NMRDMO"
@@ -210,3 +211,5 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             {"checkpoint": checkpoint, "action": action},
             {"rag": action.rag, "status": action.status, "value": action.current_value},
         )
+
+    add_demo_presentation(review=review, user=users.get("challenge"))

@@ -399,3 +399,16 @@ def presentation_pptx(context: dict) -> bytes:
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def add_demo_presentation(*, review: Review, user) -> None:
+    """The demo's conference ends with its slides: a finished presentation, shared with the council; made once."""
+    from reviews.models import Report
+    from reviews.tasks import render_report
+
+    if review.reports.filter(kind=Report.Kind.PRESENTATION).exists():
+        return
+    report = Report.objects.create(
+        review=review, kind=Report.Kind.PRESENTATION, version=1, requested_by=user, shared_with_host=True
+    )
+    render_report(report_id=report.pk)  # here and now, so the demo is complete when seeding ends

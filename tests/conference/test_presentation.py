@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -420,3 +421,24 @@ def test_wide_characters_take_more_room_than_latin_letters():
 def test_cleaning_drops_control_characters_and_folds_spaces_but_keeps_every_script():
     assert clean("a\x00b\x0b c\n\nd\ufffe") == "a b c d"
     assert clean("  يتم   تقييم 👧🏽 ") == "يتم تقييم 👧🏽"
+
+
+@pytest.mark.django_db
+def test_the_demo_review_at_the_conference_has_its_finished_slides_shared_with_the_council(settings):
+    settings.DEBUG = True  # the demo's default password needs debug, as in the quick start
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    reports = list(Report.objects.filter(kind=Report.Kind.PRESENTATION).select_related("review"))
+
+    assert len(reports) == 1
+    report = reports[0]
+    assert (report.status, report.error, report.formats(), report.shared_with_host) == (
+        "done",
+        "",
+        ["pdf", "pptx"],
+        True,
+    )
+    prs = deck(report)
+    assert titles(prs)[0] == f"Feedback to {report.review.council.name}"
+    assert len(pdf(report).pages) == len(prs.slides)
