@@ -8,7 +8,7 @@ DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format worker migrate seed bench check-deploy production-check clean
+.PHONY: install run test lint format worker beat migrate seed bench check-deploy production-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A worker with Celery beat embedded, for one machine: it also runs the reminders and daily summaries on schedule.
 worker: install
-	$(BIN)/celery -A peerreview worker --loglevel=INFO --concurrency=2
+	$(BIN)/celery -A peerreview worker --beat --schedule=$(VENV)/celerybeat-schedule --loglevel=INFO --concurrency=2
+
+# Beat on its own, beside workers started without it. Run exactly one beat for the whole site.
+beat: install
+	$(BIN)/celery -A peerreview beat --schedule=$(VENV)/celerybeat-schedule --loglevel=INFO
 
 bench: install
 	$(BIN)/python -m benchmarks

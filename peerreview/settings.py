@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -270,6 +271,24 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# What Celery beat runs. The schedule lives here, in code, rather than in django-celery-beat's tables: it is the
+# same for every council, changes only with a release, and needs no extra app, migrations or admin screens. Each job
+# is idempotent (a reminder or a daily summary is made once per item, person and day, enforced by a unique
+# constraint), so a beat restarted or run more often than this sends nothing twice. Run exactly one beat process.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "reviews.notifications.tasks.send_reminders",
+        "schedule": crontab(minute=5),  # hourly: a missed hour is made up by the next run the same day
+    },
+    "send-daily-digests": {
+        "task": "reviews.notifications.tasks.send_digests",
+        "schedule": crontab(hour="7-20", minute=30),  # from 07:30; later runs catch a missed one
+    },
+    "retry-failed-emails": {
+        "task": "reviews.notifications.tasks.retry_failed_emails",
+        "schedule": crontab(minute="*/10"),
+    },
+}
 # How a requested report is rendered: by a Celery worker when there is a broker; without one (the quick start)
 # in a background thread of the web process, so the request returns at once.
 REPORT_RENDERING = os.environ.get("REPORT_RENDERING", "celery" if REDIS_URL else "thread")

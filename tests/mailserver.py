@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps the messages it receives, for the email tests."""
 
 import socket
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -20,7 +21,13 @@ class Inbox:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=default_policy))
         return "250 Message accepted for delivery"
 
-    def to(self, address: str) -> list[EmailMessage]:
+    def subjects(self, address: str | None = None) -> list[str]:
+        """The subjects as a mail client shows them (a long encoded subject is folded after "Subject:")."""
+        return [" ".join(str(message["Subject"]).split()) for message in self.to(address)]
+
+    def to(self, address: str | None = None) -> list[EmailMessage]:
+        if address is None:
+            return list(self.messages)
         return [message for message in self.messages if message["To"] == address]
 
 
@@ -59,3 +66,34 @@ def mail_server_down(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.SITE_URL = "https://peer-review.example"
+
+
+def deliver() -> int:
+    """Do what a worker does with the emails waiting to be sent: send each, here in the test's process.
+
+    Tests do not run tasks eagerly; one test checks the task is queued after commit, and the worker test
+    runs the real worker.
+    """
+    from reviews.models import EmailRecord
+    from reviews.notifications import services
+
+    waiting = list(
+        EmailRecord.objects.filter(status=EmailRecord.Status.QUEUED).order_by("pk").values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        services.send_email(email_id=pk)
+    return len(waiting)
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """`with after_commit():` runs the block as a request would, keeps the tasks it queues from being published,
+    then sends the emails it queued as the worker would."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks() as callbacks:
+            yield callbacks
+        deliver()
+
+    return run

@@ -57,13 +57,17 @@ def notify(
     link: str = "",
     review=None,
     preference: str | None = None,
+    in_app_only: bool = False,
 ) -> Notification:
-    """Tell one person something: in the app always, by email as they chose (safeguarding alerts always go)."""
+    """Tell one person something: in the app always, by email as they chose (safeguarding alerts always go).
+
+    `in_app_only` is for news that has its own email already, such as a safeguarding alert's.
+    """
     if kind == Notification.Kind.SAFEGUARDING_ALERT:
         mode = Notification.Email.IMMEDIATELY
     else:
         mode = preference or preference_of(recipient)
-    if not recipient.email:
+    if in_app_only or not recipient.email:
         mode = Notification.Email.NONE
     notification = Notification.objects.create(
         recipient=recipient,
@@ -143,19 +147,15 @@ def _message(record: EmailRecord) -> EmailMessage:
     return EmailMessage(subject=record.subject, body=body, to=[record.to_address])
 
 
-def retry_failed_emails() -> int:
-    """Queue again every email that failed and has tries left, or that no worker sent within an hour."""
+def emails_to_retry() -> list[int]:
+    """The emails to try again: failed with tries left, or queued an hour ago and never taken up by a worker."""
     stale = timezone.now() - datetime.timedelta(hours=1)
-    ids = list(
+    return list(
         EmailRecord.objects.filter(attempts__lt=settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS)
         .filter(Q(status=EmailRecord.Status.FAILED) | Q(status=EmailRecord.Status.QUEUED, created_at__lt=stale))
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    from .tasks import send_email as send_email_task
-
-    for pk in ids:
-        send_email_task.delay(email_id=pk)
-    return len(ids)
 
 
 # Reading and marking read

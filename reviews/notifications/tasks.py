@@ -32,5 +32,8 @@ def send_digests(*, today: str | None = None) -> int:
 
 @shared_task
 def retry_failed_emails() -> int:
-    """Queue again the emails that failed and have tries left."""
-    return services.retry_failed_emails()
+    """Queue again the emails that failed and have tries left (run every few minutes)."""
+    waiting = services.emails_to_retry()
+    for email_id in waiting:
+        send_email.delay(email_id=email_id)
+    return len(waiting)

@@ -1,1 +1,1 @@
-from ..mailserver import mail_server, mail_server_down  # noqa: F401 (fixtures)
+from ..mailserver import after_commit, mail_server, mail_server_down  # noqa: F401 (fixtures)

@@ -28,9 +28,9 @@ def tell(user, review=None, title="A document request is assigned to you", kind=
 
 
 def test_a_notification_is_emailed_at_once_through_the_smtp_server_and_recorded(
-    mail_server, lead, review, django_capture_on_commit_callbacks
+    mail_server, lead, review, after_commit
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         notification = tell(lead, review)
 
     record = EmailRecord.objects.get()
@@ -48,11 +48,11 @@ def test_a_notification_is_emailed_at_once_through_the_smtp_server_and_recorded(
 
 
 def test_no_email_for_someone_who_chose_none_but_the_notification_is_in_the_app(
-    mail_server, lead, review, django_capture_on_commit_callbacks
+    mail_server, lead, review, after_commit
 ):
     choose(lead, "none")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review)
 
     assert mail_server.messages == []
@@ -60,12 +60,10 @@ def test_no_email_for_someone_who_chose_none_but_the_notification_is_in_the_app(
     assert Notification.objects.get().email_mode == "none"
 
 
-def test_a_safeguarding_alert_is_emailed_even_to_someone_who_chose_none(
-    mail_server, lead, review, django_capture_on_commit_callbacks
-):
+def test_a_safeguarding_alert_is_emailed_even_to_someone_who_chose_none(mail_server, lead, review, after_commit):
     choose(lead, "none")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review, title="A safeguarding alert needs you", kind=Notification.Kind.SAFEGUARDING_ALERT)
 
     assert [message["Subject"] for message in mail_server.messages] == ["A safeguarding alert needs you"]
@@ -80,19 +78,17 @@ def test_a_person_without_an_address_gets_the_notification_in_the_app_only(mail_
     assert EmailRecord.objects.count() == 0
 
 
-def test_the_daily_summary_lists_what_came_since_and_is_sent_once_a_day(
-    mail_server, lead, review, django_capture_on_commit_callbacks
-):
+def test_the_daily_summary_lists_what_came_since_and_is_sent_once_a_day(mail_server, lead, review, after_commit):
     choose(lead, "digest")
     tell(lead, review, title="First thing")
     tell(lead, review, title="Second thing")
     assert EmailRecord.objects.count() == 0
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         first = services.send_digests(today=TODAY)
         again = services.send_digests(today=TODAY)
     tell(lead, review, title="Third thing")
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         same_day = services.send_digests(today=TODAY)
         next_day = services.send_digests(today=TODAY + datetime.timedelta(days=1))
 
@@ -112,9 +108,9 @@ def test_the_daily_summary_lists_what_came_since_and_is_sent_once_a_day(
 
 
 def test_email_down_keeps_the_notification_records_the_failure_and_the_retry_sends_it(
-    mail_server_down, lead, review, settings, django_capture_on_commit_callbacks
+    mail_server_down, lead, review, settings, after_commit
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review)
     failed = EmailRecord.objects.get()
 
@@ -124,7 +120,9 @@ def test_email_down_keeps_the_notification_records_the_failure_and_the_retry_sen
     controller = start(inbox)
     settings.EMAIL_PORT = inbox.port
     try:
-        queued = services.retry_failed_emails()
+        queued = services.emails_to_retry()
+        for email_id in queued:
+            services.send_email(email_id=email_id)
     finally:
         controller.stop()
 
@@ -133,29 +131,32 @@ def test_email_down_keeps_the_notification_records_the_failure_and_the_retry_sen
     assert failed.attempts == 1
     assert failed.error.startswith("ConnectionRefusedError")
     sent = EmailRecord.objects.get()
-    assert queued == 1
+    assert queued == [failed.pk]
     assert (sent.status, sent.attempts, sent.error) == ("sent", 2, "")
     assert [message["Subject"] for message in inbox.messages] == ["A document request is assigned to you"]
 
 
 def test_a_failed_email_is_tried_no_more_than_the_set_number_of_times(
-    mail_server_down, lead, review, settings, django_capture_on_commit_callbacks
+    mail_server_down, lead, review, settings, after_commit
 ):
     settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS = 3
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review)
 
-    counts = [services.retry_failed_emails() for _ in range(4)]
+    counts = []
+    for _ in range(4):
+        waiting = services.emails_to_retry()
+        counts.append(len(waiting))
+        for email_id in waiting:
+            services.send_email(email_id=email_id)
 
     record = EmailRecord.objects.get()
     assert counts == [1, 1, 0, 0]
     assert (record.status, record.attempts) == ("failed", 3)
 
 
-def test_a_sent_email_is_not_sent_again_when_the_task_runs_twice(
-    mail_server, lead, review, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_sent_email_is_not_sent_again_when_the_task_runs_twice(mail_server, lead, review, after_commit):
+    with after_commit():
         tell(lead, review)
 
     services.send_email(email_id=EmailRecord.objects.get().pk)
@@ -164,17 +165,15 @@ def test_a_sent_email_is_not_sent_again_when_the_task_runs_twice(
     assert EmailRecord.objects.get().attempts == 1
 
 
-def test_without_an_email_server_set_up_the_email_is_recorded_as_not_sent(
-    settings, lead, review, django_capture_on_commit_callbacks
-):
+def test_without_an_email_server_set_up_the_email_is_recorded_as_not_sent(settings, lead, review, after_commit):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review)
 
     record = EmailRecord.objects.get()
     assert (record.status, record.error) == ("not_configured", services.NOT_SET_UP)
-    assert services.retry_failed_emails() == 0
+    assert services.emails_to_retry() == []
 
 
 # The pages
@@ -276,9 +275,9 @@ def test_the_notifications_page_runs_the_same_queries_for_1_and_30(
 
 
 def test_the_emails_page_shows_each_email_with_its_result_to_its_recipient_only(
-    mail_server_down, lead, peer, review, lead_client, django_capture_on_commit_callbacks
+    mail_server_down, lead, peer, review, lead_client, after_commit
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         tell(lead, review, title="For the lead")
         tell(peer, review, title="For the peer")
 
@@ -322,3 +321,34 @@ def test_a_stale_email_choice_is_refused(lead, lead_client):
 
     assert "changed by someone else after you opened it" in response.content.decode()
     assert NotificationSettings.objects.get(user=lead).email == "none"
+
+
+def test_the_email_is_handed_to_the_workers_after_commit_and_not_sent_in_the_request(
+    mail_server, lead, review, django_capture_on_commit_callbacks
+):
+    from celery.signals import before_task_publish
+
+    from peerreview.celery import app
+
+    published = []
+
+    def record(sender=None, body=None, **kwargs):
+        published.append((sender, body[1]))
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    before_task_publish.connect(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            tell(lead, review)
+            assert published == []
+    finally:
+        before_task_publish.disconnect(record)
+        app.conf.task_always_eager = eager
+        app.control.purge()
+
+    record_id = EmailRecord.objects.get().pk
+    assert len(callbacks) == 1
+    assert published == [("reviews.notifications.tasks.send_email", {"email_id": record_id})]
+    assert mail_server.messages == []
+    assert EmailRecord.objects.get().status == "queued"

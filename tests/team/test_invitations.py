@@ -16,6 +16,7 @@ from reviews.invitations.tokens import LINK_PLACEHOLDER, invitation_path, invita
 from reviews.models import EmailRecord, Invitation, Notification, ReviewMembership, Role
 
 from ..factories import MembershipFactory, UserFactory
+from ..mailserver import deliver
 
 User = get_user_model()
 PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -48,9 +49,9 @@ def unchanged() -> tuple:
 
 
 @pytest.fixture
-def invited(mail_server, review, lead, lead_client, django_capture_on_commit_callbacks):
+def invited(mail_server, review, lead, lead_client, after_commit):
     """Jo, invited through the page; the email received by the SMTP server."""
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         lead_client.post(invite_url(review), person(job_title="Team manager", organisation="Northmoor"))
     return Invitation.objects.get(), mail_server.messages[-1]
 
@@ -180,11 +181,11 @@ def test_an_invited_person_cannot_sign_in_before_accepting(invited):
 
 
 def test_sending_again_sends_a_new_link_and_the_old_one_stops_working(
-    invited, review, lead_client, mail_server, django_capture_on_commit_callbacks
+    invited, review, lead_client, mail_server, after_commit
 ):
     invitation, first = invited
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         lead_client.post(reverse("team:resend", args=[review.pk, invitation.pk]), {"version": invitation.version})
 
     second = mail_server.messages[-1]
@@ -197,14 +198,13 @@ def test_sending_again_sends_a_new_link_and_the_old_one_stops_working(
 def test_withdrawing_stops_the_link_and_an_email_still_waiting(
     mail_server, review, lead, lead_client, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as waiting:
+    with django_capture_on_commit_callbacks():
         lead_client.post(invite_url(review), person())
     invitation = Invitation.objects.get()
     token_path = invitation_path(invitation)
 
     lead_client.post(reverse("team:revoke", args=[review.pk, invitation.pk]), {"version": invitation.version})
-    for callback in waiting:
-        callback()
+    deliver()
 
     invitation.refresh_from_db()
     record = EmailRecord.objects.get()
@@ -287,11 +287,11 @@ def test_an_address_already_invited_is_refused(invited, review, lead_client):
 
 
 def test_someone_with_an_account_joins_at_once_and_is_told_without_a_password_email(
-    mail_server, review, lead, lead_client, other_review, django_capture_on_commit_callbacks
+    mail_server, review, lead, lead_client, other_review, after_commit
 ):
     existing = MembershipFactory(review=other_review, role=Role.PEER, user=UserFactory(username="sam")).user
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         lead_client.post(invite_url(review), person(email="sam@people.example", role="peer"))
 
     assert ReviewMembership.objects.get(review=review, user=existing).role == "peer"
@@ -301,12 +301,10 @@ def test_someone_with_an_account_joins_at_once_and_is_told_without_a_password_em
     assert "/accounts/invitation/" not in message.get_content()
 
 
-def test_one_password_joins_every_review_that_invited_the_person(
-    invited, review, other_review, django_capture_on_commit_callbacks
-):
+def test_one_password_joins_every_review_that_invited_the_person(invited, review, other_review, after_commit):
     invitation, message = invited
     other_lead = MembershipFactory(review=other_review, role=Role.LEAD).user
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.invite(
             review=other_review,
             people=[services.Person(name="Jo Example", email="jo.example@northmoor.example", role="peer")],
@@ -324,16 +322,14 @@ def test_one_password_joins_every_review_that_invited_the_person(
 # Lists
 
 
-def test_a_pasted_list_invites_everyone_on_it(
-    mail_server, review, lead, lead_client, django_capture_on_commit_callbacks
-):
+def test_a_pasted_list_invites_everyone_on_it(mail_server, review, lead, lead_client, after_commit):
     pasted = (
         "name,email,role,job_title\n"
         "Ann Adams,ann@northmoor.example,Sponsor,Director of Children's Services\n"
         "Ben Brown,ben@peers.example,case auditor,\n"
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         response = lead_client.post(list_url(review), {"pasted": pasted}, follow=True)
 
     assert "2 invitations sent." in response.content.decode()
