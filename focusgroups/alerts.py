@@ -8,11 +8,15 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
+
+from reviews.notifications import services as notifications
+from reviews.notifications.models import Notification
 
 from .models import Answer, Question, Questionnaire, QuestionnaireSettings, Response, SafeguardingAlert
 
@@ -52,7 +56,26 @@ def raise_alert(
         review=questionnaire.review, response=response, reason="\n".join(reasons), fingerprint=fingerprint
     )
     _queue_alert_email(alert, site_url)
+    _notify_in_app(alert, questionnaire)
     return alert
+
+
+def _notify_in_app(alert: SafeguardingAlert, questionnaire: Questionnaire) -> None:
+    """The alert on the safeguarding lead's notifications page too; its email is the alert's own, sent above.
+    The notification names no answer: the child's words stay on the alert."""
+    lead_id = QuestionnaireSettings.for_review(questionnaire.review).safeguarding_lead_id
+    lead = get_user_model().objects.filter(pk=lead_id, is_active=True).first() if lead_id else None
+    if lead is None:
+        return
+    notifications.notify(
+        recipient=lead,
+        review=questionnaire.review,
+        kind=Notification.Kind.SAFEGUARDING_ALERT,
+        title=f"A response to “{questionnaire.title}” raised a safeguarding alert",
+        body="Open the alert today to read the response and record what you did.",
+        link=alert.get_absolute_url(),
+        in_app_only=True,
+    )
 
 
 def _fingerprint(response: Response, rows: list[Answer]) -> str:
