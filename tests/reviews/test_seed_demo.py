@@ -21,6 +21,7 @@ MEMBER_ROLES = {
     "observer": Role.OBSERVER,
     "lead2": Role.LEAD,
     "peer2": Role.PEER,
+    "sponsor2": Role.SPONSOR,
 }
 
 
@@ -79,7 +80,7 @@ def test_demo_accounts_have_their_roles():
         "contributor",
         "observer",
     }
-    assert set(second.memberships.values_list("user__username", flat=True)) == {"lead2", "peer2"}
+    assert set(second.memberships.values_list("user__username", flat=True)) == {"lead2", "peer2", "sponsor2"}
     admin = user_model.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert not user_model.objects.get(username="programme").review_memberships.exists()

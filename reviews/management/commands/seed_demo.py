@@ -243,6 +243,16 @@ ACCOUNTS: list[Account] = [
         "Assistant Director, Children's Social Care",
         "Kelderby Borough Council (peer)",
     ),
+    Account(
+        "sponsor2",
+        "Imogen",
+        "Westacre",
+        "sponsor2@eastwickvale.example",
+        EASTWICK_VALE_REVIEW,
+        Role.SPONSOR,
+        "Director of Children's Services",
+        EASTWICK_VALE,
+    ),
     Account("programme", "Nadia", "Holbeck", "programme@peers.example", programme=True),
 ]
 
