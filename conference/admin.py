@@ -9,6 +9,9 @@ from .models import (
     CheckpointEntry,
     ConferenceSettings,
     Letter,
+    LetterComment,
+    LetterTemplate,
+    LetterVersion,
     Priority,
     Round,
 )
@@ -57,11 +60,78 @@ class BallotAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    """The wording new letters are drafted from. Placeholders are listed on the model's docstring and below."""
+
+    list_display = ["name", "is_current", "updated_at"]
+    list_filter = ["is_current"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_current"]}),
+        (
+            "Opening",
+            {
+                "fields": ["salutation", "opening"],
+                "description": "Placeholders: {{ council }}, {{ review }}, {{ addressee.name }}, {{ addressee.role }}, "
+                "{{ lead.name }}, {{ lead.role }}, {{ lead.organisation }}, {{ dates.onsite_start }}, "
+                "{{ dates.onsite_end }}, {{ dates.conference }}, {{ dates.today }}, {{ strength_count }}, "
+                "{{ area_count }}, {{ priority_count }}, {{ case_count }}. A blank line starts a new paragraph.",
+            },
+        ),
+        ("The scope of the review", {"fields": ["scope_heading", "scope"]}),
+        ("What the team did", {"fields": ["work_heading", "work"]}),
+        ("Strengths", {"fields": ["strengths_heading", "strengths"]}),
+        ("Areas for consideration", {"fields": ["areas_heading", "areas"]}),
+        ("Priorities", {"fields": ["priorities_heading", "priorities"]}),
+        ("Next steps and sign-off", {"fields": ["next_steps_heading", "next_steps", "sign_off"]}),
+    ]
+
+
+class LetterVersionInline(admin.TabularInline):
+    model = LetterVersion
+    extra = 0
+    fields = ["number", "status", "event", "created_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LetterCommentInline(admin.TabularInline):
+    model = LetterComment
+    extra = 0
+    fields = ["paragraph", "version", "text", "author", "status", "response", "resolved_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
-    list_display = ["review", "status", "published_at", "updated_at"]
+    """Letters are written and published in the workspace, where the text is sanitised; here they are read."""
+
+    list_display = ["review", "status", "version", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["review__title"]
+    readonly_fields = [
+        "review",
+        "addressee_name",
+        "addressee_role",
+        "body",
+        "status",
+        "version",
+        "updated_by",
+        "shared_at",
+        "published_at",
+    ]
+    inlines = [LetterVersionInline, LetterCommentInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 class ActionInline(admin.StackedInline):

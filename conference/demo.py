@@ -1,14 +1,15 @@
 """Demo data for the conference of the first (Northmoor) review: a closed round whose ballot cards were issued and
-mostly used, the letter and a plan."""
+mostly used, a letter published after a factual-accuracy round, and a plan. The second review's letter is shared with
+its sponsor, with comments still open."""
 
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
+from reviews import richtext
 from reviews.demo import upsert
-from reviews.models import Finding, Review
+from reviews.models import Finding, Review, Role
 
+from . import letter as letters
 from .models import (
     Action,
     ActionUpdate,
@@ -20,7 +21,7 @@ from .models import (
     Round,
 )
 from .presentation import add_demo_presentation
-from .services import cast_vote, draft_letter_text, issue_cards, results
+from .services import cast_vote, issue_cards, results
 
 DEMO_CODE = "NMRDMO"
 DEMO_CARDS = 8
@@ -188,14 +189,8 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             },
         )
 
-    if not Letter.objects.filter(review=review).exists():
-        Letter.objects.create(
-            review=review,
-            body=draft_letter_text(review),
-            status=Letter.Status.PUBLISHED,
-            published_at=timezone.now(),
-            updated_by=users.get("challenge"),
-        )
+    letter_demo(review, users)
+    shared_letter_demo(reviews, users)
 
     checkpoint = upsert(
         Checkpoint,
@@ -213,3 +208,90 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         )
 
     add_demo_presentation(review=review, user=users.get("challenge"))
+
+
+def _comment_and_resolve(letter: Letter, *, sponsor, lead, paragraph: int, text: str, accept: str | None, reason: str):
+    comment = letters.add_comment(letter=letter, paragraph=paragraph, text=text, user=sponsor)
+    letter.refresh_from_db()
+    current = letter.blocks()[paragraph - 1]
+    letters.resolve_comment(
+        comment=comment,
+        decision=letters.ACCEPT if accept else letters.DECLINE,
+        response=reason,
+        paragraph_html=current.replace(*accept.split("|", 1)) if accept else "",
+        version=letter.version,
+        user=lead,
+    )
+    letter.refresh_from_db()
+
+
+def _paragraph_containing(letter: Letter, words: str) -> int:
+    return next(
+        (number for number, html in enumerate(letter.blocks(), start=1) if words in richtext.plain_text(html)), 1
+    )
+
+
+def letter_demo(review: Review, users: dict) -> None:
+    """Northmoor's letter: drafted, edited, shared with the sponsor, two comments (one accepted with an edit, one
+    declined with a reason), then published: six versions in all."""
+    if Letter.objects.filter(review=review).exists():
+        return
+    lead, sponsor = users["lead"], users["sponsor"]
+    name, role = letters.default_addressee(review)
+    letter = letters.generate_letter(review=review, user=users["challenge"], addressee_name=name, addressee_role=role)
+    opening = _paragraph_containing(letter, "Thank you for hosting")
+    edited = richtext.replace_block(
+        letter.body,
+        opening,
+        letter.blocks()[opening - 1].replace(
+            "</p>", " We are grateful to the practitioners who rebuilt cases with us in the workshops.</p>"
+        ),
+    )
+    letter = letters.save_letter(letter=letter, body=edited, version=letter.version, user=lead)
+    letter = letters.share_letter(letter=letter, user=lead)
+    _comment_and_resolve(
+        letter,
+        sponsor=sponsor,
+        lead=lead,
+        paragraph=_paragraph_containing(letter, "The case sample held"),
+        text="The sample was chosen with the police and health partners, not by the council alone; please say so.",
+        accept="The case sample held|The case sample, chosen with the police and health partners, held",
+        reason="Thank you: the paragraph now says how the sample was chosen.",
+    )
+    _comment_and_resolve(
+        letter,
+        sponsor=sponsor,
+        lead=lead,
+        paragraph=_paragraph_containing(letter, "areas for consideration"),
+        text="We would prefer the areas for consideration to be softened before the letter is published.",
+        accept=None,
+        reason="The areas for consideration are the team's agreed findings; the letter keeps them as agreed.",
+    )
+    letters.publish_letter(letter=letter, user=lead, include_drafts=True)
+
+
+def shared_letter_demo(reviews: list[Review], users: dict) -> None:
+    """A later review at the reporting stage, with a sponsor: its draft is shared and two comments are open."""
+    for review in reviews[1:]:
+        if review.status != Review.Status.REPORTING or Letter.objects.filter(review=review).exists():
+            continue
+        sponsor = review.memberships.filter(role=Role.SPONSOR).select_related("user").first()
+        lead = review.memberships.filter(role=Role.LEAD).select_related("user").first()
+        if sponsor is None or lead is None:
+            continue
+        name, role = letters.default_addressee(review)
+        letter = letters.generate_letter(review=review, user=lead.user, addressee_name=name, addressee_role=role)
+        letter = letters.share_letter(letter=letter, user=lead.user)
+        letters.add_comment(
+            letter=letter,
+            paragraph=_paragraph_containing(letter, "Thank you for hosting"),
+            text="The on-site week was shortened by a day for the bank holiday; the dates are right, but please "
+            "mention it.",
+            user=sponsor.user,
+        )
+        letters.add_comment(
+            letter=letter,
+            paragraph=_paragraph_containing(letter, "On behalf of the peer review team"),
+            text="Please copy the letter to the chair of the safeguarding partnership.",
+            user=sponsor.user,
+        )

@@ -3,8 +3,10 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reviews.models import Finding, Review, Role
+from reviews.richtext import RichTextField
 from reviews.versioning import VersionedForm
 
+from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
 from .services import MAX_CARDS_PER_ISSUE
 
@@ -215,19 +217,101 @@ class VoteForm(forms.Form):
         return cleaned
 
 
+class LetterDraftForm(forms.Form):
+    """Who the letter is addressed to, asked when it is drafted from the review."""
+
+    addressee_name = forms.CharField(
+        label="Addressee's name",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person the letter is addressed to."},
+    )
+    addressee_role = forms.CharField(
+        label="Addressee's role",
+        max_length=200,
+        help_text="For example, Director of Children's Services.",
+        error_messages={"required": "Enter the role of the person the letter is addressed to."},
+    )
+
+
 class LetterForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    body = RichTextField(label="The letter", what="text of the letter")
 
     class Meta:
         model = Letter
-        fields = ["body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 30})}
-        error_messages = {"body": {"required": "Enter the text of the letter."}}
+        fields = ["addressee_name", "addressee_role", "body"]
+        error_messages = {
+            "addressee_name": {"required": "Enter the name of the person the letter is addressed to."},
+            "addressee_role": {"required": "Enter the role of the person the letter is addressed to."},
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["addressee_name"].required = True
+        self.fields["addressee_role"].required = True
         self.fields["version"].initial = self.instance.version
-        self.helper = _helper(Field.textarea("body"), "version", submit="Save the letter")
+        self.helper = _helper(
+            "addressee_name", "addressee_role", Field.textarea("body"), "version", submit="Save the letter"
+        )
+
+
+class LetterCommentForm(forms.Form):
+    paragraph = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the paragraph your comment is about.",
+            "invalid": "Choose the paragraph your comment is about by its number.",
+            "min_value": "Choose the paragraph your comment is about by its number.",
+        },
+    )
+    text = forms.CharField(
+        label="Your comment on this paragraph",
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter your comment.",
+            "max_length": f"Your comment can be at most {MAX_COMMENT_LENGTH:,} characters.",
+        },
+    )
+
+
+class LetterResolveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What do you want to do with this comment?",
+        choices=[(ACCEPT, "Accept it and change the paragraph"), (DECLINE, "Decline it, with a reason")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to accept or decline the comment."},
+    )
+    paragraph_html = RichTextField(label="The paragraph as it should read", what="paragraph", required=False)
+    response = forms.CharField(
+        label="Note to the sponsor",
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you decline: say why.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph_html"].widget.attrs["rows"] = 8
+        self.helper = _helper(
+            Field.radios("decision", legend_size=Size.SMALL),
+            Field.textarea("paragraph_html"),
+            Field.textarea("response"),
+            "version",
+            submit="Resolve the comment",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == ACCEPT and not cleaned.get("paragraph_html") and "paragraph_html" not in self.errors:
+            self.add_error("paragraph_html", "Enter the paragraph as it should read.")
+        if decision == DECLINE and not (cleaned.get("response") or "").strip() and "response" not in self.errors:
+            self.add_error("response", "Enter why the comment is declined.")
+        return cleaned
 
 
 class PublishForm(forms.Form):

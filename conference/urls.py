@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, voting
+from . import letter_views, views, voting
 
 app_name = "conference"
 
@@ -20,11 +20,16 @@ urlpatterns = [
     path("rounds/<int:round_id>/ballots/cards/", voting.ballot_cards, name="ballot_cards"),
     path("rounds/<int:round_id>/ballots/void/", voting.ballot_void, name="ballot_void"),
     path("rounds/<int:round_id>/vote/", voting.member_vote, name="member_vote"),
-    path("letter/", views.letter, name="letter"),
-    path("letter/draft/", views.letter_generate, name="letter_generate"),
-    path("letter/edit/", views.letter_edit, name="letter_edit"),
-    path("letter/publish/", views.letter_publish, name="letter_publish"),
-    path("letter/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("letter/", letter_views.letter, name="letter"),
+    path("letter/draft/", letter_views.letter_generate, name="letter_generate"),
+    path("letter/edit/", letter_views.letter_edit, name="letter_edit"),
+    path("letter/share/", letter_views.letter_share, name="letter_share"),
+    path("letter/comments/", letter_views.letter_comment, name="letter_comment"),
+    path("letter/comments/<int:letter_comment_id>/", letter_views.letter_resolve, name="letter_resolve"),
+    path("letter/versions/<int:version_number>/", letter_views.letter_version, name="letter_version"),
+    path("letter/publish/", letter_views.letter_publish, name="letter_publish"),
+    path("letter/pdf/", letter_views.letter_pdf, name="letter_pdf"),
+    path("letter/docx/", letter_views.letter_docx, name="letter_docx"),
     path("plan/", views.plan, name="plan"),
     path("plan/export/", views.plan_xlsx, name="plan_xlsx"),
     path("plan/priorities/new/", views.priority_create, name="priority_create"),

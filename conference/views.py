@@ -2,15 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import exports, permissions
 from reviews.forms import posting_to
 from reviews.models import AccessLog, Finding, FindingEvidence
-from reviews.pdf import RenderError, render_pdf
 from reviews.views import load_review
 
 from . import services
@@ -20,10 +18,8 @@ from .forms import (
     AgreeForm,
     CheckpointForm,
     HostActionForm,
-    LetterForm,
     MergeForm,
     PriorityForm,
-    PublishForm,
 )
 from .models import Action, Letter, Priority
 
@@ -121,101 +117,6 @@ def presentation(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(
         request, "conference/presentation.html", {"review": review, "membership": membership, "groups": groups}
     )
-
-
-# The letter
-
-
-def _letter_for(review, membership) -> Letter | None:
-    letter = Letter.objects.filter(review=review).first()
-    return letter if permissions.can_see_letter(membership, letter) else None
-
-
-@require_GET
-def letter(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    current = _letter_for(review, membership)
-    context = {
-        "review": review,
-        "membership": membership,
-        "letter": current,
-        "can_edit": permissions.can_edit_letter(membership),
-        "draft_count": services.draft_findings(review).count() if permissions.is_peer_side(membership) else 0,
-    }
-    return render(request, "conference/letter.html", context)
-
-
-@require_POST
-def letter_generate(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_edit_letter(membership))
-    try:
-        services.generate_letter(review=review, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "A draft of the letter has been written from the review. Edit it below.")
-    return redirect("conference:letter", review.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def letter_edit(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_edit_letter(membership))
-    current = get_object_or_404(Letter, review=review)
-    form = LetterForm(request.POST if request.method == "POST" else None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_letter(
-                letter=current, body=form.cleaned_data["body"], version=form.cleaned_data["version"], user=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The letter has been saved.")
-            return redirect("conference:letter", review.pk)
-    posting_to(form, "conference:letter_edit", review.pk)
-    return render(request, "conference/letter_form.html", {"review": review, "membership": membership, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def letter_publish(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_edit_letter(membership))
-    current = get_object_or_404(Letter, review=review)
-    form = PublishForm(request.POST if request.method == "POST" else None)
-    drafts = services.draft_findings(review).count()
-    if request.method == "POST" and form.is_valid():
-        try:
-            published = services.publish_letter(
-                letter=current, user=request.user, include_drafts=form.cleaned_data["include_drafts"]
-            )
-        except ValidationError as error:
-            form.add_error("include_drafts" if drafts else None, error)
-        else:
-            messages.success(request, f"The letter and {published} agreed findings are now visible to the council.")
-            return redirect("conference:letter", review.pk)
-    context = {"review": review, "membership": membership, "letter": current, "form": form, "drafts": drafts}
-    return render(request, "conference/letter_publish.html", context)
-
-
-@require_GET
-def letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    current = _letter_for(review, membership)
-    if current is None:
-        raise Http404("No letter yet.")
-    try:
-        pdf = render_pdf("reports/letter.html", {"review": review, "letter": current, "generated_at": timezone.now()})
-    except RenderError as error:
-        context = {"review": review, "membership": membership, "reason": str(error)}
-        return render(request, "conference/letter_failed.html", context, status=503)
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target="Feedback letter", path=request.path
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="feedback-letter-review-{review.pk}.pdf"'
-    return response
 
 
 # The improvement plan

@@ -199,7 +199,33 @@ def can_edit_letter(membership: ReviewMembership) -> bool:
 
 
 def can_see_letter(membership: ReviewMembership, letter) -> bool:
-    return is_peer_side(membership) or (letter is not None and letter.is_published)
+    """The peer side sees every draft; the sponsor sees the draft shared for factual accuracy; the rest of the
+    council sees the letter once it is published."""
+    if letter is None:
+        return is_peer_side(membership)
+    if is_peer_side(membership) or letter.is_published:
+        return True
+    return membership.role == Role.SPONSOR and letter.is_shared
+
+
+def can_share_letter(membership: ReviewMembership) -> bool:
+    """Sharing the draft with the council's sponsor for factual accuracy, and resolving their comments."""
+    return membership.role in REVIEW_LEADS
+
+
+def can_comment_on_letter(membership: ReviewMembership, letter) -> bool:
+    """The council's sponsor comments on the factual accuracy of the draft while it is shared with them."""
+    return membership.role == Role.SPONSOR and letter is not None and letter.is_shared
+
+
+def can_see_letter_comments(membership: ReviewMembership) -> bool:
+    """The factual-accuracy comments are between the peer side and the sponsor who made them."""
+    return membership.role in PEER_SIDE | {Role.SPONSOR}
+
+
+def can_see_letter_versions(membership: ReviewMembership) -> bool:
+    """Earlier versions of the letter are peer working material."""
+    return is_peer_side(membership)
 
 
 def can_edit_plan(membership: ReviewMembership) -> bool:

@@ -109,7 +109,9 @@ def test_the_conference_pages_pass_axe(live_server, page, conference_review):
 
     priority = PriorityFactory(review=conference_review, title="Make the front door consistent")
     action = ActionFactory(priority=priority)
-    Letter.objects.create(review=conference_review, body="## Headline messages\n\nThe front door works well.")
+    Letter.objects.create(
+        review=conference_review, body="<h2>Headline messages</h2>\n<p>The front door works well.</p>"
+    )
     base = f"{live_server.url}/reviews/{conference_review.pk}/conference"
     sign_in(page, live_server, "lead")
 
@@ -118,6 +120,7 @@ def test_the_conference_pages_pass_axe(live_server, page, conference_review):
         "/findings/",
         "/presentation/",
         "/letter/",
+        "/letter/edit/",
         "/letter/publish/",
         "/plan/",
         f"/plan/actions/{action.pk}/",

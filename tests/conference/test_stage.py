@@ -39,7 +39,7 @@ def test_the_demo_completes_the_first_reviews_conference_and_running_it_twice_ch
         8,
         4 + 1,
         6 + 4,
-        1,
+        2,
     )
     # Eight cards were issued and six used, each with a choice for each of the four candidates.
     assert services.ballot_counts(Round.objects.get()) == {
@@ -54,7 +54,21 @@ def test_the_demo_completes_the_first_reviews_conference_and_running_it_twice_ch
     assert first["Choice"] == 6 * 4
     assert set(Action.objects.values_list("rag", flat=True)) == {"red", "amber", "green"}
     assert Round.objects.get().status == Round.Status.CLOSED
-    assert Letter.objects.get().review == review
+    # The first review's letter went through a factual-accuracy round before it was published; the second review's
+    # draft is with its sponsor, with comments still open.
+    published = Letter.objects.get(review=review)
+    assert published.status == Letter.Status.PUBLISHED
+    assert list(published.versions.order_by("number").values_list("status", flat=True)) == [
+        "draft",
+        "draft",
+        "shared",
+        "shared",
+        "published",
+    ]
+    assert sorted(published.comments.values_list("status", flat=True)) == ["accepted", "declined"]
+    shared = Letter.objects.exclude(review=review).get()
+    assert shared.status == Letter.Status.SHARED
+    assert list(shared.comments.values_list("status", flat=True)) == ["open", "open"]
     assert progress(review).summary.startswith(f"{review.findings.exclude(status='draft').count()} of ")
 
 
