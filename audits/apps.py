@@ -28,6 +28,7 @@ class AuditsConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                summary=stage.summary,
                 demo=demo.demo,
                 comparison=comparison.compare,
             )

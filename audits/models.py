@@ -99,6 +99,8 @@ class CouncilGrade(models.Model):
 class Validation(models.Model):
     """A council audit chosen for blind regrading by a case auditor, then compared and moderated."""
 
+    evidence_label_related = ("audit__case",)  # what __str__ reads, loaded with it when it is evidence
+
     class Status(models.TextChoices):
         ASSIGNED = "assigned", "Assigned"
         REGRADED = "regraded", "Regraded"

@@ -60,3 +60,8 @@ def report_section(review: Review) -> ReportSection:
         "reports/sections/audits.html",
         {"stats": stats, "chart": agreement_chart(stats, "report-agreement"), "moderated": moderated},
     )
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: how far the council's audits and the peers' regrades agree."""
+    return ReportSection("reports/summary/audits.html", {"stats": section["stats"]})

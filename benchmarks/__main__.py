@@ -1,7 +1,8 @@
 """`make bench`: medians of the slow paths, each with a ratio to a small baseline measured in the same run.
 
 Runs against a throwaway test database made from the configured one: PostgreSQL when DATABASE_URL names it,
-SQLite otherwise; the output says which. `python -m benchmarks throughput` runs only the submission throughput.
+SQLite otherwise; the output says which. `python -m benchmarks throughput` runs only the submission throughput,
+`python -m benchmarks report` only the baseline report on a review of realistic size.
 """
 
 import os
@@ -24,6 +25,7 @@ from reviews.models import Council, Finding, Framework, Report, Review, ReviewMe
 from reviews.services import build_report_pdf  # noqa: E402
 
 from . import imports, questionnaires  # noqa: E402
+from . import report as report_bench  # noqa: E402
 
 RUNS = 5
 
@@ -181,6 +183,13 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     print(f"database: {questionnaires.describe_database(connection.settings_dict)}")
+    if sys.argv[1:] == ["report"]:
+        try:
+            for line in report_bench.bench_baseline_report(make_review):
+                print(line)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        return
     try:
         user = get_user_model().objects.create_user("bench", password="benchmark-password-123")
         client = Client()
@@ -218,6 +227,8 @@ def main() -> None:
             queries = f"{q1}/{q2}" if q1 is not None else "-"
             print(f"{label:<26}{small:>7}{base:>10.3f}{large:>7}{big:>10.3f}{ratio:>8.2f}{queries:>12}")
         for line in import_notes:
+            print(line)
+        for line in report_bench.bench_baseline_report(make_review):
             print(line)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -6,7 +6,9 @@ class CaseMappingConfig(AppConfig):
     verbose_name = "Case mapping"
 
     def ready(self) -> None:
+        from reviews import services as review_services
         from reviews import stages
+        from reviews.models import Report
 
         from . import comparison, demo, engagement, stage
 
@@ -21,8 +23,14 @@ class CaseMappingConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                summary=stage.summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,
                 comparison=comparison.compare,
             )
+        )
+        # The full chronologies are a document of their own, requested beside the baseline report.
+        review_services.REQUESTABLE_REPORT_KINDS[Report.Kind.CASE_MAPPING_PACK] = Report.Kind.CASE_MAPPING_PACK.label
+        review_services.REPORT_BUILDERS[Report.Kind.CASE_MAPPING_PACK] = review_services.ReportBuilder(
+            "reports/case_mapping_pack.html", stage.pack_context
         )

@@ -142,6 +142,7 @@ class TimescaleSetting(models.Model):
 
 
 class Event(models.Model):
+    evidence_label_related = ("case", "kind")  # what __str__ reads, loaded with the event when it is evidence
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="chronology_events")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     date = models.DateField(validators=[review_date_validator])

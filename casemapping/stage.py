@@ -10,6 +10,7 @@ from reviews.stages import Progress, ReportSection
 from . import services
 from .models import Workshop
 from .timeline import timeline_svg
+from .timescales import Outcome
 
 
 def progress(review: Review) -> Progress:
@@ -77,16 +78,57 @@ def profile_chart(profile: dict, chart_id: str) -> str:
 
 
 def report_section(review: Review) -> ReportSection:
+    """The sample, timeliness per rule and a line per case; the chronologies themselves are in the pack."""
     profile = sample_profile(review)
-    case_results, summaries = services.review_timeliness(review)
+    cases = review.cases.select_related("threshold_level").prefetch_related("specific_circumstances")
+    case_results, summaries = services.review_timeliness(review, cases=cases)
     mapped_ids = set(Case.objects.filter(review=review, workshops__isnull=False).values_list("pk", flat=True))
-    events_by_case = {}
-    for event in (
-        services.Event.objects.filter(review=review, case_id__in=mapped_ids)
-        .select_related("kind", "agency", "threshold_level")
-        .order_by("date", "sequence")
-    ):
-        events_by_case.setdefault(event.case_id, []).append(event)
+    learning = learning_by_case(review)
+    lines = []
+    for case, results in case_results:
+        missed = [result.rule.name for result in results if result.outcome == Outcome.MISSED]
+        lines.append(
+            {
+                "case": case,
+                "mapped": case.pk in mapped_ids,
+                "circumstances": [area.title for area in case.specific_circumstances.all()],
+                "missed": missed,
+                "learning": len(learning.get(case.pk, [])),
+            }
+        )
+    return ReportSection(
+        "reports/sections/casemapping.html",
+        {
+            "profile": profile,
+            "profile_chart": profile_chart(profile, "report-sample-profile"),
+            "summaries": summaries,
+            "lines": lines,
+            "case_count": len(case_results),
+            "mapped_count": len(mapped_ids),
+        },
+    )
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: statutory timescales met across the sample, and those most often missed."""
+    summaries = section["summaries"]
+    met = sum(len(item.met) for item in summaries)
+    checked = sum(item.checked for item in summaries)
+    worst = sorted((item for item in summaries if item.missed), key=lambda item: (-len(item.missed), item.rule.name))
+    return ReportSection(
+        "reports/summary/casemapping.html",
+        {
+            "case_count": section["case_count"],
+            "met": met,
+            "checked": checked,
+            "rate": round(100 * met / checked) if checked else None,
+            "worst": worst[:3],
+        },
+    )
+
+
+def learning_by_case(review: Review) -> dict[int, list]:
+    """The workshops' learning points, under each case their events belong to, in two queries."""
     learning = {}
     for point in (
         services.LearningPoint.objects.filter(workshop__review=review)
@@ -96,33 +138,41 @@ def report_section(review: Review) -> ReportSection:
     ):
         for case_id in {event.case_id for event in point.events.all()}:
             learning.setdefault(case_id, []).append(point)
+    return learning
+
+
+def pack_context(review: Review) -> dict:
+    """The case mapping pack: every mapped case's timeline, chronology, timescales and learning, a case a page."""
+    case_results, summaries = services.review_timeliness(
+        review, cases=review.cases.filter(workshops__isnull=False).distinct().select_related("threshold_level")
+    )
+    events_by_case = {}
+    for event in (
+        services.Event.objects.filter(review=review, case__workshops__isnull=False)
+        .distinct()
+        .select_related("kind", "agency", "threshold_level")
+        .order_by("date", "sequence")
+    ):
+        events_by_case.setdefault(event.case_id, []).append(event)
+    learning = learning_by_case(review)
     mapped = []
     for case, results in case_results:
-        if case.pk not in mapped_ids:
-            continue
         events = events_by_case.get(case.pk, [])
         checks = [check for result in results for check in result.checks]
         mapped.append(
             {
                 "case": case,
                 "events": events,
-                "checks": checks,
+                "checks": [check for check in checks if check.outcome != Outcome.NOT_APPLICABLE],
                 "timeline": timeline_svg(
                     events=events,
                     checks=checks,
                     chart_id=f"report-timeline-{case.pk}",
                     title=f"Multi-agency timeline of case {case.reference}",
-                ),
+                )
+                if events
+                else "",
                 "learning": learning.get(case.pk, []),
             }
         )
-    return ReportSection(
-        "reports/sections/casemapping.html",
-        {
-            "profile": profile,
-            "profile_chart": profile_chart(profile, "report-sample-profile"),
-            "summaries": summaries,
-            "mapped": mapped,
-            "case_count": len(case_results),
-        },
-    )
+    return {"review": review, "mapped": mapped, "summaries": summaries, "generated_at": timezone.now()}

@@ -20,7 +20,7 @@ class ConferenceConfig(AppConfig):
         from . import comparison, demo
         from .presentation import presentation_context, presentation_pptx
         from .services import improvement_plan_context
-        from .stage import progress, progress_many, report_section
+        from .stage import progress, progress_many, report_section, summary
 
         stages.register(
             stages.Stage(
@@ -33,6 +33,7 @@ class ConferenceConfig(AppConfig):
                 progress=progress,
                 progress_many=progress_many,
                 report_section=report_section,
+                summary=summary,
                 demo=demo.demo,
                 comparison=comparison.compare,
             )

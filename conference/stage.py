@@ -72,3 +72,8 @@ def report_section(review: Review) -> ReportSection:
         "letter": Letter.objects.filter(review=review).first(),
     }
     return ReportSection("reports/sections/conference.html", context)
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: the agreed priorities in order."""
+    return ReportSection("reports/summary/conference.html", {"priorities": section["priorities"]})

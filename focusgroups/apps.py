@@ -28,6 +28,7 @@ class FocusGroupsConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                summary=stage.summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,
                 comparison=comparison.compare,

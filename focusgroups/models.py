@@ -509,6 +509,8 @@ class Code(models.Model):
 class Coding(models.Model):
     """A passage of focus-group notes or of a free-text answer, tagged with a code by one coder."""
 
+    evidence_label_related = ("code",)  # what __str__ reads, loaded with it when it is evidence
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="codings")
     code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="codings")
     focus_group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="codings")

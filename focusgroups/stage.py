@@ -86,3 +86,19 @@ def report_section(review: Review) -> ReportSection:
             "rates": services.response_rates(review, config.minimum_group),
         },
     )
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: questionnaires, responses that can be shown, and the themes at either end."""
+    themes = sorted(section["themes"], key=lambda row: row["percent"])
+    shown = [row["responses"] for row in section["summary"] if row["responses"] is not None]
+    return ReportSection(
+        "reports/summary/focusgroups.html",
+        {
+            "questionnaires": len(section["summary"]),
+            "shown_responses": sum(shown),
+            "groups": section["groups"],
+            "best": themes[-1] if themes else None,
+            "worst": themes[0] if themes else None,
+        },
+    )

@@ -16,7 +16,7 @@ class InterviewsConfig(AppConfig):
         from reviews import stages
 
         from . import demo, engagement
-        from .stage import progress, progress_many, report_section
+        from .stage import progress, progress_many, report_section, summary
 
         stages.register(
             stages.Stage(
@@ -29,6 +29,7 @@ class InterviewsConfig(AppConfig):
                 progress=progress,
                 progress_many=progress_many,
                 report_section=report_section,
+                summary=summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,
             )

@@ -208,6 +208,8 @@ class Interviewee(models.Model):
 class SessionNote(models.Model):
     """A peer's notes from a session, on one line of enquiry or (line empty) general notes. Peer-side material."""
 
+    evidence_label_related = ("session", "line")  # what __str__ reads, loaded with it when it is evidence
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     line = models.ForeignKey(LineOfEnquiry, on_delete=models.CASCADE, null=True, blank=True, related_name="notes")

@@ -83,3 +83,16 @@ def report_section(review: Review) -> ReportSection:
             "chart": chart,
         },
     )
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: sessions held and agencies met on site."""
+    return ReportSection(
+        "reports/summary/interviews.html",
+        {
+            "held": section["held"],
+            "total": section["total"],
+            "with_notes": section["with_notes"],
+            "agencies": len(section["numbers"]["agency_rows"]),
+        },
+    )

@@ -1,6 +1,7 @@
 """Turn a template and its context into PDF bytes, fetching nothing but the project's own static files."""
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,6 +60,24 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
 
 
+# A run of this many characters with nowhere to break (a pasted address, a reference, a word in a script
+# without spaces) gets an invisible break opportunity every so often, so it wraps inside the page. Letting the
+# layout break anywhere would do the same for every word, and triples WeasyPrint's time on a long report.
+LONG_WORD = re.compile(r"[^\s<>&/-]{40,}")
+TEXT_NODE = re.compile(r">([^<]+)<")
+BREAK_EVERY = 20
+
+
+def _soften(match: re.Match) -> str:
+    word = match.group(0)
+    return "\u200b".join(word[index : index + BREAK_EVERY] for index in range(0, len(word), BREAK_EVERY))
+
+
+def break_long_words(html: str) -> str:
+    """The HTML with break opportunities inside very long words of its text (never inside tags or entities)."""
+    return TEXT_NODE.sub(lambda node: ">" + LONG_WORD.sub(_soften, node.group(1)) + "<", html)
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     content: bytes
@@ -71,7 +90,9 @@ def render_html_to_pdf(html: str) -> RenderedPdf:
     Any failure to fetch what the document needs becomes a RenderError naming it.
     """
     try:
-        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+        document = HTML(
+            string=break_long_words(html), base_url=REPORT_BASE_URL, url_fetcher=StaticOnlyFetcher()
+        ).render()
         content = document.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as exc:
         # WeasyPrint's fatal fetch error is a BaseException; callers handle ordinary exceptions.

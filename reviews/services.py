@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -12,16 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import comparison, engagement, stages
-from .charts import findings_by_theme_chart
+from . import baseline
+from .evidence import describe_evidence  # noqa: F401 (pages describe evidence through the services)
 from .models import (
     DocumentVersion,
     EvidenceDocument,
-    Finding,
-    FindingEvidence,
     Report,
     Review,
     ScopeArea,
@@ -78,81 +74,6 @@ def retry_report(*, report: Report) -> tuple[bool, str]:
     return True, ""
 
 
-def describe_evidence(items: list[FindingEvidence]) -> list[dict]:
-    """Each piece of evidence with its source object and stage, loading sources one query per type."""
-    ids_by_type = defaultdict(set)
-    for item in items:
-        ids_by_type[item.content_type_id].add(item.object_id)
-    sources = {}
-    for item in items:
-        if item.content_type_id in sources:
-            continue
-        model = item.content_type.model_class()
-        objects = model._base_manager.in_bulk(ids_by_type[item.content_type_id]) if model else {}
-        sources[item.content_type_id] = objects
-    rows = []
-    for item in items:
-        source = sources.get(item.content_type_id, {}).get(item.object_id)
-        rows.append(
-            {
-                "item": item,
-                "source": source,
-                "label": str(source) if source is not None else "A record that has since been removed",
-                "kind": item.content_type.name,
-                "stage": stages.title_for(stages.slug_for_app(item.content_type.app_label) or stages.GENERAL),
-            }
-        )
-    return rows
-
-
-def report_chapters(review: Review) -> list[dict]:
-    """The chapters stages add to the baseline report after the executive summary, in stage order."""
-    chapters = []
-    for stage in stages.all_stages():
-        section = stage.chapter(review) if stage.chapter else None
-        if section is not None:
-            html = render_to_string(section.template_name, {"review": review, "stage": stage, **section.context})
-            chapters.append({"title": section.context["title"], "anchor": section.context["anchor"], "html": html})
-    return chapters
-
-
-def baseline_context(review: Review) -> dict:
-    findings = list(
-        review.findings.all()
-        .select_related("theme", "scope_area", "focus_area")
-        .prefetch_related("evidence__content_type")
-        .order_by("theme__order", "kind", "priority", "pk")
-    )
-    by_theme = {theme.pk: {"theme": theme, "strengths": [], "areas": []} for theme in review.framework.themes.all()}
-    for finding in findings:
-        bucket = by_theme.setdefault(finding.theme_id, {"theme": finding.theme, "strengths": [], "areas": []})
-        bucket["strengths" if finding.kind == Finding.Kind.STRENGTH else "areas"].append(finding)
-    themes = sorted(by_theme.values(), key=lambda row: row["theme"].order)
-    evidence_items = [item for finding in findings for item in finding.evidence.all()]
-    evidence = describe_evidence(evidence_items)
-    evidence_finding = {item.pk: item.finding for item in evidence_items}
-    sections = []
-    for stage in stages.all_stages():
-        section = stage.report_section(review)
-        html = render_to_string(section.template_name, {"review": review, "stage": stage, **section.context})
-        sections.append({"stage": stage, "html": html, "progress": stage.progress(review)})
-    theme_counts = review.findings.all().counts_by_theme(review.framework)
-    return {
-        "review": review,
-        "themes": themes,
-        "theme_counts": theme_counts,
-        "chart": findings_by_theme_chart(theme_counts, chart_id="report-findings-by-theme"),
-        "finding_count": len(findings),
-        "sections": sections,
-        "chapters": report_chapters(review),
-        "evidence": [{**row, "finding": evidence_finding[row["item"].pk]} for row in evidence],
-        "team": review.memberships.select_related("user").order_by("role"),
-        "generated_at": timezone.now(),
-        **engagement.report_context(review),
-        "comparison": comparison.compare_with_earlier(review),
-    }
-
-
 @dataclass(frozen=True)
 class ReportBuilder:
     """How one kind of report is made: its PDF template and data, and optionally Word and PowerPoint copies.
@@ -174,7 +95,7 @@ class BuiltReport:
 
 
 REPORT_BUILDERS: dict[str, ReportBuilder] = {
-    Report.Kind.BASELINE: ReportBuilder("reports/baseline.html", baseline_context),
+    Report.Kind.BASELINE: ReportBuilder(baseline.TEMPLATE, baseline.baseline_context, docx=baseline.baseline_docx),
 }
 
 

@@ -64,6 +64,9 @@ class Stage:
     # A chapter of its own in the baseline report, after the executive summary: its context holds the
     # chapter's `title` and `anchor` (its id in the report). None, or a call returning None, adds no chapter.
     chapter: Callable[["Review"], ReportSection | None] | None = None
+    # The stage's lines in the baseline report's executive summary: called with the review and the context its
+    # report_section returned (so figures are not worked out twice). None, or a call returning None, adds none.
+    summary: Callable[["Review", dict], ReportSection | None] | None = None
     # seed_demo calls demo(reviews=[...], users={username: user}); the first review is the rich one.
     demo: Callable[..., None] | None = None
     # Progress of many reviews at once in a fixed number of queries, for lists and dashboards.

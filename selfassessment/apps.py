@@ -28,6 +28,7 @@ class SelfAssessmentConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                summary=stage.summary,
                 chapter=stage.chapter,
                 demo=demo.add_demo_data,
                 comparison=comparison.compare,

@@ -122,6 +122,8 @@ class DocumentRequest(models.Model):
 class Entry(models.Model):
     """The council's judgement of one scope area (or one theme) of its review."""
 
+    evidence_label_related = ("scope_area", "theme")  # what __str__ reads, loaded with it when it is evidence
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"

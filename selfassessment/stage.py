@@ -49,3 +49,12 @@ def chapter(review: Review) -> ReportSection:
     """The chapter "Progress since the last inspection": the first question of the review, so it stands alone."""
     context = {"title": "Progress since the last inspection", "anchor": "last-inspection"}
     return ReportSection("reports/sections/last_inspection.html", {**context, **inspection_report_context(review)})
+
+
+def summary(review: Review, section: dict) -> ReportSection:
+    """The executive summary's lines: completion, and the council's grades beside the peers'."""
+    graded = [row for row in section["rows"] if row["entry"].grade_id or row["analysis"]]
+    return ReportSection(
+        "reports/summary/selfassessment.html",
+        {"counts": section["counts"], "graded": graded, "differ": sum(1 for row in graded if row["flag"])},
+    )

@@ -7,8 +7,9 @@ from pypdf import PdfReader
 
 from casemapping.models import Event, LearningPoint, Workshop, WorkshopAgency
 from casemapping.stage import progress
+from reviews.baseline import baseline_context
 from reviews.models import Report, Review
-from reviews.services import baseline_context, build_report_pdf
+from reviews.services import build_report_pdf
 
 D = datetime.date
 
@@ -23,7 +24,9 @@ def test_progress_counts_the_sample_the_mapped_cases_and_the_workshops(review, c
     assert (result.done, result.total, result.summary) == (1, 2, "2 cases in the sample, 1 mapped, 1 workshop held")
 
 
-def test_the_baseline_report_has_a_page_per_mapped_case_with_its_timeline(review, case, workshop, add_event):
+def test_the_baseline_report_gives_a_line_per_case_and_leaves_chronologies_to_the_pack(
+    review, case, workshop, add_event
+):
     add_event(case, D(2025, 2, 5), "strategy-discussion")
     add_event(case, D(2025, 3, 5), "initial-cp-conference")
     report = Report.objects.create(review=review, kind=Report.Kind.BASELINE, version=1)
@@ -32,12 +35,34 @@ def test_the_baseline_report_has_a_page_per_mapped_case_with_its_timeline(review
     pdf = build_report_pdf(report)
 
     section = next(item for item in context["sections"] if item["stage"].slug == "case-mapping")
-    assert 'class="app-chart app-timeline"' in section["html"]
-    assert "<title>Missed: Initial child protection conference</title>" in section["html"]
+    assert "app-timeline" not in section["html"] and "Chronology of case" not in section["html"]
+    assert '<th scope="row">C-001</th>' in section["html"]
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Case C-001: multi-agency timeline" in text
-    assert "missed timescale (from its deadline)" in text  # the timeline's own legend, drawn as SVG
     assert "Compliance per rule" in text
+    assert "Initial child protection conference" in text  # the timescale this case missed, on its line
+    assert "Case C-001: multi-agency timeline" not in text
+
+
+def test_the_case_mapping_pack_has_a_page_per_mapped_case_with_its_timeline(review, case, workshop, add_event):
+    add_event(case, D(2025, 2, 5), "strategy-discussion")
+    add_event(case, D(2025, 3, 5), "initial-cp-conference")
+    report = Report.objects.create(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)
+
+    pdf = build_report_pdf(report)
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Case mapping pack" in text
+    assert "Chronology of case C-001" in text
+    assert "missed timescale (from its deadline)" in text  # the timeline's own legend, drawn as SVG
+    assert "Initial child protection conference" in text
+
+
+def test_a_pack_with_no_mapped_case_says_so(review, case):
+    report = Report.objects.create(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report_pdf(report))).pages)
+
+    assert "No case of this review has been mapped at a workshop yet" in text
 
 
 @pytest.fixture

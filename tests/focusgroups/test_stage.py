@@ -20,8 +20,8 @@ from focusgroups.models import (
     Segment,
 )
 from reviews import stages
+from reviews.baseline import baseline_context
 from reviews.models import Review
-from reviews.services import baseline_context
 
 from ..factories import ReviewFactory
 from .conftest import add_responses, make_code, make_group, make_questionnaire, make_segment

@@ -8,8 +8,8 @@ from django.utils import timezone
 from interviews.models import Interviewee, LineOfEnquiry, LineTemplate, Session, SessionNote
 from interviews.stage import progress, report_section
 from reviews import stages
+from reviews.baseline import baseline_context
 from reviews.models import Review
-from reviews.services import baseline_context
 
 from .conftest import make_session
 

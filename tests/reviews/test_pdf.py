@@ -17,7 +17,7 @@ from reviews.services import REPORT_BUILDERS, ReportBuilder, request_report
 from reviews.tasks import render_report
 
 from ..factories import ReportFactory
-from .test_reports import THEMES, pdf_text, read_pdf
+from .test_reports import pdf_text, read_pdf
 
 
 def test_with_the_manifest_storage_templates_name_hashed_files_and_the_fetcher_serves_them(production_static):
@@ -68,7 +68,7 @@ def test_the_baseline_report_renders_in_the_worker_with_production_static_files(
     assert (report.status, report.error) == (Report.Status.DONE, "")
     text = pdf_text(read_pdf(report))
     assert review.title in text
-    assert all(theme in text for theme in THEMES)
+    assert "Executive summary" in text and "Evidence index" in text
 
 
 def test_the_improvement_plan_renders_with_production_static_files(production_static, review, lead):

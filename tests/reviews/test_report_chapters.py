@@ -3,7 +3,7 @@
 import pytest
 
 from reviews import stages
-from reviews.services import baseline_context, report_chapters
+from reviews.baseline import baseline_context, report_chapters
 
 
 def make_stage(slug: str, order: int, chapter) -> stages.Stage:
