@@ -21,6 +21,7 @@ from reviews import stages
 from reviews.demo import upsert
 from reviews.demo_earlier import seed_earlier_review
 from reviews.demo_planning import add_planning_demo
+from reviews.demo_team import add_team_demo
 from reviews.models import (
     Case,
     Council,
@@ -580,6 +581,8 @@ class Command(BaseCommand):
             for stage in stages.all_stages():
                 if stage.demo is not None:
                     stage.demo(reviews=list(reviews.values()), users=users)
+            # Notifications, the emails behind them and invitations, some not yet accepted.
+            add_team_demo(reviews=list(reviews.values()), users=users)
             # An earlier review of the first council, to compare with.
             earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
 
