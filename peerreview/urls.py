@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
+from reviews import schedule_views
 from reviews import views as review_views
 from reviews.forms import LoginForm
 from reviews.invitations import views as invitation_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("notifications/", include("reviews.notifications.urls")),
     path("reviews/<int:review_id>/team/", include("reviews.invitations.urls")),
+    path("reviews/<int:review_id>/schedule/", schedule_views.schedule_edit, name="review_schedule"),
     path("reviews/<int:review_id>/self-assessment/", include("selfassessment.urls")),
     path("reviews/<int:review_id>/case-mapping/", include("casemapping.urls")),
     path("reviews/<int:review_id>/audits/", include("audits.urls")),

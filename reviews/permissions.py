@@ -344,3 +344,8 @@ def can_export_review(membership: ReviewMembership) -> bool:
 
 def can_manage_team(membership: ReviewMembership) -> bool:
     return membership.role == Role.LEAD
+
+
+def can_edit_schedule(membership: ReviewMembership) -> bool:
+    """The review's status and dates, which every page, report and reminder follows."""
+    return membership.role == Role.LEAD

@@ -63,6 +63,7 @@ PREDICATES = {
     "can_export_review": {Role.LEAD},
     # The team and its invitations
     "can_manage_team": {Role.LEAD},
+    "can_edit_schedule": {Role.LEAD},
 }
 
 PEER_SIDE_CLIENTS = ["lead_client", "challenge_client", "peer_client", "auditor_client", "observer_client"]

@@ -1,0 +1,96 @@
+"""The lead keeps the review's status and dates up to date in the workspace; every page, report and reminder
+reads them from the review."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import permissions
+from .models import Review
+from .versioning import VersionedForm
+from .views import load_review
+
+DATES = [
+    "scoping_date",
+    "onsite_start",
+    "onsite_end",
+    "conference_date",
+    "letter_due",
+    "followup_3_months",
+    "followup_12_months",
+]
+
+
+class ScheduleForm(VersionedForm):
+    what = "review's status and dates"
+    name_differences = True
+
+    class Meta:
+        model = Review
+        fields = ["status", *DATES]
+        labels = {
+            "status": "Status",
+            "scoping_date": "Scoping (optional)",
+            "onsite_start": "On-site week starts (optional)",
+            "onsite_end": "On-site week ends (optional)",
+            "conference_date": "Feedback conference (optional)",
+            "letter_due": "Letter due (optional)",
+            "followup_3_months": "Impact check at 3 months (optional)",
+            "followup_12_months": "Impact check at 12 months (optional)",
+        }
+        widgets = {
+            "status": forms.RadioSelect,
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATES},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = Review.Status.choices
+        self.fields["status"].error_messages |= {
+            "required": "Choose the review's status.",
+            "invalid_choice": "Choose one of the statuses.",
+        }
+        for name in DATES:
+            label = str(self.fields[name].label).removesuffix(" (optional)").lower()
+            self.fields[name].help_text = "For example, 2027-03-11 or 11/3/2027."
+            self.fields[name].error_messages["invalid"] = (
+                f"Enter the date of the {label} as a real date, such as 2027-03-11."
+            )
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary
+        self.helper.layout = Layout(
+            Field.radios("status", legend_size=Size.MEDIUM), *DATES, "version", Submit("save", "Save")
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("onsite_start"), cleaned.get("onsite_end")
+        if start and end and end < start:
+            self.add_error("onsite_end", "The on-site week must end on or after the day it starts.")
+        three, twelve = cleaned.get("followup_3_months"), cleaned.get("followup_12_months")
+        if three and twelve and twelve <= three:
+            self.add_error("followup_12_months", "The 12-month impact check must come after the 3-month one.")
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request: HttpRequest, review_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_schedule(membership))
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = Review.objects.select_for_update().get(pk=review.pk)
+            form = ScheduleForm(request.POST, instance=locked)
+            if form.is_valid():
+                saved = form.save_next_version()
+                messages.success(request, f"Saved: the review is now at “{saved.get_status_display()}”.")
+                return redirect("reviews:overview", review.pk)
+    else:
+        form = ScheduleForm(instance=review)
+    return render(request, "reviews/schedule_form.html", {"review": review, "membership": membership, "form": form})
