@@ -13,6 +13,7 @@ from django.urls import reverse
 from reviews import services
 from reviews.models import Report
 from reviews.rendering import render_in_background, start_rendering
+from reviews.tasks import render_report
 
 from ..conftest import PROJECT_DIR
 from ..factories import ReportFactory
@@ -125,8 +126,9 @@ def test_a_render_that_fails_in_the_background_is_recorded_as_failed(review, mon
     assert (report.status, report.error) == (Report.Status.FAILED, "ValueError: The figures could not be gathered.")
 
 
-def test_in_celery_mode_the_task_is_sent_to_celery(settings, review):
-    # Without a broker Celery runs the task where it is sent, so the report is finished on return.
+def test_in_celery_mode_the_task_goes_through_celery_and_no_thread_is_started(settings, review, monkeypatch):
+    # Celery runs the task where it is sent, as it does without a broker, so the report is finished on return.
+    monkeypatch.setitem(render_report.app.conf, "task_always_eager", True)
     settings.REPORT_RENDERING = "celery"
     report = ReportFactory(review=review)
 
