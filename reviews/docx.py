@@ -18,6 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
+from docx.table import _Cell
 from docx.text.run import Run
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -228,8 +229,18 @@ def _format(run: Run, style: Style, text: str) -> None:
 class _Writer:
     def __init__(self, document) -> None:
         self.document = document
+        self._style_ids: dict[str, str] = {}
 
     # Blocks
+
+    def styled_paragraph(self, container, style_name: str):
+        """A new paragraph in a named style. The style's id is looked up once per document: python-docx looks
+        it up by name on every assignment, which is slow enough to matter in a long report."""
+        if style_name not in self._style_ids:
+            self._style_ids[style_name] = self.document.styles[style_name].style_id
+        paragraph = container.add_paragraph()
+        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = self._style_ids[style_name]
+        return paragraph
 
     def flow(self, nodes: list["Node | str"], container, style: Style, depth: int = 0) -> None:
         """Block content into a container (the document body or a table cell): loose inline content and text
@@ -257,7 +268,7 @@ class _Writer:
         tag = node.tag
         style = replace(style, rtl=style.rtl or node.attrs.get("dir", "").lower() == "rtl")
         if tag in HEADINGS:
-            self.paragraph(node, container.add_paragraph(style=f"Heading {HEADINGS[tag]}"), style)
+            self.paragraph(node, self.styled_paragraph(container, f"Heading {HEADINGS[tag]}"), style)
         elif tag == "p" or tag == "dt" or tag == "dd":
             self.paragraph(node, container.add_paragraph(), style)
         elif tag == "pre":
@@ -297,7 +308,7 @@ class _Writer:
             if item.tag in {"ul", "ol"}:  # a list straight inside a list: one level deeper
                 self.list(item, container, style, level=level + 1, depth=depth + 1)
                 continue
-            paragraph = container.add_paragraph(style=style_name)
+            paragraph = self.styled_paragraph(container, style_name)
             if numbering is not None:
                 _number(paragraph, numbering)
             writer = _Paragraph(paragraph)
@@ -333,16 +344,21 @@ class _Writer:
         rows = [row for row in rows if row[1]]
         if not rows:
             return
-        columns = max(len(cells) for _, cells in rows)
+        placed = _place_cells(rows)
+        columns = max((column + 1 for row in placed for column, _, _ in row), default=1)
         table = container.add_table(rows=len(rows), cols=columns)
         table.style = self.document.styles["Table Grid"]
+        # The grid once: asking the table for each cell walks every cell again, quadratic in a long table.
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for row_index, (is_head, cells) in enumerate(rows):
             header = is_head or (row_index == 0 and all(cell.tag == "th" for cell in cells))
             if header:
                 properties = table.rows[row_index]._tr.get_or_add_trPr()
                 properties.append(OxmlElement("w:tblHeader"))
-            for column, cell in enumerate(cells):
-                target = table.cell(row_index, column)
+            for column, cell, span in placed[row_index]:
+                target = grid[row_index][column]
+                if span > 1:  # a cell spanning rows (rowspan) becomes one merged cell; its rows keep their cells
+                    target = target.merge(grid[min(row_index + span, len(rows)) - 1][column])
                 cell_style = replace(style, bold=style.bold or header or cell.tag == "th")
                 if depth >= MAX_DEPTH // 2:
                     self.loose([_text_of(cell)], target, cell_style)
@@ -405,6 +421,28 @@ class _Writer:
         element.set(qn("r:id"), relationship)
         paragraph._p.append(element)
         return element
+
+
+def _place_cells(rows: list) -> list[list[tuple[int, "Node", int]]]:
+    """Each row's cells with the column each starts in and the rows it spans, leaving room for cells above that
+    span down into the row (rowspan), as browsers lay them out."""
+    placed, covered = [], {}  # covered: column -> rows still to skip
+    for _, cells in rows:
+        row, column = [], 0
+        for cell in cells:
+            while covered.get(column, 0) > 0:
+                column += 1
+            try:
+                span = max(1, min(int(cell.attrs.get("rowspan", "1")), len(rows)))
+            except ValueError:
+                span = 1
+            row.append((column, cell, span))
+            if span > 1:
+                covered[column] = span
+            column += 1
+        placed.append(row)
+        covered = {column: left - 1 for column, left in covered.items() if left > 1}
+    return placed
 
 
 def _number(paragraph, num_id: str) -> None:

@@ -103,6 +103,26 @@ def test_a_table_gets_a_header_row_and_ragged_rows_are_padded():
     assert table.rows[1]._tr.trPr is None
 
 
+@pytest.mark.parametrize("span", ["3", "99", "nonsense"])
+def test_a_cell_spanning_rows_is_merged_and_the_rows_below_keep_their_columns(span):
+    document = read(
+        "<table><thead><tr><th>Finding</th><th>Evidence</th><th>Stage</th></tr></thead>"
+        f'<tbody><tr><th rowspan="{span}">Prompt referrals</th><td>Event 1</td><td>Case mapping</td></tr>'
+        "<tr><td>Audit 2</td><td>Audits</td></tr><tr><td>Note 3</td><td>Interviews</td></tr></tbody></table>"
+    )
+
+    table = document.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    if span == "nonsense":  # an unreadable span is one row, as browsers read it
+        assert rows[2][:2] == ["Audit 2", "Audits"]
+    else:
+        assert rows[1:] == [
+            ["Prompt referrals", "Event 1", "Case mapping"],
+            ["Prompt referrals", "Audit 2", "Audits"],
+            ["Prompt referrals", "Note 3", "Interviews"],
+        ]
+
+
 def test_a_table_of_th_cells_without_thead_still_has_its_header_row():
     document = read("<table><tr><th>A</th></tr><tr><td>1</td></tr></table>")
 
