@@ -149,7 +149,7 @@ def paginate(title: str, blocks: list[Block], *, notes: str = "") -> list[Slide]
 
 def sentence_slide(title: str, text: str, *, notes: str = "") -> Slide:
     text = clean(text)
-    return Slide(title=title, text=text, notes=notes, lines=float(text_lines(text)))
+    return Slide(title=clean(title), text=text, notes=notes, lines=float(text_lines(text)))
 
 
 # The slides
@@ -216,12 +216,14 @@ def finding_slides(review: Review) -> list[Slide]:
             if group[key]
         ]
         notes = "\n".join(
-            clean(f"{finding.summary}: {finding.detail}") for key in ("strengths", "areas") for finding in group[key]
+            clean(f"{finding.summary}: {finding.detail}" if finding.detail else finding.summary)
+            for key in ("strengths", "areas")
+            for finding in group[key]
         )
         if blocks:
             slides.extend(paginate(group["theme"].name, blocks, notes=notes))
         else:
-            slides.append(sentence_slide(clean(group["theme"].name), "No findings were agreed under this theme."))
+            slides.append(sentence_slide(group["theme"].name, "No findings were agreed under this theme."))
     return slides
 
 
