@@ -17,7 +17,7 @@ from reviews.models import EvidenceDocument, Finding
 from reviews.params import choice_param
 from reviews.views import load_review
 
-from . import services
+from . import notices, services
 from .forms import (
     AttachForm,
     DecisionForm,
@@ -190,6 +190,7 @@ def entry_decide(request: HttpRequest, review_id: int, entry_id: int) -> HttpRes
             else:
                 entry.request_changes(user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, "Changes asked for; the council has been shown your reason.")
+            notices.entry_decided(entry)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("selfassessment:entry_detail", review.pk, entry_id)
@@ -328,6 +329,7 @@ def request_create(request: HttpRequest, review_id: int) -> HttpResponse:
         item = form.save(commit=False)
         item.requested_by = request.user
         item.save()
+        notices.request_assigned(item, by=request.user)
         messages.success(request, f"Request “{item.title}” sent to the council.")
         return redirect("selfassessment:requests", review.pk)
     context = {"review": review, "membership": membership, "form": form, "item": None}
@@ -343,11 +345,14 @@ def request_edit(request: HttpRequest, review_id: int, request_id: int) -> HttpR
     if request.method == "POST":
         with transaction.atomic():
             locked = DocumentRequest.objects.select_for_update().get(pk=item.pk)
+            assigned_before = locked.assignee_id
             form = RequestForm(request.POST, instance=locked, review=review)
             if form.is_valid():
                 saved = form.save(commit=False)
                 saved.version = locked.version + 1
                 saved.save()
+                if saved.assignee_id != assigned_before:
+                    notices.request_assigned(saved, by=request.user)
                 messages.success(request, f"Request “{saved.title}” saved.")
                 return redirect(saved)
     context = {"review": review, "membership": membership, "form": form, "item": item}
@@ -416,6 +421,7 @@ def request_decide(request: HttpRequest, review_id: int, request_id: int) -> Htt
             else:
                 item.send_back(user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, f"“{item.title}” returned to the council with your reason.")
+            notices.request_decided(item)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("selfassessment:request_detail", review.pk, request_id)

@@ -70,6 +70,8 @@ class EmailRecord(models.Model):
 class Notification(models.Model):
     class Kind(models.TextChoices):
         ASSIGNMENT = "assignment", "Assigned to you"
+        RETURNED = "returned", "Sent back to you"
+        ACCEPTED = "accepted", "Accepted"
         DUE_SOON = "due_soon", "Due soon"
         OVERDUE = "overdue", "Overdue"
         IMPACT_CHECK = "impact_check", "Impact check coming up"
