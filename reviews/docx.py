@@ -17,6 +17,7 @@ from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.simpletypes import ST_Merge
 from docx.shared import RGBColor
 from docx.table import _Cell
 from docx.text.run import Run
@@ -211,9 +212,11 @@ class _Paragraph:
 
 
 def _format(run: Run, style: Style, text: str) -> None:
-    font = run.font
-    font.bold = style.bold or None
-    font.italic = style.italic or None
+    font = run.font  # a new run has no properties: set only those that apply
+    if style.bold:
+        font.bold = True
+    if style.italic:
+        font.italic = True
     if style.underline:
         font.underline = True
     if style.subscript:
@@ -357,8 +360,10 @@ class _Writer:
                 properties.append(OxmlElement("w:tblHeader"))
             for column, cell, span in placed[row_index]:
                 target = grid[row_index][column]
-                if span > 1:  # a cell spanning rows (rowspan) becomes one merged cell; its rows keep their cells
-                    target = target.merge(grid[min(row_index + span, len(rows)) - 1][column])
+                if span > 1:  # a cell spanning rows (rowspan) is merged down; the rows below keep an empty cell
+                    target._tc.vMerge = ST_Merge.RESTART
+                    for below in range(row_index + 1, min(row_index + span, len(rows))):
+                        grid[below][column]._tc.vMerge = ST_Merge.CONTINUE
                 cell_style = replace(style, bold=style.bold or header or cell.tag == "th")
                 if depth >= MAX_DEPTH // 2:
                     self.loose([_text_of(cell)], target, cell_style)
