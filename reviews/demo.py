@@ -63,3 +63,16 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
 def demo_xlsx(rows: list[list]) -> bytes:
     """A one-sheet Excel workbook of the given rows (the first is usually the header)."""
     return to_xlsx(rows)
+
+
+def add_demo_reports(*, review, user) -> None:
+    """The first review's reports page shows a finished baseline report (PDF and Word) and case mapping pack,
+    the baseline shared with the council; made once, here and now, so the demo is complete when seeding ends."""
+    from .models import Report
+    from .tasks import render_report
+
+    for kind, shared in ((Report.Kind.BASELINE, True), (Report.Kind.CASE_MAPPING_PACK, False)):
+        if review.reports.filter(kind=kind).exists():
+            continue
+        report = Report.objects.create(review=review, kind=kind, version=1, requested_by=user, shared_with_host=shared)
+        render_report(report_id=report.pk)

@@ -182,3 +182,21 @@ def test_the_baseline_report_comes_as_a_word_document_from_the_same_page(review,
     assert "Contents" not in headings  # page numbers mean nothing in Word
     assert "Return interviews are prompt" in text
     assert "Evidence index" in headings
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_finished_baseline_report_and_case_mapping_pack_made_once(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # the demo's default password needs debug, as in the quick start
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    reports = {report.kind: report for report in Report.objects.filter(kind__in=["baseline", "case_mapping_pack"])}
+    assert sorted(reports) == ["baseline", "case_mapping_pack"]
+    baseline, pack = reports["baseline"], reports["case_mapping_pack"]
+    assert (baseline.status, baseline.formats(), baseline.shared_with_host) == ("done", ["pdf", "docx"], True)
+    assert (pack.status, pack.formats(), pack.shared_with_host) == ("done", ["pdf"], False)
+    assert baseline.page_count > 10 and pack.page_count > 3
+    with pack.file.open("rb") as handle:
+        assert "Chronology of case NM-C01" in pdf_text(handle.read())

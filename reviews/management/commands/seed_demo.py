@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from reviews import stages
-from reviews.demo import upsert
+from reviews.demo import add_demo_reports, upsert
 from reviews.demo_earlier import seed_earlier_review
 from reviews.demo_planning import add_planning_demo
 from reviews.demo_team import add_team_demo
@@ -585,6 +585,8 @@ class Command(BaseCommand):
             add_team_demo(reviews=list(reviews.values()), users=users)
             # An earlier review of the first council, to compare with.
             earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
+            # Finished reports, rendered last so they show everything above.
+            add_demo_reports(review=next(iter(reviews.values())), user=users.get("challenge"))
 
         self._print_accounts(password)
         self.stdout.write("")
