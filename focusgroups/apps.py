@@ -6,12 +6,12 @@ class FocusGroupsConfig(AppConfig):
     verbose_name = "Focus groups and questionnaires"
 
     def ready(self) -> None:
-        # What this stage asks of each person, for their home page.
+        # What this stage asks of each person, for their home page and the scheduled reminders.
         from reviews import todo as review_todo
 
         from . import todo
 
-        review_todo.register(review_todo.Source("focusgroups", tasks=todo.tasks))
+        review_todo.register(review_todo.Source("focusgroups", tasks=todo.tasks, reminders=todo.reminders))
 
         from reviews import stages
 

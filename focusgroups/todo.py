@@ -2,14 +2,16 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews import todo
-from reviews.permissions import PEER_WRITERS
+from reviews.models import ReviewMembership
+from reviews.notifications.models import Notification
+from reviews.permissions import PEER_WRITERS, QUESTIONNAIRE_MANAGERS
 
-from .models import Coding, FocusGroup, SafeguardingAlert
+from .models import Coding, FocusGroup, Questionnaire, QuestionnaireSettings, SafeguardingAlert
 
 # A focus group's notes are written and coded within a week of it.
 CODING_WITHIN_DAYS = 7
@@ -61,3 +63,58 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
         for alert in alerts
     ]
     return found
+
+
+# Questionnaires: those who manage them hear when one opens, three days before it closes and the day after,
+# with how many have answered (a count under the review's smallest group shown is given only as "fewer than").
+CLOSING_NOTICE_DAYS = 3
+
+
+def reminders(today: datetime.date) -> list[todo.Reminder]:
+    closing, closed = today + datetime.timedelta(days=CLOSING_NOTICE_DAYS), today - datetime.timedelta(days=1)
+    questionnaires = list(
+        Questionnaire.objects.filter(review__isnull=False)
+        .filter(Q(opens_on=today) | Q(closes_on__in=[closing, closed]))
+        .select_related("review")
+        .annotate(answered=Count("responses"))
+        .order_by("pk")
+    )
+    if not questionnaires:
+        return []
+    reviews = {questionnaire.review_id for questionnaire in questionnaires}
+    minimums = dict(
+        QuestionnaireSettings.objects.filter(review_id__in=reviews).values_list("review_id", "minimum_group")
+    )
+    managers = ReviewMembership.objects.filter(review_id__in=reviews, role__in=QUESTIONNAIRE_MANAGERS).order_by("pk")
+    found = []
+    for membership in managers:
+        for questionnaire in questionnaires:
+            if questionnaire.review_id != membership.review_id:
+                continue
+            count = _count(questionnaire.answered, minimums.get(questionnaire.review_id, 5))
+            if questionnaire.opens_on == today:
+                event, title = "opens", f"“{questionnaire.title}” opens today"
+            elif questionnaire.closes_on == closing:
+                event = "closing"
+                title = f"“{questionnaire.title}” closes on {closing:%-d %B}: {count} so far"
+            else:
+                event, title = "closed", f"“{questionnaire.title}” has closed: {count}"
+            found.append(
+                todo.Reminder(
+                    recipient_id=membership.user_id,
+                    review=questionnaire.review,
+                    item=f"focusgroups.questionnaire:{questionnaire.pk}:{event}",
+                    kind=Notification.Kind.QUESTIONNAIRE,
+                    title=title,
+                    link=questionnaire.get_absolute_url(),
+                )
+            )
+    return found
+
+
+def _count(answered: int, minimum: int) -> str:
+    if answered == 0:
+        return "no responses"
+    if answered < minimum:
+        return f"fewer than {minimum} responses"
+    return f"{answered} responses"

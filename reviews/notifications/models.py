@@ -75,6 +75,7 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "Due soon"
         OVERDUE = "overdue", "Overdue"
         IMPACT_CHECK = "impact_check", "Impact check coming up"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire"
         TEAM = "team", "Review team"
         SAFEGUARDING_ALERT = "safeguarding_alert", "Safeguarding alert"
 
