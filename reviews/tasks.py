@@ -2,9 +2,11 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Report
+from .models import Notification, Report
+from .notifications import services as notifications
 from .services import build_report
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ def render_report(*, report_id: int) -> None:
         Report.objects.filter(pk=report_id).update(
             status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
         )
+        _tell_requester(report, ready=False)
         return
 
     with transaction.atomic():
@@ -44,3 +47,19 @@ def render_report(*, report_id: int) -> None:
         report.error = ""
         report.finished_at = timezone.now()
         report.save()
+        _tell_requester(report, ready=True)
+
+
+def _tell_requester(report: Report, *, ready: bool) -> None:
+    """Whoever asked for the report hears that it is ready, or that it failed and can be tried again."""
+    if report.requested_by_id is None:
+        return
+    name = f"The {report.get_kind_display().lower()} (version {report.version})"
+    notifications.notify(
+        recipient=report.requested_by,
+        review=report.review,
+        kind=Notification.Kind.REPORT,
+        title=f"{name} is ready" if ready else f"{name} could not be prepared",
+        body="" if ready else "Open it to see why and to try again.",
+        link=reverse("reviews:report_detail", args=[report.review_id, report.pk]),
+    )

@@ -76,6 +76,7 @@ class Notification(models.Model):
         OVERDUE = "overdue", "Overdue"
         IMPACT_CHECK = "impact_check", "Impact check coming up"
         QUESTIONNAIRE = "questionnaire", "Questionnaire"
+        REPORT = "report", "Report"
         TEAM = "team", "Review team"
         SAFEGUARDING_ALERT = "safeguarding_alert", "Safeguarding alert"
 
