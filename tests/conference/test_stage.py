@@ -1,6 +1,7 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +124,24 @@ def test_the_baseline_report_has_the_conference_with_priorities_and_votes(review
     assert "Agreed priorities" in text
     assert "Make the front door consistent (score 7)" in text
     assert "1 vote, allocate points" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "sentence"),
+    [
+        ("draft", "The feedback letter is in draft."),
+        ("shared", "The feedback letter is shared with the council for a check of its factual accuracy."),
+    ],
+)
+def test_the_report_says_where_the_letter_stands(review, status, sentence):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from conference.models import Letter
+    from conference.stage import report_section
+
+    shared_at = timezone.now() if status == "shared" else None
+    Letter.objects.create(review=review, body="<p>Dear Director</p>", status=status, shared_at=shared_at)
+    section = report_section(review)
+
+    assert sentence in render_to_string(section.template_name, section.context)
