@@ -79,6 +79,7 @@ def test_demo_accounts_have_their_roles():
         "organiser",
         "contributor",
         "observer",
+        "amira.castell@northmoor.example",  # joined through the demo's accepted invitation
     }
     assert set(second.memberships.values_list("user__username", flat=True)) == {"lead2", "peer2", "sponsor2"}
     admin = user_model.objects.get(username="admin")
