@@ -37,7 +37,7 @@ def test_the_baseline_report_gives_a_line_per_case_and_leaves_chronologies_to_th
     section = next(item for item in context["sections"] if item["stage"].slug == "case-mapping")
     assert "app-timeline" not in section["html"] and "Chronology of case" not in section["html"]
     assert '<th scope="row">C-001</th>' in section["html"]
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Compliance per rule" in text
     assert "Initial child protection conference" in text  # the timescale this case missed, on its line
     assert "Case C-001: multi-agency timeline" not in text
@@ -50,7 +50,7 @@ def test_the_case_mapping_pack_has_a_page_per_mapped_case_with_its_timeline(revi
 
     pdf = build_report_pdf(report)
 
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Case mapping pack" in text
     assert "Chronology of case C-001" in text
     assert "missed timescale (from its deadline)" in text  # the timeline's own legend, drawn as SVG
@@ -60,7 +60,9 @@ def test_the_case_mapping_pack_has_a_page_per_mapped_case_with_its_timeline(revi
 def test_a_pack_with_no_mapped_case_says_so(review, case):
     report = Report.objects.create(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)
 
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report_pdf(report))).pages)
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report_pdf(report))).pages).split()
+    )
 
     assert "No case of this review has been mapped at a workshop yet" in text
 
