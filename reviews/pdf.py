@@ -60,12 +60,12 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
 
 
-# A run of this many characters with nowhere to break (a pasted address, a reference, a word in a script
+# A run of 25 characters or more with nowhere to break (a pasted address, a reference, a word in a script
 # without spaces) gets an invisible break opportunity every so often, so it wraps inside the page. Letting the
 # layout break anywhere would do the same for every word, and triples WeasyPrint's time on a long report.
-LONG_WORD = re.compile(r"[^\s<>&/-]{40,}")
+LONG_WORD = re.compile(r"[^\s<>&/-]{25,}")
 TEXT_NODE = re.compile(r">([^<]+)<")
-BREAK_EVERY = 20
+BREAK_EVERY = 10  # narrow enough for the narrowest table column
 
 
 def _soften(match: re.Match) -> str:
