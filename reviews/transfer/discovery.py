@@ -29,8 +29,11 @@ MAX_MEMBER_BYTES = 512 * 1024**2
 MAX_JSON_BYTES = 256 * 1024**2
 CHUNK = 1024 * 1024
 
-# The exporting system's own audit trail stays with it.
-EXCLUDED_MODELS = frozenset({"reviews.accesslog"})
+# The exporting system's own records stay with it: its audit trail, and the messages it sent its users
+# (notifications, their emails, reminders and invitations, whose links work only where they were made).
+EXCLUDED_MODELS = frozenset(
+    {"reviews.accesslog", "reviews.notification", "reviews.emailrecord", "reviews.sentreminder", "reviews.invitation"}
+)
 
 # How shared rows are recognised in another installation when their first unique field is not the best
 # identity. Everything else uses its first unique field, or else its first unique set of fields.
