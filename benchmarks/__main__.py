@@ -112,9 +112,6 @@ def bench_timeliness() -> tuple:
 
 def bench_agreement() -> tuple:
     """Agreement statistics over 500 regraded cases, against 10 as the baseline."""
-    import datetime
-
-    from audits.models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
     from audits.services import statistics as agreement_statistics
     from reviews.models import Case
 
@@ -122,46 +119,10 @@ def bench_agreement() -> tuple:
     results = {}
     for size in (10, 500):
         review = make_review(f"agreement-{size}", 0)
-        tool = AuditTool.objects.for_review(review)
-        domains = list(tool.domains.all())
-        grades = list(tool.grade_scale.grades.order_by("rank"))
         cases = Case.objects.bulk_create(
             Case(review=review, reference=f"B-{index:04d}", age_band=Case.AgeBand.AGE_5_9) for index in range(size)
         )
-        audits = CouncilAudit.objects.bulk_create(
-            CouncilAudit(
-                review=review,
-                case=case,
-                tool=tool,
-                auditor_role="Team manager",
-                auditor_team=f"Team {index % 4}",
-                audit_date=datetime.date(2025, 1, 1),
-                overall_grade=grades[index % len(grades)],
-                narrative="Benchmark audit",
-            )
-            for index, case in enumerate(cases)
-        )
-        CouncilGrade.objects.bulk_create(
-            CouncilGrade(audit=audit, domain=domain, grade=grades[(index + order) % len(grades)])
-            for index, audit in enumerate(audits)
-            for order, domain in enumerate(domains)
-        )
-        validations = Validation.objects.bulk_create(
-            Validation(
-                review=review,
-                audit=audit,
-                auditor=user,
-                status=Validation.Status.REGRADED,
-                overall_grade=grades[(index + 1) % len(grades)],
-                submitted_at=datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC),
-            )
-            for index, audit in enumerate(audits)
-        )
-        PeerGrade.objects.bulk_create(
-            PeerGrade(validation=validation, domain=domain, grade=grades[(index + order * 2) % len(grades)])
-            for index, validation in enumerate(validations)
-            for order, domain in enumerate(domains)
-        )
+        report_bench.add_regraded_audits(review, cases, user)
         queries = []
 
         def count(execute, sql, params, many, context, queries=queries):

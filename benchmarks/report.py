@@ -34,8 +34,52 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 CASES, EVENTS, AUDITS, RESPONSES, FINDINGS = 60, 20, 40, 600, 60
 
 
-def build_realistic_review(make_review) -> Review:
+def add_regraded_audits(review: Review, cases: list, user) -> list:
+    """A council audit of each case with its domain grades, each regraded by the peers; the validations."""
     from audits.models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
+
+    tool = AuditTool.objects.for_review(review)
+    domains = list(tool.domains.all())
+    grades = list(tool.grade_scale.grades.order_by("rank"))
+    audits = CouncilAudit.objects.bulk_create(
+        CouncilAudit(
+            review=review,
+            case=case,
+            tool=tool,
+            auditor_role="Team manager",
+            auditor_team=f"Team {index % 4}",
+            audit_date=datetime.date(2025, 11, 1),
+            overall_grade=grades[index % len(grades)],
+            narrative="Benchmark audit",
+        )
+        for index, case in enumerate(cases)
+    )
+    CouncilGrade.objects.bulk_create(
+        CouncilGrade(audit=audit, domain=domain, grade=grades[(index + order) % len(grades)])
+        for index, audit in enumerate(audits)
+        for order, domain in enumerate(domains)
+    )
+    validations = Validation.objects.bulk_create(
+        Validation(
+            review=review,
+            audit=audit,
+            auditor=user,
+            status=Validation.Status.REGRADED,
+            overall_grade=grades[(index + index // 3) % len(grades)],
+            submitted_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
+        )
+        for index, audit in enumerate(audits)
+    )
+    PeerGrade.objects.bulk_create(
+        PeerGrade(validation=validation, domain=domain, grade=grades[(index + order * 2) % len(grades)])
+        for index, validation in enumerate(validations)
+        for order, domain in enumerate(domains)
+    )
+    return validations
+
+
+def build_realistic_review(make_review) -> Review:
+    from audits.models import Validation
     from casemapping.models import Event, EventKind, LearningPoint, Workshop
     from focusgroups.library import ensure_library
 
@@ -88,43 +132,7 @@ def build_realistic_review(make_review) -> Review:
         )
         point.events.set(events[index * EVENTS : index * EVENTS + 3])
 
-    tool = AuditTool.objects.for_review(review)
-    domains = list(tool.domains.all())
-    grades = list(tool.grade_scale.grades.order_by("rank"))
-    audits = CouncilAudit.objects.bulk_create(
-        CouncilAudit(
-            review=review,
-            case=case,
-            tool=tool,
-            auditor_role="Team manager",
-            auditor_team=f"Team {index % 4}",
-            audit_date=datetime.date(2025, 11, 1),
-            overall_grade=grades[index % len(grades)],
-            narrative="Benchmark audit",
-        )
-        for index, case in enumerate(cases[:AUDITS])
-    )
-    CouncilGrade.objects.bulk_create(
-        CouncilGrade(audit=audit, domain=domain, grade=grades[(index + order) % len(grades)])
-        for index, audit in enumerate(audits)
-        for order, domain in enumerate(domains)
-    )
-    validations = Validation.objects.bulk_create(
-        Validation(
-            review=review,
-            audit=audit,
-            auditor=user,
-            status=Validation.Status.REGRADED,
-            overall_grade=grades[(index + index // 3) % len(grades)],
-            submitted_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
-        )
-        for index, audit in enumerate(audits)
-    )
-    PeerGrade.objects.bulk_create(
-        PeerGrade(validation=validation, domain=domain, grade=grades[(index + order) % len(grades)])
-        for index, validation in enumerate(validations)
-        for order, domain in enumerate(domains)
-    )
+    validations = add_regraded_audits(review, cases[:AUDITS], user)
     library = ensure_library()
     for questionnaire in library[:3]:
         copy = questionnaire.copy_to(review)
