@@ -33,7 +33,9 @@ def test_the_xlsx_writer_writes_text_that_looks_like_a_formula_as_text(text):
     cells = read_xlsx(content)
     cell = cells[1][0]
     assert cell.data_type == "s"
-    assert cell.value == text  # written with lxml (which the Word and PowerPoint writers need), a carriage return is kept
+    assert (
+        cell.value == text
+    )  # written with lxml (which the Word and PowerPoint writers need), a carriage return is kept
     assert cell.quotePrefix is True
     assert cells[0][0].quotePrefix is False
 
