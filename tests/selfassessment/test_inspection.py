@@ -882,7 +882,9 @@ def test_the_last_inspection_is_a_chapter_of_its_own_after_the_summary_with_its_
     summary_page, listed_page, stage_page = (int(number) for number in contents.groups())
     assert summary_page < listed_page == chapter_page <= stage_page
     assert text.count("Progress since the last inspection The review measures progress from") == 1
-    assert text.index("Executive summary The peer team reviewed") < text.index("Progress since the last inspection The review")
+    assert text.index("Executive summary The peer team reviewed") < text.index(
+        "Progress since the last inspection The review"
+    )
     assert text.index("Hear children.") < text.index("Council grades beside peer grades")
 
 
