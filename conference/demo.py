@@ -5,11 +5,9 @@ its sponsor, with comments still open."""
 import datetime
 from decimal import Decimal
 
-from reviews import richtext
 from reviews.demo import upsert
 from reviews.models import Finding, Review, Role
 
-from . import letter as letters
 from .models import (
     Action,
     ActionUpdate,
@@ -211,6 +209,8 @@ def demo(*, reviews: list[Review], users: dict) -> None:
 
 
 def _comment_and_resolve(letter: Letter, *, sponsor, lead, paragraph: int, text: str, accept: str | None, reason: str):
+    from . import letter as letters
+
     comment = letters.add_comment(letter=letter, paragraph=paragraph, text=text, user=sponsor)
     letter.refresh_from_db()
     current = letter.blocks()[paragraph - 1]
@@ -226,6 +226,8 @@ def _comment_and_resolve(letter: Letter, *, sponsor, lead, paragraph: int, text:
 
 
 def _paragraph_containing(letter: Letter, words: str) -> int:
+    from reviews import richtext
+
     return next(
         (number for number, html in enumerate(letter.blocks(), start=1) if words in richtext.plain_text(html)), 1
     )
@@ -234,6 +236,10 @@ def _paragraph_containing(letter: Letter, words: str) -> int:
 def letter_demo(review: Review, users: dict) -> None:
     """Northmoor's letter: drafted, edited, shared with the sponsor, two comments (one accepted with an edit, one
     declined with a reason), then published: six versions in all."""
+    from reviews import richtext
+
+    from . import letter as letters
+
     if Letter.objects.filter(review=review).exists():
         return
     lead, sponsor = users["lead"], users["sponsor"]
@@ -272,6 +278,8 @@ def letter_demo(review: Review, users: dict) -> None:
 
 def shared_letter_demo(reviews: list[Review], users: dict) -> None:
     """A later review at the reporting stage, with a sponsor: its draft is shared and two comments are open."""
+    from . import letter as letters
+
     for review in reviews[1:]:
         if review.status != Review.Status.REPORTING or Letter.objects.filter(review=review).exists():
             continue

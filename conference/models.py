@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
-from reviews import richtext
 from reviews.models import Finding, Review
 from reviews.validators import review_date_validator
 
@@ -383,6 +382,8 @@ class Letter(models.Model):
 
     def blocks(self) -> list[str]:
         """The body's top-level blocks (headings, paragraphs, lists), numbered from 1 by their place."""
+        from reviews import richtext  # the sanitiser loads when a letter is read, not with the models
+
         return richtext.blocks(self.body)
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from . import comparison, engagement, stages
 from .charts import findings_by_theme_chart
-from .docx import html_to_docx
 from .evidence import describe_evidence
 from .models import Finding, FocusArea, Review
 
@@ -160,5 +159,7 @@ def baseline_context(review: Review) -> dict:
 
 def baseline_docx(context: dict) -> bytes:
     """The baseline report as a Word document, from the same page as the PDF, for the council's own papers."""
+    from .docx import html_to_docx  # python-docx loads when a Word copy is made, not with the app
+
     html = render_to_string(TEMPLATE, context)
     return html_to_docx(html, title=f"Baseline report: {context['review'].title}")
