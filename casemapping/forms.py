@@ -6,7 +6,8 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
+from reviews import scope
+from reviews.models import Case, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
 from reviews.validators import review_date_validator
 from reviews.versioning import VersionedForm
@@ -59,9 +60,7 @@ class CaseForm(forms.ModelForm):
         self.fields["threshold_level"].queryset = ThresholdLevel.objects.filter(council=review.council).order_by(
             "order"
         )
-        self.fields["specific_circumstances"].queryset = review.framework.focus_areas.filter(
-            kind=FocusArea.Kind.CIRCUMSTANCE
-        ).order_by("order")
+        self.fields["specific_circumstances"].queryset = scope.circumstances(review)
         self.fields["partners"].queryset = Partner.objects.filter(council=review.council).order_by("name")
         self.fields["partners"].label = "Partner agencies involved"
         self.fields["threshold_level"].error_messages["invalid_choice"] = (

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from reviews import tables
-from reviews.models import Case, Finding, FindingEvidence, FocusArea, Review
+from reviews import scope, tables
+from reviews.models import Case, Finding, FindingEvidence, Review
 from reviews.pseudonyms import check_case_reference, identifier_in
 from reviews.tables import RowError
 
@@ -131,7 +131,7 @@ def import_cases(*, review: Review, upload) -> tuple[int, list[RowError]]:
     council = review.council
     levels = list(council.threshold_levels.all())
     partners = list(council.partners.select_related("kind"))
-    circumstances = list(review.framework.focus_areas.filter(kind=FocusArea.Kind.CIRCUMSTANCE))
+    circumstances = list(scope.circumstances(review))
     existing = set(review.cases.values_list("reference", flat=True))
     errors: list[RowError] = []
     seen: dict[str, int] = {}

@@ -3,8 +3,9 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from reviews import scope
 from reviews.charts import Series, bar_chart
-from reviews.models import Case, FocusArea, Review
+from reviews.models import Case, Review
 from reviews.stages import Progress, ReportSection
 
 from . import services
@@ -57,9 +58,7 @@ def sample_profile(review: Review) -> dict:
         review.council.threshold_levels.order_by("order").annotate(cases=Count("case", filter=Q(case__review=review)))
     )
     circumstances = list(
-        review.framework.focus_areas.filter(kind=FocusArea.Kind.CIRCUMSTANCE)
-        .order_by("order")
-        .annotate(case_count=Count("cases", filter=Q(cases__review=review)))
+        scope.circumstances(review).annotate(case_count=Count("cases", filter=Q(cases__review=review)))
     )
     return {
         "levels": levels,

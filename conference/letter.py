@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from reviews import richtext, stages
+from reviews import richtext, scope, stages
 from reviews.docx import html_to_docx
 from reviews.models import Finding, FocusArea, Review, ReviewMembership, Role
 
@@ -136,7 +136,7 @@ def draft_letter_html(
         "case_count": review.cases.count(),
     }
     context = wording_context(review, addressee_name=addressee_name, addressee_role=addressee_role, counts=counts)
-    focus = list(review.framework.focus_areas.order_by("kind", "order"))
+    focus = list(scope.focus_areas(review))
     team = review.memberships.select_related("user").filter(
         role__in=[Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER, Role.CASE_AUDITOR]
     )
@@ -147,7 +147,7 @@ def draft_letter_html(
         _wording(template.opening, context),
         _heading(2, template.scope_heading, context),
         _wording(template.scope, context),
-        format_html("<h3>Scope areas</h3>{}", _list(a.title for a in review.framework.scope_areas.order_by("order"))),
+        format_html("<h3>Scope areas</h3>{}", _list(a.title for a in scope.scope_areas(review))),
         format_html("<h3>Focus areas</h3>{}", _list(a.title for a in focus if a.kind == FocusArea.Kind.FOCUS)),
         format_html(
             "<h3>Specific circumstances</h3>{}",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from reviews import stages
+from reviews import scope, stages
 from reviews.models import Finding, FocusArea, Review
 
 from .models import Round
@@ -159,10 +159,9 @@ def title_slide(review: Review) -> Slide:
 
 
 def scope_slides(review: Review) -> list[Slide]:
-    framework = review.framework
-    focus = list(framework.focus_areas.order_by("kind", "order"))
+    focus = list(scope.focus_areas(review))
     blocks = [
-        Block("Scope areas", tuple(area.title for area in framework.scope_areas.order_by("order"))),
+        Block("Scope areas", tuple(area.title for area in scope.scope_areas(review))),
         Block("Focus areas", tuple(area.title for area in focus if area.kind == FocusArea.Kind.FOCUS)),
         Block(
             "Specific circumstances", tuple(area.title for area in focus if area.kind == FocusArea.Kind.CIRCUMSTANCE)

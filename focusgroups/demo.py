@@ -3,6 +3,7 @@
 import datetime
 import random
 
+from reviews import scope
 from reviews.demo import upsert
 from reviews.models import Partner, Review
 
@@ -147,7 +148,7 @@ def _codebook(review: Review) -> dict[str, Code]:
     codes = {}
     for theme in review.framework.themes.order_by("order"):
         codes[theme.name] = upsert(Code, {"review": review, "name": theme.name}, {"theme": theme})
-    for area in review.framework.focus_areas.filter(kind="focus").order_by("order"):
+    for area in scope.focus_areas(review, "focus"):
         codes[area.title] = upsert(Code, {"review": review, "name": area.title[:200]}, {"focus_area": area})
     for name, parent in CUSTOM_CODES:
         codes[name] = upsert(Code, {"review": review, "name": name}, {"parent": codes[parent]})

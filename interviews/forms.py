@@ -3,8 +3,8 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
-from reviews import permissions
-from reviews.models import Partner, Review, ReviewMembership, ScopeArea, Theme
+from reviews import permissions, scope
+from reviews.models import Partner, Review, ReviewMembership, Theme
 from reviews.versioning import VersionedForm
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session
@@ -125,7 +125,7 @@ class LineForm(VersionedForm):
         self.review = review
         self.instance.review = review
         self.fields["theme"].queryset = Theme.objects.filter(framework=review.framework_id).order_by("order")
-        self.fields["scope_area"].queryset = ScopeArea.objects.filter(framework=review.framework_id).order_by("order")
+        self.fields["scope_area"].queryset = scope.scope_areas(review)
         self.fields["theme"].empty_label = "None"
         self.fields["scope_area"].empty_label = "None"
         self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme of this review's framework."

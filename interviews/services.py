@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 
-from reviews import permissions, tables
+from reviews import permissions, scope, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
@@ -156,7 +156,7 @@ def coverage(review: Review) -> dict:
 
     framework = review.framework
     themes = list(framework.themes.order_by("order"))
-    areas = list(framework.scope_areas.order_by("order"))
+    areas = list(scope.scope_areas(review))
     other_stages = [stage for stage in stages.all_stages() if stage.slug != "interviews"]
     planned = _count_by(
         Session.objects.active().filter(review=review), "lines__theme", "lines__scope_area", distinct_field="pk"

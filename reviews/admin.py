@@ -66,16 +66,45 @@ class ThemeInline(admin.TabularInline):
     ordering = ["order"]
 
 
-class ScopeAreaInline(admin.TabularInline):
+class _SharedOnly:
+    """A framework's inline lists its shared items; a council's own items are edited with their review."""
+
+    exclude = ["review"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(review__isnull=True)
+
+
+class ScopeAreaInline(_SharedOnly, admin.TabularInline):
     model = ScopeArea
     extra = 0
     ordering = ["order"]
 
 
-class FocusAreaInline(admin.TabularInline):
+class FocusAreaInline(_SharedOnly, admin.TabularInline):
     model = FocusArea
     extra = 0
     ordering = ["kind", "order"]
+
+
+class LocalScopeAreaInline(admin.TabularInline):
+    model = ScopeArea
+    fk_name = "review"
+    extra = 0
+    ordering = ["order"]
+    fields = ["framework", "order", "title", "description"]
+    verbose_name = "scope item of the council's own"
+    verbose_name_plural = "scope items of the council's own"
+
+
+class LocalFocusAreaInline(admin.TabularInline):
+    model = FocusArea
+    fk_name = "review"
+    extra = 0
+    ordering = ["kind", "order"]
+    fields = ["framework", "kind", "order", "title", "description"]
+    verbose_name = "line of enquiry of the council's own"
+    verbose_name_plural = "lines of enquiry of the council's own"
 
 
 class GradeScaleInline(admin.TabularInline):
@@ -118,8 +147,9 @@ class ReviewAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "framework", "council"]
     search_fields = ["title", "council__name"]
     date_hierarchy = "onsite_start"
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, LocalScopeAreaInline, LocalFocusAreaInline]
     exclude = ["version"]
+    filter_horizontal = ["excluded_scope_areas", "excluded_focus_areas"]
 
 
 @admin.register(ReviewMembership)

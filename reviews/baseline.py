@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import comparison, engagement, stages
+from . import comparison, engagement, scope, stages
 from .charts import findings_by_theme_chart
 from .evidence import describe_evidence
 from .models import Finding, FocusArea, Review
@@ -68,14 +68,12 @@ def lenses(review: Review, findings: list[Finding]) -> list[dict]:
     Findings come from the list already loaded; the counts of documents and cases behind each take two queries.
     """
     scope_areas = list(
-        review.framework.scope_areas.order_by("order").annotate(
+        scope.scope_areas(review).annotate(
             document_count=Count("documents", filter=Q(documents__review=review), distinct=True)
         )
     )
     focus_areas = list(
-        review.framework.focus_areas.order_by("kind", "order").annotate(
-            case_count=Count("cases", filter=Q(cases__review=review), distinct=True)
-        )
+        scope.focus_areas(review).annotate(case_count=Count("cases", filter=Q(cases__review=review), distinct=True))
     )
     by_scope, by_focus = defaultdict(list), defaultdict(list)
     for finding in findings:

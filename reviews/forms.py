@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 
-from . import permissions, stages
+from . import permissions, scope, stages
 from .models import (
     MAX_EXPECTED_RESPONSES,
     MAX_PRACTITIONERS,
@@ -62,11 +62,10 @@ class FindingForm(forms.ModelForm):
             (theme.pk, theme.name) for theme in review.framework.themes.order_by("order")
         ]
         self.fields["scope_area"].choices = [("", "None")] + [
-            (area.pk, str(area)) for area in review.framework.scope_areas.order_by("order")
+            (area.pk, str(area)) for area in scope.scope_areas(review)
         ]
         self.fields["focus_area"].choices = [("", "None")] + [
-            (area.pk, f"{area.get_kind_display()}: {area.title}")
-            for area in review.framework.focus_areas.order_by("kind", "order")
+            (area.pk, f"{area.get_kind_display()}: {area.title}") for area in scope.focus_areas(review)
         ]
         self.fields["stage"] = forms.ChoiceField(
             label="Stage that raised it", choices=stages.choices(), initial=stages.GENERAL
@@ -226,9 +225,7 @@ class DocumentUploadForm(forms.Form):
         self.detected: DetectedFile | None = None
         # Every theme and scope area is offered to validation, so one of another framework gets a clear message.
         self.fields["themes"].choices = [(theme.pk, theme.name) for theme in review.framework.themes.order_by("order")]
-        self.fields["scope_areas"].choices = [
-            (area.pk, str(area)) for area in review.framework.scope_areas.order_by("order")
-        ]
+        self.fields["scope_areas"].choices = [(area.pk, str(area)) for area in scope.scope_areas(review)]
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
@@ -250,7 +247,7 @@ class DocumentUploadForm(forms.Form):
 
     def clean_scope_areas(self) -> list[ScopeArea]:
         areas = list(self.cleaned_data["scope_areas"])
-        if any(area.framework_id != self.review.framework_id for area in areas):
+        if not all(scope.belongs_to(self.review, area) for area in areas):
             raise forms.ValidationError("Choose scope areas of this review's framework.")
         return areas
 
@@ -287,7 +284,7 @@ class DocumentFilterForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = review.framework.themes.order_by("order")
-        self.fields["scope_area"].queryset = review.framework.scope_areas.order_by("order")
+        self.fields["scope_area"].queryset = scope.scope_areas(review)
 
     def apply(self, documents):
         data = self.cleaned_data

@@ -198,14 +198,32 @@ class Theme(models.Model):
 
 class ScopeArea(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="scope_areas")
+    review = models.ForeignKey(
+        "Review",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="local_scope_areas",
+        help_text="Set for a scope item of one council's own; empty for the framework's shared scope areas.",
+    )
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["framework", "order"], name="scopearea_unique_order"),
-            models.UniqueConstraint(fields=["framework", "title"], name="scopearea_unique_title"),
+            models.UniqueConstraint(
+                fields=["framework", "order"], condition=Q(review__isnull=True), name="scopearea_unique_order"
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "title"], condition=Q(review__isnull=True), name="scopearea_unique_title"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "order"], condition=Q(review__isnull=False), name="scopearea_local_unique_order"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "title"], condition=Q(review__isnull=False), name="scopearea_local_unique_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +236,14 @@ class FocusArea(models.Model):
         CIRCUMSTANCE = "circumstance", "Specific circumstance"
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="focus_areas")
+    review = models.ForeignKey(
+        "Review",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="local_focus_areas",
+        help_text="Set for a line of enquiry of one council's own; empty for the framework's shared ones.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -225,8 +251,20 @@ class FocusArea(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["framework", "kind", "order"], name="focusarea_unique_order"),
-            models.UniqueConstraint(fields=["framework", "title"], name="focusarea_unique_title"),
+            models.UniqueConstraint(
+                fields=["framework", "kind", "order"], condition=Q(review__isnull=True), name="focusarea_unique_order"
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "title"], condition=Q(review__isnull=True), name="focusarea_unique_title"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "kind", "order"],
+                condition=Q(review__isnull=False),
+                name="focusarea_local_unique_order",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "title"], condition=Q(review__isnull=False), name="focusarea_local_unique_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +360,18 @@ class Review(models.Model):
     )
     previous_review = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="later_reviews"
+    )
+    excluded_scope_areas = models.ManyToManyField(
+        ScopeArea,
+        blank=True,
+        related_name="+",
+        help_text="The framework's scope areas this review leaves out; every other one is in scope.",
+    )
+    excluded_focus_areas = models.ManyToManyField(
+        FocusArea,
+        blank=True,
+        related_name="+",
+        help_text="The framework's focus areas and specific circumstances this review leaves out.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(

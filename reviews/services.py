@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import baseline
+from . import baseline, scope
 from .evidence import describe_evidence  # noqa: F401 (pages describe evidence through the services)
 from .models import (
     DocumentVersion,
@@ -162,7 +162,9 @@ def store_document(
     themes, scope_areas = list(themes), list(scope_areas)
     if document is not None and document.review_id != review.pk:
         raise ValidationError("The document belongs to another review.")
-    if any(item.framework_id != review.framework_id for item in [*themes, *scope_areas]):
+    if any(theme.framework_id != review.framework_id for theme in themes) or not all(
+        scope.belongs_to(review, area) for area in scope_areas
+    ):
         raise ValidationError("Choose themes and scope areas of this review's framework.")
     original_name = uploaded_file.name
     content = _HashingFile(uploaded_file, name=f"{uuid.uuid4().hex}{detected.extension}")

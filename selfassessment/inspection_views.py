@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
+from reviews import permissions, scope
 from reviews.models import EvidenceDocument, Finding, Review
 from reviews.versioning import posted_int
 from reviews.views import load_review
@@ -452,7 +452,7 @@ def recommendation_finding(request: HttpRequest, review_id: int, recommendation_
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_edit_findings(membership))
     recommendation = get_object_or_404(Recommendation, review=review, pk=recommendation_id)
-    first_area = review.framework.scope_areas.order_by("order").first()
+    first_area = scope.scope_areas(review).first()
     initial = {"stage": services.STAGE, "scope_area": first_area.pk if first_area else None}
     form = EntryFindingForm(
         request.POST if request.method == "POST" else None, initial=initial, review=review, membership=membership

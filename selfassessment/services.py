@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 
+from reviews import scope
 from reviews.models import EvidenceDocument, Finding, FindingEvidence, Review
 from reviews.services import store_document
 
@@ -21,9 +22,7 @@ def set_up_entries(*, review: Review, include_themes: bool) -> int:
     with transaction.atomic():
         have_areas = set(review.self_assessment_entries.values_list("scope_area_id", flat=True))
         have_themes = set(review.self_assessment_entries.values_list("theme_id", flat=True))
-        new = [
-            Entry(review=review, scope_area=area) for area in review.framework.scope_areas.exclude(pk__in=have_areas)
-        ]
+        new = [Entry(review=review, scope_area=area) for area in scope.scope_areas(review).exclude(pk__in=have_areas)]
         if include_themes:
             new += [Entry(review=review, theme=theme) for theme in review.framework.themes.exclude(pk__in=have_themes)]
         Entry.objects.bulk_create(new)

@@ -43,6 +43,9 @@ NATURAL_KEYS = {
     "reviews.review": ("council", "title"),
     "contenttypes.contenttype": ("app_label", "model"),
     "focusgroups.questionnaire": ("review", "title", "audience", "age_band"),
+    # A framework's shared scope areas and focus areas; a council's own ones travel with their review.
+    "reviews.scopearea": ("framework", "title"),
+    "reviews.focusarea": ("framework", "title"),
 }
 
 USER_FIELDS = ("username", "first_name", "last_name", "email")
