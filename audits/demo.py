@@ -1,4 +1,5 @@
-"""Fictional council audits of the Northmoor sample, eight regraded blind by a case auditor, some moderated."""
+"""Fictional council audits of the Northmoor sample, eight regraded blind (most by the case auditor, two by a
+peer, as a small team shares them), some moderated."""
 
 import datetime
 
@@ -32,7 +33,7 @@ MODERATED = {"NM-C01", "NM-C03", "NM-C06"}
 def demo(*, reviews: list[Review], users: dict) -> None:
     review = reviews[0]
     tool = AuditTool.objects.for_review(review)
-    auditor, lead = users.get("auditor"), users.get("lead")
+    auditor, lead, peer_user = users.get("auditor"), users.get("lead"), users.get("peer")
     if tool is None or auditor is None:
         return
     domains = sorted(tool.domains.all(), key=lambda domain: domain.order)
@@ -73,7 +74,7 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             validation = Validation.objects.create(
                 review=review,
                 audit=audit,
-                auditor=auditor,
+                auditor=peer_user if peer_user is not None and index % 4 == 3 else auditor,
                 sample_seed=2025,
                 status=Validation.Status.REGRADED,
                 overall_grade=grades[peer_overall],

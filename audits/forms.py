@@ -3,6 +3,8 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reviews.models import Case, Grade, Review, Role
+from reviews.people import label_people, members
+from reviews.permissions import PEER_WRITERS
 from reviews.pseudonyms import check_free_text
 from reviews.validators import review_date_validator
 
@@ -91,28 +93,24 @@ class AssignForm(forms.Form):
     )
     auditor = forms.ModelChoiceField(
         queryset=None,
-        label="Case auditor",
+        label="Who regrades it",
+        help_text="Any member of the peer team: a case auditor, a peer, the challenge manager or the lead.",
         error_messages={
-            "required": "Choose a case auditor.",
-            "invalid_choice": "Choose a case auditor of this review.",
+            "required": "Choose who regrades the case.",
+            "invalid_choice": "Choose a member of this review's peer team (an observer or the council cannot regrade).",
         },
     )
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.fields["audit"].queryset = (
             CouncilAudit.objects.filter(review=review, validation__isnull=True)
             .select_related("case")
             .order_by("case__reference")
         )
         self.fields["audit"].label_from_instance = lambda audit: f"Case {audit.case.reference}"
-        self.fields["auditor"].queryset = (
-            get_user_model()
-            .objects.filter(review_memberships__review=review, review_memberships__role=Role.CASE_AUDITOR)
-            .order_by("username")
-        )
+        self.fields["auditor"].queryset = members(review, PEER_WRITERS)
+        label_people(self.fields["auditor"])
         self.helper = _helper(Field("audit"), Field("auditor"), submit="Add to the sample")
 
 
@@ -121,12 +119,26 @@ class DrawForm(forms.Form):
     seed = forms.IntegerField(
         label="Seed", min_value=0, max_value=2**31 - 1, help_text="Record it: the same seed draws the same cases again."
     )
+    auditors = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Share the drawn cases among",
+        help_text="Cases go to each in turn. A small team can share them among peers and the lead.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one member of the peer team to regrade the drawn cases.",
+            "invalid_choice": "Choose members of this review's peer team (an observer or the council cannot regrade).",
+        },
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["auditors"].queryset = members(review, PEER_WRITERS)
+        self.fields["auditors"].initial = list(members(review, [Role.CASE_AUDITOR]).values_list("pk", flat=True))
+        label_people(self.fields["auditors"])
         self.helper = _helper(
             Field("size", css_class="govuk-input--width-4"),
             Field("seed", css_class="govuk-input--width-10"),
+            Field.checkboxes("auditors", small=True),
             submit="Draw the sample",
         )
 
@@ -199,16 +211,8 @@ class ModeratorForm(forms.Form):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        self.fields["moderator"].queryset = (
-            get_user_model()
-            .objects.filter(
-                review_memberships__review=review,
-                review_memberships__role__in=[Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER],
-            )
-            .order_by("username")
-        )
+        self.fields["moderator"].queryset = members(review, [Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER])
+        label_people(self.fields["moderator"])
         self.helper = _helper(Field("moderator"), submit="Name the moderator")
 
 

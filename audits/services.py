@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reviews import tables
-from reviews.models import Grade, Review, Role
+from reviews.models import Grade, Review
 from reviews.tables import RowError
 
 from . import agreement
@@ -326,10 +326,3 @@ def validation_ids_behind(review: Review, *, key: str, outcome: str, team: str =
         if test(pair):
             chosen.add(pair.validation_id)
     return chosen
-
-
-def case_auditors(review: Review):
-    return [
-        m.user
-        for m in review.memberships.filter(role=Role.CASE_AUDITOR).select_related("user").order_by("user__username")
-    ]

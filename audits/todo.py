@@ -1,4 +1,4 @@
-"""What audit validation asks of each person: cases to regrade (their case auditor) and to moderate."""
+"""What audit validation asks of each person: cases to regrade (whoever is assigned them) and to moderate."""
 
 import datetime
 
@@ -14,12 +14,16 @@ from .models import Validation
 
 def tasks(user, today: datetime.date) -> list[todo.Task]:
     # Regrading comes before the on-site week; moderation before the conference.
-    regrades = Validation.objects.filter(
-        auditor=user,
-        status=Validation.Status.ASSIGNED,
-        review__memberships__user=user,
-        review__memberships__role=Role.CASE_AUDITOR,
-    ).select_related("review", "audit__case")
+    regrades = (
+        Validation.objects.filter(
+            auditor=user,
+            status=Validation.Status.ASSIGNED,
+            review__memberships__user=user,
+            review__memberships__role__in=PEER_WRITERS,
+        )
+        .select_related("review", "audit__case")
+        .distinct()
+    )
     found = [
         todo.Task(
             review_id=validation.review_id,

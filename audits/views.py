@@ -10,6 +10,7 @@ from reviews import permissions, tables
 from reviews.forms import TableImportForm
 from reviews.models import AccessLog, FindingEvidence, Role
 from reviews.params import choice_param, text_param
+from reviews.people import person_name
 from reviews.views import load_review
 
 from . import services, stage
@@ -23,6 +24,15 @@ from .forms import (
     RegradeForm,
 )
 from .models import CouncilAudit, Validation
+
+
+def _blind_audit_ids(review, user) -> set[int]:
+    """The council audits this user is to regrade and has not yet submitted: their grades stay hidden."""
+    return set(
+        Validation.objects.filter(review=review, auditor=user, status=Validation.Status.ASSIGNED).values_list(
+            "audit_id", flat=True
+        )
+    )
 
 
 def _tool(review):
@@ -93,6 +103,7 @@ def audit_list(request: HttpRequest, review_id: int) -> HttpResponse:
         "team": team,
         "query": f"team={team}" if team else "",
         "can_enter": permissions.can_enter_council_audits(membership),
+        "blind_ids": _blind_audit_ids(review, request.user),
     }
     return render(request, "audits/audit_list.html", context)
 
@@ -102,6 +113,9 @@ def audit_detail(request: HttpRequest, review_id: int, audit_id: int) -> HttpRes
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_council_audits(membership))
     audit = get_object_or_404(CouncilAudit.objects.select_related("case", "overall_grade"), review=review, pk=audit_id)
+    permissions.require(
+        permissions.can_see_council_grades_of(membership, audit, _blind_audit_ids(review, request.user))
+    )
     grades = audit.grades.select_related("domain", "grade").order_by("domain__order")
     AccessLog.objects.record(
         user=request.user, review=review, action=AccessLog.Action.VIEW, target=str(audit), path=request.path
@@ -188,7 +202,7 @@ def sample(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_validation_sample(membership))
     assign_form = AssignForm(request.POST if "assign" in request.POST else None, review=review)
-    draw_form = DrawForm(request.POST if "draw" in request.POST else None)
+    draw_form = DrawForm(request.POST if "draw" in request.POST else None, review=review)
     if request.method == "POST":
         if "assign" in request.POST and assign_form.is_valid():
             validation = services.assign(
@@ -196,25 +210,21 @@ def sample(request: HttpRequest, review_id: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"Case {validation.audit.case.reference} assigned to {validation.auditor.get_full_name() or validation.auditor.username}.",
+                f"Case {validation.audit.case.reference} assigned to {person_name(validation.auditor)}.",
             )
             return redirect("audits:sample", review.pk)
         if "draw" in request.POST and draw_form.is_valid():
-            auditors = services.case_auditors(review)
-            if not auditors:
-                draw_form.add_error(None, "Add a case auditor to the review before drawing a sample.")
-            else:
-                drawn = services.draw_sample(
-                    review=review,
-                    size=draw_form.cleaned_data["size"],
-                    seed=draw_form.cleaned_data["seed"],
-                    auditors=auditors,
-                )
-                messages.success(
-                    request,
-                    f"{len(drawn)} case{'s' if len(drawn) != 1 else ''} drawn with seed {draw_form.cleaned_data['seed']}.",
-                )
-                return redirect("audits:index", review.pk)
+            drawn = services.draw_sample(
+                review=review,
+                size=draw_form.cleaned_data["size"],
+                seed=draw_form.cleaned_data["seed"],
+                auditors=list(draw_form.cleaned_data["auditors"]),
+            )
+            messages.success(
+                request,
+                f"{len(drawn)} case{'s' if len(drawn) != 1 else ''} drawn with seed {draw_form.cleaned_data['seed']}.",
+            )
+            return redirect("audits:index", review.pk)
     assign_form.helper.form_tag = False
     draw_form.helper.form_tag = False
     context = {"review": review, "membership": membership, "assign_form": assign_form, "draw_form": draw_form}

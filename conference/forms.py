@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reviews.models import Finding, Review, Role
+from reviews.people import label_people
 from reviews.richtext import RichTextField
 from reviews.versioning import VersionedForm
 
@@ -383,6 +384,7 @@ class ActionForm(forms.ModelForm):
         )
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=[m.user_id for m in owners])
         self.fields["owner"].label = "Member who updates it (optional)"
+        label_people(self.fields["owner"])
         self.helper = _helper(
             Field.textarea("description"),
             "owner_role",

@@ -1,10 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 
 from reviews import permissions, scope
 from reviews.models import Partner, Review, ReviewMembership, Theme
+from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session
@@ -19,8 +19,7 @@ def _helper(*fields, submit: str) -> FormHelper:
 
 
 def peer_side_users(review: Review):
-    roles = permissions.PEER_SIDE
-    return get_user_model().objects.filter(review_memberships__review=review, review_memberships__role__in=roles)
+    return members(review, permissions.PEER_SIDE)
 
 
 class SessionForm(VersionedForm):
@@ -57,9 +56,8 @@ class SessionForm(VersionedForm):
         self.instance.review = review
         self.fields["kind"].choices = [("", "Choose a kind")] + Session.Kind.choices
         self.fields["status"].choices = Session.Status.choices
-        users = peer_side_users(review).order_by("last_name", "first_name")
-        self.fields["peers"].queryset = users
-        self.fields["peers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["peers"].queryset = peer_side_users(review)
+        label_people(self.fields["peers"])
         self.fields["peers"].error_messages["invalid_choice"] = "Choose peers from this review's peer team."
         self.fields["lines"].queryset = review.lines_of_enquiry.order_by("theme__order", "scope_area__order", "pk")
         self.fields["lines"].error_messages["invalid_choice"] = "Choose lines of enquiry of this review."
@@ -187,10 +185,8 @@ class SessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["day"].widget.choices = [("", "All days")] + [(d.isoformat(), f"{d:%A %-d %B}") for d in days]
         self.fields["day"].choices = self.fields["day"].widget.choices
-        users = peer_side_users(review).order_by("last_name", "first_name")
-        self.fields["peer"].choices = [("", "All peers")] + [
-            (str(u.pk), u.get_full_name() or u.get_username()) for u in users
-        ]
+        users = peer_side_users(review)
+        self.fields["peer"].choices = [("", "All peers")] + [(str(u.pk), person_name(u)) for u in users]
 
     def apply(self, sessions):
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from reviews import permissions, scope, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
+from reviews.people import person_name
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
 
@@ -35,10 +36,6 @@ def rules_for(review: Review) -> ProgrammeRules:
 
 def _minutes(delta: datetime.timedelta) -> int:
     return int(delta.total_seconds() // 60)
-
-
-def _peer_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def find_clashes(*, review: Review, sessions: list[Session], rules: ProgrammeRules) -> list[Clash]:
@@ -76,7 +73,7 @@ def find_clashes(*, review: Review, sessions: list[Session], rules: ProgrammeRul
                 )
             )
     for peer_id, group in by_peer.items():
-        name = _peer_name(peers[peer_id])
+        name = person_name(peers[peer_id])
         for first, second in _overlapping_pairs(group):
             clashes.append(
                 Clash(
@@ -276,7 +273,7 @@ def build_calendar(*, review: Review, sessions: list[Session], name: str) -> byt
         if session.online_link:
             event.add("url", session.online_link)
         people = "; ".join(f"{i.get_role_display()} ({i.agency.name})" for i in session.interviewees.all())
-        peers = ", ".join(_peer_name(peer) for peer in session.peers.all())
+        peers = ", ".join(person_name(peer) for peer in session.peers.all())
         event.add("description", "\n".join(filter(None, [f"Meeting: {people}" if people else "", f"Peers: {peers}"])))
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         calendar.add_component(event)

@@ -270,8 +270,21 @@ def can_see_validation(membership: ReviewMembership, validation) -> bool:
     return is_peer_side(membership)
 
 
+def can_be_assigned_regrading(membership: ReviewMembership) -> bool:
+    """Any peer writer may regrade a case: small teams share the audits among peers and the lead."""
+    return membership.role in PEER_WRITERS
+
+
 def can_regrade(membership: ReviewMembership, validation) -> bool:
-    return validation.auditor_id == membership.user_id and membership.role == Role.CASE_AUDITOR
+    return validation.auditor_id == membership.user_id and can_be_assigned_regrading(membership)
+
+
+def can_see_council_grades_of(membership: ReviewMembership, audit, blind_audit_ids) -> bool:
+    """The council's grades of one audit; closed to whoever still has to regrade it blind.
+
+    `blind_audit_ids` are the audits the member is assigned and has not yet submitted.
+    """
+    return can_see_council_audits(membership) and audit.pk not in blind_audit_ids
 
 
 def can_see_comparison(membership: ReviewMembership, validation) -> bool:

@@ -7,6 +7,7 @@ from reviews import permissions
 from reviews.forms import FindingForm
 from reviews.models import Grade, Review
 from reviews.models import ReviewMembership as Membership
+from reviews.people import person_name
 from reviews.validators import review_date_validator
 
 from . import services
@@ -183,7 +184,7 @@ class HostMemberField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = "Choose a member of the council's team."
 
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return person_name(user)
 
 
 class RequestForm(VersionedForm):

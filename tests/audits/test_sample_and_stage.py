@@ -52,14 +52,14 @@ def test_the_lead_assigns_a_case_by_hand(review, case_auditor, lead_client):
     assert Validation.objects.get(audit=audit).auditor == case_auditor
 
 
-def test_assigning_to_someone_who_is_not_a_case_auditor_is_refused(review, peer, lead_client):
+def test_assigning_to_someone_outside_the_peer_team_is_refused(review, observer, lead_client):
     audit = make_audit(review, "C-01")
 
     response = lead_client.post(
-        reverse("audits:sample", args=[review.pk]), {"assign": "1", "audit": audit.pk, "auditor": peer.pk}
+        reverse("audits:sample", args=[review.pk]), {"assign": "1", "audit": audit.pk, "auditor": observer.pk}
     )
 
-    assert "Choose a case auditor of this review." in response.content.decode()
+    assert "Choose a member of this review&#x27;s peer team" in response.content.decode()
     assert Validation.objects.count() == 0
 
 
@@ -71,10 +71,10 @@ def test_a_stratified_draw_with_the_same_seed_draws_the_same_cases(review, case_
         audit.case.save()
     url = reverse("audits:sample", args=[review.pk])
 
-    lead_client.post(url, {"draw": "1", "size": 6, "seed": 42})
+    lead_client.post(url, {"draw": "1", "size": 6, "seed": 42, "auditors": [case_auditor.pk]})
     first = sorted(Validation.objects.values_list("audit__case__reference", flat=True))
     Validation.objects.all().delete()
-    lead_client.post(url, {"draw": "1", "size": 6, "seed": 42})
+    lead_client.post(url, {"draw": "1", "size": 6, "seed": 42, "auditors": [case_auditor.pk]})
     second = sorted(Validation.objects.values_list("audit__case__reference", flat=True))
     refused = peer_client.post(url, {"draw": "1", "size": 6, "seed": 42})
 
@@ -150,6 +150,8 @@ def test_seed_demo_adds_twelve_audits_eight_regraded_and_is_idempotent(db, setti
     assert _counts() == first
     northmoor = Review.objects.order_by("pk").first()
     assert stage.progress(northmoor).summary == "8 cases assigned, 8 regraded, 3 moderated"
+    shared = Validation.objects.filter(review=northmoor).exclude(auditor__username="auditor")
+    assert set(shared.values_list("auditor__username", flat=True)) == {"peer"}  # a small team shares regrading
     assert datetime.date(2025, 6, 2) in set(CouncilAudit.objects.values_list("audit_date", flat=True))
 
 

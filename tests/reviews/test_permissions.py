@@ -49,6 +49,7 @@ PREDICATES = {
     "can_enter_council_audits": LEADS | {Role.ORGANISER, Role.CONTRIBUTOR},
     "can_see_council_audits": (PEER_SIDE | HOST_SIDE) - {Role.CASE_AUDITOR},
     "can_manage_validation_sample": LEADS,
+    "can_be_assigned_regrading": PEER_WRITERS,
     "can_see_validation_statistics": PEER_SIDE - {Role.CASE_AUDITOR},
     # The last inspection and progress since it
     "can_record_inspection": LEADS | {Role.SPONSOR, Role.ORGANISER},
@@ -84,6 +85,7 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_update_action",
         "can_see_validation",
         "can_regrade",
+        "can_see_council_grades_of",
         "can_see_comparison",
         "can_moderate",
     }
