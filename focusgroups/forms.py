@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from reviews import versioning
 from reviews.models import Partner, Review, Theme
+from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
 
 from .models import FACES, MAX_TEXT_ANSWER, Code, FocusGroup, Question, Questionnaire, Response, Section, Segment
@@ -368,6 +369,7 @@ class FocusGroupForm(VersionedForm):
         )
         for name in ["facilitator", "note_taker"]:
             self.fields[name].queryset = peers
+            label_people(self.fields[name])
             self.fields[name].error_messages["invalid_choice"] = "Choose a member of the peer team."
         self.fields["agencies"].queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
         self.fields["agencies"].error_messages["invalid_choice"] = "Choose agencies of this council."
