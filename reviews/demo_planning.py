@@ -6,6 +6,7 @@ agencies that sent fewer practitioners than they committed, and one agency that 
 
 import datetime
 
+from . import scope
 from .demo import upsert
 from .models import Commitment, Partner, PlanningMeeting, PlanningMember, Review
 
@@ -74,4 +75,25 @@ def add_planning_demo(reviews: list[Review]) -> None:
                 "contact_role": contact_role,
             },
             bump_version=True,
+        )
+
+
+# Scope per review: the rich review adds lines of enquiry of the council's own; the second review
+# leaves out what its council asked the team not to look at, and adds a scope item of its own.
+OWN_LINES_OF_ENQUIRY = {0: ["How schools are heard at the front door", "Children placed out of the borough"]}
+OWN_SCOPE_ITEMS = {1: ["Early help and the step-down from children's social care"]}
+LEFT_OUT = {1: {"scope": ["Mitigating risk from NHS and other organisational change"], "focus": ["Isolated children"]}}
+
+
+def add_scope_demo(reviews: list[Review]) -> None:
+    for index, review in enumerate(reviews):
+        left_out = LEFT_OUT.get(index, {})
+        shared_scope = scope.framework_scope_areas(review)
+        shared_focus = scope.framework_focus_areas(review)
+        scope.set_scope(
+            review,
+            scope_areas_in=[area for area in shared_scope if area.title not in left_out.get("scope", [])],
+            focus_areas_in=[area for area in shared_focus if area.title not in left_out.get("focus", [])],
+            local_scope_items=OWN_SCOPE_ITEMS.get(index, []),
+            local_lines_of_enquiry=OWN_LINES_OF_ENQUIRY.get(index, []),
         )

@@ -102,14 +102,15 @@ class FindingForm(forms.ModelForm):
 
     def clean_scope_area(self) -> ScopeArea | None:
         area = self.cleaned_data.get("scope_area")
-        if area is not None and area.framework_id != self.review.framework_id:
-            raise forms.ValidationError("Choose a scope area of this review's framework.")
+        # A finding keeps the area it already had, even if the review has since left it out.
+        if area is not None and area.pk != self.instance.scope_area_id and not scope.in_scope(self.review, area):
+            raise forms.ValidationError("Choose a scope area in this review's scope.")
         return area
 
     def clean_focus_area(self) -> FocusArea | None:
         area = self.cleaned_data.get("focus_area")
-        if area is not None and area.framework_id != self.review.framework_id:
-            raise forms.ValidationError("Choose a focus area of this review's framework.")
+        if area is not None and area.pk != self.instance.focus_area_id and not scope.in_scope(self.review, area):
+            raise forms.ValidationError("Choose a focus area or circumstance in this review's scope.")
         return area
 
     def clean(self) -> dict:
@@ -247,8 +248,8 @@ class DocumentUploadForm(forms.Form):
 
     def clean_scope_areas(self) -> list[ScopeArea]:
         areas = list(self.cleaned_data["scope_areas"])
-        if not all(scope.belongs_to(self.review, area) for area in areas):
-            raise forms.ValidationError("Choose scope areas of this review's framework.")
+        if not all(scope.in_scope(self.review, area) for area in areas):
+            raise forms.ValidationError("Choose scope areas in this review's scope.")
         return areas
 
     def clean_file(self) -> object:

@@ -12,18 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from . import permissions
 from .models import Review
+from .setup_forms import DATE_FIELDS, check_date_order
 from .versioning import VersionedForm
 from .views import load_review
 
-DATES = [
-    "scoping_date",
-    "onsite_start",
-    "onsite_end",
-    "conference_date",
-    "letter_due",
-    "followup_3_months",
-    "followup_12_months",
-]
+DATES = DATE_FIELDS
 
 
 class ScheduleForm(VersionedForm):
@@ -70,12 +63,7 @@ class ScheduleForm(VersionedForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        start, end = cleaned.get("onsite_start"), cleaned.get("onsite_end")
-        if start and end and end < start:
-            self.add_error("onsite_end", "The on-site week must end on or after the day it starts.")
-        three, twelve = cleaned.get("followup_3_months"), cleaned.get("followup_12_months")
-        if three and twelve and twelve <= three:
-            self.add_error("followup_12_months", "The 12-month impact check must come after the 3-month one.")
+        check_date_order(self, cleaned)
         return cleaned
 
 

@@ -52,6 +52,14 @@ def belongs_to(review: Review, item: ScopeArea | FocusArea) -> bool:
     return item.framework_id == review.framework_id and item.review_id in (None, review.pk)
 
 
+def in_scope(review: Review, item: ScopeArea | FocusArea) -> bool:
+    """True when the item belongs to the review and the review has not left it out."""
+    if not belongs_to(review, item):
+        return False
+    excluded = review.excluded_scope_areas if isinstance(item, ScopeArea) else review.excluded_focus_areas
+    return not excluded.filter(pk=item.pk).exists()
+
+
 @transaction.atomic
 def set_scope(
     review: Review,

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, setup_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", views.review_list, name="list"),
     path("programme/", views.programme, name="programme"),
+    path("new/", setup_views.setup_start, name="setup_start"),
+    path("new/check/", setup_views.setup_check, name="setup_check"),
+    path("new/<slug:step>/", setup_views.setup_step, name="setup_step"),
+    path("new/done/<int:created_id>/", setup_views.setup_done, name="setup_done"),
+    path("<int:review_id>/scope/", setup_views.scope_edit, name="scope"),
+    path(
+        "<int:review_id>/scope/<slug:kind>/<int:item_id>/remove/",
+        setup_views.scope_remove_own,
+        name="scope_remove_own",
+    ),
     path("<int:review_id>/", views.review_overview, name="overview"),
     path("<int:review_id>/comparison/", views.review_comparison, name="comparison"),
     path("<int:review_id>/comparison/earlier/", views.previous_review_edit, name="previous_review"),

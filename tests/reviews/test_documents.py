@@ -289,7 +289,7 @@ def test_a_theme_and_scope_area_of_another_framework_are_refused(review, contrib
 
     errors = response.context["form"].errors
     assert errors["themes"] == ["Choose themes of this review's framework."]
-    assert errors["scope_areas"] == ["Choose scope areas of this review's framework."]
+    assert errors["scope_areas"] == ["Choose scope areas in this review's scope."]
     assert EvidenceDocument.objects.count() == 0
     assert stored_files(settings) == []
 

@@ -341,7 +341,7 @@ def test_a_scope_area_of_another_framework_is_refused(lead_client, review):
     response = lead_client.post(create_url(review), form_data(review, scope_area=area.pk))
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"scope_area": ["Choose a scope area of this review's framework."]}
+    assert response.context["form"].errors == {"scope_area": ["Choose a scope area in this review's scope."]}
     assert Finding.objects.count() == 0
 
 

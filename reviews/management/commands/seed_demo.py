@@ -20,7 +20,7 @@ from django.db import transaction
 from reviews import stages
 from reviews.demo import add_demo_reports, upsert
 from reviews.demo_earlier import seed_earlier_review
-from reviews.demo_planning import add_planning_demo
+from reviews.demo_planning import add_planning_demo, add_scope_demo
 from reviews.demo_team import add_team_demo
 from reviews.models import (
     Case,
@@ -577,6 +577,7 @@ class Command(BaseCommand):
             self._cases(reviews)
             self._findings(reviews, users)
             add_planning_demo(list(reviews.values()))
+            add_scope_demo(list(reviews.values()))
             # Each stage adds its own demo data; the first review is the rich one.
             for stage in stages.all_stages():
                 if stage.demo is not None:
@@ -627,12 +628,15 @@ class Command(BaseCommand):
         return reviews
 
     def _accounts(self, reviews: dict[str, Review], password: str) -> dict[str, AbstractUser]:
-        view_programme = Permission.objects.get(content_type__app_label="reviews", codename="view_programme")
+        # Programme managers watch every review and set new ones up in the workspace.
+        programme_permissions = Permission.objects.filter(
+            content_type__app_label="reviews", codename__in=["view_programme", "add_review"]
+        )
         users: dict[str, AbstractUser] = {}
         for account in ACCOUNTS:
             user = _ensure_user(account, password)
             if account.programme:
-                user.user_permissions.add(view_programme)
+                user.user_permissions.add(*programme_permissions)
             if account.review and account.role:
                 upsert(
                     ReviewMembership,
