@@ -8,8 +8,8 @@ with `seed_demo`:
 It signs in as the lead, asks for the baseline report and the improvement plan, waits for the worker and reads
 both PDFs; downloads the feedback letter; answers the children's questionnaire anonymously (a single-choice answer
 first, then a disclosure in free text) and finds the alert on the lead's side; opens a new prioritisation round,
-issues ballot cards and votes with one from a second browser (the card is refused the second time); and exports
-the improvement plan. Every page must answer 200 and pass an axe check with no serious or critical violation. Any failure ends the run with a non-zero status.
+issues ballot cards and votes with one from a second browser (the card is refused the second time); exports
+the improvement plan; and, as the programme manager, sets up a new review with its own scope and leads it. Every page must answer 200 and pass an axe check with no serious or critical violation. Any failure ends the run with a non-zero status.
 """
 
 import argparse
@@ -274,6 +274,42 @@ def plan_export(journey: Journey, page: Page, review_url: str) -> None:
     require(name.endswith(".xlsx") and len(rows) > 1, f"the plan export {name!r} holds {len(rows)} rows")
 
 
+def set_up_review(journey: Journey, page: Page, password: str) -> None:
+    """The programme manager sets a review up in the workspace, with its own scope, and leads it themselves."""
+    journey.step("the programme manager sets up a new review with its own scope")
+    sign_in(journey, page, "programme", password)
+    page.get_by_role("link", name="Set up a review").first.click()
+    journey.land(page, "Set up a review")
+    page.get_by_role("button", name="Start now").click()
+    journey.land(page, "Council and name")
+    page.get_by_label("Which council is being reviewed?").select_option(label=COUNCIL)
+    page.get_by_label("Name of the review (optional)").fill("Northmoor thematic review of missing children")
+    page.get_by_role("button", name="Continue").click()
+    journey.land(page, "Dates")
+    page.get_by_label("On-site week starts (optional)").fill("2027-06-07")
+    page.get_by_label("On-site week ends (optional)").fill("2027-06-11")
+    page.get_by_role("button", name="Continue").click()
+    journey.land(page, "Framework and grade scale")
+    page.get_by_role("button", name="Continue").click()
+    journey.land(page, "Scope")
+    page.get_by_label("Isolated children").uncheck()
+    page.get_by_label("Lines of enquiry of the council's own (optional)").fill("Return home interviews")
+    page.get_by_role("button", name="Continue").click()
+    journey.land(page, "Lead and team")
+    page.get_by_label("I do", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    journey.land(page, "Check your answers before creating the review")
+    require("Return home interviews" in page.content(), "the check page lists the council's own line of enquiry")
+    page.get_by_role("button", name="Create the review and send the invitations").click()
+    journey.land(page, "Review set up")
+    page.get_by_role("link", name="Go to the review").click()
+    journey.land(page, "Northmoor thematic review of missing children")
+    page.get_by_role("link", name="Change the scope").click()
+    journey.land(page, "Scope of this review")
+    require("Return home interviews" in page.content(), "the scope page shows the council's own line of enquiry")
+    page.get_by_role("button", name="Sign out").click()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="the site, e.g. http://127.0.0.1:8765")
@@ -298,6 +334,8 @@ def main() -> int:
             questionnaire(journey, page, browser, review_url)
             voting(journey, page, browser, review_url)
             plan_export(journey, page, review_url)
+            page.get_by_role("button", name="Sign out").click()
+            set_up_review(journey, page, options.password)
         except Exception:
             print(f"Failed on {page.url}", file=sys.stderr)
             raise
