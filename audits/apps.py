@@ -21,6 +21,7 @@ class AuditsConfig(AppConfig):
             stages.Stage(
                 slug="audits",
                 title="Audit validation and case review",
+                short_title="Audit validation",
                 order=3,
                 app_label="audits",
                 entry_url_name="audits:index",

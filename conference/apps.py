@@ -26,6 +26,7 @@ class ConferenceConfig(AppConfig):
             stages.Stage(
                 slug="conference",
                 title="Feedback and prioritisation conference",
+                short_title="Conference",
                 order=6,
                 app_label="conference",
                 entry_url_name="conference:index",

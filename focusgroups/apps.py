@@ -21,6 +21,7 @@ class FocusGroupsConfig(AppConfig):
             stages.Stage(
                 slug="focus-groups",
                 title="Focus groups and questionnaires",
+                short_title="Questionnaires and focus groups",
                 order=4,
                 app_label="focusgroups",
                 entry_url_name="focusgroups:index",

@@ -22,6 +22,7 @@ class InterviewsConfig(AppConfig):
             stages.Stage(
                 slug="interviews",
                 title="On-site visits and officer interviews",
+                short_title="On-site interviews",
                 order=5,
                 app_label="interviews",
                 entry_url_name="interviews:index",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Review
+    from .models import Review, ReviewMembership
 
 GENERAL = "general"
 
@@ -61,6 +61,13 @@ class Stage:
     description: str
     progress: Callable[["Review"], Progress]
     report_section: Callable[["Review"], ReportSection]
+    # The stage's name in the navigation across stages; its title when empty.
+    short_title: str = ""
+    # Whether a member may open the stage; None when every member of the review may.
+    visible_to: Callable[["ReviewMembership"], bool] | None = None
+    # What in this stage matches a search of the review, as this member may see it: called with the review, the
+    # membership and the query (already trimmed and bounded), returning reviews.search.Result rows.
+    search: Callable[["Review", "ReviewMembership", str], list[Any]] | None = None
     # A chapter of its own in the baseline report, after the executive summary: its context holds the
     # chapter's `title` and `anchor` (its id in the report). None, or a call returning None, adds no chapter.
     chapter: Callable[["Review"], ReportSection | None] | None = None
@@ -77,6 +84,15 @@ class Stage:
     # Measures this stage can compare between a review and an earlier review of the same council
     # (the types live in reviews/comparison.py). None when the stage has nothing to compare.
     comparison: Callable[["Review", "Review"], list[Any]] | None = None
+
+    @property
+    def nav_title(self) -> str:
+        return self.short_title or self.title
+
+    @property
+    def namespace(self) -> str:
+        """The URL namespace of the stage's pages."""
+        return self.entry_url_name.split(":")[0]
 
 
 _registry: dict[str, Stage] = {}
@@ -95,6 +111,11 @@ def unregister(slug: str) -> None:
 
 def all_stages() -> list[Stage]:
     return sorted(_registry.values(), key=lambda stage: stage.order)
+
+
+def visible_stages(membership: "ReviewMembership") -> list[Stage]:
+    """The stages this member may open, in order."""
+    return [stage for stage in all_stages() if stage.visible_to is None or stage.visible_to(membership)]
 
 
 def get(slug: str) -> Stage | None:

@@ -21,6 +21,7 @@ class SelfAssessmentConfig(AppConfig):
             stages.Stage(
                 slug="self-assessment",
                 title="Self assessment and documentary analysis",
+                short_title="Self assessment",
                 order=1,
                 app_label="selfassessment",
                 entry_url_name="selfassessment:index",
