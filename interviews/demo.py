@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from reviews.demo import upsert
 from reviews.models import Partner, Review
 
@@ -141,8 +143,8 @@ def demo(*, reviews: list[Review], users: dict) -> None:
     for day, start, end, kind, title, location, people, peers, line_indexes in SESSIONS:
         if title == CANCELLED:
             status = Session.Status.CANCELLED
-        elif day in HELD_DAYS:
-            status = Session.Status.HELD
+        elif day in HELD_DAYS and review.onsite_start + datetime.timedelta(days=day) <= timezone.localdate():
+            status = Session.Status.HELD  # only once the day has come: a session is never held in the future
         else:
             status = Session.Status.CONFIRMED
         online = location == "Online"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from reviews.models import Framework, Partner, Review, ScopeArea, Theme
-from reviews.validators import review_date_validator
+from reviews.validators import check_has_happened, review_date_validator
 
 
 class LineTemplate(models.Model):
@@ -155,6 +155,11 @@ class Session(models.Model):
             raise ValidationError({"end": "The end must be after the start."})
         if not self.location and not self.online_link:
             raise ValidationError({"location": "Enter a location or an online link."})
+        if self.status == self.Status.HELD and self.day:
+            try:
+                check_has_happened(self.day, what="A session")
+            except ValidationError as error:
+                raise ValidationError({"status": error.messages}) from error
 
     @property
     def starts_at(self) -> datetime.datetime:

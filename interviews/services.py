@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
 from reviews import permissions, scope, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
 from reviews.people import person_name
+from reviews.validators import check_has_happened
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
 
@@ -380,6 +382,11 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
             status = _choice(row["status"], Session.Status.choices)
             if status is None:
                 fail("status", f"“{row['status']}” is not a status; use planned, confirmed, held or cancelled.")
+            elif status == Session.Status.HELD and day is not None:
+                try:
+                    check_has_happened(day, what="A session")
+                except ValidationError as error:
+                    fail("status", error.messages[0])
         if not row.get("location") and not row.get("online_link"):
             fail("location", "Enter a location or an online link.")
         if len(row.get("title", "")) > 200:

@@ -213,3 +213,23 @@ def test_times_past_midnight_or_minutes_past_the_hour_are_refused(review, organi
         "Row 2, column “start”: “24:00” is not a time; use the form 09:30.",
         "Row 2, column “end”: “09:75” is not a time; use the form 09:30.",
     ]
+
+
+def test_an_imported_session_held_in_the_future_is_refused_by_row_and_column(review, organiser_client):
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    upload = csv_file(
+        f"{yesterday.isoformat()},09:00,10:00,interview,Already held,Room 1,,,,held",
+        f"{tomorrow.isoformat()},09:00,10:00,interview,Not yet,Room 1,,,,Held",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 400
+    assert errors(response) == [
+        f"Row 3, column “status”: A session on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
+        "record it as held on or after that day."
+    ]
+    assert not Session.objects.exists()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from interviews.models import Interviewee, Session
 
@@ -230,3 +231,49 @@ def test_the_week_at_a_glance_puts_sessions_under_their_day_and_hour(review, lea
         ("09:00", [[monday], []]),
         ("14:00", [[], [tuesday]]),
     ]
+
+
+def test_a_session_dated_in_the_future_cannot_be_set_to_held(review, organiser_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = organiser_client.post(
+        f"/reviews/{review.pk}/interviews/sessions/new/", session_data(day=tomorrow.isoformat(), status="held")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "status": [
+            f"A session on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
+            "record it as held on or after that day."
+        ]
+    }
+    assert 'href="#id_status' in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_a_planned_session_is_marked_held_once_its_day_has_come(review, organiser_client):
+    today = timezone.localdate()
+    session = make_session(review, day=today, status=Session.Status.CONFIRMED)
+
+    response = organiser_client.post(
+        f"/reviews/{review.pk}/interviews/sessions/{session.pk}/edit/",
+        session_data(day=today.isoformat(), status="held", version=session.version),
+    )
+
+    assert response.status_code == 302
+    assert Session.objects.get(pk=session.pk).status == Session.Status.HELD
+
+
+def test_moving_a_held_session_to_a_future_day_is_refused_and_nothing_saved(review, organiser_client):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    session = make_session(review, day=yesterday, status=Session.Status.HELD)
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+
+    response = organiser_client.post(
+        f"/reviews/{review.pk}/interviews/sessions/{session.pk}/edit/",
+        session_data(day=next_week.isoformat(), status="held", version=session.version),
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["status"]
+    assert Session.objects.get(pk=session.pk).day == yesterday
