@@ -278,7 +278,7 @@ def set_up_review(journey: Journey, page: Page, password: str) -> None:
     """The programme manager sets a review up in the workspace, with its own scope, and leads it themselves."""
     journey.step("the programme manager sets up a new review with its own scope")
     sign_in(journey, page, "programme", password)
-    page.get_by_role("link", name="Set up a review").first.click()
+    page.get_by_role("button", name="Set up a review").first.click()
     journey.land(page, "Set up a review")
     page.get_by_role("button", name="Start now").click()
     journey.land(page, "Council and name")
