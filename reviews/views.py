@@ -1,10 +1,9 @@
 import tempfile
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,14 +49,6 @@ def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMem
     membership = review.memberships.get(user=request.user)
     membership.review = review
     return review, membership
-
-
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
