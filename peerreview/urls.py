@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
-from reviews import schedule_views
+from reviews import glossary, health, schedule_views, search_views
 from reviews import views as review_views
 from reviews.forms import LoginForm
 from reviews.invitations import views as invitation_views
@@ -14,7 +14,9 @@ admin.site.site_title = "Peer review admin"
 
 urlpatterns = [
     path("", review_views.home, name="home"),
-    path("health/", review_views.health, name="health"),
+    path("health/", health.health, name="health"),
+    path("health/ready/", health.ready, name="health_ready"),
+    path("glossary/", glossary.glossary, name="glossary"),
     path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("notifications/", include("reviews.notifications.urls")),
     path("reviews/<int:review_id>/team/", include("reviews.invitations.urls")),
     path("reviews/<int:review_id>/schedule/", schedule_views.schedule_edit, name="review_schedule"),
+    path("reviews/<int:review_id>/search/", search_views.review_search, name="review_search"),
     path("reviews/<int:review_id>/self-assessment/", include("selfassessment.urls")),
     path("reviews/<int:review_id>/case-mapping/", include("casemapping.urls")),
     path("reviews/<int:review_id>/audits/", include("audits.urls")),
