@@ -10,7 +10,7 @@ class CaseMappingConfig(AppConfig):
         from reviews import stages
         from reviews.models import Report
 
-        from . import comparison, demo, engagement, stage
+        from . import comparison, demo, engagement, search, stage
 
         stages.register(
             stages.Stage(
@@ -21,6 +21,7 @@ class CaseMappingConfig(AppConfig):
                 entry_url_name="casemapping:index",
                 description="Practitioners from each agency rebuild a sample of cases as one multi-agency chronology, checked against statutory timescales.",
                 progress=stage.progress,
+                search=search.search,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 summary=stage.summary,

@@ -15,7 +15,7 @@ class FocusGroupsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, engagement, stage
+        from . import comparison, demo, engagement, search, stage
 
         stages.register(
             stages.Stage(
@@ -27,6 +27,7 @@ class FocusGroupsConfig(AppConfig):
                 entry_url_name="focusgroups:index",
                 description="Anonymous questionnaires for staff, partners, parents and children; focus-group notes coded against the themes.",
                 progress=stage.progress,
+                search=search.search,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 summary=stage.summary,

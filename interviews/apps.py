@@ -15,7 +15,7 @@ class InterviewsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import demo, engagement
+        from . import demo, engagement, search
         from .stage import progress, progress_many, report_section, summary
 
         stages.register(
@@ -28,6 +28,7 @@ class InterviewsConfig(AppConfig):
                 entry_url_name="interviews:index",
                 description="The on-site week timetable, key lines of enquiry and interview notes.",
                 progress=progress,
+                search=search.search,
                 progress_many=progress_many,
                 report_section=report_section,
                 summary=summary,

@@ -15,7 +15,7 @@ class SelfAssessmentConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, stage
+        from . import comparison, demo, search, stage
 
         stages.register(
             stages.Stage(
@@ -27,6 +27,7 @@ class SelfAssessmentConfig(AppConfig):
                 entry_url_name="selfassessment:index",
                 description="The council grades itself per scope area with narrative and evidence; peers read the evidence and give their view.",
                 progress=stage.progress,
+                search=search.search,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
                 summary=stage.summary,
