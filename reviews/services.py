@@ -119,6 +119,17 @@ def build_report(report: Report) -> BuiltReport:
     return built
 
 
+def build_file(builder: ReportBuilder, context: dict, extension: str) -> bytes:
+    """One file of a builder's document, for a document made on request and downloaded at once rather than
+    stored as a Report. ValueError if the builder makes no such file."""
+    if extension == "pdf":
+        return render_document(builder.template_name, context).content
+    make = {"docx": builder.docx, "pptx": builder.pptx}.get(extension)
+    if make is None:
+        raise ValueError(f"This document has no {extension} copy.")
+    return make(context)
+
+
 def build_report_pdf(report: Report) -> bytes:
     return build_report(report).pdf
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("set-up/", views.set_up, name="set_up"),
     path("submit/", views.submit_all, name="submit_all"),
     path("comparison/", views.comparison, name="comparison"),
+    path("export/<str:file_format>/", views.export_document, name="export"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/submit/", views.entry_submit, name="entry_submit"),

@@ -6,18 +6,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import permissions
+from reviews import services as review_services
 from reviews.forms import posting_to
 from reviews.models import EvidenceDocument, Finding
 from reviews.params import choice_param
 from reviews.views import load_review
 
-from . import notices, services
+from . import export, notices, services
 from .forms import (
     AttachForm,
     DecisionForm,
@@ -67,6 +68,18 @@ def set_up(request: HttpRequest, review_id: int) -> HttpResponse:
     created = services.set_up_entries(review=review, include_themes=form.cleaned_data.get("include_themes", False))
     messages.success(request, f"{created} entr{'y' if created == 1 else 'ies'} added to the self assessment.")
     return redirect("selfassessment:index", review.pk)
+
+
+@require_GET
+def export_document(request: HttpRequest, review_id: int, file_format: str) -> HttpResponse:
+    """The council's self assessment as a PDF or Word document for its sign-off; made on request, not stored."""
+    review, membership = load_review(request, review_id)
+    if file_format not in export.FORMATS:
+        raise Http404("No such format.")
+    content = review_services.build_file(export.BUILDER, export.BUILDER.make_context(review), file_format)
+    response = HttpResponse(content, content_type=export.FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(review, file_format)}"'
+    return response
 
 
 @require_POST
