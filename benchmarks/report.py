@@ -122,7 +122,10 @@ def build_realistic_review(make_review) -> Review:
         for index in range(EVENTS)
     )
     workshop = Workshop.objects.create(
-        review=review, held_on=datetime.date(2026, 2, 10), facilitators="Peer lead and challenge manager"
+        status=Workshop.Status.HELD,
+        review=review,
+        held_on=datetime.date(2026, 2, 10),
+        facilitators="Peer lead and challenge manager",
     )
     workshop.cases.set(cases)
     themes = list(review.framework.themes.order_by("order"))

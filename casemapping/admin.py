@@ -16,7 +16,7 @@ class EventKindAdmin(admin.ModelAdmin):
 @admin.register(TimescaleRule)
 class TimescaleRuleAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "from_kind", "to_kind", "limit", "unit", "window_days", "source", "applies_from", "applies_to", "council"
+        "name", "from_kind", "to_kind", "limit", "unit", "window_days", "source", "applies_from", "applies_to", "council", "responsible"
     ]  # fmt: skip
     list_filter = ["unit", "source", "council"]
     search_fields = ["name", "source"]

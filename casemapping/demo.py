@@ -1,9 +1,11 @@
 """Fictional chronologies for the demo: six Northmoor cases mapped at one workshop, some missing timescales,
-and one Eastwick Vale case from 2012 checked against the 2010 guidance. Safe to run again."""
+a follow-up workshop planned for the on-site week, and one Eastwick Vale case from 2012 checked against the 2010
+guidance. Safe to run again."""
 
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from reviews.demo import upsert
 from reviews.models import Finding, FindingEvidence, Review
@@ -255,16 +257,28 @@ CHRONOLOGIES: dict[str, list[tuple]] = {
     ],
 }
 
+# Each workshop is planned (date, venue, practitioners invited by agency) and recorded once held: who came,
+# what went well, what worries the group, the learning. A workshop whose day has not come stays planned.
 WORKSHOPS = {
     "NM": {
         "held_on": D(2026, 11, 18),
+        "venue": "Council Chamber, Northmoor Civic Centre",
         "facilitators": "Peer lead and challenge manager",
         "cases": ["NM-C01", "NM-C02", "NM-C03", "NM-C04", "NM-C05", "NM-C06"],
         "went_well": "Practitioners knew the children well and spoke openly about delays. Schools and the "
         "domestic abuse service were strong advocates for the children.",
         "worries": "Health information reached conferences late; strategy discussions were held without health; "
         "statutory visits slipped when workers changed.",
-        "agencies": {CSC: 5, POLICE: 2, HEALTH: 2, EDUCATION: 3, CAMHS: 1, HOUSING: 1, VOLUNTARY: 1},
+        # agency: (practitioners invited, practitioners who came)
+        "agencies": {
+            CSC: (5, 5),
+            POLICE: (3, 2),
+            HEALTH: (3, 2),
+            EDUCATION: (3, 3),
+            CAMHS: (2, 1),
+            HOUSING: (1, 1),
+            VOLUNTARY: (1, 1),
+        },
         "learning": [
             (
                 "Initial conferences and first core groups are late when health are not part of the strategy "
@@ -281,13 +295,24 @@ WORKSHOPS = {
             ),
         ],
     },
+    "NM-follow-up": {
+        "held_on": D(2026, 12, 8),
+        "venue": "Room 4, Fenwick House",
+        "facilitators": "Health peer and challenge manager",
+        "cases": ["NM-C01", "NM-C05"],
+        "went_well": "",
+        "worries": "",
+        "agencies": {CSC: (2, None), HEALTH: (2, None), POLICE: (1, None)},
+        "learning": [],
+    },
     "EV": {
         "held_on": D(2012, 5, 1),
+        "venue": "Eastwick Vale Town Hall",
         "facilitators": "Peer lead",
         "cases": ["EV-C01"],
         "went_well": "Hospital staff made a clear, prompt referral.",
         "worries": "The initial assessment took longer than ten working days.",
-        "agencies": {CSC: 2, HEALTH: 1},
+        "agencies": {CSC: (2, 2), HEALTH: (1, 1)},
         "learning": [],
     },
 }
@@ -338,19 +363,28 @@ def demo(*, reviews: list[Review], users: dict) -> None:
 
 
 def _workshop(review, data, cases, partners, users, added_by) -> None:
+    held = data["held_on"] <= timezone.localdate()  # never recorded as held before its day
     workshop = upsert(
         Workshop,
         {"review": review, "held_on": data["held_on"]},
         {
+            "venue": data["venue"],
+            "status": Workshop.Status.HELD if held else Workshop.Status.PLANNED,
             "facilitators": data["facilitators"],
-            "went_well": data["went_well"],
-            "worries": data["worries"],
+            "went_well": data["went_well"] if held else "",
+            "worries": data["worries"] if held else "",
             "created_by": added_by,
         },
     )
     workshop.cases.set([cases[reference] for reference in data["cases"]])
-    for agency, number in data["agencies"].items():
-        upsert(WorkshopAgency, {"workshop": workshop, "agency": partners[agency]}, {"practitioners": number})
+    for agency, (invited, came) in data["agencies"].items():
+        upsert(
+            WorkshopAgency,
+            {"workshop": workshop, "agency": partners[agency]},
+            {"invited": invited, "practitioners": came if held else None},
+        )
+    if not held:
+        return
     event_type = ContentType.objects.get_for_model(Event)
     for summary, kind, theme_order, event_keys in data["learning"]:
         theme = review.framework.themes.get(order=theme_order)

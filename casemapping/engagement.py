@@ -5,13 +5,15 @@ from django.db.models import Sum
 from reviews.engagement import Against, EngagementMeasure
 from reviews.models import Review
 
-from .models import WorkshopAgency
+from .models import Workshop, WorkshopAgency
 
 
 def engagement(review: Review) -> list[EngagementMeasure]:
     """One query: practitioners per agency across the review's workshops."""
     counts = dict(
-        WorkshopAgency.objects.filter(workshop__review=review)
+        WorkshopAgency.objects.filter(
+            workshop__review=review, workshop__status=Workshop.Status.HELD, practitioners__isnull=False
+        )
         .values("agency_id")
         .annotate(n=Sum("practitioners"))
         .values_list("agency_id", "n")

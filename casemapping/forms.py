@@ -3,16 +3,16 @@ from urllib.parse import urlencode
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from reviews import scope
 from reviews.models import Case, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
-from reviews.validators import review_date_validator
+from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
 
-from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
+from .models import Event, EventKind, LearningPoint, Workshop
 from .services import end_before_start
 
 
@@ -277,16 +277,17 @@ class CaseFilterForm(forms.Form):
 
 
 class WorkshopForm(forms.ModelForm):
+    """Plan a workshop, weeks ahead: its date, venue, facilitators and the cases to map."""
+
     class Meta:
         model = Workshop
-        fields = ["held_on", "facilitators", "cases", "went_well", "worries"]
-        labels = {"held_on": "Date held", "cases": "Cases mapped"}
-        help_texts = {"held_on": "For example, 2026-01-20"}
-        widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
-            "cases": forms.CheckboxSelectMultiple,
-            "went_well": forms.Textarea(attrs={"rows": 4}),
-            "worries": forms.Textarea(attrs={"rows": 4}),
+        fields = ["held_on", "venue", "facilitators", "cases"]
+        labels = {"held_on": "Date", "venue": "Venue", "cases": "Cases to map"}
+        help_texts = {"held_on": "For example, 2026-01-20. A date ahead is fine: record the workshop once held."}
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "cases": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "held_on": {"required": "Enter the date of the workshop.", "invalid": "Enter the date as 2026-01-20."},
+            "facilitators": {"required": "Enter who facilitates, by role."},
         }
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
@@ -296,52 +297,116 @@ class WorkshopForm(forms.ModelForm):
         self.fields["cases"].error_messages["invalid_choice"] = "Choose cases from this review's sample."
         self.helper = _helper(
             Field.text("held_on", field_width=10),
+            Field.text("venue"),
             Field.text("facilitators"),
             Field.checkboxes("cases", small=True),
-            Field.textarea("went_well"),
-            Field.textarea("worries"),
-            submit="Save workshop",
+            submit="Plan the workshop",
         )
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]
         review_date_validator(day)  # the window's message first, for a year such as 9999
-        if day > timezone.localdate():
-            raise forms.ValidationError("Record a workshop once it has been held: the date is in the future.")
         return day
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        _free_text(self, "facilitators", "went_well", "worries")
+        _free_text(self, "venue", "facilitators")
         return cleaned
 
 
-class WorkshopAgencyForm(forms.ModelForm):
+class WorkshopRecordForm(forms.ModelForm):
+    """Record a workshop as held, once its day has come: what went well and what worries the group."""
+
     class Meta:
-        model = WorkshopAgency
-        fields = ["agency", "practitioners"]
-        labels = {"agency": "Agency present", "practitioners": "Number of practitioners"}
+        model = Workshop
+        fields = ["went_well", "worries"]
+        widgets = {"went_well": forms.Textarea(attrs={"rows": 4}), "worries": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("went_well"), Field.textarea("worries"), submit="Record it as held")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            check_has_happened(self.instance.held_on, what="A workshop")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        _free_text(self, "went_well", "worries")
+        return cleaned
+
+    def save(self, commit: bool = True) -> Workshop:
+        self.instance.status = Workshop.Status.HELD
+        return super().save(commit)
+
+
+def _agency_field(workshop: Workshop) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Partner.objects.filter(council=workshop.review.council).order_by("name"),
+        error_messages={
+            "required": "Choose an agency.",
+            "invalid_choice": "Choose one of the council's partner agencies.",
+        },
+    )
+
+
+class WorkshopInviteForm(forms.Form):
+    """Practitioners invited from one agency: a number, never names."""
+
+    invited = forms.IntegerField(
+        label="Number of practitioners invited",
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": "Enter how many practitioners are invited.",
+            "invalid": "Enter the number of practitioners invited as a whole number, such as 3.",
+            "min_value": "Invite at least 1 practitioner.",
+            "max_value": "Enter at most 200 practitioners.",
+        },
+    )
 
     def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.workshop = workshop
-        self.instance.workshop = workshop
-        self.fields["agency"].queryset = Partner.objects.filter(council=workshop.review.council).order_by("name")
-        self.fields["agency"].error_messages["invalid_choice"] = "Choose one of the council's partner agencies."
-        self.helper = _helper("agency", Field.text("practitioners", field_width=3), submit="Add agency")
+        self.fields = {"agency": _agency_field(workshop), **self.fields}
+        self.fields["agency"].label = "Agency invited"
+        self.helper = _helper("agency", Field.text("invited", field_width=3), submit="Invite")
+        self.helper.form_action = reverse("casemapping:workshop_invite", args=[workshop.review_id, workshop.pk])
+
+
+class WorkshopAgencyForm(forms.Form):
+    """How many practitioners of an agency came, recorded once the workshop is held."""
+
+    practitioners = forms.IntegerField(
+        label="Number of practitioners who came",
+        min_value=0,
+        max_value=200,
+        error_messages={
+            "required": "Enter how many practitioners came.",
+            "invalid": "Enter the number of practitioners as a whole number, such as 3.",
+            "min_value": "Enter 0 or more practitioners.",
+            "max_value": "Enter at most 200 practitioners.",
+        },
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields = {"agency": _agency_field(workshop), **self.fields}
+        self.fields["agency"].label = "Agency present"
+        self.helper = _helper("agency", Field.text("practitioners", field_width=3), submit="Record attendance")
         self.helper.form_action = reverse("casemapping:workshop_agency_add", args=[workshop.review_id, workshop.pk])
 
-    def clean_agency(self):
-        agency = self.cleaned_data["agency"]
-        if self.workshop.agencies.filter(agency=agency).exists():
-            raise forms.ValidationError(f"{agency} is already recorded for this workshop.")
-        return agency
-
-    def clean_practitioners(self) -> int:
-        number = self.cleaned_data["practitioners"]
-        if number < 1:
-            raise forms.ValidationError("Enter at least 1 practitioner.")
-        return number
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.workshop.is_held:
+            raise forms.ValidationError(
+                f"Record who came once the workshop has been held; it is planned for {self.workshop.held_on:%-d %B %Y}."
+            )
+        agency, came = cleaned.get("agency"), cleaned.get("practitioners")
+        if agency is not None and came == 0 and not self.workshop.agencies.filter(agency=agency, invited__gte=1):
+            self.add_error("practitioners", f"{agency} was not invited: enter at least 1 practitioner who came.")
+        return cleaned
 
 
 class LearningPointForm(forms.ModelForm):
@@ -372,6 +437,7 @@ class LearningPointForm(forms.ModelForm):
         )
         self.fields["events"].error_messages["invalid_choice"] = "Choose events of the cases mapped at this workshop."
         self.fields["events"].error_messages["required"] = "Choose at least one event that shows the learning point."
+        self.workshop = workshop
         self.helper = _helper(
             Field.text("summary"),
             Field.radios("kind", inline=True),
@@ -383,5 +449,10 @@ class LearningPointForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if not self.workshop.is_held:
+            raise forms.ValidationError(
+                "Record learning points once the workshop has been held; "
+                f"it is planned for {self.workshop.held_on:%-d %B %Y}."
+            )
         _free_text(self, "summary", "detail")
         return cleaned

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from reviews.models import Case, Council, Finding, Partner, Review, Theme, ThresholdLevel
-from reviews.validators import check_chronology_date, review_date_validator
+from reviews.models import Case, Council, Finding, Partner, PartnerKind, Review, Theme, ThresholdLevel
+from reviews.validators import check_chronology_date, check_has_happened, review_date_validator
 
 
 class EventKind(models.Model):
@@ -86,6 +86,15 @@ class TimescaleRule(models.Model):
     )
     window_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="The window's length in calendar days (365 for the first year)."
+    )
+    responsible = models.ForeignKey(
+        PartnerKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The kind of agency whose timescale this is, such as children's social care for a referral "
+        "decision; a miss is shown against it. Empty: the agency whose event started the clock.",
     )
 
     objects = TimescaleRuleQuerySet.as_manager()
@@ -194,11 +203,26 @@ class Event(models.Model):
             )
 
 
+class WorkshopQuerySet(models.QuerySet):
+    def held(self) -> "WorkshopQuerySet":
+        return self.filter(status=Workshop.Status.HELD)
+
+
 class Workshop(models.Model):
+    """A mapping workshop: planned weeks ahead (date, venue, who is invited), then recorded once held."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="mapping_workshops")
-    held_on = models.DateField("date held", validators=[review_date_validator])
+    held_on = models.DateField("date", validators=[review_date_validator])
+    venue = models.CharField(max_length=200, blank=True, help_text="A room and building, or “Online”.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     facilitators = models.CharField(max_length=300, help_text="Roles, such as “Peer lead and challenge manager”.")
-    cases = models.ManyToManyField(Case, related_name="workshops", help_text="The cases mapped at the workshop.")
+    cases = models.ManyToManyField(
+        Case, related_name="workshops", help_text="The cases to map at the workshop; mapped once it is held."
+    )
     went_well = models.TextField("what went well", blank=True)
     worries = models.TextField("what worries us", blank=True)
     created_by = models.ForeignKey(
@@ -207,29 +231,44 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[])
 
+    objects = WorkshopQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Mapping workshop on {self.held_on:%d %B %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("casemapping:workshop_detail", args=[self.review_id, self.pk])
 
+    def clean(self) -> None:
+        if self.status == self.Status.HELD and self.held_on:
+            check_has_happened(self.held_on, what="A workshop")
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
 
 class WorkshopAgency(models.Model):
-    """An agency present at a workshop and how many of its practitioners came: numbers, never names."""
+    """An agency at a workshop: how many of its practitioners were invited, and how many came (numbers, never
+    names). Attendance is empty until the workshop is held."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agencies")
     agency = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    practitioners = models.PositiveSmallIntegerField()
+    invited = models.PositiveSmallIntegerField("practitioners invited", default=0)
+    practitioners = models.PositiveSmallIntegerField("practitioners who came", null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["workshop", "agency"], name="workshopagency_one_row_per_agency"),
-            models.CheckConstraint(condition=Q(practitioners__gte=1), name="workshopagency_practitioners_positive"),
+            models.CheckConstraint(
+                condition=Q(invited__gte=1) | Q(practitioners__gte=1), name="workshopagency_invited_or_came"
+            ),
         ]
         verbose_name_plural = "workshop agencies"
 
     def __str__(self) -> str:
-        return f"{self.agency}: {self.practitioners}"
+        came = "not recorded" if self.practitioners is None else self.practitioners
+        return f"{self.agency}: {self.invited} invited, came {came}"
 
 
 class LearningPoint(models.Model):

@@ -19,18 +19,23 @@ def progress(review: Review) -> Progress:
 
 
 def progress_many(reviews: list[Review]) -> dict[int, Progress]:
-    """Cases in the sample, cases mapped and workshops held, for many reviews in two queries."""
+    """Cases in the sample, cases mapped at workshops held and the workshops held, for many reviews in two queries.
+
+    A planned workshop maps nothing until it is recorded as held.
+    """
     cases = {
         row["review_id"]: row
         for row in Case.objects.filter(review__in=reviews)
         .values("review_id")
         .annotate(
-            total=Count("pk", distinct=True), mapped=Count("pk", filter=Q(workshops__isnull=False), distinct=True)
+            total=Count("pk", distinct=True),
+            mapped=Count("pk", filter=Q(workshops__status=Workshop.Status.HELD), distinct=True),
         )
         .order_by()
     }
     workshops = dict(
         Workshop.objects.filter(review__in=reviews)
+        .held()
         .values("review_id")
         .annotate(n=Count("pk"))
         .values_list("review_id", "n")
@@ -81,7 +86,9 @@ def report_section(review: Review) -> ReportSection:
     profile = sample_profile(review)
     cases = review.cases.select_related("threshold_level").prefetch_related("specific_circumstances")
     case_results, summaries = services.review_timeliness(review, cases=cases)
-    mapped_ids = set(Case.objects.filter(review=review, workshops__isnull=False).values_list("pk", flat=True))
+    mapped_ids = set(
+        Case.objects.filter(review=review, workshops__status=Workshop.Status.HELD).values_list("pk", flat=True)
+    )
     learning = learning_by_case(review)
     lines = []
     for case, results in case_results:
@@ -143,11 +150,12 @@ def learning_by_case(review: Review) -> dict[int, list]:
 def pack_context(review: Review) -> dict:
     """The case mapping pack: every mapped case's timeline, chronology, timescales and learning, a case a page."""
     case_results, summaries = services.review_timeliness(
-        review, cases=review.cases.filter(workshops__isnull=False).distinct().select_related("threshold_level")
+        review,
+        cases=review.cases.filter(workshops__status=Workshop.Status.HELD).distinct().select_related("threshold_level"),
     )
     events_by_case = {}
     for event in (
-        services.Event.objects.filter(review=review, case__workshops__isnull=False)
+        services.Event.objects.filter(review=review, case__workshops__status=Workshop.Status.HELD)
         .distinct()
         .select_related("kind", "agency", "threshold_level")
         .order_by("date", "sequence")

@@ -37,8 +37,42 @@ def _ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return ticks
 
 
+def responsible_agency(check: Check, events: list):
+    """The agency in whose lane a missed timescale is drawn: the one the rule makes responsible for it.
+
+    The rule names a kind of agency (children's social care for a referral decision); its lane is the first
+    agency of that kind in the chronology. A rule that names none, or whose agency has no event here, is drawn
+    in the lane of the agency whose event started the clock.
+    """
+    if check.rule.responsible_id is not None:
+        for event in events:
+            if event.agency.kind_id == check.rule.responsible_id:
+                return event.agency
+    return check.start.agency
+
+
+def missed_rows(events: list, checks: list[Check]) -> list[tuple[Check, object]]:
+    """Each missed check with the agency responsible for it, for the timeline's data table."""
+    return [(check, responsible_agency(check, events)) for check in checks if check.outcome == Outcome.MISSED]
+
+
 def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str) -> SafeString:
-    """Events are in chronological order; `checks` are the case's timeliness checks (the missed ones are drawn)."""
+    """Events are in chronological order; `checks` are the case's timeliness checks (the missed ones are drawn).
+
+    With no events there is no time to draw: the image says so, rather than an empty axis from today to today.
+    """
+    if not events:
+        return format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-timeline" viewBox="0 0 {} 40" width="{}" '
+            'height="40" font-family="Arial, Helvetica, DejaVu Sans, sans-serif" role="img" '
+            'aria-labelledby="{}-title"><title id="{}-title">{}: no chronology recorded</title>'
+            '<text x="8" y="24" font-size="14">No chronology recorded</text></svg>',
+            LABEL_WIDTH + PLOT_WIDTH + RIGHT,
+            LABEL_WIDTH + PLOT_WIDTH + RIGHT,
+            chart_id,
+            chart_id,
+            title,
+        )
     agencies = []
     for event in events:
         if event.agency not in agencies:
@@ -94,7 +128,7 @@ def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str
             )
         )
     for check in missed:
-        lane_y = y(check.start.agency_id)
+        lane_y = y(responsible_agency(check, events).pk)
         until = check.end.date if check.end is not None else max(last, check.deadline_date)
         parts.append(
             format_html(

@@ -20,6 +20,8 @@ urlpatterns = [
     path("workshops/", views.workshop_list, name="workshops"),
     path("workshops/new/", views.workshop_create, name="workshop_create"),
     path("workshops/<int:workshop_id>/", views.workshop_detail, name="workshop_detail"),
+    path("workshops/<int:workshop_id>/invitations/", views.workshop_invite, name="workshop_invite"),
+    path("workshops/<int:workshop_id>/held/", views.workshop_record, name="workshop_record"),
     path("workshops/<int:workshop_id>/agencies/", views.workshop_agency_add, name="workshop_agency_add"),
     path("workshops/<int:workshop_id>/learning/new/", views.learning_create, name="learning_create"),
 ]

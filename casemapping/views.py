@@ -4,6 +4,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import permissions, tables
@@ -22,9 +24,12 @@ from .forms import (
     LearningPointForm,
     WorkshopAgencyForm,
     WorkshopForm,
+    WorkshopInviteForm,
+    WorkshopRecordForm,
 )
-from .models import Event, LearningPoint, Workshop
-from .timeline import timeline_svg
+from .models import Event, LearningPoint, Workshop, WorkshopAgency
+from .timeline import missed_rows, timeline_svg
+from .timescales import Outcome
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -228,8 +233,10 @@ def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpRespo
         "case": case,
         "summary": _case_summary(case),
         "events": events,
-        "results": results,
+        "results": [result for result in results if result.outcome != Outcome.NOT_APPLICABLE],
+        "not_applicable": [result for result in results if result.outcome == Outcome.NOT_APPLICABLE],
         "missed": [check for check in checks if check.outcome == "missed"],
+        "missed_rows": missed_rows(events, checks),
         "timeline": timeline_svg(
             events=events,
             checks=checks,
@@ -363,7 +370,7 @@ def workshop_create(request: HttpRequest, review_id: int) -> HttpResponse:
         with transaction.atomic():
             workshop.save()
             form.save_m2m()
-        messages.success(request, f"{workshop} recorded. Add the agencies present and the learning points.")
+        messages.success(request, f"{workshop} planned. Invite practitioners from each agency.")
         return redirect(workshop)
     return render(request, "casemapping/workshop_form.html", {"review": review, "membership": membership, "form": form})
 
@@ -387,10 +394,28 @@ def workshop_detail(request: HttpRequest, review_id: int, workshop_id: int) -> H
         "agencies": workshop.agencies.select_related("agency").order_by("agency__name"),
         "learning": learning,
         "peer_side": peer_side,
-        "agency_form": WorkshopAgencyForm(workshop=workshop) if can_record else None,
-        "can_add_learning": permissions.can_edit_findings(membership),
+        "invite_form": WorkshopInviteForm(workshop=workshop) if can_record else None,
+        "agency_form": WorkshopAgencyForm(workshop=workshop) if can_record and workshop.is_held else None,
+        "can_record": can_record,
+        "has_happened": workshop.held_on <= timezone.localdate(),
+        "can_add_learning": permissions.can_edit_findings(membership) and workshop.is_held,
     }
     return render(request, "casemapping/workshop_detail.html", context)
+
+
+@require_POST
+def workshop_invite(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_workshops(membership))
+    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
+    form = WorkshopInviteForm(request.POST, workshop=workshop)
+    if form.is_valid():
+        agency, invited = form.cleaned_data["agency"], form.cleaned_data["invited"]
+        WorkshopAgency.objects.update_or_create(workshop=workshop, agency=agency, defaults={"invited": invited})
+        messages.success(request, f"{agency}: {invited} practitioner{pluralize(invited)} invited.")
+        return redirect(workshop)
+    context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
+    return render(request, "casemapping/workshop_agency_form.html", context, status=400)
 
 
 @require_POST
@@ -400,11 +425,32 @@ def workshop_agency_add(request: HttpRequest, review_id: int, workshop_id: int) 
     workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
     form = WorkshopAgencyForm(request.POST, workshop=workshop)
     if form.is_valid():
-        row = form.save()
-        messages.success(request, f"{row.agency}: {row.practitioners} practitioner(s) recorded.")
+        agency, came = form.cleaned_data["agency"], form.cleaned_data["practitioners"]
+        WorkshopAgency.objects.update_or_create(workshop=workshop, agency=agency, defaults={"practitioners": came})
+        messages.success(request, f"{agency}: {came} practitioner{pluralize(came)} came.")
         return redirect(workshop)
     context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
     return render(request, "casemapping/workshop_agency_form.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_record(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    """Record a planned workshop as held, once its day has come."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_record_workshops(membership))
+    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+            form = WorkshopRecordForm(request.POST, instance=locked)
+            if form.is_valid():
+                form.save()
+                messages.success(request, f"{locked} recorded as held. Record who came and the learning points.")
+                return redirect(locked)
+    else:
+        form = WorkshopRecordForm(instance=workshop)
+    context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
+    return render(request, "casemapping/workshop_record.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,7 +24,9 @@ def test_the_organiser_records_the_planning_group_and_sees_engagement_on_the_ove
     PartnerFactory(council=review.council, name="Testshire Homes")
     organiser = UserFactory(username="organiser", first_name="Daniel", last_name="Frome")
     MembershipFactory(review=review, user=organiser, role=Role.ORGANISER)
-    workshop = Workshop.objects.create(review=review, held_on=datetime.date(2026, 11, 2), facilitators="Peer lead")
+    workshop = Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2026, 11, 2), facilitators="Peer lead"
+    )
     WorkshopAgency.objects.create(workshop=workshop, agency=police, practitioners=1)
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -47,7 +47,9 @@ def add_event(kinds, social_care):
 
 @pytest.fixture
 def workshop(review, case):
-    workshop = Workshop.objects.create(review=review, held_on=datetime.date(2025, 11, 3), facilitators="Peer lead")
+    workshop = Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2025, 11, 3), facilitators="Peer lead"
+    )
     workshop.cases.add(case)
     return workshop
 

@@ -392,7 +392,9 @@ def test_a_case_with_events_is_not_removed(case, lead_client, add_event):
 
 
 def test_a_case_mapped_at_a_workshop_is_not_removed(review, case, lead_client):
-    workshop = Workshop.objects.create(review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead")
+    workshop = Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead"
+    )
     workshop.cases.add(case)
 
     response = lead_client.post(remove_url(case), {"version": 1})
@@ -443,7 +445,9 @@ def test_evidence_of_another_kind_of_record_with_the_same_id_does_not_block_remo
 
 def test_everything_recorded_against_a_case_is_listed_together(review, case, finding, lead_client, add_event):
     add_event(case, datetime.date(2025, 1, 6), "referral")
-    Workshop.objects.create(review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead").cases.add(case)
+    Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead"
+    ).cases.add(case)
     FindingEvidence.objects.create(
         finding=finding, content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
     )

@@ -85,10 +85,13 @@ def test_seed_demo_maps_six_cases_and_running_it_twice_changes_nothing(demo_sett
     result = progress(northmoor)
     # Six cases mapped; audit validation's demo adds six more audited cases to the sample.
     assert (result.done, result.total) == (6, 12)
-    levels = set(northmoor.cases.filter(workshops__isnull=False).values_list("threshold_level__order", flat=True))
+    levels = set(
+        northmoor.cases.filter(workshops__status=Workshop.Status.HELD).values_list("threshold_level__order", flat=True)
+    )
     assert levels == {2, 3, 4}
     # The earlier Northmoor review adds four cases of six events each.
-    assert first == {"Event": 57 + 24, "Workshop": 2, "WorkshopAgency": 9, "LearningPoint": 2}
+    # A follow-up workshop is planned for the on-site week with three agencies invited.
+    assert first == {"Event": 57 + 24, "Workshop": 3, "WorkshopAgency": 12, "LearningPoint": 2}
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ def walker_objects(review, lead) -> dict[str, int]:
         agency=agency,
         summary="Referral received",
     )
-    workshop = Workshop.objects.create(review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead")
+    workshop = Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2025, 2, 3), facilitators="Peer lead"
+    )
     workshop.cases.add(case)
     return {"case_id": case.pk, "event_id": event.pk, "workshop_id": workshop.pk}

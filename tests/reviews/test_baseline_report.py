@@ -112,7 +112,9 @@ def test_a_mapped_case_without_a_chronology_gets_no_timeline(review, lead):
     from casemapping.models import Workshop
 
     case = CaseFactory(review=review, reference="C-EMPTY")
-    workshop = Workshop.objects.create(review=review, held_on=datetime.date(2026, 2, 1), facilitators="Peer lead")
+    workshop = Workshop.objects.create(
+        status=Workshop.Status.HELD, review=review, held_on=datetime.date(2026, 2, 1), facilitators="Peer lead"
+    )
     workshop.cases.add(case)
 
     text = pdf_text(build_report(Report(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)).pdf)

@@ -30,7 +30,7 @@ MEASURES = [
 
 
 def workshop(review, day, attendance):
-    held = Workshop.objects.create(review=review, held_on=day, facilitators="Peer lead")
+    held = Workshop.objects.create(status=Workshop.Status.HELD, review=review, held_on=day, facilitators="Peer lead")
     for partner, practitioners in attendance.items():
         WorkshopAgency.objects.create(workshop=held, agency=partner, practitioners=practitioners)
     return held
