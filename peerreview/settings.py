@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from peerreview import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "peerreview.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reviews.middleware.NoStoreMiddleware",
@@ -147,6 +150,8 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
 # The address links in emails start with, such as https://peer-review.example (no trailing slash).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# A token that lets a load balancer or a deploy script read /health/ready/ without signing in (empty: admins only).
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 
 # Accounts and sessions
 AUTHENTICATION_BACKENDS = [
@@ -310,10 +315,22 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both.")
 
+# JSON lines in production (one object a line, with the request's id); readable text with debug on.
+logs.install_record_factory()
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or text.")
+# Workers and beat log through the same handler as the web processes, not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"ids": {"()": "peerreview.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "peerreview.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs can carry query strings; keep them to warnings and errors.

@@ -139,7 +139,7 @@ class FrameworkStep(forms.Form):
         default = GradeScale.objects.filter(framework__is_default=True).order_by("name").first()
         if default and not self.is_bound:
             self.initial.setdefault("grade_scale", default.pk)
-        self.helper = _helper(Field.radios("grade_scale", legend_size=Size.MEDIUM, legend_tag="h1"))
+        self.helper = _helper(Field.radios("grade_scale", legend_size=Size.MEDIUM))
 
     def clean(self) -> dict:
         cleaned = super().clean()

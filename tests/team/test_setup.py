@@ -110,6 +110,8 @@ def test_a_programme_manager_sets_up_a_review_and_the_invited_lead_finds_it(
     page = check.content.decode()
 
     assert check.status_code == 200
+    for name in ("council", "dates", "framework", "scope", "team"):
+        assert manager_client.get(step(name)).content.decode().count("<h1") == 1, name
     assert "Testshire County Council children&#x27;s safeguarding peer review" in page
     assert "8 March 2027" in page and "Early help and step-down" in page
     assert "Lee Lead, lee@peers.example: Peer lead" in page
