@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from reviews import richtext, scope, stages
 from reviews.docx import html_to_docx
 from reviews.models import Finding, FocusArea, Review, ReviewMembership, Role
+from reviews.notifications import services as notifications
+from reviews.notifications.models import Notification
 
 from .models import Letter, LetterComment, LetterTemplate, LetterVersion, render_wording
 from .services import STAGE, draft_findings, findings_by_theme
@@ -279,7 +282,35 @@ def share_letter(*, letter: Letter, user) -> Letter:
         locked.updated_by = user
         locked.save()
         _record_version(locked, user=user, event="Shared with the sponsor for factual accuracy")
+        _tell_council_of_share(locked)
     return locked
+
+
+def _tell_council_of_share(letter: Letter) -> None:
+    """The sponsor, who comments, and the organiser, who arranges the council's side, hear of the shared draft
+    in the app and by email as each chose. Only the sponsor may read the draft, so only theirs links to it."""
+    review = letter.review
+    due = f" The letter is due on {review.letter_due:%-d %B %Y}." if review.letter_due else ""
+    for membership in review.memberships.select_related("user").filter(role__in=[Role.SPONSOR, Role.ORGANISER]):
+        if membership.role == Role.SPONSOR:
+            title = f"The draft feedback letter of {review.title} is shared with you for factual accuracy"
+            body = (
+                "Read the draft and comment on any paragraph that is not factually accurate. The peer lead answers "
+                f"each comment before the letter is published.{due}"
+            )
+            link = reverse("conference:letter", args=[review.pk])
+        else:
+            title = f"The draft feedback letter of {review.title} is shared with the sponsor for factual accuracy"
+            body = f"The council's sponsor can now comment on each paragraph of the draft.{due}"
+            link = review.get_absolute_url()
+        notifications.notify(
+            recipient=membership.user,
+            review=review,
+            kind=Notification.Kind.LETTER,
+            title=title,
+            body=body,
+            link=link,
+        )
 
 
 def add_comment(*, letter: Letter, paragraph: int, text: str, user) -> LetterComment:

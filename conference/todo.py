@@ -1,16 +1,17 @@
-"""What the improvement plan asks of each person: the actions they own, and the 3- and 12-month checks."""
+"""What the conference stage asks of each person: the plan actions they own, the 3- and 12-month checks, and the
+draft letter's factual-accuracy round (comments for the leads to answer, the draft for the sponsor to check)."""
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from reviews import todo
-from reviews.models import Review, ReviewMembership
+from reviews.models import Review, ReviewMembership, Role
 from reviews.notifications.models import Notification
-from reviews.permissions import HOST_SIDE, PLAN_EDITORS
+from reviews.permissions import HOST_SIDE, PLAN_EDITORS, REVIEW_LEADS
 
-from .models import Action, Checkpoint
+from .models import Action, Checkpoint, Letter, LetterComment
 
 # The impact checks show on the home page this many days ahead, and are reminded of this many days ahead.
 CHECK_SHOWN_DAYS = 30
@@ -61,6 +62,46 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
                         due=due,
                     )
                 )
+    return found + _letter_tasks(user)
+
+
+def _letter_tasks(user) -> list[todo.Task]:
+    """The shared draft letter: its open factual-accuracy comments for the review's leads to answer, and the
+    draft itself for the sponsor to check. Two queries."""
+    open_comments = Count("comments", filter=Q(comments__status=LetterComment.Status.OPEN), distinct=True)
+    letters = (
+        Letter.objects.filter(review__memberships__user=user, review__memberships__role__in=REVIEW_LEADS)
+        .exclude(status=Letter.Status.PUBLISHED)
+        .annotate(open_comments=open_comments)
+        .filter(open_comments__gt=0)
+        .select_related("review")
+        .order_by("pk")
+    )
+    found = [
+        todo.Task(
+            review_id=letter.review_id,
+            review_title=letter.review.title,
+            kind="Factual-accuracy comments to answer",
+            title=f"{letter.open_comments} comment{'s' if letter.open_comments != 1 else ''} on the draft letter",
+            url=reverse("conference:letter", args=[letter.review_id]),
+            due=letter.review.letter_due,
+        )
+        for letter in letters
+    ]
+    shared = Letter.objects.filter(
+        status=Letter.Status.SHARED, review__memberships__user=user, review__memberships__role=Role.SPONSOR
+    ).select_related("review")
+    found += [
+        todo.Task(
+            review_id=letter.review_id,
+            review_title=letter.review.title,
+            kind="Draft letter to check",
+            title="Check the draft feedback letter for factual accuracy",
+            url=reverse("conference:letter", args=[letter.review_id]),
+            due=letter.review.letter_due,
+        )
+        for letter in shared
+    ]
     return found
 
 

@@ -3,13 +3,25 @@
 import datetime
 import random
 
+from django.utils import timezone
+
 from reviews import scope
 from reviews.demo import upsert
-from reviews.models import Partner, Review
+from reviews.models import EmailRecord, Partner, Review
 
-from . import services
+from . import distribution, services
 from .library import ensure_library
-from .models import Audience, Code, Coding, FocusGroup, Question, Questionnaire, QuestionnaireSettings, Segment
+from .models import (
+    Audience,
+    Code,
+    Coding,
+    Distribution,
+    FocusGroup,
+    Question,
+    Questionnaire,
+    QuestionnaireSettings,
+    Segment,
+)
 
 # (segment, how many could answer, the partner agency it belongs to)
 SEGMENTS = [
@@ -117,6 +129,59 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             )
     codes = _codebook(review)
     _focus_groups(review, users, codes)
+    _distributions(review, users, questionnaires, partners)
+
+
+# The partners' questionnaire sent twice: to the police contact to forward, and to school staff directly.
+DISTRIBUTIONS = [
+    (Distribution.Kind.FORWARD, "Northmoor Police Division", ["leah.brightwater@police.northmoor.example"], []),
+    (
+        Distribution.Kind.DIRECT,
+        "Northmoor Schools and Learning Service",
+        [
+            "dsl@oakfield-primary.example",
+            "safeguarding@northmoor-academy.example",
+            "head@st-aidans.example",
+            "office@riverside-infants.example",
+        ],
+        ["office@riverside-infants.example"],
+    ),
+]
+
+
+def _distributions(review: Review, users: dict, questionnaires: list[Questionnaire], partners: dict) -> None:
+    """A record of what was sent and how it went, as the distribution page shows it. Idempotent."""
+    target = next((q for q in questionnaires if q.audience == Audience.PARTNERS), None)
+    if target is None or target.distributions.exists():
+        return
+    target.refresh_from_db()  # with the dates the demo gave it
+    sent_at = timezone.make_aware(datetime.datetime.combine(target.opens_on, datetime.time(9, 30)))
+    for kind, agency, addresses, failed in DISTRIBUTIONS:
+        record = Distribution.objects.create(
+            review=review,
+            questionnaire=target,
+            kind=kind,
+            partner=partners.get(agency),
+            addresses="\n".join(addresses),
+            sent_by=users.get("lead"),
+            created_at=sent_at,
+        )
+        subject, body = distribution.link_email(target, record, sender=users.get("lead"))
+        for address in addresses:
+            ok = address not in failed
+            EmailRecord.objects.create(
+                to_address=address,
+                kind=EmailRecord.Kind.QUESTIONNAIRE,
+                subject=subject,
+                body=body,
+                about=record.email_topic,
+                created_at=sent_at,
+                status=EmailRecord.Status.SENT if ok else EmailRecord.Status.FAILED,
+                attempts=1 if ok else 5,
+                last_tried_at=sent_at,
+                sent_at=sent_at if ok else None,
+                error="" if ok else "SMTPRecipientsRefused: the school's mail server refused the address",
+            )
 
 
 def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int) -> None:

@@ -8,7 +8,19 @@ from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
 
-from .models import FACES, MAX_TEXT_ANSWER, Code, FocusGroup, Question, Questionnaire, Response, Section, Segment
+from .distribution import MAX_ADDRESSES, Addresses, read_addresses
+from .models import (
+    FACES,
+    MAX_TEXT_ANSWER,
+    Code,
+    Distribution,
+    FocusGroup,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    Segment,
+)
 
 NOT_ON_SCALE = "Choose one of the answers given."
 
@@ -466,3 +478,54 @@ class AlertActionForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("action"), submit="Record what I did")
+
+
+class DistributionForm(forms.Form):
+    """The questionnaire's link to a pasted list of addresses, or to a partner contact to forward."""
+
+    kind = forms.ChoiceField(
+        label="How to send it",
+        choices=[
+            (Distribution.Kind.DIRECT, "Email the link to each address, to answer themselves"),
+            (Distribution.Kind.FORWARD, "Email the link to a partner contact, to forward to their staff"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Distribution.Kind.DIRECT,
+        error_messages={"required": "Choose how to send it.", "invalid_choice": "Choose how to send it."},
+    )
+    partner = forms.ModelChoiceField(
+        label="Partner agency (optional when emailing each address)",
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="Not for one partner agency",
+        error_messages={"invalid_choice": "Choose one of the council's own partner agencies."},
+    )
+    addresses = forms.CharField(
+        label="Email addresses",
+        help_text=f"One a line, or separated by commas or semicolons; at most {MAX_ADDRESSES} at a time. "
+        "Everyone is sent the same link, so no answer can be tied to an address.",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=MAX_ADDRESSES * 260,
+        error_messages={"required": "Enter at least one email address."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Open the page again."})
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
+        self.helper = _helper(
+            Field.radios("kind"), "partner", Field.textarea("addresses"), "version", submit="Send the link"
+        )
+
+    def clean_addresses(self) -> Addresses:
+        return read_addresses(self.cleaned_data["addresses"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Distribution.Kind.FORWARD
+            and not cleaned.get("partner")
+            and "partner" not in self.errors
+        ):
+            self.add_error("partner", "Choose the partner agency whose contact will forward the link.")
+        return cleaned

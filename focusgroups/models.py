@@ -278,6 +278,45 @@ class Segment(models.Model):
             raise ValidationError({"partner": "Choose one of the council's own partner agencies."})
 
 
+class Distribution(models.Model):
+    """The questionnaire's link, emailed by a manager to a list of addresses or to a partner's contact to forward.
+
+    Everyone is sent the same public link, never one of their own, so no response can be tied to an email.
+    The emails themselves are EmailRecords about `focusgroups.distribution:<pk>`, each with how it went.
+    """
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Emailed to each address"
+        FORWARD = "forward", "Sent to a partner contact to forward"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="questionnaire_distributions")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="distributions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DIRECT)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="partner agency"
+    )
+    addresses = models.TextField(help_text="The addresses it was sent to, one a line.")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(addresses=""), name="distribution_has_addresses")]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} sent to {len(self.address_list())} address(es)"
+
+    def address_list(self) -> list[str]:
+        return [line for line in self.addresses.splitlines() if line]
+
+    @property
+    def email_topic(self) -> str:
+        return f"focusgroups.distribution:{self.pk}"
+
+    @property
+    def reminder_topic(self) -> str:
+        return f"focusgroups.distribution:{self.pk}:reminder"
+
+
 class QuestionnaireSettings(models.Model):
     """Per review: suppression minimums, the safeguarding lead, the help text and the concern phrases."""
 

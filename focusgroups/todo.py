@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from reviews.models import ReviewMembership
 from reviews.notifications.models import Notification
 from reviews.permissions import PEER_WRITERS, QUESTIONNAIRE_MANAGERS
 
+from . import distribution
 from .models import Coding, FocusGroup, Questionnaire, QuestionnaireSettings, SafeguardingAlert
 
 # A focus group's notes are written and coded within a week of it.
@@ -66,7 +67,8 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
 
 
 # Questionnaires: those who manage them hear when one opens, three days before it closes and the day after,
-# with how many have answered (a count under the review's smallest group shown is given only as "fewer than").
+# with how many have answered against the numbers expected, in all and by segment (a count under the review's
+# smallest group shown is given only as "fewer than").
 CLOSING_NOTICE_DAYS = 3
 
 
@@ -76,7 +78,6 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
         Questionnaire.objects.filter(review__isnull=False)
         .filter(Q(opens_on=today) | Q(closes_on__in=[closing, closed]))
         .select_related("review")
-        .annotate(answered=Count("responses"))
         .order_by("pk")
     )
     if not questionnaires:
@@ -85,20 +86,21 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
     minimums = dict(
         QuestionnaireSettings.objects.filter(review_id__in=reviews).values_list("review_id", "minimum_group")
     )
+    rates = distribution.rates_for(questionnaires, minimums)
     managers = ReviewMembership.objects.filter(review_id__in=reviews, role__in=QUESTIONNAIRE_MANAGERS).order_by("pk")
     found = []
     for membership in managers:
         for questionnaire in questionnaires:
             if questionnaire.review_id != membership.review_id:
                 continue
-            count = _count(questionnaire.answered, minimums.get(questionnaire.review_id, 5))
+            summary = rates[questionnaire.pk].summary()
             if questionnaire.opens_on == today:
                 event, title = "opens", f"“{questionnaire.title}” opens today"
             elif questionnaire.closes_on == closing:
                 event = "closing"
-                title = f"“{questionnaire.title}” closes on {closing:%-d %B}: {count} so far"
+                title = f"“{questionnaire.title}” closes on {closing:%-d %B}: {summary} so far"
             else:
-                event, title = "closed", f"“{questionnaire.title}” has closed: {count}"
+                event, title = "closed", f"“{questionnaire.title}” has closed: {summary}"
             found.append(
                 todo.Reminder(
                     recipient_id=membership.user_id,
@@ -107,14 +109,20 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
                     kind=Notification.Kind.QUESTIONNAIRE,
                     title=title,
                     link=questionnaire.get_absolute_url(),
+                    body=_by_segment(rates[questionnaire.pk]) if questionnaire.ask_segment else "",
                 )
             )
     return found
 
 
-def _count(answered: int, minimum: int) -> str:
-    if answered == 0:
-        return "no responses"
-    if answered < minimum:
-        return f"fewer than {minimum} responses"
-    return f"{answered} responses"
+def _by_segment(rates: distribution.Rates) -> str:
+    """The response rate of each segment with an expected number or a response, one a line."""
+    lines = []
+    for rate in rates.rows:
+        if rate.expected is None and not rate.responses:
+            continue
+        count = f"fewer than {rates.minimum}" if rate.responses is None else str(rate.responses)
+        against = f" of {rate.expected} expected" if rate.expected is not None else ""
+        percent = f" ({rate.percent}%)" if rate.percent is not None else ""
+        lines.append(f"- {rate.name}: {count}{against}{percent}")
+    return "Responses by segment:\n" + "\n".join(lines) if lines else ""

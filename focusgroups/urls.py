@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor, views
+from . import distribution_views, editor, views
 
 app_name = "focusgroups"
 
@@ -48,6 +48,11 @@ urlpatterns = [
         "questionnaires/<int:questionnaire_id>/questions/<int:question_id>/remove/",
         editor.question_remove,
         name="question_remove",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/distribute/",
+        distribution_views.questionnaire_distribute,
+        name="distribute",
     ),
     path("questionnaires/<int:questionnaire_id>/paper/", views.paper_entry, name="paper"),
     path("questionnaires/<int:questionnaire_id>/code-answer/", views.answer_code, name="answer_code"),

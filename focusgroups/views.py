@@ -16,7 +16,7 @@ from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
 from reviews.views import load_review
 
-from . import alerts, services
+from . import alerts, distribution, services
 from .forms import (
     AlertActionForm,
     AnswerCodeForm,
@@ -218,6 +218,8 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
         if permissions.can_code_focus_groups(membership)
         else None,
         "response_count": questionnaire.responses.count(),
+        "rates": distribution.rates(questionnaire) if questionnaire.ask_segment else None,
+        "distributions": questionnaire.distributions.count() if can_manage else 0,
     }
     return render(request, "focusgroups/questionnaire.html", context)
 

@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.notifications.tasks.retry_failed_emails",
         "schedule": crontab(minute="*/10"),
     },
+    "remind-questionnaire-partners": {
+        "task": "focusgroups.tasks.remind_partners",
+        "schedule": crontab(hour="8-17", minute=15),  # from 08:15 in working hours; later runs catch a missed one
+    },
 }
 # How a requested report is rendered: by a Celery worker when there is a broker; without one (the quick start)
 # in a background thread of the web process, so the request returns at once.

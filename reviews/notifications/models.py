@@ -26,6 +26,7 @@ class EmailRecord(models.Model):
         NOTIFICATION = "notification", "Notification"
         DIGEST = "digest", "Daily summary"
         INVITATION = "invitation", "Invitation"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire link"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to be sent"
@@ -45,6 +46,9 @@ class EmailRecord(models.Model):
     invitation = models.ForeignKey(
         "reviews.Invitation", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
     )
+    about = models.CharField(
+        max_length=100, blank=True, help_text="What it was sent for, such as focusgroups.distribution:12."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -61,7 +65,10 @@ class EmailRecord(models.Model):
                 condition=~Q(kind="invitation") | Q(invitation__isnull=False), name="email_invitation_has_invitation"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="email_status_created"),
+            models.Index(fields=["about"], name="email_about"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to_address}"
@@ -78,6 +85,7 @@ class Notification(models.Model):
         QUESTIONNAIRE = "questionnaire", "Questionnaire"
         REPORT = "report", "Report"
         TEAM = "team", "Review team"
+        LETTER = "letter", "Feedback letter"
         SAFEGUARDING_ALERT = "safeguarding_alert", "Safeguarding alert"
 
     class Email(models.TextChoices):

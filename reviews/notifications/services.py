@@ -107,6 +107,16 @@ def queue_email(record: EmailRecord) -> None:
     transaction.on_commit(lambda: send_email.delay(email_id=record.pk))
 
 
+def email_address(*, to_address: str, subject: str, body: str, kind: str, about: str = "") -> EmailRecord:
+    """Email someone who is not a user of the site, such as a partner agency's member of staff, after commit.
+
+    The email is recorded like every other, so its sender sees whether it went, and a failure is tried again.
+    """
+    record = EmailRecord.objects.create(to_address=to_address, kind=kind, subject=subject[:300], body=body, about=about)
+    queue_email(record)
+    return record
+
+
 def send_email(*, email_id: int) -> None:
     """Send one recorded email, once: the row stays locked while sending, and a sent email is left as it is.
 
@@ -142,7 +152,8 @@ def _message(record: EmailRecord) -> EmailMessage:
     if record.invitation_id:
         # The link is made afresh for each try and never kept.
         body = body.replace(LINK_PLACEHOLDER, invitation_link(record.invitation))
-    else:
+    elif record.kind in {EmailRecord.Kind.NOTIFICATION, EmailRecord.Kind.DIGEST}:
+        # Only users have email settings; an email to someone else's address carries its own explanation.
         body += FOOTER.format(url=absolute("/notifications/settings/"))
     return EmailMessage(subject=record.subject, body=body, to=[record.to_address])
 

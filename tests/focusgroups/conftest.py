@@ -19,6 +19,8 @@ from focusgroups.models import (
 )
 from focusgroups.tasks import email_safeguarding_alert
 
+from ..mailserver import after_commit, mail_server, mail_server_down  # noqa: F401 (fixtures)
+
 OPEN = datetime.date(2000, 1, 1)
 
 
