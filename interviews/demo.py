@@ -7,7 +7,7 @@ from django.utils import timezone
 from reviews.demo import upsert
 from reviews.models import Partner, Review
 
-from .models import Interviewee, IntervieweeRole, LineOfEnquiry, LineTemplate, Session, SessionNote
+from .models import Interviewee, IntervieweeRole, LineOfEnquiry, LineTemplate, ReviewRole, Session, SessionNote
 
 # (theme order or None, scope area order or None, text)
 LINES = [
@@ -35,6 +35,7 @@ NORTHMOOR_PARTNERS = {
 }
 
 R = IntervieweeRole
+OWN_DA = "Domestic abuse service manager"  # a role of the review's own, which the national list does not name
 K = Session.Kind
 TOWN_HALL = "Committee Room 2, Northmoor Town Hall"
 BASE = "Peer team base room, Northmoor Town Hall"
@@ -80,7 +81,7 @@ SESSIONS = [
     (3, "09:00", "10:00", K.FOCUS_GROUP, "Focus group: early help practitioners", "Room 4, Fenwick House",
      [(R.PRACTITIONER, "csc", "")], ["peer", "auditor"], [0, 5]),
     (3, "09:30", "10:30", K.INTERVIEW, "Domestic abuse service manager", "Online",
-     [(R.OTHER, "da", "")], ["lead"], [4]),
+     [(OWN_DA, "da", "")], ["lead"], [4]),
     (3, "10:45", "11:45", K.INTERVIEW, "Integrated care board chief nurse", "Online",
      [(R.DESIGNATED_HEALTH, "icb", "")], ["lead", "challenge"], [7, 8]),
     (3, "11:00", "12:30", K.CASE_DISCUSSION, "Case discussion: children on child protection plans",
@@ -164,7 +165,12 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         session.peers.set([users[name] for name in peers])
         session.lines.set([lines[index] for index in line_indexes])
         for role, partner, name in people:
-            upsert(Interviewee, {"session": session, "role": role, "agency": partners[partner]}, {"name": name})
+            own = None if role in R.values else upsert(ReviewRole, {"review": review, "name": role}, {})
+            upsert(
+                Interviewee,
+                {"session": session, "role": R.OTHER if own else role, "agency": partners[partner]},
+                {"name": name, "review_role": own},
+            )
         if status != Session.Status.HELD:
             continue
         author = users[peers[0]]

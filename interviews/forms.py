@@ -7,7 +7,7 @@ from reviews.models import Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
 
-from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session
+from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, ReviewRole, Session, match_role
 
 
 def _helper(*fields, submit: str) -> FormHelper:
@@ -88,15 +88,29 @@ class SessionForm(VersionedForm):
 
 
 class IntervieweeForm(forms.ModelForm):
+    """Who the peers meet: a national role or one of the review's own, and an agency."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose one of the roles listed."},
+    )
+
     class Meta:
         model = Interviewee
-        fields = ["role", "agency", "name"]
-        labels = {"role": "Role", "agency": "Agency", "name": "Name (optional)"}
+        fields = ["agency", "name"]
+        labels = {"agency": "Agency", "name": "Name (optional)"}
         help_texts = {"name": "Only the organiser sees names."}
 
     def __init__(self, *args, review: Review, membership: ReviewMembership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role")] + IntervieweeRole.choices
+        self.own_roles = {str(role.pk): role for role in ReviewRole.objects.filter(review=review).order_by("name")}
+        self.fields["role"].choices = (
+            [("", "Choose a role")]
+            + [(code, label) for code, label in IntervieweeRole.choices if code != IntervieweeRole.OTHER]
+            + [(f"own-{pk}", role.name) for pk, role in self.own_roles.items()]
+            + [(IntervieweeRole.OTHER, IntervieweeRole.OTHER.label)]
+        )
+        self.fields = {"role": self.fields.pop("role"), **self.fields}
         self.fields["agency"].queryset = Partner.objects.filter(council=review.council_id).order_by("name")
         self.fields["agency"].empty_label = "Choose an agency"
         self.fields["agency"].error_messages["invalid_choice"] = f"Choose an agency of {review.council.name}."
@@ -107,6 +121,40 @@ class IntervieweeForm(forms.ModelForm):
             del self.fields["name"]
         self.helper = _helper(*fields, submit="Add who they meet")
         self.helper.form_tag = False
+
+    def clean_role(self) -> str:
+        value = self.cleaned_data["role"]
+        own = self.own_roles.get(value.removeprefix("own-")) if value.startswith("own-") else None
+        self.instance.role = IntervieweeRole.OTHER if own else value
+        self.instance.review_role = own
+        return value
+
+
+class ReviewRoleForm(forms.ModelForm):
+    """A role of the review's own, for a post the national list does not name."""
+
+    class Meta:
+        model = ReviewRole
+        fields = ["name"]
+        labels = {"name": "Name of the role"}
+        help_texts = {"name": "For example, Head of the multi-agency safeguarding hub."}
+        error_messages = {
+            "name": {"required": "Enter the name of the role.", "max_length": "Use 120 characters or fewer."}
+        }
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.review = review
+        self.helper = _helper(Field.text("name"), submit="Add the role")
+        self.helper.form_tag = False
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        own = list(ReviewRole.objects.filter(review=self.review))
+        if match_role(name, own) is not None:
+            raise forms.ValidationError(f"“{name}” is already a role timetables can use.")
+        return name
 
 
 class LineForm(VersionedForm):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -198,16 +199,116 @@ class IntervieweeRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Common names for the roles above, as timetables write them; matched without regard to case or apostrophes.
+ROLE_SYNONYMS = {
+    "director of childrens services": IntervieweeRole.DCS,
+    "dcs": IntervieweeRole.DCS,
+    "lead member": IntervieweeRole.LEAD_MEMBER,
+    "lead member for children": IntervieweeRole.LEAD_MEMBER,
+    "portfolio holder for children": IntervieweeRole.LEAD_MEMBER,
+    "chief exec": IntervieweeRole.CHIEF_EXECUTIVE,
+    "lscb chair": IntervieweeRole.LSCB_CHAIR,
+    "chair of the lscb": IntervieweeRole.LSCB_CHAIR,
+    "independent chair": IntervieweeRole.LSCB_CHAIR,
+    "independent scrutineer": IntervieweeRole.LSCB_CHAIR,
+    "safeguarding partnership chair": IntervieweeRole.LSCB_CHAIR,
+    "service manager": IntervieweeRole.HEAD_OF_SERVICE,
+    "assistant director": IntervieweeRole.HEAD_OF_SERVICE,
+    "team leader": IntervieweeRole.TEAM_MANAGER,
+    "practice manager": IntervieweeRole.TEAM_MANAGER,
+    "practitioner": IntervieweeRole.PRACTITIONER,
+    "social worker": IntervieweeRole.PRACTITIONER,
+    "social workers": IntervieweeRole.PRACTITIONER,
+    "frontline practitioners": IntervieweeRole.PRACTITIONER,
+    "designated nurse": IntervieweeRole.DESIGNATED_HEALTH,
+    "designated doctor": IntervieweeRole.DESIGNATED_HEALTH,
+    "designated professional": IntervieweeRole.DESIGNATED_HEALTH,
+    "named nurse": IntervieweeRole.DESIGNATED_HEALTH,
+    "named doctor": IntervieweeRole.DESIGNATED_HEALTH,
+    "police": IntervieweeRole.POLICE_LEAD,
+    "detective inspector": IntervieweeRole.POLICE_LEAD,
+    "public protection lead": IntervieweeRole.POLICE_LEAD,
+    "head teacher": IntervieweeRole.SCHOOL_LEADER,
+    "headteacher": IntervieweeRole.SCHOOL_LEADER,
+    "designated safeguarding lead": IntervieweeRole.SCHOOL_LEADER,
+    "iro": IntervieweeRole.IRO,
+    "lado": IntervieweeRole.LADO,
+    "designated officer": IntervieweeRole.LADO,
+}
+
+
+def role_key(text: str) -> str:
+    """A role's name for matching: lower case, no apostrophes, single spaces."""
+    return " ".join(text.replace("'", "").replace("’", "").lower().split())
+
+
+class ReviewRole(models.Model):
+    """A role of the review's own, for people the national list does not name (a council's own posts)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="interviewee_roles")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "review", name="reviewrole_unique_name_per_review"),
+            models.CheckConstraint(condition=~Q(name=""), name="reviewrole_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def match_role(text: str, own_roles: list[ReviewRole]) -> tuple[str, ReviewRole | None] | None:
+    """The role a timetable or form names: a national role by its name, code or a common synonym, or one of
+    the review's own roles; None when it names none of them."""
+    key = role_key(text)
+    for code, label in IntervieweeRole.choices:
+        if key in {role_key(code), role_key(label)}:
+            return code, None
+    if key in ROLE_SYNONYMS:
+        return ROLE_SYNONYMS[key], None
+    for own in own_roles:
+        if role_key(own.name) == key:
+            return IntervieweeRole.OTHER, own
+    return None
+
+
+def allowed_role_names(own_roles: list[ReviewRole]) -> list[str]:
+    """Every role name a timetable may use: the national ones, then the review's own."""
+    return [label for code, label in IntervieweeRole.choices if code != IntervieweeRole.OTHER] + [
+        own.name for own in own_roles
+    ]
+
+
 class Interviewee(models.Model):
     """Who the peers meet, by role and agency. A name is optional and shown to the organiser only."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="interviewees")
     role = models.CharField(max_length=30, choices=IntervieweeRole.choices)
+    review_role = models.ForeignKey(
+        ReviewRole,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interviewees",
+        help_text="A role of the review's own; the role is then “Other”.",
+    )
     agency = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200, blank=True, help_text="Optional; only the organiser sees it.")
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_role__isnull=True) | Q(role="other"), name="interviewee_own_role_is_other"
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"{self.get_role_display()}, {self.agency}"
+        return f"{self.role_label}, {self.agency}"
+
+    @property
+    def role_label(self) -> str:
+        return self.review_role.name if self.review_role_id else self.get_role_display()
 
 
 class SessionNote(models.Model):

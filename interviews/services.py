@@ -11,12 +11,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from reviews import permissions, scope, tables
+from reviews import exports, permissions, scope, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
 from reviews.people import person_name
 from reviews.validators import check_has_happened
 
-from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, Session, SessionNote
+from .models import (
+    ROLE_SYNONYMS,
+    Interviewee,
+    IntervieweeRole,
+    LineOfEnquiry,
+    ProgrammeRules,
+    ReviewRole,
+    Session,
+    SessionNote,
+    allowed_role_names,
+    match_role,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -274,7 +285,7 @@ def build_calendar(*, review: Review, sessions: list[Session], name: str) -> byt
             event.add("location", session.location)
         if session.online_link:
             event.add("url", session.online_link)
-        people = "; ".join(f"{i.get_role_display()} ({i.agency.name})" for i in session.interviewees.all())
+        people = "; ".join(f"{i.role_label} ({i.agency.name})" for i in session.interviewees.all())
         peers = ", ".join(person_name(peer) for peer in session.peers.all())
         event.add("description", "\n".join(filter(None, [f"Meeting: {people}" if people else "", f"Peers: {peers}"])))
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
@@ -322,6 +333,48 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
+def role_synonyms() -> list[tuple[str, str]]:
+    """Each national role with the other names a timetable may use for it."""
+    names = defaultdict(list)
+    for synonym, code in ROLE_SYNONYMS.items():
+        names[code].append(synonym)
+    return [
+        (label, ", ".join(names[code]))
+        for code, label in IntervieweeRole.choices
+        if code != IntervieweeRole.OTHER and names[code]
+    ]
+
+
+def timetable_template(review: Review, format: str) -> tuple[bytes, str, str]:
+    """The timetable's columns and an example row; the XLSX adds a sheet of the values each column allows."""
+    partner = Partner.objects.filter(council=review.council_id).order_by("name").first()
+    agency = partner.name if partner else "An agency of the council"
+    example = [
+        "2026-12-07", "09:30", "10:30", "Interview", "Head of service, front door", "Committee Room 2", "",
+        f"Head of service | {agency}", "", "planned",
+    ]  # fmt: skip
+    if format != "xlsx":
+        return tables.template_csv(IMPORT_COLUMNS, example), exports.CSV_CONTENT_TYPE, "timetable-template.csv"
+    own_roles = list(ReviewRole.objects.filter(review=review).order_by("name"))
+    notes = [
+        ("day", "YYYY-MM-DD or DD/MM/YYYY"),
+        ("start, end", "24-hour times such as 09:30"),
+        ("kind", "; ".join(label for _, label in Session.Kind.choices)),
+        ("interviewees", "role | agency, separated by semicolons"),
+        *[("role", name) for name in allowed_role_names(own_roles)],
+        *[(f"role: {label}", f"also written as {names}") for label, names in role_synonyms()],
+        (
+            "agency",
+            "; ".join(
+                Partner.objects.filter(council=review.council_id).order_by("name").values_list("name", flat=True)
+            ),
+        ),
+        ("peers", "usernames of the peer team, separated by semicolons"),
+        ("status", "; ".join(label for _, label in Session.Status.choices) + " (held only once the day has come)"),
+    ]
+    return tables.template_xlsx(IMPORT_COLUMNS, example, notes), exports.XLSX_CONTENT_TYPE, "timetable-template.xlsx"
+
+
 def read_timetable(upload) -> list[dict]:
     """The rows of a timetable file; a missing column is an error of the header row, as the cells' errors are."""
     try:
@@ -349,6 +402,8 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
         for m in ReviewMembership.objects.filter(review=review).select_related("user")
         if permissions.is_peer_side(m)
     }
+    own_roles = list(ReviewRole.objects.filter(review=review).order_by("name"))
+    allowed = allowed_role_names(own_roles)
     planned = []
     for row in rows:
         number = row["_row"]
@@ -397,9 +452,13 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
         interviewees = []
         for item in filter(None, (part.strip() for part in row.get("interviewees", "").split(";"))):
             role_text, _, agency_text = item.partition("|")
-            role = _choice(role_text, IntervieweeRole.choices)
+            role = match_role(role_text, own_roles)
             if role is None:
-                fail("interviewees", f"“{role_text.strip()}” is not a known role.")
+                fail(
+                    "interviewees",
+                    f"“{role_text.strip()}” is not a known role. Use one of: {'; '.join(allowed)}; "
+                    "or add it as a role of this review on the import page.",
+                )
             agency = partners.get(agency_text.strip().lower())
             if agency is None:
                 fail("interviewees", f"“{agency_text.strip()}” is not an agency of {review.council.name}.")
@@ -429,7 +488,8 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
             )
             session.peers.set(peers)
             Interviewee.objects.bulk_create(
-                Interviewee(session=session, role=role, agency=agency) for role, agency in interviewees
+                Interviewee(session=session, role=role[0], review_role=role[1], agency=agency)
+                for role, agency in interviewees
             )
             created.append(session)
     return created

@@ -23,11 +23,12 @@ from .forms import (
     IntervieweeForm,
     LineForm,
     NotesForm,
+    ReviewRoleForm,
     RulesForm,
     SessionFilterForm,
     SessionForm,
 )
-from .models import Interviewee, LineOfEnquiry, ProgrammeRules, Session, SessionNote
+from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, ReviewRole, Session, SessionNote
 
 SESSIONS_PER_PAGE = 100
 
@@ -37,7 +38,9 @@ def _sessions(review: Review):
         Session.objects.filter(review=review)
         .prefetch_related(
             "peers",
-            Prefetch("interviewees", queryset=Interviewee.objects.select_related("agency").order_by("pk")),
+            Prefetch(
+                "interviewees", queryset=Interviewee.objects.select_related("agency", "review_role").order_by("pk")
+            ),
             Prefetch("lines", queryset=LineOfEnquiry.objects.order_by("pk")),
         )
         .order_by("day", "start", "pk")
@@ -298,8 +301,45 @@ def timetable_import(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{len(created)} session{'s' if len(created) != 1 else ''} imported.")
             return redirect("interviews:index", review.pk)
-    context = {"review": review, "membership": membership, "form": form, "row_errors": row_errors}
-    return render(request, "interviews/import.html", context, status=400 if row_errors else 200)
+    return _import_page(request, review, membership, form, row_errors=row_errors)
+
+
+def _import_page(request, review, membership, form, *, row_errors=(), role_form=None, status=None) -> HttpResponse:
+    own_roles = list(ReviewRole.objects.filter(review=review).order_by("name"))
+    context = {
+        "review": review,
+        "membership": membership,
+        "form": form,
+        "row_errors": row_errors,
+        "role_names": [label for code, label in IntervieweeRole.choices if code != IntervieweeRole.OTHER],
+        "synonyms": services.role_synonyms(),
+        "own_roles": own_roles,
+        "role_form": role_form or ReviewRoleForm(review=review),
+    }
+    return render(request, "interviews/import.html", context, status=status or (400 if row_errors else 200))
+
+
+@require_POST
+def role_add(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Add a role of the review's own, for timetables and the people a session meets."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_edit_timetable(membership))
+    role_form = ReviewRoleForm(request.POST, review=review)
+    if role_form.is_valid():
+        role = role_form.save()
+        messages.success(request, f"“{role.name}” added to the roles timetables can use.")
+        return redirect("interviews:import", review.pk)
+    return _import_page(request, review, membership, ImportForm(), role_form=role_form, status=400)
+
+
+@require_GET
+def timetable_template(request: HttpRequest, review_id: int) -> HttpResponse:
+    """A file to fill in: the columns, an example row and (in XLSX) the values each column allows."""
+    review, membership = load_review(request, review_id)
+    content, content_type, filename = services.timetable_template(review, request.GET.get("format", "csv"))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -79,8 +79,9 @@ def test_an_unknown_peer_role_or_agency_fails_the_whole_import_by_row_and_column
     response = post(organiser_client, review, upload)
 
     assert response.status_code == 400
-    assert errors(response) == [
-        "Row 3, column “interviewees”: “Archbishop” is not a known role.",
+    found = errors(response)
+    assert found[0].startswith("Row 3, column “interviewees”: “Archbishop” is not a known role. Use one of: ")
+    assert found[1:] == [
         "Row 3, column “interviewees”: “Testshire Police” is not an agency of " + review.council.name + ".",
         "Row 3, column “interviewees”: “Nowhere” is not an agency of " + review.council.name + ".",
         "Row 3, column “peers”: “ghost” is not on this review's peer team.",

@@ -164,7 +164,7 @@ def test_an_agency_of_another_council_is_refused(review, other_review, organiser
 
     assert response.status_code == 400
     assert response.context["interviewee_form"].errors == {
-        "role": ["Select a valid choice. bishop is not one of the available choices."],
+        "role": ["Choose one of the roles listed."],
         "agency": [f"Choose an agency of {review.council.name}."],
     }
     assert not Interviewee.objects.exists()

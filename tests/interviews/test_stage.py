@@ -98,6 +98,8 @@ def test_seed_demo_adds_a_five_day_programme_once(demo_settings):
     assert not held.filter(notes__isnull=True).exists()
     assert not SessionNote.objects.exclude(session__status=Session.Status.HELD).exists()
     assert first["LineOfEnquiry"] == 10
+    own = Interviewee.objects.get(session__review=northmoor, review_role__isnull=False)
+    assert (own.role, own.role_label) == ("other", "Domestic abuse service manager")  # a role of the review's own
 
 
 @pytest.mark.parametrize(
