@@ -8,7 +8,7 @@ DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format worker beat migrate seed bench check-deploy production-check clean
+.PHONY: install run test lint format worker beat migrate seed bench check-deploy production-check backup restore backup-drill clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,20 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
+
+# Back up the database (pg_dump) and the private files, with a manifest of checksums, into a new folder:
+#   make backup BACKUP_DIR=/srv/backups/2027-03-08      make restore BACKUP_DIR=... [FORCE=--force]
+# Both use the environment of the site (DATABASE_URL, PRIVATE_MEDIA_ROOT); PostgreSQL's client tools are needed.
+BACKUP_DIR ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: install
+	$(BIN)/python manage.py backup $(BACKUP_DIR)
+
+restore: install
+	$(BIN)/python manage.py restore $(BACKUP_DIR) $(FORCE)
+
+# Seed, back up, drop the database and the files, restore, and prove nothing was lost (as CI does).
+backup-drill: install
+	bash .ci/backup-drill
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
