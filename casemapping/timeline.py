@@ -48,7 +48,9 @@ def responsible_agency(check: Check, events: list):
         for event in events:
             if event.agency.kind_id == check.rule.responsible_id:
                 return event.agency
-    return check.start.agency
+    # The start may be a light row read for many cases at once (no agency loaded): find its agency by id.
+    start_agency = check.start.agency_id
+    return next((event.agency for event in events if event.agency_id == start_agency), None) or check.start.agency
 
 
 def missed_rows(events: list, checks: list[Check]) -> list[tuple[Check, object]]:

@@ -57,6 +57,21 @@ def test_the_case_mapping_pack_has_a_page_per_mapped_case_with_its_timeline(revi
     assert "Initial child protection conference" in text
 
 
+def test_the_pack_draws_a_missed_timescale_whose_responsible_agency_has_no_event_in_its_starters_lane(
+    review, case, workshop, add_event, police
+):
+    # Only the police recorded events, so the agency the rule makes responsible has no lane of its own.
+    add_event(case, D(2025, 2, 5), "strategy-discussion", agency=police)
+    add_event(case, D(2025, 3, 5), "initial-cp-conference", agency=police)
+    report = Report.objects.create(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)
+
+    pdf = build_report_pdf(report)
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Chronology of case C-001" in text
+    assert "Testshire Police" in text
+
+
 def test_a_pack_with_no_mapped_case_says_so(review, case):
     report = Report.objects.create(review=review, kind=Report.Kind.CASE_MAPPING_PACK, version=1)
 
