@@ -72,6 +72,7 @@ def test_lines_logged_during_a_request_carry_its_id(caplog, lead_client, review)
     assert formatted(record)["request_id"] == "trace-me-12345678"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_queued_in_a_request_carries_its_id_into_a_real_worker(celery_worker_log):
     record = EmailRecord.objects.create(
         to_address="someone@agency.example", kind=EmailRecord.Kind.NOTIFICATION, subject="Due soon", body="Due."
@@ -90,7 +91,7 @@ def test_a_task_queued_in_a_request_carries_its_id_into_a_real_worker(celery_wor
 
 
 @pytest.fixture
-def celery_worker_log(redis_url, transactional_db, settings, tmp_path):
+def celery_worker_log(redis_url, settings, tmp_path):
     """A real worker logging JSON to a file, with a mail server nobody answers; returns a waiter for a line."""
     from django.db import connection
 
