@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -44,7 +44,7 @@ def _cache() -> str:
     if cache.get(key) != "1":
         raise RuntimeError("a value written to the cache could not be read back")
     cache.delete(key)
-    return type(cache).__name__
+    return type(caches["default"]).__name__
 
 
 def _broker() -> str:
