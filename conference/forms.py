@@ -1,10 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
 from reviews.models import Finding, Review, Role
 from reviews.people import label_people
 from reviews.richtext import RichTextField
+from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
 
 from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
@@ -477,3 +479,12 @@ class CheckpointForm(forms.ModelForm):
             Field.textarea("summary"),
             submit="Record the check",
         )
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        review_date_validator(day)  # the window's message first, for a year such as 9999
+        try:
+            check_has_happened(day, what="The check")  # it records the actions as they stand
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return day

@@ -116,3 +116,16 @@ def test_the_case_page_shows_the_rules_that_apply_and_folds_the_rest(review, cas
     assert "Not applicable" not in shown and "Decision on a referral" not in shown
     assert f"{rule_count - 3} rules do not apply to this chronology" in folded
     assert "Decision on a referral" in folded
+
+
+def test_the_pack_draws_a_missed_timescale_in_the_responsible_agencys_lane(
+    review, case, workshop, police, social_care, add_event
+):
+    from casemapping.stage import pack_context
+
+    add_event(case, D(2025, 3, 3), "referral", agency=police)
+    add_event(case, D(2025, 3, 10), "referral-decision", agency=social_care)
+
+    svg = pack_context(review)["mapped"][0]["timeline"]
+
+    assert set(_missed_line_ys(svg)) == {str(TOP + LANE * 1 + LANE / 2)}

@@ -198,10 +198,10 @@ def test_a_check_at_3_months_records_each_action_against_the_baseline(review, le
     ActionFactory(priority=priority, status=Action.Status.IN_PROGRESS, rag=Action.RAG.RED)
 
     first = lead_client.post(
-        reverse("conference:checkpoint_create", args=[review.pk]), {"months": 3, "held_on": "01/07/2027"}
+        reverse("conference:checkpoint_create", args=[review.pk]), {"months": 3, "held_on": "01/07/2026"}
     )
     again = lead_client.post(
-        reverse("conference:checkpoint_create", args=[review.pk]), {"months": 3, "held_on": "02/07/2027"}
+        reverse("conference:checkpoint_create", args=[review.pk]), {"months": 3, "held_on": "02/07/2026"}
     )
 
     checkpoint = Checkpoint.objects.get(review=review)
@@ -210,3 +210,22 @@ def test_a_check_at_3_months_records_each_action_against_the_baseline(review, le
     assert services.checkpoint_rows(review)[0]["checks"][0]["done"] == 1
     assert services.checkpoint_rows(review)[0]["checks"][0]["green"] == 1
     assert checkpoint.entries.count() == 2
+
+
+def test_a_check_dated_in_the_future_is_refused_and_nothing_recorded(review, lead_client):
+    from django.utils import timezone
+
+    ActionFactory(priority=PriorityFactory(review=review))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = lead_client.post(
+        reverse("conference:checkpoint_create", args=[review.pk]),
+        {"months": 3, "held_on": tomorrow.strftime("%d/%m/%Y"), "summary": "Too early"},
+    )
+
+    assert response.context["form"].errors == {
+        "held_on": [
+            f"The check on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held on or after that day."
+        ]
+    }
+    assert not Checkpoint.objects.exists()
