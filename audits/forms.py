@@ -1,12 +1,13 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
 from reviews.models import Case, Grade, Review, Role
 from reviews.people import label_people, members
 from reviews.permissions import PEER_WRITERS
 from reviews.pseudonyms import check_free_text
-from reviews.validators import review_date_validator
+from reviews.validators import check_has_happened, review_date_validator
 
 from .models import AuditTool, CouncilAudit, Validation
 from .services import domains
@@ -71,6 +72,14 @@ class CouncilAuditForm(_GradesMixin, forms.Form):
             Field("narrative"),
             submit="Save the council's audit",
         )
+
+    def clean_audit_date(self):
+        day = self.cleaned_data["audit_date"]
+        try:
+            check_has_happened(day, what="A council audit", done="done")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return day
 
     def clean(self):
         data = super().clean()

@@ -3,12 +3,14 @@
 import random
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reviews import tables
 from reviews.models import Grade, Review
 from reviews.tables import RowError
+from reviews.validators import check_has_happened
 
 from . import agreement
 from .models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
@@ -100,6 +102,11 @@ def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int
         audit_date = tables.parse_date(values["audit date"])
         if audit_date is None:
             fail("audit date", "Enter a date such as 2025-01-15.")
+        else:
+            try:
+                check_has_happened(audit_date, what="A council audit", done="done")
+            except ValidationError as error:
+                fail("audit date", error.messages[0])
         domain_grades = {}
         for domain in domains(tool):
             column = domain.name.lower()

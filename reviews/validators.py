@@ -49,14 +49,14 @@ def check_chronology_date(day: date, *, age_band: str, as_of: date) -> None:
         )
 
 
-def check_has_happened(day: date, *, what: str) -> None:
+def check_has_happened(day: date, *, what: str, done: str = "held") -> None:
     """Something recorded as held or done (a session, a workshop, a check) is on or before today.
 
     Planning ahead is fine; calling it held is not, until the day comes. `what` names it in the message,
-    such as "A session".
+    such as "A session"; `done` is what it is recorded as ("held", "done").
     """
     if day is not None and EARLIEST_DATE <= day <= LATEST_DATE and day > timezone.localdate():
         raise ValidationError(
-            f"{what} on {day.day} {day:%B %Y} has not happened yet: record it as held on or after that day.",
+            f"{what} on {day.day} {day:%B %Y} has not happened yet: record it as {done} on or after that day.",
             code="not_yet_happened",
         )

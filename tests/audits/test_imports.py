@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -184,3 +185,26 @@ def test_the_import_page_states_the_audit_row_cap(review, lead_client):
     response = lead_client.get(reverse("audits:audit_import", args=[review.pk]))
 
     assert "At most 10000 rows." in response.content.decode()
+
+
+def test_a_council_audit_dated_in_the_future_is_refused_by_import_and_by_form(review, tool, grades, lead_client):
+    from django.utils import timezone
+
+    CaseFactory(review=review, reference="C-01")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    expected = f"A council audit on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as done on or after that day."
+
+    imported = post(lead_client, review, csv_file([row("C-01", date=tomorrow.isoformat())]))
+    typed = lead_client.post(
+        reverse("audits:audit_create", args=[review.pk]),
+        {
+            "case": review.cases.get().pk,
+            "auditor_role": "Team manager",
+            "auditor_team": "North",
+            "audit_date": tomorrow.isoformat(),
+        },
+    )
+
+    assert f"Row 2, column “audit date”: {expected}" in imported.content.decode()
+    assert typed.context["form"].errors["audit_date"] == [expected]
+    assert CouncilAudit.objects.count() == 0
