@@ -210,6 +210,7 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
 
 
 def _codebook(review: Review) -> dict[str, Code]:
+    services.ensure_codebook(review)  # every theme, scope area, focus area and circumstance in scope
     codes = {}
     for theme in review.framework.themes.order_by("order"):
         codes[theme.name] = upsert(Code, {"review": review, "name": theme.name}, {"theme": theme})

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
-from reviews import versioning
+from reviews import scope, versioning
 from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
@@ -12,6 +12,7 @@ from .distribution import MAX_ADDRESSES, Addresses, read_addresses
 from .models import (
     FACES,
     MAX_TEXT_ANSWER,
+    Audience,
     Code,
     Distribution,
     FocusGroup,
@@ -156,7 +157,11 @@ class QuestionnaireDatesForm(VersionedForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("opens_on", "closes_on", Field.checkbox("ask_segment"), "version", submit="Save dates")
+        asks = [Field.checkbox("ask_segment")]
+        if self.instance.audience == Audience.CHILDREN:
+            del self.fields["ask_segment"]  # children and young people are never asked (a database constraint)
+            asks = []
+        self.helper = _helper("opens_on", "closes_on", *asks, "version", submit="Save dates")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -410,6 +415,13 @@ class NotesForm(forms.Form):
 
 
 class CodeForm(forms.ModelForm):
+    link = forms.ChoiceField(
+        label="Linked to (optional)",
+        required=False,
+        help_text="A theme, scope area, focus area or specific circumstance of this review that the code belongs to.",
+        error_messages={"invalid_choice": "Choose a theme, scope area, focus area or circumstance of this review."},
+    )
+
     class Meta:
         model = Code
         fields = ["name", "parent"]
@@ -420,7 +432,23 @@ class CodeForm(forms.ModelForm):
         self.instance.review = review
         self.fields["parent"].queryset = Code.objects.filter(review=review).order_by("name")
         self.fields["parent"].error_messages["invalid_choice"] = "Choose a code of this review."
-        self.helper = _helper("name", "parent", submit="Add code")
+        self.items = {f"theme-{theme.pk}": ("theme", theme) for theme in review.framework.themes.order_by("order")}
+        self.items |= {f"scope_area-{area.pk}": ("scope_area", area) for area in scope.scope_areas(review)}
+        self.items |= {f"focus_area-{area.pk}": ("focus_area", area) for area in scope.focus_areas(review)}
+        groups: dict[str, list] = {}
+        for key, (field_name, item) in self.items.items():
+            group = {"theme": "Themes", "scope_area": "Scope areas"}.get(field_name)
+            group = group or ("Focus areas" if item.kind == "focus" else "Specific circumstances")
+            groups.setdefault(group, []).append((key, str(item)))
+        self.fields["link"].choices = [("", "Not linked"), *groups.items()]
+        self.helper = _helper("name", "parent", "link", submit="Add code")
+
+    def clean_link(self) -> str:
+        link = self.cleaned_data["link"]
+        if link:
+            field_name, item = self.items[link]
+            setattr(self.instance, field_name, item)
+        return link
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -442,6 +470,10 @@ class CodePassageForm(forms.Form):
     def __init__(self, *args, review: Review, sentences: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].queryset = Code.objects.filter(review=review).order_by("name")
+        self.fields["code"].help_text = (
+            "The review's themes, scope areas, focus areas and specific circumstances, and the team's own codes. "
+            "Add a code of your own in the codebook."
+        )
         self.fields["passages"].choices = [(f"{s['start']}-{s['end']}", s["text"]) for s in sentences]
         self.fields["passages"].error_messages["invalid_choice"] = "That passage is not in the notes."
 

@@ -136,7 +136,7 @@ LIBRARY = [
         Audience.CHILDREN,
         AgeBand.AGE_11_17,
         True,
-        "Tell us what it is like for you. Nobody will know which answers are yours.",
+        "Tell us what it is like for you. There are no right or wrong answers.",
         [
             (
                 "About you",
@@ -170,7 +170,14 @@ def ensure_library() -> list[Questionnaire]:
         questionnaire = upsert(
             Questionnaire,
             {"title": title, "review": None},
-            {"audience": audience, "age_band": age_band, "simple_pages": simple, "introduction": introduction},
+            {
+                "audience": audience,
+                "age_band": age_band,
+                "simple_pages": simple,
+                "introduction": introduction,
+                # Staff and partners may say which agency or team they are in; parents and children are not asked.
+                "ask_segment": audience in {Audience.STAFF, Audience.PARTNERS},
+            },
         )
         for section_order, (section_title, questions) in enumerate(sections, start=1):
             section = upsert(

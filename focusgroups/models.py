@@ -5,7 +5,6 @@ segment the respondent chose, how it was given and the day. The questionnaire's 
 token shared by everyone answering it, never one per person.
 """
 
-import datetime
 import re
 import secrets
 
@@ -17,8 +16,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import FocusArea, Partner, Review, Theme
+from reviews.models import FocusArea, Partner, Review, ScopeArea, Theme
 from reviews.validators import review_date_validator
+
+# Kept in a module of their own so that this one stays short; they are the app's models all the same.
+from .alert_models import SafeguardingAlert, SafeguardingAlertQuerySet  # noqa: F401 (the app's models)
 
 MAX_TEXT_ANSWER = 2000
 DEFAULT_HELP_TEXT = (
@@ -55,7 +57,12 @@ class Questionnaire(models.Model):
     simple_pages = models.BooleanField(
         default=False, help_text="Plain words, large targets and optional faces on scales, for children."
     )
-    ask_segment = models.BooleanField(default=True, help_text="Offer the review's segments (agency or team).")
+    ask_segment = models.BooleanField(
+        "ask which agency or team they are in",
+        default=False,
+        help_text="Offer the review's segments (agency or team) as an optional question. Never for children and "
+        "young people.",
+    )
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     opens_on = models.DateField(null=True, blank=True, validators=[review_date_validator])
     closes_on = models.DateField(null=True, blank=True, validators=[review_date_validator])
@@ -74,6 +81,11 @@ class Questionnaire(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(age_band="") | Q(audience="children"), name="questionnaire_age_band_only_for_children"
+            ),
+            models.CheckConstraint(
+                condition=Q(ask_segment=False) | ~Q(audience="children"),
+                name="questionnaire_children_not_asked_segment",
+                violation_error_message="Children and young people are not asked which agency or team they are in.",
             ),
         ]
 
@@ -95,6 +107,29 @@ class Questionnaire(models.Model):
             return False
         return self.closes_on is None or day <= self.closes_on
 
+    def closed_reason(self, day=None) -> str:
+        """Why a respondent cannot answer now, for the page they see: not opened yet, opening later, or closed."""
+        day = day or timezone.localdate()
+        if self.opens_on is None:
+            return "It has not opened yet."
+        if day < self.opens_on:
+            return f"It opens on {self.opens_on:%-d %B %Y}."
+        if self.closes_on is not None and day > self.closes_on:
+            return f"It closed on {self.closes_on:%-d %B %Y}."
+        return ""
+
+    def notice(self) -> str:
+        """What the respondent is told about anonymity and optional questions, less what the introduction says."""
+        if self.simple_pages:
+            sentences = ["You do not have to answer every question.", "Nobody will know which answers are yours."]
+        else:
+            sentences = [
+                "Your answers are anonymous: we do not record your name, your email or your computer's address, "
+                "and every question is optional."
+            ]
+        said = " ".join(self.introduction.lower().split())
+        return " ".join(sentence for sentence in sentences if sentence.lower() not in said)
+
     def copy_to(self, review: Review) -> "Questionnaire":
         """The review's own copy: sections and questions copied, themes matched by order in the review's framework."""
         themes = {theme.order: theme for theme in review.framework.themes.all()}
@@ -106,7 +141,7 @@ class Questionnaire(models.Model):
             age_band=self.age_band,
             introduction=self.introduction,
             simple_pages=self.simple_pages,
-            ask_segment=self.ask_segment,
+            ask_segment=self.ask_segment and self.audience != Audience.CHILDREN,
             token=secrets.token_urlsafe(24),
         )
         for section in self.sections.prefetch_related("questions__theme").order_by("order"):
@@ -403,91 +438,11 @@ class Answer(models.Model):
     def review_id(self) -> int | None:
         return self.question.section.questionnaire.review_id
 
-
-class SafeguardingAlertQuerySet(models.QuerySet):
-    def fail_stale_emails(self) -> int:
-        """Alerts whose email no worker sent in time say so, with the reason, so the lead can try again."""
-        minutes = max(1, settings.ALERT_EMAIL_WAIT_SECONDS // 60)
-        return self.filter(
-            email_sent_at__isnull=True,
-            email_error="",
-            email_queued_at__lt=timezone.now() - datetime.timedelta(seconds=settings.ALERT_EMAIL_WAIT_SECONDS),
-        ).update(
-            email_error=f"Not sent: no worker sent the email within {minutes} minutes. "
-            "Check that a Celery worker is running, then try again."
-        )
-
-
-class SafeguardingAlert(models.Model):
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        READ = "read", "Read"
-        ACTIONED = "actioned", "Action recorded"
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="safeguarding_alerts")
-    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="alerts")
-    reason = models.TextField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Identical alert-raising responses that come soon after are counted here, not raised again (nor emailed).
-    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    repeats = models.PositiveIntegerField(
-        default=0, help_text="Identical responses that came soon after this one and are counted on this alert."
-    )
-    last_repeated_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    read_at = models.DateTimeField(null=True, blank=True)
-    action = models.TextField(blank=True, help_text="What was done: who was told, when, and the outcome.")
-    actioned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actioned_at = models.DateTimeField(null=True, blank=True)
-    # The email to the safeguarding lead, sent by a task: once sent it is never sent again.
-    email_sent_at = models.DateTimeField("emailed at", null=True, blank=True)
-    email_recipients = models.PositiveSmallIntegerField(default=0, help_text="How many people the email went to.")
-    email_attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times sending was tried.")
-    email_tried_at = models.DateTimeField("email last tried at", null=True, blank=True)
-    email_error = models.TextField(
-        blank=True, help_text="Why the last try sent nothing. Empty once sent, and while the email waits to be sent."
-    )
-    email_queued_at = models.DateTimeField(
-        "email queued at", null=True, blank=True, help_text="When the email was last handed to the workers."
-    )
-
-    objects = SafeguardingAlertQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=~Q(status="actioned") | ~Q(action=""), name="alert_actioned_has_action"),
-            models.CheckConstraint(
-                condition=Q(repeats=0) | Q(last_repeated_at__isnull=False), name="alert_repeats_have_a_time"
-            ),
-            models.CheckConstraint(
-                condition=Q(email_sent_at__isnull=True) | (Q(email_error="") & Q(email_recipients__gt=0)),
-                name="alert_emailed_has_recipients_and_no_error",
-            ),
-        ]
-        indexes = [models.Index(fields=["review", "fingerprint", "created_at"], name="alert_grouping")]
-
-    def __str__(self) -> str:
-        return f"Safeguarding alert {self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("focusgroups:alert", args=[self.review_id, self.pk])
-
-    def mark_read(self, user) -> None:
-        if self.read_at is None:
-            self.read_by, self.read_at = user, timezone.now()
-            if self.status == self.Status.NEW:
-                self.status = self.Status.READ
-            self.save(update_fields=["read_by", "read_at", "status"])
-
-    def record_action(self, user, action: str) -> None:
-        self.action, self.actioned_by, self.actioned_at = action, user, timezone.now()
-        self.status = self.Status.ACTIONED
-        self.save(update_fields=["action", "actioned_by", "actioned_at", "status"])
+    def label(self) -> str:
+        """The answer as the respondent saw it: a scale's label ("Strongly disagree"), never its stored number."""
+        if self.value is not None:
+            return dict(self.question.options()).get(str(self.value), str(self.value))
+        return self.choice or self.text
 
 
 class FocusGroup(models.Model):
@@ -523,16 +478,33 @@ class FocusGroup(models.Model):
 
 
 class Code(models.Model):
-    """A code of the review's codebook: a theme, a focus area or a custom code, nested under a parent."""
+    """A code of the review's codebook: a theme, scope area, focus area or circumstance of the review's framework
+    (seeded for every review), or the team's own code, nested under a parent and linked to at most one of them."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="codes")
     name = models.CharField(max_length=200)
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    scope_area = models.ForeignKey(ScopeArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A focus area or a specific circumstance.",
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "name"], name="code_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "name"], name="code_unique_name"),
+            models.CheckConstraint(
+                condition=Q(theme__isnull=True, scope_area__isnull=True)
+                | Q(theme__isnull=True, focus_area__isnull=True)
+                | Q(scope_area__isnull=True, focus_area__isnull=True),
+                name="code_linked_to_one_item",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from reviews import exports
+from reviews import exports, scope
 from reviews.models import Finding, FindingEvidence, Review
 
-from . import alerts
+from . import alerts, sentences
 from .models import (
     Answer,
     Code,
@@ -266,7 +266,13 @@ def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[di
             hidden.add(answer.question_id)
             continue
         name = answer.question.theme.name if answer.question.theme_id else "Not tagged with a theme"
-        groups.setdefault(name, {"theme": name, "answers": []})["answers"].append(answer)
+        group = groups.setdefault(name, {"theme": name, "answers": [], "questions": {}})
+        group["answers"].append(answer)
+        # Each question is shown once, with its answers under it.
+        group["questions"].setdefault(answer.question_id, {"question": answer.question, "answers": []})
+        group["questions"][answer.question_id]["answers"].append(answer)
+    for group in groups.values():
+        group["questions"] = list(group["questions"].values())
     return [*groups.values(), *([{"theme": None, "hidden": len(hidden)}] if hidden else [])]
 
 
@@ -367,23 +373,17 @@ class CodingError(ValueError):
     pass
 
 
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-
-
 def passages(text: str) -> list[dict]:
     """Paragraphs and their sentences with offsets, so passages can be coded without JavaScript."""
     paragraphs = []
     for match in re.finditer(r"[^\n]+", text):
         if not match.group().strip():
             continue
-        sentences = []
-        for sentence in SENTENCE.finditer(match.group()):
-            stripped = sentence.group().strip()
-            if not stripped:
-                continue
-            start = match.start() + sentence.start() + (len(sentence.group()) - len(sentence.group().lstrip()))
-            sentences.append({"start": start, "end": start + len(stripped), "text": stripped})
-        paragraphs.append({"start": match.start(), "end": match.end(), "text": match.group(), "sentences": sentences})
+        found = [
+            {"start": match.start() + begin, "end": match.start() + end, "text": match.group()[begin:end]}
+            for begin, end in sentences.spans(match.group())
+        ]
+        paragraphs.append({"start": match.start(), "end": match.end(), "text": match.group(), "sentences": found})
     return paragraphs
 
 
@@ -462,11 +462,36 @@ def raise_finding_from_coding(*, coding: Coding, finding: Finding, user) -> Find
     return finding
 
 
+def ensure_codebook(review: Review) -> None:
+    """Give the review a code for each theme of its framework and each scope area, focus area and specific
+    circumstance in its scope (from `reviews.scope`), so coding can start at once. Made once each, in four
+    queries; a code the team named the same already stands for it."""
+    linked = set()
+    names = set()
+    for theme_id, scope_id, focus_id, name in Code.objects.filter(review=review).values_list(
+        "theme_id", "scope_area_id", "focus_area_id", "name"
+    ):
+        linked |= {("theme", theme_id), ("scope_area", scope_id), ("focus_area", focus_id)}
+        names.add(name.lower())
+    wanted = [("theme", theme, theme.name) for theme in review.framework.themes.order_by("order")]
+    wanted += [("scope_area", area, area.title) for area in scope.scope_areas(review)]
+    wanted += [("focus_area", area, area.title) for area in scope.focus_areas(review)]
+    new = []
+    for field_name, item, name in wanted:
+        name = name[:200]
+        if (field_name, item.pk) in linked or name.lower() in names:
+            continue
+        names.add(name.lower())
+        new.append(Code(review=review, name=name, **{field_name: item}))
+    if new:
+        Code.objects.bulk_create(new, ignore_conflicts=True)
+
+
 def coded_themes(review: Review) -> list[dict]:
     """Each code with its passage count, in one query."""
     return list(
         Code.objects.filter(review=review)
         .annotate(passages=Count("codings"))
         .order_by("parent_id", "name")
-        .values("pk", "name", "parent__name", "passages")
+        .values("pk", "name", "parent__name", "passages", "theme__name", "scope_area__title", "focus_area__title")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import distribution_views, editor, views
+from . import alert_views, distribution_views, editor, views
 
 app_name = "focusgroups"
 
@@ -57,10 +57,10 @@ urlpatterns = [
     path("questionnaires/<int:questionnaire_id>/paper/", views.paper_entry, name="paper"),
     path("questionnaires/<int:questionnaire_id>/code-answer/", views.answer_code, name="answer_code"),
     path("segments/", views.segments, name="segments"),
-    path("alerts/", views.alert_list, name="alerts"),
-    path("alerts/<int:alert_id>/", views.alert_detail, name="alert"),
-    path("alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),
-    path("alerts/<int:alert_id>/email/retry/", views.alert_email_retry, name="alert_email_retry"),
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alert_views.alert_detail, name="alert"),
+    path("alerts/<int:alert_id>/read/", alert_views.alert_read, name="alert_read"),
+    path("alerts/<int:alert_id>/email/retry/", alert_views.alert_email_retry, name="alert_email_retry"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:group_id>/", views.group_detail, name="group"),
     path("groups/<int:group_id>/edit/", views.group_edit, name="group_edit"),

@@ -38,7 +38,9 @@ def make_questionnaire(
     review, *, title="Staff health check", audience=Audience.STAFF, age_band="", questions=STAFF_QUESTIONS, **kwargs
 ):
     """A review's questionnaire, open since 2000, with one section holding the questions given as
-    (kind, text, choices, safety check): by default one of each kind."""
+    (kind, text, choices, safety check): by default one of each kind. Staff and partners are asked their
+    segment, as the library's are."""
+    kwargs.setdefault("ask_segment", audience in {Audience.STAFF, Audience.PARTNERS})
     questionnaire = Questionnaire.objects.create(
         review=review,
         title=title,

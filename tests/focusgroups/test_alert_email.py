@@ -64,15 +64,17 @@ def retry_url(alert) -> str:
 
 
 def test_the_email_carries_the_questionnaire_segment_day_and_the_answers_that_raised_the_concern(
-    child_questionnaire, review, safeguarding_lead, django_capture_on_commit_callbacks
+    review, safeguarding_lead, django_capture_on_commit_callbacks
 ):
+    # Partners' staff say which agency or team they are in; children are never asked.
+    partners = make_questionnaire(review, title="Partner staff", audience="partners")
     school = make_segment(review, "Northmoor Primary")
-    safe = question(child_questionnaire, Question.Kind.AGREE)
-    free = question(child_questionnaire, Question.Kind.TEXT)
-    calm = question(child_questionnaire, Question.Kind.FREQUENCY)
+    safe = question(partners, Question.Kind.AGREE)
+    free = question(partners, Question.Kind.TEXT)
+    calm = question(partners, Question.Kind.FREQUENCY)
     with django_capture_on_commit_callbacks():
         Client().post(
-            f"/q/{child_questionnaire.token}/",
+            f"/q/{partners.token}/",
             {
                 "segment": school.pk,
                 f"q{safe.pk}": "1",
@@ -93,8 +95,8 @@ def test_the_email_carries_the_questionnaire_segment_day_and_the_answers_that_ra
         "A response to a questionnaire of the review “Testshire children's safeguarding peer review” raised a "
         "safeguarding alert. Please act on it today.\n"
         "\n"
-        "Questionnaire: Children 8 to 11\n"
-        "Audience: Children and young people, aged 8 to 11\n"
+        "Questionnaire: Partner staff\n"
+        "Audience: Partner agency staff\n"
         "Agency or team: Northmoor Primary\n"
         f"Given: {today.day} {today:%B %Y}, online, by the respondent\n"
         "\n"

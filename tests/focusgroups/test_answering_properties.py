@@ -204,6 +204,8 @@ class AnythingPostedToTheQuestionnaire(TestCase):
         cls.review = ReviewFactory(title="Fuzzshire children's safeguarding peer review")
         cls.questionnaire = _choice_first_questionnaire(cls.review)
         cls.questionnaire.opens_on = "2000-01-01"
+        # Fuzzed with the segment question too, which only staff and partners are asked.
+        cls.questionnaire.audience, cls.questionnaire.age_band = "partners", ""
         cls.questionnaire.ask_segment = True
         cls.questionnaire.save()
         cls.names = [

@@ -13,7 +13,7 @@ from .conftest import OPEN, make_segment
 def questionnaire_of(review, title: str, questions: int) -> Questionnaire:
     """`questions` questions in two sections, cycling through every kind (choices where they need them)."""
     questionnaire = Questionnaire.objects.create(
-        review=review, title=title, audience="staff", token=f"token-{title}", opens_on=OPEN
+        review=review, title=title, audience="staff", token=f"token-{title}", opens_on=OPEN, ask_segment=True
     )
     sections = [Section.objects.create(questionnaire=questionnaire, order=order, title=f"S{order}") for order in (1, 2)]
     kinds = list(Question.Kind)
