@@ -183,6 +183,10 @@ def admin_form_data(review, **overrides):
         "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
     }
+    # The council's own scope items and lines of enquiry are edited inline too.
+    for prefix in ("local_scope_areas", "local_focus_areas"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0"}
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
     data.update(overrides)
     return data
 
