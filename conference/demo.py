@@ -178,9 +178,12 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                 "rag": rag,
             },
         )
+        update_day = conference_day + datetime.timedelta(days=28)
+        if update_day > timezone.localdate():
+            continue  # progress is reported once made: no update dated ahead of today
         upsert(
             ActionUpdate,
-            {"action": action, "on": conference_day + datetime.timedelta(days=28)},
+            {"action": action, "on": update_day},
             {
                 "note": "First monthly update to the improvement board.",
                 "rag": rag,

@@ -453,6 +453,19 @@ class ActionUpdateForm(forms.ModelForm):
             submit="Add update",
         )
 
+    def clean_on(self):
+        return _update_on(self)
+
+
+def _update_on(form: forms.ModelForm):
+    day = form.cleaned_data["on"]
+    review_date_validator(day)  # the window's message first, for a year such as 9999
+    try:
+        check_has_happened(day, what="A progress update", done="made")  # it reports progress already made
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from error
+    return day
+
 
 class CheckpointForm(forms.ModelForm):
     held_on = forms.DateField(

@@ -115,7 +115,7 @@ def test_a_host_member_updates_their_own_action_but_not_anothers(review, contrib
     )
     noted = contributor_client.post(
         reverse("conference:action_update", args=[review.pk, own.pk]),
-        {"on": "01/05/2027", "note": "Audits started", "rag": "amber"},
+        {"on": "01/05/2026", "note": "Audits started", "rag": "amber"},
     )
     refused = contributor_client.post(
         reverse("conference:action_detail", args=[review.pk, other.pk]),
@@ -229,3 +229,22 @@ def test_a_check_dated_in_the_future_is_refused_and_nothing_recorded(review, lea
         ]
     }
     assert not Checkpoint.objects.exists()
+
+
+def test_a_progress_update_dated_in_the_future_is_refused_and_not_saved(review, contributor, contributor_client):
+    from django.utils import timezone
+
+    own = ActionFactory(priority=PriorityFactory(review=review), owner=contributor)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = contributor_client.post(
+        reverse("conference:action_update", args=[review.pk, own.pk]),
+        {"on": tomorrow.strftime("%d/%m/%Y"), "note": "Audits will start", "rag": "amber"},
+        follow=True,
+    )
+
+    assert (
+        f"A progress update on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
+        "record it as made on or after that day."
+    ) in response.content.decode()
+    assert not ActionUpdate.objects.exists()
