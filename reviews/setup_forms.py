@@ -165,30 +165,23 @@ def _lines(text: str, what: str) -> list[str]:
     return items
 
 
+def _ticks(model, what: str) -> forms.ModelMultipleChoiceField:
+    """Tick boxes of the framework's items of one kind; the form sets the choices."""
+    return forms.ModelMultipleChoiceField(
+        label=f"{what.capitalize()} in this review",
+        queryset=model.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": f"Choose {what} of the review's framework."},
+    )
+
+
 class ScopeForm(forms.Form):
     """Which of the framework's items are in scope, and the council's own items to add."""
 
-    scope_areas = forms.ModelMultipleChoiceField(
-        label="Scope areas in this review",
-        queryset=ScopeArea.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose scope areas of the review's framework."},
-    )
-    focus_areas = forms.ModelMultipleChoiceField(
-        label="Focus areas in this review",
-        queryset=FocusArea.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose focus areas of the review's framework."},
-    )
-    circumstances = forms.ModelMultipleChoiceField(
-        label="Specific circumstances in this review",
-        queryset=FocusArea.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose specific circumstances of the review's framework."},
-    )
+    scope_areas = _ticks(ScopeArea, "scope areas")
+    focus_areas = _ticks(FocusArea, "focus areas")
+    circumstances = _ticks(FocusArea, "specific circumstances")
     local_scope_items = forms.CharField(
         label="Scope items of the council's own (optional)",
         required=False,
