@@ -222,7 +222,8 @@ def _codebook(review: Review) -> dict[str, Code]:
 
 
 def _focus_groups(review: Review, users: dict, codes: dict[str, Code]) -> None:
-    day = review.onsite_start or datetime.date(2026, 11, 2)
+    # Focus groups run in the fortnight before the on-site week, so they have been held by the time it starts.
+    day = (review.onsite_start or datetime.date(2026, 11, 16)) - datetime.timedelta(days=14)
     agencies = list(Partner.objects.filter(council=review.council).order_by("name")[:4])
     for offset, (title, (audience, participants, notes)) in enumerate(NOTES.items()):
         group = upsert(

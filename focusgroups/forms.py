@@ -7,6 +7,7 @@ from reviews import scope, versioning
 from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
+from reviews.validators import check_has_happened
 
 from .distribution import MAX_ADDRESSES, Addresses, read_addresses
 from .models import (
@@ -403,6 +404,12 @@ class FocusGroupForm(VersionedForm):
             "version",
             submit="Save focus group",
         )
+
+    def clean_held_on(self):
+        """A focus group is recorded with who took part, so it has been held: its day has come."""
+        day = self.cleaned_data["held_on"]
+        check_has_happened(day, what="A focus group")
+        return day
 
 
 class NotesForm(forms.Form):

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from focusgroups import services
 from focusgroups.models import Coding, FocusGroup
@@ -238,6 +241,26 @@ def test_a_focus_group_needs_participants_and_a_peer_facilitator(review, sponsor
     errors = response.context["form"].errors
     assert errors["facilitator"] == ["Choose a member of the peer team."]
     assert set(errors) == {"facilitator", "held_on", "participants"}
+    assert FocusGroup.objects.count() == 0
+
+
+def test_a_focus_group_dated_in_the_future_is_refused_and_nothing_saved(review, peer, peer_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = peer_client.post(
+        f"/reviews/{review.pk}/focus-groups/groups/new/",
+        {
+            "title": "Parents' group",
+            "held_on": tomorrow.isoformat(),
+            "audience": "parents",
+            "facilitator": peer.pk,
+            "participants": "9",
+        },
+    )
+
+    assert response.context["form"].errors["held_on"] == [
+        f"A focus group on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held on or after that day."
+    ]
     assert FocusGroup.objects.count() == 0
 
 
