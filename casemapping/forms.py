@@ -314,8 +314,10 @@ class WorkshopForm(forms.ModelForm):
         return cleaned
 
 
-class WorkshopRecordForm(forms.ModelForm):
+class WorkshopRecordForm(VersionedForm):
     """Record a workshop as held, once its day has come: what went well and what worries the group."""
+
+    what = "workshop"
 
     class Meta:
         model = Workshop
@@ -324,7 +326,9 @@ class WorkshopRecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("went_well"), Field.textarea("worries"), submit="Record it as held")
+        self.helper = _helper(
+            Field.textarea("went_well"), Field.textarea("worries"), "version", submit="Record it as held"
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

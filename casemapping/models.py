@@ -229,6 +229,9 @@ class Workshop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save of what the workshop found; a stale save is refused."
+    )
     history = HistoricalRecords(m2m_fields=[])
 
     objects = WorkshopQuerySet.as_manager()

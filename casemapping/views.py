@@ -444,7 +444,7 @@ def workshop_record(request: HttpRequest, review_id: int, workshop_id: int) -> H
             locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
             form = WorkshopRecordForm(request.POST, instance=locked)
             if form.is_valid():
-                form.save()
+                form.save_next_version()
                 messages.success(request, f"{locked} recorded as held. Record who came and the learning points.")
                 return redirect(locked)
     else:

@@ -87,7 +87,8 @@ def test_a_workshop_in_the_future_cannot_be_recorded_as_held(review, case, lead_
     workshop = Workshop.objects.get()
 
     response = lead_client.post(
-        reverse("casemapping:workshop_record", args=[review.pk, workshop.pk]), {"went_well": "Good", "worries": ""}
+        reverse("casemapping:workshop_record", args=[review.pk, workshop.pk]),
+        {"went_well": "Good", "worries": "", "version": workshop.version},
     )
 
     assert response.status_code == 200
@@ -127,7 +128,7 @@ def test_once_held_the_workshop_records_who_came_against_who_was_invited(review,
 
     held = lead_client.post(
         reverse("casemapping:workshop_record", args=[review.pk, workshop.pk]),
-        {"went_well": "Open discussion", "worries": "Health absent"},
+        {"went_well": "Open discussion", "worries": "Health absent", "version": workshop.version},
     )
     came = lead_client.post(
         reverse("casemapping:workshop_agency_add", args=[review.pk, workshop.pk]),
