@@ -20,8 +20,9 @@ PASSWORD = "correct-horse-battery-staple"
 def programme_review():
     review = ReviewFactory(
         title="Testshire children's safeguarding peer review 2026",
-        onsite_start=datetime.date(2026, 12, 7),
-        onsite_end=datetime.date(2026, 12, 11),
+        # Held before today: a session is marked held only once its day has come.
+        onsite_start=datetime.date(2026, 11, 23),
+        onsite_end=datetime.date(2026, 11, 27),
     )
     lead = UserFactory(username="lead", first_name="Helen", last_name="Ashdown")
     MembershipFactory(review=review, user=lead, role=Role.LEAD)
@@ -53,7 +54,7 @@ def test_the_lead_builds_a_session_and_writes_notes(live_server, page, programme
 
     page.get_by_label("Kind of session").select_option(label="Interview")
     page.get_by_label("Title").fill("Detective Chief Inspector, public protection")
-    page.get_by_label("Day").fill("2026-12-07")
+    page.get_by_label("Day").fill("2026-11-23")
     page.get_by_label("Starts at").fill("10:15")
     page.get_by_label("Ends at").fill("11:15")
     page.get_by_label("Location (optional if online)").fill("Testshire Police Station")

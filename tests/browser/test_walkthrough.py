@@ -50,7 +50,7 @@ def test_the_lead_adds_a_finding_and_downloads_the_baseline_report(live_server, 
         "On-site visits and officer interviews",
         "Feedback and prioritisation conference",
     ]:
-        expect(page.get_by_role("link", name=title)).to_be_visible()
+        expect(page.get_by_role("main").get_by_role("link", name=title)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Review sections").get_by_role("link", name="Findings").click()
