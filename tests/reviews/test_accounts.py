@@ -249,6 +249,13 @@ def test_with_no_environment_at_all_debug_is_off_and_the_app_refuses_to_start():
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off." in result.stderr
 
 
+def test_models_are_checked_against_migrations_with_no_environment_at_all():
+    result = manage("makemigrations", "--check", "--dry-run", DJANGO_DEBUG=None)
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_debug_is_on_only_when_asked_for_and_then_a_development_key_is_used():
     shown = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY.startswith('insecure-'))"
 
