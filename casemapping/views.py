@@ -403,34 +403,29 @@ def workshop_detail(request: HttpRequest, review_id: int, workshop_id: int) -> H
     return render(request, "casemapping/workshop_detail.html", context)
 
 
-@require_POST
-def workshop_invite(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+def _save_workshop_agency(request, review_id: int, workshop_id: int, form_class, field: str, said: str):
+    """One agency's number at a workshop (invited before it, or came to it): saved, or the form again with 400."""
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_workshops(membership))
     workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
-    form = WorkshopInviteForm(request.POST, workshop=workshop)
+    form = form_class(request.POST, workshop=workshop)
     if form.is_valid():
-        agency, invited = form.cleaned_data["agency"], form.cleaned_data["invited"]
-        WorkshopAgency.objects.update_or_create(workshop=workshop, agency=agency, defaults={"invited": invited})
-        messages.success(request, f"{agency}: {invited} practitioner{pluralize(invited)} invited.")
+        agency, number = form.cleaned_data["agency"], form.cleaned_data[field]
+        WorkshopAgency.objects.update_or_create(workshop=workshop, agency=agency, defaults={field: number})
+        messages.success(request, f"{agency}: {number} practitioner{pluralize(number)} {said}.")
         return redirect(workshop)
     context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
     return render(request, "casemapping/workshop_agency_form.html", context, status=400)
+
+
+@require_POST
+def workshop_invite(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
+    return _save_workshop_agency(request, review_id, workshop_id, WorkshopInviteForm, "invited", "invited")
 
 
 @require_POST
 def workshop_agency_add(request: HttpRequest, review_id: int, workshop_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_record_workshops(membership))
-    workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
-    form = WorkshopAgencyForm(request.POST, workshop=workshop)
-    if form.is_valid():
-        agency, came = form.cleaned_data["agency"], form.cleaned_data["practitioners"]
-        WorkshopAgency.objects.update_or_create(workshop=workshop, agency=agency, defaults={"practitioners": came})
-        messages.success(request, f"{agency}: {came} practitioner{pluralize(came)} came.")
-        return redirect(workshop)
-    context = {"review": review, "membership": membership, "form": form, "workshop": workshop}
-    return render(request, "casemapping/workshop_agency_form.html", context, status=400)
+    return _save_workshop_agency(request, review_id, workshop_id, WorkshopAgencyForm, "practitioners", "came")
 
 
 @require_http_methods(["GET", "POST"])
