@@ -482,7 +482,8 @@ def planning_member_create(request: HttpRequest, review_id: int) -> HttpResponse
 def planning_member_edit(request: HttpRequest, review_id: int, member_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_planning(membership))
-    member = get_object_or_404(PlanningMember, review=review, pk=member_id)
+    member = get_object_or_404(PlanningMember.objects.select_related("partner"), review=review, pk=member_id)
+    title = f"Change {member} in the planning group"
     if request.method == "POST":
         with transaction.atomic():
             locked = PlanningMember.objects.select_for_update().get(pk=member.pk)
@@ -495,7 +496,7 @@ def planning_member_edit(request: HttpRequest, review_id: int, member_id: int) -
                 return redirect("reviews:planning", review.pk)
     else:
         form = PlanningMemberForm(instance=member, review=review)
-    return _planning_form_page(request, review, membership, form, title="Change a member of the planning group")
+    return _planning_form_page(request, review, membership, form, title=title)
 
 
 @require_http_methods(["GET", "POST"])
@@ -544,6 +545,7 @@ def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpRespons
         meeting = form.save()
         messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} added.")
         return redirect("reviews:planning", review.pk)
+    title = f"Change the planning group meeting of {meeting.held_on:%-d %B %Y}"
     return _planning_form_page(request, review, membership, form, title="Add a planning group meeting")
 
 
@@ -564,7 +566,7 @@ def planning_meeting_edit(request: HttpRequest, review_id: int, meeting_id: int)
                 return redirect(reverse("reviews:planning", args=[review.pk]) + "#meetings")
     else:
         form = PlanningMeetingForm(instance=meeting, review=review)
-    return _planning_form_page(request, review, membership, form, title="Change a planning group meeting")
+    return _planning_form_page(request, review, membership, form, title=title)
 
 
 @require_http_methods(["GET", "POST"])

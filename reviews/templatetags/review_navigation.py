@@ -19,3 +19,11 @@ def stage_navigation(context) -> dict:
             {"stage": stage, "current": stage.namespace == namespace} for stage in stages.visible_stages(membership)
         ],
     }
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*labels_and_urls: str) -> dict:
+    """The GOV.UK breadcrumbs in their navigation landmark: `{% breadcrumbs "My reviews" list_url ... %}`."""
+    if len(labels_and_urls) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes a label and a URL for each step")
+    return {"crumbs": list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))}
