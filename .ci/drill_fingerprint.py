@@ -24,7 +24,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from reviews.backup import storage_names  # noqa: E402
-from reviews.models import Review, private_storage  # noqa: E402
+from reviews.models import Review  # noqa: E402
+from reviews.storage import private_storage  # noqa: E402
 
 
 def tables(out: Path) -> None:

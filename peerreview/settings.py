@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from peerreview import logs
+from peerreview import logs, storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -240,14 +240,9 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
-    # Case-level files: never under a public URL, downloaded only through views that check membership.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")),
-            "base_url": None,
-        },
-    },
+    # Case-level files: never under a public URL, downloaded only through views that check membership. On the
+    # local file system by default; in an S3-compatible bucket when S3_BUCKET is set (see storage_settings).
+    "private": storage_settings.private_storage(os.environ, BASE_DIR),
 }
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
@@ -274,6 +269,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 # Longer than the longest task, so a slow render is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A rendered report the file store does not take is tried again after each of these waits, then marked failed.
+REPORT_STORAGE_RETRY_SECONDS = tuple(int(s) for s in env_list("REPORT_STORAGE_RETRY_SECONDS", "30,60,120,300"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # What Celery beat runs. The schedule lives here, in code, rather than in django-celery-beat's tables: it is the

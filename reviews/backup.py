@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connection
 
-from .models import private_storage
+from .storage import private_storage
 
 FORMAT = "peerreview-backup"
 FORMAT_VERSION = 1

@@ -59,7 +59,7 @@ def _broker() -> str:
 
 
 def _storage() -> str:
-    from .models import private_storage
+    from .storage import private_storage
 
     storage = private_storage()
     name = storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))

@@ -6,15 +6,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from . import stages
@@ -25,28 +21,8 @@ from .notifications.models import (  # noqa: F401 (their own module; this app's 
     NotificationSettings,
     SentReminder,
 )
+from .storage import private_storage
 from .validators import review_date_validator
-
-
-class PrivateStorage(LazyObject):
-    """The "private" storage of settings.STORAGES, looked up when first used (and again if the setting changes)."""
-
-    def _setup(self) -> None:
-        self._wrapped = storages["private"]
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    return _private_storage
-
-
-@receiver(setting_changed)
-def _reset_private_storage(*, setting: str, **kwargs) -> None:
-    if setting == "STORAGES":
-        _private_storage._wrapped = empty
-
 
 # Councils, partners and thresholds
 

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions, services
+from . import permissions, services, storage
 from .models import AccessLog, Report, Review, ReviewMembership
 from .views import load_review
 
@@ -132,7 +132,7 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
 
 
 @require_GET
-def report_download(request: HttpRequest, review_id: int, report_id: int, file_format: str = "pdf") -> FileResponse:
+def report_download(request: HttpRequest, review_id: int, report_id: int, file_format: str = "pdf") -> HttpResponse:
     review, membership = load_review(request, review_id)
     report = load_report(review, membership, report_id)
     if file_format not in FORMATS or report.status != Report.Status.DONE:
@@ -144,7 +144,4 @@ def report_download(request: HttpRequest, review_id: int, report_id: int, file_f
     AccessLog.objects.record(
         user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=str(report), path=request.path
     )
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=report.filename(file_format))
-    response["Content-Type"] = content_type
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return storage.download(request, stored, filename=report.filename(file_format), content_type=content_type)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import baseline, scope
+from . import baseline, scope, storage
 from .evidence import describe_evidence  # noqa: F401 (pages describe evidence through the services)
 from .models import (
     DocumentVersion,
@@ -22,7 +22,6 @@ from .models import (
     Review,
     ScopeArea,
     Theme,
-    private_storage,
 )
 from .pdf import render_document
 from .uploads import validate_upload
@@ -137,19 +136,18 @@ def build_report_pdf(report: Report) -> bytes:
 # Evidence documents
 
 
-class _HashingFile(File):
-    """Hands the upload to the storage chunk by chunk, hashing each chunk on the way."""
+def _digest(uploaded_file) -> tuple[str, int]:
+    """The SHA-256 and size of an upload, read chunk by chunk before it is stored.
 
-    def __init__(self, uploaded_file, name: str) -> None:
-        super().__init__(uploaded_file, name=name)
-        self.sha256 = hashlib.sha256()
-        self.bytes_written = 0
-
-    def chunks(self, chunk_size: int | None = None):
-        for chunk in self.file.chunks(chunk_size):
-            self.sha256.update(chunk)
-            self.bytes_written += len(chunk)
-            yield chunk
+    Measured beforehand rather than on the way into the storage: an object store reads the file its own way
+    (in parts, from several threads), where the file system takes it chunk by chunk.
+    """
+    digest, size = hashlib.sha256(), 0
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest(), size
 
 
 def store_document(
@@ -178,7 +176,8 @@ def store_document(
     ):
         raise ValidationError("Choose themes and scope areas of this review's framework.")
     original_name = uploaded_file.name
-    content = _HashingFile(uploaded_file, name=f"{uuid.uuid4().hex}{detected.extension}")
+    sha256, size = _digest(uploaded_file)
+    content = File(uploaded_file, name=f"{uuid.uuid4().hex}{detected.extension}")
     stored_name = ""
     try:
         with transaction.atomic():
@@ -201,15 +200,15 @@ def store_document(
                 content_type=detected.content_type,
                 uploaded_by=user,
             )
-            stored_name = version.file.storage.save(f"documents/{content.name}", content)
+            with storage.writing():
+                stored_name = version.file.storage.save(f"documents/{content.name}", content)
             version.file.name = stored_name
-            version.size = content.bytes_written
-            version.sha256 = content.sha256.hexdigest()
+            version.size = size
+            version.sha256 = sha256
             version.save()
             document.version_count = number
             document.save(update_fields=["version_count"])
     except BaseException:
-        if stored_name:
-            private_storage().delete(stored_name)
+        storage.delete_quietly(stored_name)
         raise
     return document

@@ -1,20 +1,27 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from . import storage
 from .models import Notification, Report
 from .notifications import services as notifications
 from .services import build_report
+from .storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task
-def render_report(*, report_id: int) -> None:
-    """Render a queued report to PDF. Safe to run twice: a finished report is left as it is."""
+@shared_task(bind=True)
+def render_report(self, *, report_id: int) -> None:
+    """Render a queued report to PDF. Safe to run twice: a finished report is left as it is.
+
+    A report is done only with its files in the storage: if the storage does not answer, nothing is kept, and a
+    worker tries again later (a render without a broker fails at once, with the reason and a way to try again).
+    """
     with transaction.atomic():
         report = Report.objects.select_for_update(of=("self",)).select_related("review").filter(pk=report_id).first()
         if report is None or report.status in {Report.Status.DONE, Report.Status.FAILED}:
@@ -36,18 +43,53 @@ def render_report(*, report_id: int) -> None:
         _tell_requester(report, ready=False)
         return
 
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report_id)
-        if report.status == Report.Status.DONE:
-            return
-        report.store_pdf(built.pdf, page_count=built.page_count)
-        for extension, content in built.office_files.items():
-            report.store_office_file(extension, content)
-        report.status = Report.Status.DONE
-        report.error = ""
-        report.finished_at = timezone.now()
-        report.save()
-        _tell_requester(report, ready=True)
+    try:
+        _store(report_id, built)
+    except StorageUnavailable as exc:
+        tries, waits = self.request.retries, settings.REPORT_STORAGE_RETRY_SECONDS
+        in_worker = not (self.request.called_directly or self.request.is_eager)
+        if in_worker and tries < len(waits):
+            wait = waits[tries]
+            logger.warning("Report %s could not be stored; trying again in %s s", report_id, wait)
+            Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+                status=Report.Status.QUEUED,
+                error=f"The file store did not answer, so the report was not kept. It will be tried again in {wait} "
+                "seconds.",
+            )
+            raise self.retry(countdown=wait, exc=exc) from exc
+        logger.warning("Report %s could not be stored; it is marked failed", report_id)
+        Report.objects.filter(pk=report_id).update(
+            status=Report.Status.FAILED,
+            error="The file store did not answer, so the report was not kept. Try again in a few minutes; if it "
+            "keeps failing, tell whoever runs this site.",
+            finished_at=timezone.now(),
+        )
+        _tell_requester(report, ready=False)
+
+
+def _store(report_id: int, built) -> None:
+    """Keep the rendered files and mark the report done, in one transaction; on any failure no object is left."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if report.status == Report.Status.DONE:
+                return
+            with storage.writing():
+                report.store_pdf(built.pdf, page_count=built.page_count)
+                written.append(report.file.name)
+                for extension, content in built.office_files.items():
+                    report.store_office_file(extension, content)
+                    written.append(getattr(report, extension).name)
+            report.status = Report.Status.DONE
+            report.error = ""
+            report.finished_at = timezone.now()
+            report.save()
+            _tell_requester(report, ready=True)
+    except BaseException:
+        for name in written:
+            storage.delete_quietly(name)
+        raise
 
 
 def _tell_requester(report: Report, *, ready: bool) -> None:

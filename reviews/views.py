@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import comparison, engagement, permissions, services, stages, todo, transfer
+from . import comparison, engagement, permissions, services, stages, storage, todo, transfer
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -411,7 +411,7 @@ def document_replace(request: HttpRequest, review_id: int, document_id: int) -> 
 
 
 @require_GET
-def document_download(request: HttpRequest, review_id: int, document_id: int, version_id: int) -> FileResponse:
+def document_download(request: HttpRequest, review_id: int, document_id: int, version_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_documents(membership))
     version = get_object_or_404(
@@ -427,15 +427,7 @@ def document_download(request: HttpRequest, review_id: int, document_id: int, ve
         target=f"Document {version.document_id} “{version.document.title}”, version {version.number} (id {version.pk})",
         path=request.path,
     )
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return storage.download(request, version.file, filename=version.original_name, content_type=version.content_type)
 
 
 # The planning group, its meetings and partners' commitments

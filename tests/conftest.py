@@ -226,8 +226,12 @@ def celery_worker(redis_url, transactional_db, settings):
         **os.environ,
         "DATABASE_URL": _database_url(connection.settings_dict),
         "REDIS_URL": redis_url,
-        "PRIVATE_MEDIA_ROOT": settings.STORAGES["private"]["OPTIONS"]["location"],
         "DJANGO_SETTINGS_MODULE": "peerreview.settings",
+        # The same private storage as the test: its folder, or the object store of tests/s3server.py.
+        **(
+            getattr(settings, "TEST_STORAGE_ENV", None)
+            or {"PRIVATE_MEDIA_ROOT": settings.STORAGES["private"]["OPTIONS"]["location"]}
+        ),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "peerreview", "worker", "--pool=solo", "--loglevel=WARNING",

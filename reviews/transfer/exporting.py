@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ..models import AccessLog, Review
+from ..storage import STORAGE_ERRORS, is_missing
 from .discovery import (
     CHUNK,
     FILES_DIR,
@@ -133,15 +134,16 @@ class _Exporter:
         size = 0
         try:
             source = stored.storage.open(stored.name, "rb")
-        except FileNotFoundError:
-            raise TransferError(
-                f"The file of {obj._meta.verbose_name} {pk} ({f.verbose_name}) is missing from storage."
-            ) from None
-        with source, archive.open(member, "w", force_zip64=True) as target:
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                target.write(chunk)
+            with source, archive.open(member, "w", force_zip64=True) as target:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    target.write(chunk)
+        except STORAGE_ERRORS as error:
+            what = (
+                "is missing from storage" if is_missing(error) else "could not be read: the file store is not answering"
+            )
+            raise TransferError(f"The file of {obj._meta.verbose_name} {pk} ({f.verbose_name}) {what}.") from None
         files[member] = {"sha256": digest.hexdigest(), "size": size}
         return {"file": member}
 

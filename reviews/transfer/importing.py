@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 
 from ..models import Review
+from ..storage import StorageUnavailable, delete_quietly, writing
 from .discovery import (
     CHUNK,
     FORMAT,
@@ -588,7 +589,11 @@ class _Importer:
         if hashlib.sha256(content).hexdigest() != self.document["files"][name]["sha256"]:
             raise TransferError(f"The file '{name[:100]}' does not match its SHA-256.")
         suffix = PurePosixPath(name).suffix.lower()
-        stored = f.storage.save(f.generate_filename(None, f"{uuid.uuid4().hex}{suffix}"), ContentFile(content))
+        try:
+            with writing():
+                stored = f.storage.save(f.generate_filename(None, f"{uuid.uuid4().hex}{suffix}"), ContentFile(content))
+        except StorageUnavailable as error:
+            raise TransferError(error.messages[0]) from error
         self.stored.append((f.storage, stored))
         return stored
 
@@ -636,8 +641,8 @@ def import_review(
                 _refuse_existing_title(importer)
                 importer.create_objects()
         except BaseException:
-            for storage, name in importer.stored:
-                storage.delete(name)
+            for _storage, name in importer.stored:
+                delete_quietly(name)
             raise
     return ImportResult(
         review=importer.review,

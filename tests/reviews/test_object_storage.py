@@ -1,0 +1,273 @@
+"""Private files in an S3-compatible object store: uploads, reports and downloads through a real S3 API server on
+loopback, server-side encryption, a missing object, a store that does not answer, and moving files across."""
+
+import hashlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from peerreview import storage_settings
+from reviews import services, storage
+from reviews.backup import storage_names
+from reviews.health import run_checks
+from reviews.models import AccessLog, DocumentVersion, EvidenceDocument, Report
+from reviews.tasks import render_report
+
+from ..factories import FindingFactory
+from ..s3server import S3Server, environment, unreachable_environment, use_storage
+from . import files
+
+PDF = files.pdf()
+
+
+def form_data(name="threshold.pdf", content=PDF) -> dict:
+    return {"title": "Threshold document", "description": "", "kind": "policy", "file": files.upload(name, content)}
+
+
+def download_url(version) -> str:
+    return reverse("reviews:document_download", args=[version.document.review_id, version.document_id, version.pk])
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+# The settings an operator gives
+
+
+def test_without_a_bucket_the_files_stay_on_the_local_file_system(tmp_path):
+    config = storage_settings.private_storage({"PRIVATE_MEDIA_ROOT": str(tmp_path)}, Path("."))
+    assert config == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path), "base_url": None},
+    }
+
+
+def test_a_bucket_moves_them_to_object_storage_private_and_encrypted():
+    config = storage_settings.private_storage({"S3_BUCKET": "reviews", "S3_PREFIX": "/site-a/"}, Path("."))
+    options = config["OPTIONS"]
+    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (options["bucket_name"], options["location"]) == ("reviews", "site-a")
+    assert options["object_parameters"] == {"ServerSideEncryption": "AES256"}
+    assert options["default_acl"] is None and options["file_overwrite"] is False
+
+
+def test_a_managed_key_is_asked_for_by_its_id():
+    env = {"S3_BUCKET": "reviews", "S3_SERVER_SIDE_ENCRYPTION": "aws:kms", "S3_KMS_KEY_ID": "alias/reviews"}
+    options = storage_settings.private_storage(env, Path("."))["OPTIONS"]
+    assert options["object_parameters"] == {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "alias/reviews"}
+
+
+def test_an_unknown_kind_of_encryption_is_refused_by_name():
+    with pytest.raises(ImproperlyConfigured, match="S3_SERVER_SIDE_ENCRYPTION is 'rot13'"):
+        storage_settings.private_storage({"S3_BUCKET": "reviews", "S3_SERVER_SIDE_ENCRYPTION": "rot13"}, Path("."))
+
+
+# Uploads and downloads on the object store
+
+
+def test_an_upload_goes_to_the_bucket_encrypted_and_comes_back_through_the_download_view(
+    s3_bucket, review, lead, lead_client
+):
+    response = lead_client.post(reverse("reviews:document_upload", args=[review.pk]), form_data())
+    assert response.status_code == 302
+
+    version = DocumentVersion.objects.get(document__review=review)
+    assert s3_bucket.keys() == [version.file.name]
+    assert version.file.name.startswith("documents/")
+    assert s3_bucket.read(version.file.name) == PDF
+    assert s3_bucket.head(version.file.name)["ServerSideEncryption"] == "AES256"
+    grants = s3_bucket.client.get_object_acl(Bucket=s3_bucket.name, Key=version.file.name)["Grants"]
+    assert [grant["Grantee"]["Type"] for grant in grants] == ["CanonicalUser"]  # the owner only: nothing public
+
+    download = lead_client.get(download_url(version))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="threshold.pdf"'
+    assert download["Cache-Control"] == "private, no-store"
+    assert body(download) == PDF
+    assert AccessLog.objects.filter(review=review, action="download").count() == 1
+
+
+def test_an_outsider_cannot_download_a_file_kept_in_the_bucket(s3_bucket, review, lead, outsider_client):
+    document = services.store_document(
+        review=review, user=lead, uploaded_file=files.upload("threshold.pdf", PDF), title="Threshold"
+    )
+    version = document.versions.get()
+    assert outsider_client.get(download_url(version)).status_code == 404
+
+
+def test_a_report_is_rendered_into_the_bucket_and_downloaded(s3_bucket, review, lead, lead_client):
+    FindingFactory(review=review, raised_by=lead, summary="Return interviews are offered within 72 hours")
+    report = Report.objects.create(review=review, kind=Report.Kind.BASELINE, version=1, requested_by=lead)
+    render_report(report_id=report.pk)
+    report.refresh_from_db()
+
+    assert report.status == Report.Status.DONE
+    assert s3_bucket.keys() == sorted([report.file.name, report.docx.name])  # the PDF and its Word copy
+    pdf = s3_bucket.read(report.file.name)
+    assert hashlib.sha256(pdf).hexdigest() == report.sha256
+    assert s3_bucket.head(report.file.name)["ServerSideEncryption"] == "AES256"
+    response = lead_client.get(reverse("reviews:report_download", args=[review.pk, report.pk]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert body(response) == pdf
+
+
+def test_a_missing_object_shows_that_the_file_is_unavailable_not_a_server_error(s3_bucket, review, lead, lead_client):
+    document = services.store_document(
+        review=review, user=lead, uploaded_file=files.upload("threshold.pdf", PDF), title="Threshold"
+    )
+    version = document.versions.get()
+    s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=version.file.name)
+
+    response = lead_client.get(download_url(version))
+    assert response.status_code == 404
+    assert "This file is unavailable" in response.content.decode()
+
+
+def test_a_missing_report_file_on_the_file_system_is_unavailable_too(review, lead, lead_client):
+    report = Report.objects.create(review=review, kind=Report.Kind.BASELINE, version=1, requested_by=lead)
+    render_report(report_id=report.pk)
+    report.refresh_from_db()
+    storage.private_storage().delete(report.file.name)
+
+    response = lead_client.get(reverse("reviews:report_download", args=[review.pk, report.pk]))
+    assert response.status_code == 404
+    assert "This file is unavailable" in response.content.decode()
+
+
+# A store that does not answer
+
+
+def test_an_upload_while_the_store_is_down_is_refused_with_a_message_and_nothing_is_saved(
+    settings, review, lead, lead_client
+):
+    use_storage(settings, unreachable_environment())
+    response = lead_client.post(reverse("reviews:document_upload", args=[review.pk]), form_data())
+
+    assert response.status_code == 200
+    assert "The file store is not answering, so the file could not be saved" in response.content.decode()
+    assert not EvidenceDocument.objects.exists()
+    assert not DocumentVersion.objects.exists()
+
+
+def test_a_download_while_the_store_is_down_says_so_with_503(s3_bucket, settings, review, lead, lead_client):
+    document = services.store_document(
+        review=review, user=lead, uploaded_file=files.upload("threshold.pdf", PDF), title="Threshold"
+    )
+    use_storage(settings, unreachable_environment(s3_bucket.name))
+
+    response = lead_client.get(download_url(document.versions.get()))
+    assert response.status_code == 503
+    assert "The file store is not answering" in response.content.decode()
+
+
+def test_a_report_that_cannot_be_stored_is_failed_with_the_reason_never_done_without_its_file(settings, review, lead):
+    use_storage(settings, unreachable_environment())
+    report = Report.objects.create(review=review, kind=Report.Kind.BASELINE, version=1, requested_by=lead)
+    render_report(report_id=report.pk)  # without a broker: no later try, the reason and a way to try again
+    report.refresh_from_db()
+
+    assert report.status == Report.Status.FAILED
+    assert "The file store did not answer" in report.error
+    assert (report.file.name, report.sha256) == ("", "")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_tries_again_when_the_store_is_down_and_finishes_when_it_is_back(
+    request, settings, redis_url, review, lead
+):
+    """The store is down when the worker renders: the report waits, queued, with the reason; the store comes
+    back on the same address and the worker's next try stores the report."""
+    port = S3Server().port  # a free port, with nothing listening yet
+    env = environment(f"http://127.0.0.1:{port}", "reviews-later", S3_TIMEOUT_SECONDS="1")
+    use_storage(settings, {**env, "REPORT_STORAGE_RETRY_SECONDS": "3,3,3,3"})
+    request.getfixturevalue("celery_worker")
+    report, _ = services.request_report(review=review, kind=Report.Kind.BASELINE, user=lead)
+
+    def wait_for(condition, seconds=90):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            report.refresh_from_db()
+            if condition():
+                return
+            time.sleep(0.3)
+        pytest.fail(f"The report stayed {report.status}: {report.error}")
+
+    wait_for(lambda: report.attempts >= 1 and report.status == Report.Status.QUEUED and report.error)
+    assert "will be tried again" in report.error
+    server = S3Server(port).start()
+    try:
+        server.create_bucket("reviews-later")
+        wait_for(lambda: report.status in {Report.Status.DONE, Report.Status.FAILED})
+        assert (report.status, report.error) == (Report.Status.DONE, "")
+        assert report.attempts >= 2
+        keys = [entry["Key"] for entry in server.client().list_objects_v2(Bucket="reviews-later")["Contents"]]
+        assert sorted(keys) == sorted([report.file.name, report.docx.name])
+    finally:
+        server.stop()
+
+
+def test_readiness_names_the_store_when_it_does_not_answer(settings):
+    use_storage(settings, unreachable_environment())
+    result = run_checks()["storage"]
+    assert result["ok"] is False
+    assert "EndpointConnectionError" in result["detail"] or "ConnectTimeout" in result["detail"]
+
+
+def test_readiness_reports_the_object_store_when_it_answers(s3_bucket):
+    assert run_checks()["storage"] == {"ok": True, "detail": "S3Storage", "ms": pytest.approx(0, abs=10_000)}
+    assert s3_bucket.keys() == []  # the probe leaves nothing behind
+
+
+# Moving an existing site's files into the bucket
+
+
+def test_the_move_copies_every_file_verifies_it_and_can_run_again(s3_bucket, tmp_path):
+    old = tmp_path / "old-private-media"
+    (old / "documents").mkdir(parents=True)
+    (old / "reports").mkdir()
+    (old / "documents" / "a.pdf").write_bytes(PDF)
+    (old / "reports" / "b.pdf").write_bytes(b"%PDF-1.7 report")
+
+    said = io.StringIO()
+    call_command("move_files_to_storage", str(old), "--dry-run", stdout=said)
+    assert "Would copy 2 files" in said.getvalue()
+    assert s3_bucket.keys() == []
+
+    call_command("move_files_to_storage", str(old))
+    assert s3_bucket.keys() == ["documents/a.pdf", "reports/b.pdf"]
+    assert s3_bucket.read("documents/a.pdf") == PDF
+    assert storage.move_files(old) == {"copied": 0, "already_there": 2, "bytes": 0}
+    assert (old / "documents" / "a.pdf").exists()  # nothing is deleted from the folder
+
+
+def test_the_move_refuses_an_object_already_there_with_other_content(s3_bucket, tmp_path):
+    old = tmp_path / "old"
+    (old / "documents").mkdir(parents=True)
+    (old / "documents" / "a.pdf").write_bytes(PDF)
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key="documents/a.pdf", Body=b"something else")
+
+    with pytest.raises(CommandError, match="documents/a.pdf is already in the storage with different content"):
+        call_command("move_files_to_storage", str(old))
+    assert s3_bucket.read("documents/a.pdf") == b"something else"
+
+
+def test_the_move_refuses_a_folder_that_is_the_storage_itself_or_not_a_folder(settings, tmp_path):
+    location = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    location.mkdir(parents=True, exist_ok=True)
+    with pytest.raises(CommandError, match="The private storage is that same folder"):
+        call_command("move_files_to_storage", str(location))
+    with pytest.raises(CommandError, match="is not a folder"):
+        call_command("move_files_to_storage", str(tmp_path / "nowhere"))
+
+
+def test_the_storage_walk_lists_every_object_of_the_bucket(s3_bucket):
+    for key in ("documents/a.pdf", "documents/deep/b.pdf", "reports/c.pdf"):
+        s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=key, Body=b"x")
+    assert storage_names() == ["documents/a.pdf", "documents/deep/b.pdf", "reports/c.pdf"]
