@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from reviews.form_errors import NamedErrors
 from reviews.models import Case, Grade, Review, Role
 from reviews.people import label_people, members
 from reviews.permissions import PEER_WRITERS
@@ -49,7 +50,7 @@ class _GradesMixin:
         return {domain: self.cleaned_data[f"domain_{domain.pk}"] for domain in domains(self.tool)}
 
 
-class CouncilAuditForm(_GradesMixin, forms.Form):
+class CouncilAuditForm(NamedErrors, _GradesMixin, forms.Form):
     case = forms.ModelChoiceField(queryset=Case.objects.none(), error_messages={"required": "Choose the case."})
     auditor_role = forms.CharField(label="Auditor's role", max_length=120)
     auditor_team = forms.CharField(label="Auditor's team", max_length=120)
@@ -91,7 +92,7 @@ class CouncilAuditForm(_GradesMixin, forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedErrors, forms.Form):
     audit = forms.ModelChoiceField(
         queryset=CouncilAudit.objects.none(),
         label="Council audit",
@@ -123,7 +124,7 @@ class AssignForm(forms.Form):
         self.helper = _helper(Field("audit"), Field("auditor"), submit="Add to the sample")
 
 
-class DrawForm(forms.Form):
+class DrawForm(NamedErrors, forms.Form):
     size = forms.IntegerField(label="How many cases", min_value=1, max_value=500)
     seed = forms.IntegerField(
         label="Seed", min_value=0, max_value=2**31 - 1, help_text="Record it: the same seed draws the same cases again."
@@ -152,7 +153,7 @@ class DrawForm(forms.Form):
         )
 
 
-class RegradeForm(_GradesMixin, forms.Form):
+class RegradeForm(NamedErrors, _GradesMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, tool: AuditTool, **kwargs) -> None:
@@ -172,7 +173,7 @@ class RegradeForm(_GradesMixin, forms.Form):
         )
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(NamedErrors, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, validation: Validation, rows: list[dict], tool: AuditTool, **kwargs) -> None:
@@ -209,7 +210,7 @@ class ModerationForm(forms.Form):
         return agreed, overall
 
 
-class ModeratorForm(forms.Form):
+class ModeratorForm(NamedErrors, forms.Form):
     moderator = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -225,7 +226,7 @@ class ModeratorForm(forms.Form):
         self.helper = _helper(Field("moderator"), submit="Name the moderator")
 
 
-class RaiseFindingForm(forms.ModelForm):
+class RaiseFindingForm(NamedErrors, forms.ModelForm):
     class Meta:
         from reviews.models import Finding
 

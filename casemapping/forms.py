@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reviews import scope
+from reviews.form_errors import NamedErrors
 from reviews.models import Case, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
 from reviews.validators import check_has_happened, review_date_validator
@@ -34,7 +35,7 @@ def _free_text(form: forms.Form, *names: str) -> None:
                 form.add_error(name, error)
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(NamedErrors, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -112,7 +113,7 @@ class CaseEditForm(VersionedForm, CaseForm):
         self.helper.layout.fields.insert(-1, "version")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -223,7 +224,7 @@ class EventForm(forms.ModelForm):
         return cleaned
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(NamedErrors, forms.Form):
     agency = forms.ModelChoiceField(queryset=Partner.objects.none(), required=False, empty_label="All agencies")
     kind = forms.ModelChoiceField(queryset=EventKind.objects.none(), required=False, empty_label="All kinds")
     disputed = forms.ChoiceField(
@@ -254,7 +255,7 @@ class EventFilterForm(forms.Form):
         return urlencode(values)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(NamedErrors, forms.Form):
     threshold_level = forms.ModelChoiceField(
         queryset=ThresholdLevel.objects.none(), required=False, empty_label="All threshold levels"
     )
@@ -276,7 +277,7 @@ class CaseFilterForm(forms.Form):
         return urlencode({"threshold_level": self.cleaned_data["threshold_level"].pk})
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(NamedErrors, forms.ModelForm):
     """Plan a workshop, weeks ahead: its date, venue, facilitators and the cases to map."""
 
     class Meta:
@@ -354,7 +355,7 @@ def _agency_field(workshop: Workshop) -> forms.ModelChoiceField:
     )
 
 
-class WorkshopInviteForm(forms.Form):
+class WorkshopInviteForm(NamedErrors, forms.Form):
     """Practitioners invited from one agency: a number, never names."""
 
     invited = forms.IntegerField(
@@ -378,7 +379,7 @@ class WorkshopInviteForm(forms.Form):
         self.helper.form_action = reverse("casemapping:workshop_invite", args=[workshop.review_id, workshop.pk])
 
 
-class WorkshopAgencyForm(forms.Form):
+class WorkshopAgencyForm(NamedErrors, forms.Form):
     """How many practitioners of an agency came, recorded once the workshop is held."""
 
     practitioners = forms.IntegerField(
@@ -413,7 +414,7 @@ class WorkshopAgencyForm(forms.Form):
         return cleaned
 
 
-class LearningPointForm(forms.ModelForm):
+class LearningPointForm(NamedErrors, forms.ModelForm):
     class Meta:
         model = LearningPoint
         fields = ["summary", "kind", "theme", "detail", "events"]

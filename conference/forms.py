@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from reviews.form_errors import NamedErrors
 from reviews.models import Finding, Review, Role
 from reviews.people import label_people
 from reviews.richtext import RichTextField
@@ -37,7 +38,7 @@ class ReviewFindingField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = "Choose a finding that exists."
 
 
-class MergeForm(forms.Form):
+class MergeForm(NamedErrors, forms.Form):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["keep"] = ReviewFindingField(
@@ -56,7 +57,7 @@ class MergeForm(forms.Form):
         return cleaned
 
 
-class AgreeForm(forms.Form):
+class AgreeForm(NamedErrors, forms.Form):
     findings = forms.ModelMultipleChoiceField(
         queryset=Finding.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +72,7 @@ class AgreeForm(forms.Form):
         self.fields["findings"].queryset = review.findings.filter(status=Finding.Status.DRAFT)
 
 
-class RoundForm(forms.Form):
+class RoundForm(NamedErrors, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the round."})
     method = forms.ChoiceField(
         choices=Round.Method.choices,
@@ -131,7 +132,7 @@ class RoundForm(forms.Form):
         return lines
 
 
-class IssueCardsForm(forms.Form):
+class IssueCardsForm(NamedErrors, forms.Form):
     count = forms.IntegerField(
         label="Number of ballot cards",
         min_value=1,
@@ -152,7 +153,7 @@ class IssueCardsForm(forms.Form):
         self.helper = _helper(Field.text("count", field_width=4), submit=submit)
 
 
-class VoidCardForm(forms.Form):
+class VoidCardForm(NamedErrors, forms.Form):
     number = forms.IntegerField(
         label="Card number",
         min_value=1,
@@ -172,7 +173,7 @@ class VoidCardForm(forms.Form):
         )
 
 
-class JoinForm(forms.Form):
+class JoinForm(NamedErrors, forms.Form):
     code = forms.CharField(
         label="Ballot code",
         max_length=40,
@@ -186,7 +187,7 @@ class JoinForm(forms.Form):
         self.helper = _helper(Field.text("code", field_width=10), submit="Continue")
 
 
-class VoteForm(forms.Form):
+class VoteForm(NamedErrors, forms.Form):
     def __init__(self, *args, round_: Round, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.round = round_
@@ -220,7 +221,7 @@ class VoteForm(forms.Form):
         return cleaned
 
 
-class LetterDraftForm(forms.Form):
+class LetterDraftForm(NamedErrors, forms.Form):
     """Who the letter is addressed to, asked when it is drafted from the review."""
 
     addressee_name = forms.CharField(
@@ -236,7 +237,7 @@ class LetterDraftForm(forms.Form):
     )
 
 
-class LetterForm(forms.ModelForm):
+class LetterForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     body = RichTextField(label="The letter", what="text of the letter")
 
@@ -258,7 +259,7 @@ class LetterForm(forms.ModelForm):
         )
 
 
-class LetterCommentForm(forms.Form):
+class LetterCommentForm(NamedErrors, forms.Form):
     paragraph = forms.IntegerField(
         min_value=1,
         widget=forms.HiddenInput,
@@ -279,7 +280,7 @@ class LetterCommentForm(forms.Form):
     )
 
 
-class LetterResolveForm(forms.Form):
+class LetterResolveForm(NamedErrors, forms.Form):
     decision = forms.ChoiceField(
         label="What do you want to do with this comment?",
         choices=[(ACCEPT, "Accept it and change the paragraph"), (DECLINE, "Decline it, with a reason")],
@@ -317,7 +318,7 @@ class LetterResolveForm(forms.Form):
         return cleaned
 
 
-class PublishForm(forms.Form):
+class PublishForm(NamedErrors, forms.Form):
     include_drafts = forms.BooleanField(
         required=False, label="Publish anyway: draft findings stay hidden from the council"
     )
@@ -339,7 +340,7 @@ class PriorityForm(VersionedForm):
         )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     due_date = forms.DateField(
         label="Due date",
@@ -423,7 +424,7 @@ class HostActionForm(ActionForm):
         )
 
 
-class ActionUpdateForm(forms.ModelForm):
+class ActionUpdateForm(NamedErrors, forms.ModelForm):
     on = forms.DateField(
         label="Date of the update",
         input_formats=DATE_FORMATS,
@@ -467,7 +468,7 @@ def _update_on(form: forms.ModelForm):
     return day
 
 
-class CheckpointForm(forms.ModelForm):
+class CheckpointForm(NamedErrors, forms.ModelForm):
     held_on = forms.DateField(
         label="Date of the check",
         input_formats=DATE_FORMATS,

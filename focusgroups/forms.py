@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from reviews import scope, versioning
 from reviews.models import Partner, Review, Theme
+from reviews.form_errors import NamedErrors
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
 from reviews.validators import check_has_happened
@@ -50,7 +51,7 @@ class AnswerTextField(forms.CharField):
         return super().to_python(value)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NamedErrors, forms.Form):
     """One field per question; every answer is optional, every given answer must be one of the options."""
 
     def __init__(
@@ -314,7 +315,7 @@ class QuestionForm(VersionedForm):
         return cleaned
 
 
-class CopyQuestionnaireForm(forms.Form):
+class CopyQuestionnaireForm(NamedErrors, forms.Form):
     questionnaire = forms.ModelChoiceField(
         label="Questionnaire from the library",
         queryset=Questionnaire.objects.filter(review__isnull=True).order_by("audience", "age_band", "title"),
@@ -412,7 +413,7 @@ class FocusGroupForm(VersionedForm):
         return day
 
 
-class NotesForm(forms.Form):
+class NotesForm(NamedErrors, forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 20}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -421,7 +422,7 @@ class NotesForm(forms.Form):
         self.helper = _helper(Field.textarea("notes"), "version", submit="Save notes")
 
 
-class CodeForm(forms.ModelForm):
+class CodeForm(NamedErrors, forms.ModelForm):
     link = forms.ChoiceField(
         label="Linked to (optional)",
         required=False,
@@ -464,7 +465,7 @@ class CodeForm(forms.ModelForm):
         return name
 
 
-class CodePassageForm(forms.Form):
+class CodePassageForm(NamedErrors, forms.Form):
     """Choose a code and the passages: sentences by tick box, or an exact quote typed or pasted."""
 
     code = forms.ModelChoiceField(
@@ -494,7 +495,7 @@ class CodePassageForm(forms.Form):
         return [tuple(int(part) for part in value.split("-")) for value in self.cleaned_data.get("passages", [])]
 
 
-class AnswerCodeForm(forms.Form):
+class AnswerCodeForm(NamedErrors, forms.Form):
     code = forms.ModelChoiceField(
         queryset=Code.objects.none(), error_messages={"invalid_choice": "Choose a code of this review."}
     )
@@ -505,7 +506,7 @@ class AnswerCodeForm(forms.Form):
         self.fields["code"].queryset = Code.objects.filter(review=review).order_by("name")
 
 
-class AlertActionForm(forms.Form):
+class AlertActionForm(NamedErrors, forms.Form):
     action = forms.CharField(
         label="What did you do?",
         help_text="Who you told, when, and what happens next.",
@@ -519,7 +520,7 @@ class AlertActionForm(forms.Form):
         self.helper = _helper(Field.textarea("action"), submit="Record what I did")
 
 
-class DistributionForm(forms.Form):
+class DistributionForm(NamedErrors, forms.Form):
     """The questionnaire's link to a pasted list of addresses, or to a partner contact to forward."""
 
     kind = forms.ChoiceField(

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from reviews import permissions, scope
+from reviews.form_errors import NamedErrors
 from reviews.models import Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
@@ -87,7 +88,7 @@ class SessionForm(VersionedForm):
         return cleaned
 
 
-class IntervieweeForm(forms.ModelForm):
+class IntervieweeForm(NamedErrors, forms.ModelForm):
     """Who the peers meet: a national role or one of the review's own, and an agency."""
 
     role = forms.ChoiceField(
@@ -130,7 +131,7 @@ class IntervieweeForm(forms.ModelForm):
         return value
 
 
-class ReviewRoleForm(forms.ModelForm):
+class ReviewRoleForm(NamedErrors, forms.ModelForm):
     """A role of the review's own, for a post the national list does not name."""
 
     class Meta:
@@ -211,7 +212,7 @@ class RulesForm(VersionedForm):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(NamedErrors, forms.Form):
     file = forms.FileField(
         label="Timetable file",
         help_text="A CSV or XLSX file with the columns day, start, end, kind, title, location, online_link, "
@@ -223,7 +224,7 @@ class ImportForm(forms.Form):
         self.helper = _helper("file", submit="Import timetable")
 
 
-class SessionFilterForm(forms.Form):
+class SessionFilterForm(NamedErrors, forms.Form):
     day = forms.DateField(required=False, widget=forms.Select)
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Session.Kind.choices, required=False)
     status = forms.ChoiceField(choices=[("", "All statuses")] + Session.Status.choices, required=False)
@@ -256,7 +257,7 @@ class SessionFilterForm(forms.Form):
         return urlencode({k: v for k, v in values.items() if v})
 
 
-class NotesForm(forms.Form):
+class NotesForm(NamedErrors, forms.Form):
     """One text box per line of enquiry the session pursues, and one for general notes."""
 
     def __init__(self, *args, session: Session, lines: list[LineOfEnquiry], notes: dict, **kwargs) -> None:

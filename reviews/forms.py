@@ -3,10 +3,11 @@ from urllib.parse import urlencode
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import reverse
 
 from . import permissions, scope, stages
+from .form_errors import NamedErrors
 from .models import (
     MAX_EXPECTED_RESPONSES,
     MAX_PRACTITIONERS,
@@ -32,7 +33,7 @@ def posting_to(form: forms.Form, url_name: str, *args) -> forms.Form:
     return form
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -127,7 +128,7 @@ class FindingForm(forms.ModelForm):
         return cleaned
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(NamedErrors, forms.Form):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label="All themes")
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Finding.Kind.choices, required=False)
     stage = forms.ChoiceField(required=False)
@@ -170,7 +171,7 @@ def _clean_upload(form: forms.Form) -> object:
     return uploaded
 
 
-class TableImportForm(forms.Form):
+class TableImportForm(NamedErrors, forms.Form):
     """The upload of a list for a table import; `reviews.tables` checks and reads the file itself."""
 
     file = forms.FileField(
@@ -186,7 +187,7 @@ class TableImportForm(forms.Form):
         self.helper.layout = Layout(Field("file"), Submit("save", submit))
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(NamedErrors, forms.Form):
     title = forms.CharField(
         max_length=200,
         error_messages={"required": "Enter a title for the document."},
@@ -256,7 +257,7 @@ class DocumentUploadForm(forms.Form):
         return _clean_upload(self)
 
 
-class DocumentReplaceForm(forms.Form):
+class DocumentReplaceForm(NamedErrors, forms.Form):
     file = _UploadField()
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
@@ -274,7 +275,7 @@ class DocumentReplaceForm(forms.Form):
         return _clean_upload(self)
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(NamedErrors, forms.Form):
     q = forms.CharField(label="Title contains", required=False, max_length=200)
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label="All themes")
     scope_area = forms.ModelChoiceField(
@@ -306,12 +307,16 @@ class DocumentFilterForm(forms.Form):
         return urlencode({name: value for name, value in values.items() if value})
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NamedErrors, AuthenticationForm):
     error_messages = {
         # The same words whether or not the account exists.
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "Enter a correct username and password. Both are case-sensitive.",
     }
+
+
+class PasswordForm(NamedErrors, PasswordChangeForm):
+    pass
 
 
 # The planning group and partners' commitments

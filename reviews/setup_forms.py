@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import scope
+from .form_errors import NamedErrors
 from .invitations import services as invitations
 from .invitations.forms import LIST_LIMITS, MAX_PASTED_CHARS
 from .models import Council, FocusArea, Framework, GradeScale, Review, Role, ScopeArea
@@ -47,7 +48,7 @@ def _helper(*fields, button: str = "Continue") -> FormHelper:
     return helper
 
 
-class CouncilStep(forms.Form):
+class CouncilStep(NamedErrors, forms.Form):
     council = forms.ModelChoiceField(
         label="Which council is being reviewed?",
         queryset=Council.objects.order_by("name"),
@@ -80,7 +81,7 @@ class CouncilStep(forms.Form):
         return cleaned
 
 
-class DatesStep(forms.Form):
+class DatesStep(NamedErrors, forms.Form):
     scoping_date = forms.DateField(label="Scoping meeting (optional)", required=False)
     onsite_start = forms.DateField(label="On-site week starts (optional)", required=False)
     onsite_end = forms.DateField(label="On-site week ends (optional)", required=False)
@@ -122,7 +123,7 @@ class DatesStep(forms.Form):
         return cleaned
 
 
-class FrameworkStep(forms.Form):
+class FrameworkStep(NamedErrors, forms.Form):
     grade_scale = forms.ModelChoiceField(
         label="Which framework and grade scale does the review use?",
         queryset=GradeScale.objects.select_related("framework").order_by("framework__name", "name"),
@@ -176,7 +177,7 @@ def _ticks(model, what: str) -> forms.ModelMultipleChoiceField:
     )
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(NamedErrors, forms.Form):
     """Which of the framework's items are in scope, and the council's own items to add."""
 
     scope_areas = _ticks(ScopeArea, "scope areas")
@@ -258,7 +259,7 @@ class ScopeForm(forms.Form):
         )
 
 
-class TeamStep(forms.Form):
+class TeamStep(NamedErrors, forms.Form):
     LEAD_ME, LEAD_SOMEONE = "me", "someone"
 
     who_leads = forms.ChoiceField(

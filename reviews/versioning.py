@@ -3,6 +3,8 @@
 from django import forms
 from django.http import HttpRequest
 
+from .form_errors import NamedErrors
+
 SAVED = "so your changes have not been saved."
 OPEN_AGAIN = "Open it again to see the latest version, then make your changes."
 
@@ -20,7 +22,7 @@ def is_stale_post(request: HttpRequest, record, version_field: str = "version") 
     return posted_int(request) != getattr(record, version_field)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(NamedErrors, forms.ModelForm):
     """A ModelForm that refuses a stale edit: the version it was opened at must still be the saved one.
 
     The view locks the row before binding the form, so the check and the save see the same version.

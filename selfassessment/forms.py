@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from reviews import permissions
+from reviews.form_errors import NamedErrors
 from reviews.forms import FindingForm
 from reviews.models import Grade, Review
 from reviews.models import ReviewMembership as Membership
@@ -74,7 +75,7 @@ class ReviewDocumentsField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_pk_value"] = "Choose documents that exist."
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(NamedErrors, forms.ModelForm):
     """Refuses a save when the record changed after the form was opened (the caller locks the row)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -125,7 +126,7 @@ class EntryForm(VersionedForm):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedErrors, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("changes", "Ask for changes")],
         widget=forms.RadioSelect,
@@ -161,7 +162,7 @@ class PeerAnalysisForm(VersionedForm):
         self.helper = _helper(Field.textarea("commentary"), Field.radios("grade"), "version", submit="Save analysis")
 
 
-class SetUpForm(forms.Form):
+class SetUpForm(NamedErrors, forms.Form):
     include_themes = forms.BooleanField(
         label="Also ask for a judgement on each of the five themes", required=False, initial=False
     )
@@ -220,7 +221,7 @@ class RequestForm(VersionedForm):
         return title
 
 
-class StartRequestsForm(forms.Form):
+class StartRequestsForm(NamedErrors, forms.Form):
     due_date = DayField(label="Due date for every request")
 
     def __init__(self, *args, **kwargs) -> None:
@@ -228,7 +229,7 @@ class StartRequestsForm(forms.Form):
         self.helper = _helper(Field.text("due_date", field_width=10), submit="Send the standard requests")
 
 
-class AttachForm(forms.Form):
+class AttachForm(NamedErrors, forms.Form):
     """Answer a request with documents already in the register, a new upload, or both."""
 
     file = forms.FileField(label="Upload a new document (optional)", required=False)
@@ -245,7 +246,7 @@ class AttachForm(forms.Form):
         return cleaned
 
 
-class RequestDecisionForm(forms.Form):
+class RequestDecisionForm(NamedErrors, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("return", "Return with a reason")],
         widget=forms.RadioSelect,
@@ -398,7 +399,7 @@ class RecommendationForm(VersionedForm):
 MAX_PASTED_ITEMS = 200
 
 
-class RecommendationImportForm(forms.Form):
+class RecommendationImportForm(NamedErrors, forms.Form):
     """Recommendations pasted as a list, one a line; the whole list is refused if any line is unusable."""
 
     kind = forms.ChoiceField(

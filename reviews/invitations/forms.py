@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..form_errors import NamedErrors
 from ..models import Role
 from ..tables import LIMITS, Limits, TableError, read_table
 from . import services
@@ -12,7 +13,7 @@ MAX_PASTED_CHARS = 100_000
 LIST_LIMITS = Limits(max_rows=services.MAX_LIST_ROWS, max_bytes=min(LIMITS.max_bytes, 1024 * 1024))
 
 
-class InviteForm(forms.Form):
+class InviteForm(NamedErrors, forms.Form):
     name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter the person's full name."}
     )
@@ -63,7 +64,7 @@ class InviteForm(forms.Form):
         )
 
 
-class InviteListForm(forms.Form):
+class InviteListForm(NamedErrors, forms.Form):
     """A list pasted in or uploaded as CSV or Excel: a header row, then one person a row."""
 
     pasted = forms.CharField(

@@ -1,0 +1,110 @@
+"""One way to word and show form errors, for every form of the project.
+
+`NamedErrors` words Django's own messages ("This field is required.", "Enter a whole number.") so that each
+names its field from its label ("Select the kind of finding", "The date held must be a real date"); a message a
+form chose for itself is left alone. `first_input_id` is where an error summary link leads: the field's first
+input, which for a group of radios or checkboxes is the first of the group. The summary itself is
+`templates/gds/layout/error_summary.html`, and `{% page_title %}` in the base templates puts "Error: " before the
+title of a page that shows a refused form.
+"""
+
+import re
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import pretty_name
+
+DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
+
+
+def phrase(label: str) -> str:
+    """The label as the words of a sentence: "Date held (optional)" becomes "the date held"."""
+    text = re.sub(r"\s*\(optional\)\s*$", "", str(label), flags=re.I).strip().rstrip(":.").strip()
+    if text.endswith("?"):
+        return f"an answer to “{text}”"
+    if len(text) > 1 and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text if DETERMINERS.match(text) else f"the {text}"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def named_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """The messages for `field`, each naming it, by Django's error code."""
+    words = phrase(label)
+    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.FileField | forms.BooleanField)
+    messages = {
+        "required": f"{'Select' if choose else 'Enter'} {words}",
+        "invalid_choice": f"Select {words} from the choices given",
+        "invalid_pk_value": f"Select {words} from the choices given",
+        "invalid_list": f"Select {words} from the choices given",
+        "max_length": f"{capitalised(words)} must be %(limit_value)d characters or less",
+        "min_length": f"{capitalised(words)} must be %(limit_value)d characters or more",
+        "max_value": f"{capitalised(words)} must be %(limit_value)s or less",
+        "min_value": f"{capitalised(words)} must be %(limit_value)s or more",
+        "missing": f"Select {words}",
+        "empty": f"The file for {words} is empty",
+    }
+    if isinstance(field, forms.BooleanField):
+        messages["required"] = f"Select “{str(label).rstrip('.')}” to go on"
+    invalid = {
+        forms.IntegerField: "must be a whole number",
+        forms.DecimalField: "must be a number",
+        forms.FloatField: "must be a number",
+        forms.DateTimeField: "must be a real date and time",
+        forms.DateField: "must be a real date, like 27 3 2026",
+        forms.TimeField: "must be a real time, like 14:30",
+        forms.DurationField: "must be a length of time",
+    }
+    for kind, ending in invalid.items():
+        if isinstance(field, kind):
+            messages["invalid"] = f"{capitalised(words)} {ending}"
+            break
+    if isinstance(field, forms.EmailField):
+        messages["invalid"] = f"Enter {words} in the right format, like name@example.org"
+    elif isinstance(field, forms.URLField):
+        messages["invalid"] = f"Enter {words} as a web address, like https://www.example.gov.uk"
+    return messages
+
+
+def defaults(field: forms.Field) -> dict[str, str]:
+    """Django's own messages for the kind of field, gathered as `Field.__init__` gathers them."""
+    found = {}
+    for kind in reversed(type(field).__mro__):
+        found.update(getattr(kind, "default_error_messages", {}))
+    return found
+
+
+def name_errors(field: forms.Field, label: str) -> None:
+    """Replace the messages of `field` that are still Django's own with ones that name it."""
+    own = defaults(field)
+    for code, message in named_messages(field, label).items():
+        current = field.error_messages.get(code)
+        if current is None or current == own.get(code):
+            field.error_messages[code] = message
+
+
+class NamedErrors:
+    """A form mixin: every message Django writes for a field names that field. Put it before the form class."""
+
+    def full_clean(self) -> None:
+        for name, field in self.fields.items():
+            if not field.widget.is_hidden:  # a hidden value is the page's, not the person's, to put right
+                name_errors(field, field.label or pretty_name(name))
+        super().full_clean()
+
+
+def first_input_id(field: BoundField) -> str:
+    """The id of the field's first input: the first radio or checkbox of a group (as the GOV.UK layouts number
+    them, from 1), else the field's own id."""
+    chosen = getattr(field.form, "error_targets", {}).get(field.name)
+    if chosen:
+        return chosen  # a group the template lays out itself, such as ticks in the rows of a table
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return field.auto_id or f"id_{field.html_name}"
