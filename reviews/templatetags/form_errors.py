@@ -1,0 +1,38 @@
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+from reviews.form_errors import first_input_id
+
+register = template.Library()
+
+
+@register.filter(name="first_input_id")
+def first_input_id_filter(field: BoundField) -> str:
+    """`<a href="#{{ field|first_input_id }}">`: the input an error summary link moves focus to."""
+    return first_input_id(field)
+
+
+def refused_forms(context: template.Context) -> bool:
+    """Whether the page shows a form that was sent and refused."""
+    return any(
+        isinstance(value, forms.BaseForm) and value.is_bound and value.errors for value in context.flatten().values()
+    )
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        title = self.nodelist.render(context).strip()
+        if (refused_forms(context) or context.get("form_refused")) and not title.startswith("Error:"):
+            return f"Error: {title}"
+        return title
+
+
+@register.tag
+def page_title(parser: template.base.Parser, token: template.base.Token) -> PageTitleNode:
+    """`{% page_title %}...{% endpage_title %}`: the title, after "Error: " when the page shows a refused form."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
