@@ -55,21 +55,36 @@ def _findings_with_evidence(queryset):
 def consolidation(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_peer_material(membership))
+    return _consolidation_page(request, review, membership)
+
+
+def _consolidation_page(request, review, membership, agree_form=None, status: int = 200) -> HttpResponse:
+    """The findings to consolidate; with a refused agreement, its errors and the findings that were ticked."""
     minimum = services.settings_for(review).minimum_sources
     findings = list(_findings_with_evidence(review.findings.order_by("theme__order", "kind", "pk")))
+    agree_form = agree_form or AgreeForm(review=review)
+    ticked = {str(pk) for pk in agree_form["findings"].value() or []}
     for finding in findings:
         finding.stage_titles = services.stages_behind(finding)
         finding.single_source = len(finding.stage_titles) < minimum
+        finding.ticked = str(finding.pk) in ticked
+    groups = services.findings_by_theme(review, findings)
+    first = next(
+        (f for group in groups for f in [*group["strengths"], *group["areas"]] if f.status == Finding.Status.DRAFT),
+        None,
+    )
+    agree_form.error_targets = {"findings": f"agree-{first.pk}"} if first else {}
     context = {
         "review": review,
         "membership": membership,
-        "groups": services.findings_by_theme(review, findings),
+        "groups": groups,
+        "agree_form": agree_form,
         "single_source": sum(1 for f in findings if f.single_source),
         "minimum": minimum,
         "can_consolidate": permissions.can_consolidate_findings(membership),
         "merge_form": posting_to(MergeForm(review=review), "conference:merge", review.pk),
     }
-    return render(request, "conference/consolidation.html", context)
+    return render(request, "conference/consolidation.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,9 +114,8 @@ def agree(request: HttpRequest, review_id: int) -> HttpResponse:
     if form.is_valid():
         count = services.agree_findings(review=review, ids=[f.pk for f in form.cleaned_data["findings"]])
         messages.success(request, f"{count} finding{'s' if count != 1 else ''} agreed.")
-    else:
-        messages.error(request, " ".join(form.errors["findings"]))
-    return redirect("conference:consolidation", review.pk)
+        return redirect("conference:consolidation", review.pk)
+    return _consolidation_page(request, review, membership, agree_form=form, status=400)
 
 
 @require_GET
@@ -226,11 +240,16 @@ def action_detail(request: HttpRequest, review_id: int, action_id: int) -> HttpR
         else:
             messages.success(request, "The action has been saved.")
             return redirect("conference:action_detail", review.pk, action.pk)
+    return _action_page(request, review, membership, action, form, status=200)
+
+
+def _action_page(request, review, membership, action, form, update_form=None, status: int = 200) -> HttpResponse:
+    """The action's page; with a refused progress update, its errors and what was typed."""
+    may_update = permissions.can_update_action(membership, action)
     if form is not None:
         posting_to(form, "conference:action_detail", review.pk, action.pk)
-    update_form = (
-        posting_to(ActionUpdateForm(), "conference:action_update", review.pk, action.pk) if may_update else None
-    )
+    if may_update:
+        update_form = posting_to(update_form or ActionUpdateForm(), "conference:action_update", review.pk, action.pk)
     context = {
         "review": review,
         "membership": membership,
@@ -240,7 +259,7 @@ def action_detail(request: HttpRequest, review_id: int, action_id: int) -> HttpR
         "update_form": update_form,
         "updates": action.updates.select_related("by").order_by("-on", "-pk"),
     }
-    return render(request, "conference/action_detail.html", context)
+    return render(request, "conference/action_detail.html", context, status=status)
 
 
 @require_POST
@@ -255,9 +274,10 @@ def action_update(request: HttpRequest, review_id: int, action_id: int) -> HttpR
         update.by = request.user
         update.save()
         messages.success(request, "The progress update has been added.")
-    else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect("conference:action_detail", review.pk, action.pk)
+        return redirect("conference:action_detail", review.pk, action.pk)
+    form_class = ActionForm if permissions.can_edit_plan(membership) else HostActionForm
+    action_form = form_class(instance=action, review=review)
+    return _action_page(request, review, membership, action, action_form, update_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

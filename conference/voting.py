@@ -87,6 +87,11 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_see_peer_material(membership) or permissions.is_host_side(membership))
     round_ = get_object_or_404(Round, review=review, pk=round_id)
+    return _round_page(request, review, membership, round_)
+
+
+def _round_page(request, review, membership, round_: Round, void_form=None, status: int = 200) -> HttpResponse:
+    """The round's page; with a refused card number, the voiding form again with its error and the number."""
     can_run = permissions.can_run_rounds(membership)
     counts = services.ballot_counts(round_)
     context = {
@@ -108,11 +113,11 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
             review.pk,
             round_.pk,
         )
-        context["void_form"] = posting_to(VoidCardForm(), "conference:ballot_void", review.pk, round_.pk)
+        context["void_form"] = posting_to(void_form or VoidCardForm(), "conference:ballot_void", review.pk, round_.pk)
     if not round_.is_open:
         rows = services.results(round_)
         context.update(rows=rows, chart=services.results_chart(round_, rows))
-    return render(request, "conference/round_detail.html", context)
+    return render(request, "conference/round_detail.html", context, status=status)
 
 
 @require_POST
@@ -237,13 +242,12 @@ def ballot_void(request: HttpRequest, review_id: int, round_id: int) -> HttpResp
         messages.success(request, f"{count} unused ballot card{pluralize(count)} voided.")
         return redirect(round_)
     form = VoidCardForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["number"]))
-    elif services.void_cards(round_=round_, numbers=[form.cleaned_data["number"]]):
+    if form.is_valid() and services.void_cards(round_=round_, numbers=[form.cleaned_data["number"]]):
         messages.success(request, f"Card {form.cleaned_data['number']} is void: it can no longer be used.")
-    else:
-        messages.error(request, f"Card {form.cleaned_data['number']} is not an unused card of this round.")
-    return redirect(round_)
+        return redirect(round_)
+    if form.is_valid():
+        form.add_error("number", f"Card {form.cleaned_data['number']} is not an unused card of this round.")
+    return _round_page(request, review, membership, round_, void_form=form, status=400)
 
 
 # Voting with an account: members of the review who may write

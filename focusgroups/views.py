@@ -134,6 +134,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
+    return _index_page(request, review, membership)
+
+
+def _index_page(request, review, membership, copy_form=None, status: int = 200) -> HttpResponse:
+    """The stage's page; with a refused copy, the copying form again with its error."""
     config = QuestionnaireSettings.for_review(review)
     groups = []
     if permissions.can_see_peer_material(membership):
@@ -154,9 +159,9 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "copy_form": None,
     }
     if permissions.can_manage_questionnaires(membership):
-        context["copy_form"] = CopyQuestionnaireForm()
+        context["copy_form"] = copy_form or CopyQuestionnaireForm()
         context["copy_form"].helper.form_action = reverse("focusgroups:questionnaire_copy", args=[review.pk])
-    return render(request, "focusgroups/index.html", context)
+    return render(request, "focusgroups/index.html", context, status=status)
 
 
 @require_POST
@@ -165,8 +170,7 @@ def questionnaire_copy(request: HttpRequest, review_id: int) -> HttpResponse:
     permissions.require(permissions.can_manage_questionnaires(membership))
     form = CopyQuestionnaireForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["questionnaire"][0])
-        return redirect("focusgroups:index", review.pk)
+        return _index_page(request, review, membership, copy_form=form, status=400)
     copy = form.cleaned_data["questionnaire"].copy_to(review)
     messages.success(
         request, f"“{copy.title}” copied into this review. It is closed until you set the date it opens, below."
@@ -402,6 +406,11 @@ def group_detail(request: HttpRequest, review_id: int, group_id: int) -> HttpRes
             else:
                 messages.success(request, f"{len(created)} passage(s) coded “{form.cleaned_data['code'].name}”.")
                 return redirect(group)
+    ticked = set(form["passages"].value() or [])
+    for sentence in sentences:
+        sentence["ticked"] = f"{sentence['start']}-{sentence['end']}" in ticked
+    if sentences:  # the tick boxes are laid out by paragraph, so the error summary is told where the first is
+        form.error_targets = {"passages": f"passage-{sentences[0]['start']}"}
     codings = group.codings.select_related("code", "coder").order_by("start", "code__name")
     context = {
         "review": review,

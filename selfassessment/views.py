@@ -98,6 +98,11 @@ def submit_all(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_GET
 def entry_detail(request: HttpRequest, review_id: int, entry_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
+    return _entry_page(request, review, membership, entry_id)
+
+
+def _entry_page(request, review, membership, entry_id: int, decision_form=None, status: int = 200) -> HttpResponse:
+    """The entry's page; with a refused decision, the form again with its errors and what was chosen."""
     entry = get_object_or_404(
         Entry.objects.select_related(
             "scope_area",
@@ -117,10 +122,12 @@ def entry_detail(request: HttpRequest, review_id: int, entry_id: int) -> HttpRes
         "membership": membership,
         "entry": entry,
         "analysis": analysis,
-        "decision_form": posting_to(DecisionForm(), "selfassessment:entry_decide", review.pk, entry.pk),
+        "decision_form": posting_to(
+            decision_form or DecisionForm(), "selfassessment:entry_decide", review.pk, entry.pk
+        ),
         "findings": entry_findings(review, membership, entry),
     }
-    return render(request, "selfassessment/entry_detail.html", context)
+    return render(request, "selfassessment/entry_detail.html", context, status=status)
 
 
 def entry_findings(review, membership, entry: Entry):
@@ -192,8 +199,7 @@ def entry_decide(request: HttpRequest, review_id: int, entry_id: int) -> HttpRes
     get_object_or_404(Entry, review=review, pk=entry_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect("selfassessment:entry_detail", review.pk, entry_id)
+        return _entry_page(request, review, membership, entry_id, decision_form=form, status=400)
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry_id)
         try:
@@ -205,7 +211,9 @@ def entry_decide(request: HttpRequest, review_id: int, entry_id: int) -> HttpRes
                 messages.success(request, "Changes asked for; the council has been shown your reason.")
             notices.entry_decided(entry)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
+    if form.errors:
+        return _entry_page(request, review, membership, entry_id, decision_form=form, status=400)
     return redirect("selfassessment:entry_detail", review.pk, entry_id)
 
 
@@ -375,6 +383,13 @@ def request_edit(request: HttpRequest, review_id: int, request_id: int) -> HttpR
 @require_GET
 def request_detail(request: HttpRequest, review_id: int, request_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
+    return _request_page(request, review, membership, request_id)
+
+
+def _request_page(
+    request, review, membership, request_id: int, attach_form=None, decision_form=None, status: int = 200
+) -> HttpResponse:
+    """The request's page; with a refused form, that form again with its errors and what was chosen."""
     item = get_object_or_404(
         DocumentRequest.objects.select_related("assignee", "decided_by", "requested_by").prefetch_related(
             Prefetch("documents", queryset=EvidenceDocument.objects.order_by("title"))
@@ -387,10 +402,14 @@ def request_detail(request: HttpRequest, review_id: int, request_id: int) -> Htt
         "membership": membership,
         "item": item,
         "overdue": item.is_overdue(),
-        "attach_form": posting_to(AttachForm(review=review), "selfassessment:request_attach", review.pk, item.pk),
-        "decision_form": posting_to(RequestDecisionForm(), "selfassessment:request_decide", review.pk, item.pk),
+        "attach_form": posting_to(
+            attach_form or AttachForm(review=review), "selfassessment:request_attach", review.pk, item.pk
+        ),
+        "decision_form": posting_to(
+            decision_form or RequestDecisionForm(), "selfassessment:request_decide", review.pk, item.pk
+        ),
     }
-    return render(request, "selfassessment/request_detail.html", context)
+    return render(request, "selfassessment/request_detail.html", context, status=status)
 
 
 @require_POST
@@ -400,8 +419,7 @@ def request_attach(request: HttpRequest, review_id: int, request_id: int) -> Htt
     get_object_or_404(DocumentRequest, review=review, pk=request_id)
     form = AttachForm(request.POST, request.FILES, review=review)
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect("selfassessment:request_detail", review.pk, request_id)
+        return _request_page(request, review, membership, request_id, attach_form=form, status=400)
     try:
         services.answer_request(
             request_id=request_id,
@@ -410,9 +428,10 @@ def request_attach(request: HttpRequest, review_id: int, request_id: int) -> Htt
             uploaded_file=form.cleaned_data.get("file"),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The documents have been sent to the peer team.")
+        on_file = form.cleaned_data.get("file") and not hasattr(error, "error_dict")
+        form.add_error("file" if on_file else None, error)
+        return _request_page(request, review, membership, request_id, attach_form=form, status=400)
+    messages.success(request, "The documents have been sent to the peer team.")
     return redirect("selfassessment:request_detail", review.pk, request_id)
 
 
@@ -423,8 +442,7 @@ def request_decide(request: HttpRequest, review_id: int, request_id: int) -> Htt
     get_object_or_404(DocumentRequest, review=review, pk=request_id)
     form = RequestDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect("selfassessment:request_detail", review.pk, request_id)
+        return _request_page(request, review, membership, request_id, decision_form=form, status=400)
     with transaction.atomic():
         item = DocumentRequest.objects.select_for_update().get(pk=request_id)
         try:
@@ -436,5 +454,7 @@ def request_decide(request: HttpRequest, review_id: int, request_id: int) -> Htt
                 messages.success(request, f"“{item.title}” returned to the council with your reason.")
             notices.request_decided(item)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
+    if form.errors:
+        return _request_page(request, review, membership, request_id, decision_form=form, status=400)
     return redirect("selfassessment:request_detail", review.pk, request_id)
