@@ -187,6 +187,11 @@ class JoinForm(NamedErrors, forms.Form):
         self.helper = _helper(Field.text("code", field_width=10), submit="Continue")
 
 
+# GOV.UK asks for numbers in a text input with a numeric keyboard, not type="number": it gets the design system's
+# input style and focus, and a phone shows its number pad.
+NUMBER_INPUT = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"})
+
+
 class VoteForm(NamedErrors, forms.Form):
     def __init__(self, *args, round_: Round, candidates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -195,10 +200,15 @@ class VoteForm(NamedErrors, forms.Form):
         for candidate in candidates:
             if round_.method == Round.Method.POINTS:
                 field = forms.IntegerField(
-                    label=candidate.title, min_value=0, max_value=round_.points, initial=0, required=False
+                    label=candidate.title,
+                    min_value=0,
+                    max_value=round_.points,
+                    initial=0,
+                    required=False,
+                    widget=NUMBER_INPUT,
                 )
             else:
-                field = forms.IntegerField(label=candidate.title, min_value=1, max_value=n)
+                field = forms.IntegerField(label=candidate.title, min_value=1, max_value=n, widget=NUMBER_INPUT)
                 field.error_messages["required"] = f"Give {candidate.title} a rank from 1 to {n}."
             field.error_messages["invalid"] = "Enter a whole number."
             self.fields[f"candidate_{candidate.pk}"] = field

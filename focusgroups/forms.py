@@ -2,10 +2,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 
 from reviews import scope, versioning
-from reviews.models import Partner, Review, Theme
 from reviews.form_errors import NamedErrors
+from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
 from reviews.validators import check_has_happened
@@ -92,7 +93,11 @@ class AnswerForm(NamedErrors, forms.Form):
             options = question.options()
             if questionnaire.simple_pages and question.kind in {Question.Kind.AGREE, Question.Kind.FREQUENCY}:
                 faces = FACES if question.kind == Question.Kind.AGREE else {4: "😀", 3: "🙂", 2: "🙁", 1: "😢"}
-                options = [(value, f"{faces[int(value)]} {label}") for value, label in options]
+                # The face is decoration: a screen reader reads the answer's words, not "grinning face, Agree".
+                options = [
+                    (value, format_html('<span aria-hidden="true">{}</span> {}', faces[int(value)], label))
+                    for value, label in options
+                ]
             messages = {"invalid_choice": NOT_ON_SCALE}
             if question.is_scale:
                 self.fields[name] = forms.TypedChoiceField(

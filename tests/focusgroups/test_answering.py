@@ -178,7 +178,7 @@ def test_childrens_pages_are_simple_with_faces(review):
 
     body = response.content.decode()
     assert "app-simple" in body
-    assert "😢 Strongly disagree" in body
+    assert '<span aria-hidden="true">😢</span> Strongly disagree' in body
     assert "Nobody will know which answers are yours." in body
 
 
