@@ -84,8 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reviews.middleware.LoginRequiredMiddleware",
     "reviews.middleware.ReviewMembershipMiddleware",
+    "reviews.middleware.DraftReplayMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -150,6 +151,8 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
 # The address links in emails start with, such as https://peer-review.example (no trailing slash).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Where the accessibility statement asks people to report a problem (empty: the council's peer review team).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
 # A token that lets a load balancer or a deploy script read /health/ready/ without signing in (empty: admins only).
 HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 

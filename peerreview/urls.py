@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
-from reviews import glossary, health, schedule_views, search_views
+from reviews import accessibility, glossary, health, schedule_views, search_views, sessions
 from reviews import views as review_views
 from reviews.forms import LoginForm, PasswordForm
 from reviews.invitations import views as invitation_views
@@ -17,9 +17,11 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/ready/", health.ready, name="health_ready"),
     path("glossary/", glossary.glossary, name="glossary"),
+    path("accessibility/", accessibility.statement, name="accessibility"),
     path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/extend/", sessions.extend, name="session_extend"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=PasswordForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/invitation/<str:uidb64>/<str:token>/", invitation_views.accept, name="accept_invitation"),

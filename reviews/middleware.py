@@ -1,6 +1,44 @@
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
 from django.http import Http404
 
+from . import sessions
 from .models import ReviewMembership
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, except that a form sent after the session ended is kept to be sent again after sign-in."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.method == "POST" and sessions.keep_draft(request):
+            messages.info(
+                request,
+                "You were signed out because you were inactive. What you entered is kept: sign in and it is sent again.",
+            )
+        return super().handle_no_permission(request, view_func)
+
+
+class DraftReplayMiddleware:
+    """Back at the form's address after signing in, the form kept when the session ended is sent again, once.
+
+    It runs after the membership check, and as a POST through the view's own validation and permission checks;
+    the CSRF check was passed both when the form was first sent and at sign-in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or sessions.DRAFT_KEY not in request.session:
+            return None
+        data = sessions.take_draft(request)
+        if data is not None:
+            request.method = "POST"
+            request.POST = data
+        return None
 
 
 class ReviewMembershipMiddleware:

@@ -1,4 +1,5 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import "./session-timeout.mjs";
 
 initAll();
 

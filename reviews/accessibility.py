@@ -1,0 +1,27 @@
+"""The accessibility statement, in the GOV.UK format public-sector services publish (WCAG 2.2 AA)."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+PREPARED_ON = datetime.date(2026, 12, 3)
+LAST_REVIEWED_ON = datetime.date(2026, 12, 3)
+
+
+@login_not_required
+@require_GET
+def statement(request: HttpRequest) -> HttpResponse:
+    """Public, like the questionnaires it covers: children, parents and partners read it without an account."""
+    return render(
+        request,
+        "reviews/accessibility.html",
+        {
+            "prepared_on": PREPARED_ON,
+            "last_reviewed_on": LAST_REVIEWED_ON,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        },
+    )

@@ -1,0 +1,177 @@
+"""A session that ends after inactivity warns first and loses nothing: "Stay signed in" extends it, and a form sent
+after it ended is sent again, once, when its owner signs in (WCAG 2.2.1)."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Finding
+
+from .test_findings import form_data
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def end_the_session(client: Client) -> None:
+    """What 30 idle minutes do: the session's record is still there, but it has expired."""
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
+def sign_in(client: Client, username: str, next_url: str):
+    return client.post(reverse("login"), {"username": username, "password": PASSWORD, "next": next_url})
+
+
+# The warning
+
+
+def test_a_signed_in_page_carries_the_timeout_warning_for_the_session_age(review, lead_client, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+
+    html = lead_client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+
+    assert 'data-session-timeout data-session-seconds="1800" data-warning-seconds="120"' in html
+    assert "You’re about to be signed out" in html
+    assert f'action="{reverse("session_extend")}"' in html
+
+
+def test_the_sign_in_page_has_no_timeout_warning(client):
+    html = client.get(reverse("login")).content.decode()
+
+    assert "data-session-timeout" not in html
+
+
+def test_staying_signed_in_extends_the_session(lead_client, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    Session.objects.filter(session_key=lead_client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(seconds=60)
+    )
+
+    response = lead_client.post(reverse("session_extend"))
+
+    expiry = Session.objects.get(session_key=lead_client.session.session_key).expire_date
+    assert response.status_code == 200
+    assert response.json() == {"seconds": 1800}
+    assert expiry > timezone.now() + datetime.timedelta(seconds=1700)
+
+
+def test_staying_signed_in_needs_a_post_with_its_csrf_token(lead):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+
+    got = client.get(reverse("session_extend"))
+    posted = client.post(reverse("session_extend"))
+
+    assert got.status_code == 405
+    assert posted.status_code == 403
+
+
+def test_an_ended_session_cannot_be_extended(lead_client):
+    end_the_session(lead_client)
+
+    response = lead_client.post(reverse("session_extend"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# A form sent after the session ended
+
+
+def test_a_form_sent_after_the_session_ended_is_sent_again_after_sign_in(review, lead, lead_client):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+
+    sent = lead_client.post(url, form_data(review, summary="Written before the session ended"))
+    signed_in = sign_in(lead_client, "lead", url)
+    back = lead_client.get(url)
+    again = lead_client.get(url)
+
+    finding = Finding.objects.get()
+    assert sent.status_code == 302
+    assert sent["Location"] == f"{reverse('login')}?next={url}"
+    assert Finding.objects.count() == 1
+    assert signed_in["Location"] == url
+    assert back.status_code == 302
+    assert back["Location"] == finding.get_absolute_url()
+    assert finding.summary == "Written before the session ended"
+    assert finding.raised_by == lead
+    assert again.status_code == 200  # sent once: the next visit is the empty form
+
+
+def test_the_sign_in_page_says_what_is_kept(review, lead_client):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+
+    page = lead_client.post(url, form_data(review), follow=True)
+
+    assert "What you entered is kept: sign in and it is sent again." in page.content.decode()
+
+
+def test_a_kept_form_with_a_problem_comes_back_with_what_was_entered(review, lead_client):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+
+    lead_client.post(url, form_data(review, summary="Kept although the kind is missing", kind=None))
+    sign_in(lead_client, "lead", url)
+    back = lead_client.get(url)
+
+    assert back.status_code == 200
+    assert back.context["form"]["summary"].value() == "Kept although the kind is missing"
+    assert "kind" in back.context["form"].errors
+    assert Finding.objects.count() == 0
+
+
+def test_someone_else_signing_in_on_the_same_browser_does_not_get_the_form(review, lead_client, peer):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+
+    lead_client.post(url, form_data(review, summary="The lead's unsent finding"))
+    sign_in(lead_client, "peer", url)
+    page = lead_client.get(url)
+
+    assert page.status_code == 200
+    assert "The lead's unsent finding" not in page.content.decode()
+    assert Finding.objects.count() == 0
+
+
+def test_a_kept_form_holds_no_csrf_token_or_password(review, lead_client):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+
+    lead_client.post(url, {**form_data(review), "csrfmiddlewaretoken": "x" * 64, "new_password1": "secret-words"})
+
+    kept = lead_client.session["draft_after_timeout"]["data"]
+    assert "csrfmiddlewaretoken" not in kept
+    assert "new_password1" not in kept
+    assert kept["summary"] == ["Step-down to early help is well planned"]
+
+
+def test_a_kept_form_is_not_sent_after_fifteen_minutes(review, lead_client, monkeypatch):
+    url = reverse("reviews:finding_create", args=[review.pk])
+    end_the_session(lead_client)
+    lead_client.post(url, form_data(review))
+    session = lead_client.session
+    session["draft_after_timeout"]["at"] -= 15 * 60 + 1
+    session.save()
+
+    sign_in(lead_client, "lead", url)
+    page = lead_client.get(url)
+
+    assert page.status_code == 200
+    assert Finding.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_post_from_someone_never_signed_in_keeps_nothing(review):
+    client = Client()
+
+    response = client.post(reverse("reviews:finding_create", args=[review.pk]), {"summary": "Anonymous"})
+
+    assert response.status_code == 302
+    assert "draft_after_timeout" not in client.session
