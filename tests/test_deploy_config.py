@@ -1,0 +1,57 @@
+"""The reference deployment in deploy/ says only what the application reads: every variable it sets is one the
+settings (or gunicorn's settings, or the compose file itself) use, and gunicorn's settings load."""
+
+import re
+import runpy
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+# Variables only the compose file or its containers use, not the application.
+COMPOSE_ONLY = {"POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_USER", "IMAGE", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"}
+
+
+def read_by_the_application() -> set[str]:
+    names: set[str] = set()
+    for path in [
+        ROOT / "peerreview" / "settings.py",
+        ROOT / "peerreview" / "storage_settings.py",
+        DEPLOY / "gunicorn.conf.py",
+    ]:
+        text = path.read_text()
+        names |= set(re.findall(r'(?:env_(?:bool|int|list)|environ\.get|os\.environ\.get)\(\s*"([A-Z0-9_]+)"', text))
+        names |= set(re.findall(r'environ\["([A-Z0-9_]+)"\]', text))
+        names |= set(re.findall(r'\benv="([A-Z0-9_]+)"', text))  # dj-database-url's config(env=...)
+    return names
+
+
+def test_every_variable_of_the_example_environment_is_read_by_the_application():
+    names = {
+        line.split("=", 1)[0]
+        for line in (DEPLOY / "example.env").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    unknown = names - read_by_the_application() - COMPOSE_ONLY
+    assert unknown == set()
+    assert {"DJANGO_SECRET_KEY", "S3_BUCKET", "HEALTH_TOKEN"} <= names
+
+
+def test_every_variable_the_compose_file_sets_is_read_by_the_application():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert {"web", "worker", "beat", "postgres", "redis", "minio", "migrate"} <= set(compose["services"])
+    set_for_the_app = set()
+    for name in ("web", "worker", "beat", "migrate"):
+        set_for_the_app |= set(compose["services"][name].get("environment", {}))
+    assert set_for_the_app - read_by_the_application() == set()
+    assert "--concurrency=2" in compose["services"]["worker"]["command"]
+    assert "deploy/gunicorn.conf.py" in compose["services"]["web"]["command"]
+
+
+def test_gunicorns_settings_load_and_size_for_the_machine(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["workers"] == 4
+    assert config["worker_class"] == "sync"
+    assert config["timeout"] >= 30
