@@ -40,3 +40,24 @@ if (codingNotes && codingQuote) {
   codingNotes.addEventListener("mouseup", takeSelection);
   codingNotes.addEventListener("keyup", takeSelection);
 }
+
+// A table or chart in its own scroll region is a tab stop only while it is wider than its region, so a keyboard
+// user can scroll it; one that fits the screen is skipped. Without JavaScript every region stays focusable.
+const scrollRegions = document.querySelectorAll(".app-table-scroll");
+if (scrollRegions.length) {
+  const settle = () => {
+    for (const region of scrollRegions) {
+      if (region.scrollWidth > region.clientWidth + 1) {
+        region.setAttribute("tabindex", "0");
+      } else if (document.activeElement !== region) {
+        region.removeAttribute("tabindex");
+      }
+    }
+  };
+  settle();
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    window.cancelAnimationFrame(pending);
+    pending = window.requestAnimationFrame(settle);
+  });
+}

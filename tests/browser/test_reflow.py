@@ -164,3 +164,29 @@ def test_the_public_questionnaire_and_vote_pages_reflow_at_320_px(live_server, b
     context.close()
 
     assert problems == []
+
+
+def test_a_table_region_is_a_tab_stop_only_while_it_scrolls(live_server, browser):
+    """With JavaScript, a region whose table fits is skipped by Tab; once the window narrows it scrolls and is one."""
+    from reviews.models import Role
+
+    from ..factories import FindingFactory, MembershipFactory, ReviewFactory, UserFactory
+
+    review = ReviewFactory()
+    MembershipFactory(review=review, user=UserFactory(username="reflow-lead"), role=Role.LEAD)
+    FindingFactory(review=review, summary="Return interviews are offered within 72 hours")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("reflow-lead")
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/reviews/{review.pk}/findings/")
+    region = page.locator(".app-table-scroll").first
+
+    assert region.get_attribute("tabindex") is None
+    page.set_viewport_size(NARROW)
+    page.wait_for_function("() => document.querySelector('.app-table-scroll').getAttribute('tabindex') === '0'")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("() => !document.querySelector('.app-table-scroll').hasAttribute('tabindex')")
+    context.close()
