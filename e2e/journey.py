@@ -242,7 +242,7 @@ def voting(journey: Journey, page: Page, browser, review_url: str) -> None:
         participant.get_by_label("Ballot code").fill(code.lower())
         participant.get_by_role("button", name="Continue").click()
         journey.land(participant, "Priorities agreed at the production check")
-        participant.get_by_role("spinbutton").first.fill("3")
+        participant.get_by_label("Strengthen out-of-hours strategy discussions").fill("3")
         participant.get_by_role("button", name="Send my vote").click()
         expect(participant.get_by_text("Your vote has been counted")).to_be_visible()
         journey.land(participant, "Priorities agreed at the production check")
