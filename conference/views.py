@@ -275,9 +275,8 @@ def action_update(request: HttpRequest, review_id: int, action_id: int) -> HttpR
         update.save()
         messages.success(request, "The progress update has been added.")
         return redirect("conference:action_detail", review.pk, action.pk)
-    form_class = ActionForm if permissions.can_edit_plan(membership) else HostActionForm
-    action_form = form_class(instance=action, review=review)
-    return _action_page(request, review, membership, action, action_form, update_form=form, status=400)
+    # Only the refused update is shown as a form: the action's own form stays on its page, opened afresh.
+    return _action_page(request, review, membership, action, None, update_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

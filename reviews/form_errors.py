@@ -11,17 +11,26 @@ title of a page that shows a refused form.
 import re
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
 
 DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
+# A label that is already an instruction ("Upload a CSV or Excel file") is its own message when nothing was given.
+INSTRUCTIONS = re.compile(r"^(upload|choose|select|enter|give|add|tick|paste|say|describe|name|list|write)\b", re.I)
+
+
+def bare(label: str) -> str:
+    return re.sub(r"\s*\(optional\)\s*$", "", str(label), flags=re.I).strip().rstrip(":.").strip()
 
 
 def phrase(label: str) -> str:
     """The label as the words of a sentence: "Date held (optional)" becomes "the date held"."""
-    text = re.sub(r"\s*\(optional\)\s*$", "", str(label), flags=re.I).strip().rstrip(":.").strip()
+    text = bare(label)
     if text.endswith("?"):
         return f"an answer to “{text}”"
+    if INSTRUCTIONS.match(text):
+        return f"“{text}”"
     if len(text) > 1 and not text[1].isupper():
         text = text[0].lower() + text[1:]
     return text if DETERMINERS.match(text) else f"the {text}"
@@ -45,10 +54,12 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         "max_value": f"{capitalised(words)} must be %(limit_value)s or less",
         "min_value": f"{capitalised(words)} must be %(limit_value)s or more",
         "missing": f"Select {words}",
-        "empty": f"The file for {words} is empty",
+        "empty": f"The file chosen for {words} is empty",
     }
+    if INSTRUCTIONS.match(bare(label)):
+        messages["required"] = bare(label)
     if isinstance(field, forms.BooleanField):
-        messages["required"] = f"Select “{str(label).rstrip('.')}” to go on"
+        messages["required"] = f"Select “{bare(label)}” to go on"
     invalid = {
         forms.IntegerField: "must be a whole number",
         forms.DecimalField: "must be a number",
@@ -77,22 +88,38 @@ def defaults(field: forms.Field) -> dict[str, str]:
     return found
 
 
-def name_errors(field: forms.Field, label: str) -> None:
+def worded_codes(validators) -> set[str]:
+    """The codes of validators given their own words, such as MinValueValidator(30, "Allow at least 30 minutes")."""
+    return {v.code for v in validators if getattr(v, "message", None) is not getattr(type(v), "message", None)}
+
+
+def name_errors(field: forms.Field, label: str, model_validators=()) -> None:
     """Replace the messages of `field` that are still Django's own with ones that name it."""
     own = defaults(field)
+    worded = worded_codes([*field.validators, *model_validators])  # these keep their own words
     for code, message in named_messages(field, label).items():
         current = field.error_messages.get(code)
-        if current is None or current == own.get(code):
+        if code not in worded and (current is None or current == own.get(code)):
             field.error_messages[code] = message
+
+
+def model_field_validators(model, name: str) -> list:
+    """A ModelForm's model checks its fields again, and their messages pass through the form's."""
+    try:
+        return list(model._meta.get_field(name).validators) if model else []
+    except FieldDoesNotExist:
+        return []
 
 
 class NamedErrors:
     """A form mixin: every message Django writes for a field names that field. Put it before the form class."""
 
     def full_clean(self) -> None:
+        model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():
             if not field.widget.is_hidden:  # a hidden value is the page's, not the person's, to put right
-                name_errors(field, field.label or pretty_name(name))
+                validators = model_field_validators(model, name)
+                name_errors(field, field.label or pretty_name(name), validators)
         super().full_clean()
 
 
