@@ -37,7 +37,7 @@ def test_a_council_audit_form_for_a_case_of_another_review_is_refused(review, ot
 
     response = lead_client.post(reverse("audits:audit_create", args=[review.pk]), {"case": foreign.pk})
 
-    assert "Select a valid choice." in response.content.decode()
+    assert "Select the case from the choices given" in response.content.decode()
     assert CouncilAudit.objects.count() == 0
 
 

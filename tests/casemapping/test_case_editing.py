@@ -152,9 +152,9 @@ def test_the_case_page_links_to_change_and_remove_only_for_editors(review, case,
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        ({"reference": ""}, "reference", "This field is required."),
-        ({"age_band": None}, "age_band", "This field is required."),
-        ({"age_band": "eleven"}, "age_band", "Select a valid choice. eleven is not one of the available choices."),
+        ({"reference": ""}, "reference", "Enter the reference"),
+        ({"age_band": None}, "age_band", "Select the age band"),
+        ({"age_band": "eleven"}, "age_band", "Select the age band from the choices given"),
         ({"threshold_level": "abc"}, "threshold_level", "Choose one of the council's own threshold levels."),
         ({"partners": ["abc"]}, "partners", "Choose the council's own partner agencies."),
         ({"reference": "C 01"}, "reference", "A case reference uses letters, digits and hyphens only, such as C-01."),

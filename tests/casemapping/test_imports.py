@@ -95,7 +95,7 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_saved(review
     [
         ("reference,age_band\nC-01,5-9\n", "missing columns threshold_level, legal_status"),
         (f"{HEADER},name\nC-01,5-9,1,cin,,no,,,Jo\n", "unexpected column name"),
-        ("", "The submitted file is empty."),
+        ("", "The file chosen for “Upload a CSV or Excel file” is empty"),
         (f"{HEADER}\n", "cases.csv has no rows under the header."),
     ],
 )

@@ -78,7 +78,7 @@ def test_a_peer_adds_events_which_are_ordered_by_date_then_sequence(review, case
     ("values", "field", "message"),
     [
         ({"date": "2099-01-01"}, "date", "01 January 2099 is in the future; a chronology records what has happened."),
-        ({"date": "14/03/2025x"}, "date", "Enter a valid date."),
+        ({"date": "14/03/2025x"}, "date", "The date of the event must be a real date"),
         ({"summary": "Mother's email is jo@family.example"}, "summary", "Remove the personal identifier: it contains an email address."),
         ({"summary": "Child DOB 01/02/2015"}, "summary", "Remove the personal identifier: it contains a date of birth."),
         ({"is_disputed": "on"}, "disputed_by", "Choose the agency that disputes this event."),

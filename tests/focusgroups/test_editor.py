@@ -89,7 +89,7 @@ def test_the_organiser_adds_a_section_at_the_end(questionnaire, organiser_client
 def test_an_empty_section_title_is_refused(questionnaire, lead_client):
     response = lead_client.post(base(questionnaire) + "edit/", {"title": ""})
 
-    assert response.context["form"].errors == {"title": ["This field is required."]}
+    assert response.context["form"].errors == {"title": ["Enter the section title"]}
     assert questionnaire.sections.count() == 1
 
 
@@ -165,9 +165,9 @@ def test_a_question_is_added_at_the_end_of_its_section(questionnaire, review, le
             "safety_check",
             "Only a scale question can check whether the respondent feels safe.",
         ),
-        ({"kind": "sliding"}, "kind", "Select a valid choice. sliding is not one of the available choices."),
-        ({"text": ""}, "text", "This field is required."),
-        ({"text": "x" * 501}, "text", "Ensure this value has at most 500 characters (it has 501)."),
+        ({"kind": "sliding"}, "kind", "Select the kind of answer from the choices given"),
+        ({"text": ""}, "text", "Enter the question"),
+        ({"text": "x" * 501}, "text", "The question must be 500 characters or less"),
         ({"theme": "not-a-number"}, "theme", "Choose one of the themes listed."),
         ({"theme": "999999"}, "theme", "Choose one of the themes listed."),
         (

@@ -65,7 +65,7 @@ def test_wrong_types_and_missing_place_are_named(review, organiser_client):
     )
 
     assert response.context["form"].errors == {
-        "kind": ["Select a valid choice. party is not one of the available choices."],
+        "kind": ["Select the kind of session from the choices given"],
         "day": ["Enter the day as a date, such as 2026-12-07."],
         "start": ["Enter the start as a time, such as 09:30."],
         "location": ["Enter a location or an online link."],
@@ -203,7 +203,7 @@ def test_the_clash_rules_are_saved_and_checked(review, organiser_client):
     )
 
     assert refused.context["form"].errors == {
-        "travel_gap_minutes": ["Enter a whole number."],
+        "travel_gap_minutes": ["The least gap between sessions in different places (minutes) must be a whole number"],
         "max_without_break_minutes": ["Allow at least 30 minutes without a break."],
     }
     assert saved.status_code == 302

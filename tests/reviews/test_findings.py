@@ -312,7 +312,7 @@ def test_a_finding_without_a_summary_is_refused(lead_client, review):
     response = lead_client.post(create_url(review), form_data(review, summary=""))
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"summary": ["This field is required."]}
+    assert response.context["form"].errors == {"summary": ["Enter the summary"]}
     assert Finding.objects.count() == 0
 
 
@@ -320,7 +320,7 @@ def test_a_finding_without_a_kind_is_refused(lead_client, review):
     response = lead_client.post(create_url(review), form_data(review, kind=None))
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"kind": ["This field is required."]}
+    assert response.context["form"].errors == {"kind": ["Select the kind of finding"]}
     assert Finding.objects.count() == 0
 
 
@@ -349,9 +349,7 @@ def test_a_stage_that_does_not_exist_is_refused(lead_client, review):
     response = lead_client.post(create_url(review), form_data(review, stage="no-such-stage"))
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "stage": ["Select a valid choice. no-such-stage is not one of the available choices."]
-    }
+    assert response.context["form"].errors == {"stage": ["Select the stage that raised it from the choices given"]}
     assert Finding.objects.count() == 0
 
 

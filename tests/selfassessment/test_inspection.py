@@ -257,7 +257,7 @@ def test_a_grade_of_another_framework_is_refused(review, organiser_client):
         ({"area": "Quality", "grade": "999999"}, "grade", "Choose a grade that exists."),
         ({"area": "Quality"}, "grade", "Choose the grade the inspection gave."),
         ({"area": "", "grade": "1"}, "area", "Enter the area the inspection judged."),
-        ({"area": "x" * 301, "grade": "1"}, "area", "Ensure this value has at most 300 characters (it has 301)."),
+        ({"area": "x" * 301, "grade": "1"}, "area", "The judgement area must be 300 characters or less"),
     ],
 )
 def test_wrong_judgement_input_is_named_on_the_field(review, organiser_client, data, field, message):

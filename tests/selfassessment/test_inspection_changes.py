@@ -109,7 +109,7 @@ def test_a_changed_judgement_must_keep_a_grade_of_the_inspections_scale(review, 
         ({"grade": "good"}, "grade", "Choose a grade that exists."),
         ({"grade": ""}, "grade", "Choose the grade the inspection gave."),
         ({"area": "   "}, "area", "Enter the area the inspection judged."),
-        ({"area": "x" * 301}, "area", "Ensure this value has at most 300 characters (it has 301)."),
+        ({"area": "x" * 301}, "area", "The judgement area must be 300 characters or less"),
     ],
 )
 def test_wrong_input_on_a_changed_judgement_is_named(review, organiser_client, changes, field, message):
@@ -331,7 +331,7 @@ def test_the_organiser_changes_the_wording_and_kind_and_keeps_the_progress(revie
     ("changes", "field", "message"),
     [
         ({"text": "  "}, "text", "Enter the wording of the recommendation."),
-        ({"text": "x" * 1001}, "text", "Ensure this value has at most 1000 characters (it has 1001)."),
+        ({"text": "x" * 1001}, "text", "The wording must be 1000 characters or less"),
         ({"text": "item   b."}, "text", "Item 2 of the list already has this wording."),
         ({"kind": "wish"}, "kind", "Choose whether this is a recommendation or an area for improvement."),
         ({"kind": ""}, "kind", "Choose whether this is a recommendation or an area for improvement."),
