@@ -94,10 +94,12 @@ class Table:
 
 
 def suppress(bases: list[int], minimum: int) -> list[bool]:
-    """Which groups to hide, given each group's number of respondents (the last is the total of the others).
+    """Which groups (columns) of one table to hide, given each group's respondents (the last is their total).
 
-    Primary: a group below the minimum. Secondary: if exactly one group is hidden while the total is
-    shown, it could be worked out from the total, so the next smallest group is hidden too.
+    Applied within one table of one questionnaire's results, never across questionnaires: the groups are the
+    segments answering one question. Primary: a group below the minimum. Complementary: if exactly one group
+    is hidden while the total is shown, it could be worked out from the total, so the next smallest group of
+    the same table is hidden too.
     """
     *groups, total = bases
     hidden = [0 < count < minimum for count in groups]
@@ -110,6 +112,20 @@ def suppress(bases: list[int], minimum: int) -> list[bool]:
         else:
             return [True] * len(bases)
     return [*hidden, False]
+
+
+def suppress_versions(bases: list[int], minimum: int) -> list[bool]:
+    """Which columns of a core question's table to hide, where each column is a different questionnaire.
+
+    Primary: a questionnaire's column below the minimum. Complementary suppression never reaches into another
+    questionnaire: if exactly one column is hidden, the total ("All versions") is hidden instead, so the hidden
+    one cannot be worked out from it. A total below the minimum is hidden with every column.
+    """
+    *groups, total = bases
+    hidden = [0 < count < minimum for count in groups]
+    if total < minimum:
+        return [True] * len(bases)
+    return [*hidden, sum(hidden) == 1]
 
 
 def question_tables(questionnaire: Questionnaire, minimum: int) -> list[Table]:
@@ -207,7 +223,7 @@ def core_tables(review: Review, minimum: int) -> list[Table]:
         first = versions[0]
         bases = [respondents.get(question.pk, 0) for question in versions]
         bases.append(sum(bases))
-        hidden = suppress(bases, minimum)
+        hidden = suppress_versions(bases, minimum)
         columns = [
             question.section.questionnaire.get_age_band_display()
             if question.section.questionnaire.age_band
@@ -218,7 +234,7 @@ def core_tables(review: Review, minimum: int) -> list[Table]:
             question=first,
             columns=columns,
             bases=[None if hide else base for base, hide in zip(bases, hidden, strict=True)],
-            suppressed=hidden[-1],
+            suppressed=all(hidden),
         )
         for value, label in first.options():
             cells = [counts[(question.pk, value)] for question in versions]
@@ -294,15 +310,17 @@ def response_rates(review: Review, minimum: int) -> list[dict]:
 
 
 def audience_summary(review: Review, minimum: int) -> list[dict]:
-    """Responses by questionnaire (audience and age band), in one query; small groups suppressed."""
+    """Responses by questionnaire (audience and age band), in one query.
+
+    A whole questionnaire's number of responses is never suppressed: it says how many answered, not what
+    any group answered, and suppression belongs to the tables of one questionnaire's results (`suppress`).
+    `minimum` is kept for callers; results below it are hidden in those tables, not here.
+    """
     questionnaires = list(
         review.questionnaires.annotate(response_count=Count("responses")).order_by("audience", "age_band", "title")
     )
-    counts = [questionnaire.response_count for questionnaire in questionnaires]
-    hidden = suppress([*counts, sum(counts)], minimum)
     return [
-        {"questionnaire": questionnaire, "responses": None if hide else count}
-        for questionnaire, count, hide in zip(questionnaires, counts, hidden, strict=False)
+        {"questionnaire": questionnaire, "responses": questionnaire.response_count} for questionnaire in questionnaires
     ]
 
 

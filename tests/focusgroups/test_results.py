@@ -214,5 +214,6 @@ def test_core_questions_compare_across_age_bands_with_suppression(review, lead_c
 
     [table] = response.context["core_tables"]
     assert table.columns == ["Aged 11 to 17", "Aged 4 to 7", "Aged 8 to 11", "All versions"]
-    assert table.bases == [7, None, None, 15]
-    assert [row["cells"] for row in table.rows][0] == [6, None, None, 8]
+    # Each column is another questionnaire: the total is hidden, never another questionnaire's results.
+    assert table.bases == [7, None, 6, None]
+    assert [row["cells"] for row in table.rows][0] == [6, None, 2, None]
