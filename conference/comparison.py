@@ -13,6 +13,7 @@ from .models import Action
 def compare(review: Review, earlier: Review) -> list[ComparisonTable]:
     actions = list(
         Action.objects.filter(priority__review=earlier)
+        .with_current_rag()
         .select_related("priority")
         .order_by("priority__order", "due_date", "pk")
     )
@@ -29,7 +30,7 @@ def compare(review: Review, earlier: Review) -> list[ComparisonTable]:
     open_actions = [
         f"{action.description} (priority: {action.priority.title}; {action.owner_role}, {action.owner_agency}; "
         f"due {action.due_date:%-d %B %Y}; {action.get_status_display().lower()}, "
-        f"{action.get_rag_display().lower()})"
+        f"{action.rag_now_label.lower()})"
         for action in actions
         if action.status != Action.Status.DONE
     ]

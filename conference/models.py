@@ -7,13 +7,15 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template import Context, Engine, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
+from reviews import signals_status
 from reviews.models import Finding, Review
 from reviews.validators import review_date_validator
 
@@ -480,6 +482,15 @@ class ActionQuerySet(models.QuerySet):
     def for_review(self, review: Review) -> "ActionQuerySet":
         return self.filter(priority__review=review)
 
+    def with_current_rag(self) -> "ActionQuerySet":
+        """Each action's RAG rating and value now, by `signals_status.action_rag` and `action_value`: those of
+        its latest update (latest date, then latest added), else the action's own. Two subqueries, no more."""
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-on", "-pk")
+        return self.annotate(
+            latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), F("rag")),
+            latest_value=Coalesce(Subquery(latest.filter(value__isnull=False).values("value")[:1]), F("current_value")),
+        )
+
     def overdue_on(self, day: date) -> "ActionQuerySet":
         return self.filter(due_date__lt=day).exclude(status=Action.Status.DONE)
 
@@ -534,6 +545,24 @@ class Action(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status != self.Status.DONE and self.due_date < today
+
+    @property
+    def rag_now(self) -> str:
+        """The RAG rating now (`signals_status.action_rag`): the latest update's, else the planned one."""
+        if hasattr(self, "latest_rag"):
+            return self.latest_rag
+        return signals_status.action_rag(self.rag, self.updates.values_list("on", "pk", "rag"))
+
+    @property
+    def rag_now_label(self) -> str:
+        return self.RAG(self.rag_now).label
+
+    @property
+    def value_now(self):
+        """The value now (`signals_status.action_value`): the latest update's that gave one, else the action's."""
+        if hasattr(self, "latest_value"):
+            return self.latest_value
+        return signals_status.action_value(self.current_value, self.updates.values_list("on", "pk", "value"))
 
 
 class ActionUpdate(models.Model):

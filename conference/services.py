@@ -348,6 +348,7 @@ def draft_findings(review: Review):
 def plan_actions(review: Review):
     return (
         Action.objects.for_review(review)
+        .with_current_rag()
         .select_related("priority", "owner")
         .annotate(update_count=Count("updates"))
         .order_by("priority__order", "priority_id", "due_date", "pk")
@@ -383,11 +384,12 @@ def save_action(*, action: Action, data: dict, version: int, user) -> Action:
 def action_counts_many(reviews: list[Review], today: date) -> dict[int, dict[str, int]]:
     rows = (
         Action.objects.filter(priority__review__in=reviews)
+        .with_current_rag()
         .order_by()
         .values("priority__review_id")
         .annotate(
             total=Count("id"),
-            on_track=Count("id", filter=Q(rag=Action.RAG.GREEN) | Q(status=Action.Status.DONE)),
+            on_track=Count("id", filter=Q(latest_rag=Action.RAG.GREEN) | Q(status=Action.Status.DONE)),
             overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status=Action.Status.DONE)),
         )
     )
@@ -422,9 +424,9 @@ def plan_xlsx(review: Review) -> bytes:
             action.success_measure,
             action.baseline_value,
             action.target_value,
-            action.current_value,
+            action.value_now,
             action.get_status_display(),
-            action.get_rag_display(),
+            action.rag_now_label,
             "Yes" if action.overdue else "No",
         ]
         for row in plan_rows(review, today)
@@ -463,8 +465,8 @@ def record_checkpoint(*, review: Review, months: int, held_on: date, summary: st
             raise ValidationError(f"The {months}-month check has already been recorded.")
         checkpoint = Checkpoint.objects.create(review=review, months=months, held_on=held_on, summary=summary)
         CheckpointEntry.objects.bulk_create(
-            CheckpointEntry(checkpoint=checkpoint, action=a, rag=a.rag, status=a.status, value=a.current_value)
-            for a in Action.objects.for_review(review)
+            CheckpointEntry(checkpoint=checkpoint, action=a, rag=a.rag_now, status=a.status, value=a.value_now)
+            for a in Action.objects.for_review(review).with_current_rag()
         )
     return checkpoint
 

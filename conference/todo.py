@@ -27,6 +27,7 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
             priority__review__memberships__role__in=HOST_SIDE | PLAN_EDITORS,
         )
         .exclude(status=Action.Status.DONE)
+        .with_current_rag()
         .select_related("priority__review")
         .order_by("due_date", "pk")
     )
@@ -38,7 +39,7 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
             title=str(action),
             url=reverse("conference:action_detail", args=[action.priority.review_id, action.pk]),
             due=action.due_date,
-            note=f"{action.get_status_display()}, rated {action.get_rag_display().lower()}",
+            note=f"{action.get_status_display()}, rated {action.rag_now_label.lower()}",
         )
         for action in actions
     ]

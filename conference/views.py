@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import exports, permissions
+from reviews import exports, permissions, signals_status
 from reviews.forms import posting_to
 from reviews.models import AccessLog, Finding, FindingEvidence
 from reviews.views import load_review
@@ -66,7 +66,8 @@ def _consolidation_page(request, review, membership, agree_form=None, status: in
     ticked = {str(pk) for pk in agree_form["findings"].value() or []}
     for finding in findings:
         finding.stage_titles = services.stages_behind(finding)
-        finding.single_source = len(finding.stage_titles) < minimum
+        finding.strength = signals_status.evidence_strength(finding.evidence_sources(), minimum)
+        finding.single_source = finding.strength != signals_status.EVIDENCE_TRIANGULATED
         finding.ticked = str(finding.pk) in ticked
     groups = services.findings_by_theme(review, findings)
     first = next(

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import signals_status
 from reviews.models import FocusArea, Partner, Review, ScopeArea, Theme
 from reviews.validators import review_date_validator
 
@@ -102,10 +103,11 @@ class Questionnaire(models.Model):
         return self.responses.exists()
 
     def is_open(self, day=None) -> bool:
-        day = day or timezone.localdate()
-        if self.opens_on is None or day < self.opens_on:
-            return False
-        return self.closes_on is None or day <= self.closes_on
+        return self.status(day) == signals_status.QUESTIONNAIRE_OPEN
+
+    def status(self, day=None) -> "signals_status.Signal":
+        """Not open yet, open or closed, by `signals_status.questionnaire_status`."""
+        return signals_status.questionnaire_status(self.opens_on, self.closes_on, day or timezone.localdate())
 
     def closed_reason(self, day=None) -> str:
         """Why a respondent cannot answer now, for the page they see: not opened yet, opening later, or closed."""

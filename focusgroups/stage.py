@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from reviews import signals_status
 from reviews.charts import Series, bar_chart
 from reviews.models import Review
 from reviews.stages import Progress, ReportSection
@@ -16,9 +17,12 @@ def progress(review: Review) -> Progress:
 
 
 def progress_many(reviews: list[Review]) -> dict[int, Progress]:
-    """Questionnaires open, responses against expected, focus groups held and coded: three grouped queries."""
+    """Questionnaires open and complete, responses against expected, focus groups held and coded: three grouped
+    queries. A questionnaire is a unit of work done once complete (`signals_status.questionnaire_complete`: closed),
+    never because it has responses; a focus group once coded."""
     today = timezone.localdate()
-    open_now = Q(opens_on__lte=today) & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+    open_now = signals_status.questionnaire_open_q(today)
+    complete = signals_status.questionnaire_complete_q(today)
     questionnaires = {
         row["review_id"]: row
         for row in Questionnaire.objects.filter(review__in=reviews)
@@ -26,6 +30,7 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
         .annotate(
             total=Count("id", distinct=True),
             open=Count("id", filter=open_now, distinct=True),
+            complete=Count("id", filter=complete, distinct=True),
             response_total=Count("responses"),
         )
         .order_by()
@@ -46,7 +51,7 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
     }
     result = {}
     for review in reviews:
-        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "response_total": 0})
+        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "complete": 0, "response_total": 0})
         g = groups.get(review.pk, {"total": 0, "coded": 0})
         if not q["total"] and not g["total"]:
             result[review.pk] = Progress(summary="No questionnaires or focus groups yet")
@@ -54,9 +59,10 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
         wanted = expected.get(review.pk) or 0
         responses = f"{q['response_total']} responses" + (f" of {wanted} expected" if wanted else "")
         result[review.pk] = Progress(
-            done=(1 if q["response_total"] else 0) + g["coded"],
-            total=(1 if q["total"] else 0) + g["total"],
-            summary=f"{q['open']} of {q['total']} questionnaires open, {responses}; "
+            done=q["complete"] + g["coded"],
+            total=q["total"] + g["total"],
+            started=bool(q["open"] or q["response_total"]),
+            summary=f"{q['open']} of {q['total']} questionnaires open, {q['complete']} closed, {responses}; "
             f"{g['total']} focus groups held, {g['coded']} coded",
         )
     return result

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from reviews import exports, permissions, scope, tables
+from reviews import exports, permissions, scope, signals_status, tables
 from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
 from reviews.people import person_name
 from reviews.validators import check_has_happened
@@ -195,12 +195,8 @@ def coverage(review: Review) -> dict:
             for stage in other_stages
         ]
         sources = (1 if held_n else 0) + sum(1 for n in stage_counts if n)
-        if sources == 0:
-            status, tag = "Gap", "govuk-tag--red"
-        elif sources == 1:
-            status, tag = "One source", "govuk-tag--yellow"
-        else:
-            status, tag = "Triangulated", "govuk-tag--green"
+        strength = signals_status.evidence_strength(sources)
+        status, tag = strength.label, strength.tag_class
         label = obj.name if kind == "theme" else str(obj)
         return {
             "kind": kind,
@@ -220,7 +216,7 @@ def coverage(review: Review) -> dict:
         "stages": other_stages,
         "theme_rows": theme_rows,
         "area_rows": area_rows,
-        "gaps": sum(1 for row in theme_rows + area_rows if row["status"] == "Gap"),
+        "gaps": sum(1 for row in theme_rows + area_rows if row["status"] == signals_status.EVIDENCE_NONE.label),
     }
 
 

@@ -624,6 +624,14 @@ class Finding(models.Model):
         slugs.discard(None)
         return len(slugs)
 
+    def evidence_sources(self) -> int:
+        """Sources for `signals_status.evidence_strength`: 0 with no evidence linked, else its triangulation."""
+        items = getattr(self, "evidence_items", None)
+        if items is None:
+            items = getattr(self, "_prefetched_objects_cache", {}).get("evidence")
+        has_evidence = bool(items) if items is not None else self.evidence.exists()
+        return max(self.triangulation(), 1) if has_evidence else 0
+
 
 class FindingEvidence(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence")

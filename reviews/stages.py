@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import signals_status
+
 if TYPE_CHECKING:
     from .models import Review, ReviewMembership
 
@@ -21,22 +23,20 @@ class Progress:
     total: int = 0
     overdue: int = 0
     summary: str = ""
+    started: bool = False  # some work under way though no unit is done yet (a questionnaire open or answered)
+
+    @property
+    def signal(self) -> signals_status.Signal:
+        """Not started, in progress or completed, by `signals_status.stage_status`."""
+        return signals_status.stage_status(self.done, self.total, self.started)
 
     @property
     def status(self) -> str:
-        if self.total == 0 or self.done == 0:
-            return "Not started"
-        if self.done >= self.total:
-            return "Completed"
-        return "In progress"
+        return self.signal.label
 
     @property
     def tag_class(self) -> str:
-        return {
-            "Not started": "govuk-tag--grey",
-            "In progress": "govuk-tag--light-blue",
-            "Completed": "govuk-tag--green",
-        }[self.status]
+        return self.signal.tag_class
 
 
 NOT_STARTED = Progress(summary="Not started")

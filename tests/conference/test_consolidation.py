@@ -93,8 +93,11 @@ def test_the_triangulation_view_flags_findings_on_one_source(review, lead_client
 
     single_row = page.split(f">{single.summary}</a>")[1].split("</tr>")[0]
     double_row = page.split(f">{double.summary}</a>")[1].split("</tr>")[0]
-    assert "One source only" in single_row
+    # Nothing linked to it: no evidence, not one source (its own stage raising it is not evidence).
+    assert "No evidence" in single_row
+    assert "One source only" not in single_row
     assert "One source only" not in double_row
+    assert "No evidence" not in double_row
     assert "On-site visits and officer interviews, Self assessment and documentary analysis" in double_row
 
 

@@ -54,8 +54,12 @@ def test_progress_counts_questionnaires_open_responses_against_expected_and_grou
 
     progress = stage.progress(review)
 
-    assert progress.summary == ("1 of 2 questionnaires open, 3 responses of 50 expected; 2 focus groups held, 1 coded")
-    assert (progress.done, progress.total) == (2, 3)
+    assert progress.summary == (
+        "1 of 2 questionnaires open, 0 closed, 3 responses of 50 expected; 2 focus groups held, 1 coded"
+    )
+    # Units: each questionnaire done once closed (neither is: one open with 3 responses, one not opened yet) and
+    # each focus group once coded. Responses alone no longer count a questionnaire done.
+    assert (progress.done, progress.total, progress.status) == (1, 4, "In progress")
 
 
 def test_progress_for_many_reviews_runs_the_same_queries_for_one_and_for_ten(db):
@@ -86,9 +90,10 @@ def test_the_report_section_shows_responses_themes_and_codes_with_no_small_group
     html = next(s["html"] for s in baseline_context(review)["sections"] if s["stage"].slug == "focus-groups")
 
     assert '<th scope="row">Staff health check</th><td>Staff</td><td>6</td>' in html
-    assert '<th scope="row">Tiny</th><td>Staff</td><td>*</td>' in html
-    # Only the tiny group is below the minimum, so the next smallest is hidden too: 2 is not 13 - 6 - 5 to see.
-    assert '<th scope="row">Partners</th><td>Staff</td><td>*</td>' in html
+    # A whole questionnaire's number of responses is never suppressed, nor is one questionnaire's count hidden
+    # because another is small: suppression belongs within one table of one questionnaire's results.
+    assert '<th scope="row">Tiny</th><td>Staff</td><td>2</td>' in html
+    assert '<th scope="row">Partners</th><td>Staff</td><td>5</td>' in html
     assert "<svg" in html and "Positive answers by theme" in html
     assert '<th scope="row">Caseloads</th><td>1</td>' in html
 

@@ -34,21 +34,21 @@ def test_the_coverage_matrix_counts_sessions_notes_and_other_stages(review, peer
     ]
     rows = {row["label"]: (row["planned"], row["held"], row["stages"], row["status"]) for row in matrix["theme_rows"]}
     assert rows == {
-        "Effective practice, service delivery and the voice of the child": (2, 0, [0, 0, 1, 0, 0], "One source"),
-        "Outcomes, impact and performance": (0, 0, [0, 0, 0, 0, 0], "Gap"),
+        "Effective practice, service delivery and the voice of the child": (2, 0, [0, 0, 1, 0, 0], "One source only"),
+        "Outcomes, impact and performance": (0, 0, [0, 0, 0, 0, 0], "No evidence"),
         "Working together": (2, 1, [0, 2, 0, 0, 0], "Triangulated"),
-        "Capacity and managing resources": (0, 0, [0, 0, 0, 0, 0], "Gap"),
-        "Vision, strategy and leadership": (0, 0, [0, 0, 0, 0, 0], "Gap"),
+        "Capacity and managing resources": (0, 0, [0, 0, 0, 0, 0], "No evidence"),
+        "Vision, strategy and leadership": (0, 0, [0, 0, 0, 0, 0], "No evidence"),
     }
     areas = [(row["planned"], row["held"], row["stages"], row["status"]) for row in matrix["area_rows"]]
     assert areas == [
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
         (2, 1, [0, 1, 0, 0, 0], "Triangulated"),
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
-        (0, 0, [0, 0, 0, 0, 0], "Gap"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
+        (0, 0, [0, 0, 0, 0, 0], "No evidence"),
     ]
     assert matrix["gaps"] == 9
 
@@ -61,7 +61,7 @@ def test_notes_on_a_session_not_yet_held_do_not_count_as_evidence(review, peer, 
     matrix = coverage(review)
 
     working_together = matrix["theme_rows"][2]
-    assert (working_together["planned"], working_together["held"], working_together["status"]) == (1, 0, "Gap")
+    assert (working_together["planned"], working_together["held"], working_together["status"]) == (1, 0, "No evidence")
 
 
 def test_the_coverage_page_is_for_the_peer_side(review, lead_client, observer_client, sponsor_client, organiser_client):
