@@ -9,7 +9,8 @@ from .models import Workshop, WorkshopAgency
 
 
 def engagement(review: Review) -> list[EngagementMeasure]:
-    """One query: practitioners per agency across the review's workshops."""
+    """Two queries: practitioners per agency across the review's held workshops, and whether any is still planned
+    (until then the count can grow, so nobody is short of a commitment yet)."""
     counts = dict(
         WorkshopAgency.objects.filter(
             workshop__review=review, workshop__status=Workshop.Status.HELD, practitioners__isnull=False
@@ -19,6 +20,7 @@ def engagement(review: Review) -> list[EngagementMeasure]:
         .values_list("agency_id", "n")
         .order_by()
     )
+    settled = not Workshop.objects.filter(review=review, status=Workshop.Status.PLANNED).exists()
     return [
         EngagementMeasure(
             key="case-mapping-practitioners",
@@ -28,5 +30,7 @@ def engagement(review: Review) -> list[EngagementMeasure]:
             commitment="mapping_practitioners",
             against=Against.COUNT,
             unit="practitioners",
+            settled=settled,
+            note="" if settled else "A workshop is still planned: nobody is short of the practitioners committed yet.",
         )
     ]

@@ -5,12 +5,14 @@ council's partner agencies, and its responses then count for that agency. Respon
 table shows only how many, and a count below the review's minimum group is shown as "fewer than" it.
 """
 
-from django.db.models import Count, Subquery
+from django.db.models import Count, Exists, Subquery
+from django.utils import timezone
 
+from reviews import signals_status
 from reviews.engagement import Against, EngagementMeasure
 from reviews.models import Review
 
-from .models import FocusGroup, QuestionnaireSettings, Segment
+from .models import FocusGroup, Questionnaire, QuestionnaireSettings, Segment
 
 DEFAULT_MINIMUM = QuestionnaireSettings._meta.get_field("minimum_group").default
 
@@ -42,11 +44,17 @@ def engagement(review: Review) -> list[EngagementMeasure]:
 
 def _responses_measure(review: Review) -> EngagementMeasure:
     minimum = Subquery(QuestionnaireSettings.objects.filter(review=review).values("minimum_group"))
+    # Responses can still come while any questionnaire of the review is not complete (signals_status).
+    unfinished = Exists(
+        Questionnaire.objects.filter(review=review).exclude(
+            signals_status.questionnaire_complete_q(timezone.localdate())
+        )
+    )
     rows = list(
         Segment.objects.filter(review=review, partner__isnull=False)
         .values("partner_id")
-        .annotate(n=Count("responses"), minimum=minimum)
-        .values_list("partner_id", "n", "minimum")
+        .annotate(n=Count("responses"), minimum=minimum, unfinished=unfinished)
+        .values_list("partner_id", "n", "minimum", "unfinished")
         .order_by()
     )
     label = "Questionnaire responses"
@@ -63,17 +71,20 @@ def _responses_measure(review: Review) -> EngagementMeasure:
             "linked to one. Link segments to the council's partner agencies on the segments page.",
         )
     minimum = rows[0][2] or DEFAULT_MINIMUM
+    settled = not rows[0][3]
     return EngagementMeasure(
         key="questionnaire-responses",
         label=label,
         stage_slug="focus-groups",
-        counts={partner_id: count for partner_id, count, _ in rows},
+        counts={partner_id: count for partner_id, count, *_ in rows},
         commitment="expected_responses",
         against=Against.COUNT,
         unit="responses",
         note="Responses are counted by the segment respondents chose, where the segment is linked to a partner "
         f"agency; an agency with no linked segment is not known. To keep answers anonymous, from 1 to "
-        f"{minimum - 1} responses are shown as fewer than {minimum}.",
+        f"{minimum - 1} responses are shown as fewer than {minimum}."
+        + ("" if settled else " A questionnaire is still open: nobody is short of the responses expected yet."),
         missing=None,
         minimum=minimum,
+        settled=settled,
     )

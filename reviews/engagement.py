@@ -7,7 +7,7 @@ iterates the registry (it never imports a stage app) and builds one row per part
 
 from dataclasses import dataclass, field
 
-from . import stages
+from . import signals_status, stages
 from .models import Commitment, Partner, PlanningMeeting, PlanningMember, Review
 
 
@@ -15,8 +15,8 @@ class Against:
     """How a measure is set against a partner's commitment."""
 
     NOTHING = ""  # no commitment to compare with: the count is shown as it is
-    COUNT = "count"  # same unit as the commitment: under-represented when fewer than committed
-    PRESENCE = "presence"  # another unit (say sessions, not people): under-represented when committed but absent
+    COUNT = signals_status.COUNT  # same unit as the commitment: short when fewer than committed
+    PRESENCE = signals_status.PRESENCE  # another unit (say sessions, not people): short when committed but absent
 
 
 # The commitments a measure can be set against: a field of Commitment and what it counts.
@@ -34,7 +34,9 @@ class EngagementMeasure:
     `counts` maps a partner id to its count; a partner missing from it counts `missing` (0, or None when
     the stage cannot know for that partner). `counts` is None when the stage cannot tie its records to a
     partner agency at all; `note` then says why, and nothing is invented. With `minimum`, a count from 1
-    to below it is shown as "fewer than" the minimum, never as the number (anonymous responses).
+    to below it is shown as "fewer than" the minimum, never as the number (anonymous responses). A measure
+    not `settled` can still grow (a questionnaire still open, a workshop still planned): nobody is short on it
+    yet (`signals_status.short_of_commitment`).
     """
 
     key: str
@@ -47,6 +49,7 @@ class EngagementMeasure:
     note: str = ""
     missing: int | None = 0
     minimum: int | None = None
+    settled: bool = True
 
     def __post_init__(self) -> None:
         if self.commitment is not None and self.commitment not in COMMITMENTS:
@@ -79,10 +82,16 @@ class PartnerRow:
     commitment: Commitment | None
     cells: list[Cell]
     reasons: list[str] = field(default_factory=list)
+    status: signals_status.Signal = signals_status.ENGAGEMENT_AS_COMMITTED
 
     @property
     def under_represented(self) -> bool:
-        return bool(self.reasons)
+        return self.status == signals_status.ENGAGEMENT_UNDER_REPRESENTED
+
+    @property
+    def needs_attention(self) -> bool:
+        """Anything short of "As committed": no commitment, partly as committed or under-represented."""
+        return self.status != signals_status.ENGAGEMENT_AS_COMMITTED
 
 
 @dataclass
@@ -98,6 +107,10 @@ class EngagementTable:
     @property
     def under_represented(self) -> list[PartnerRow]:
         return [row for row in self.rows if row.under_represented]
+
+    @property
+    def needs_attention(self) -> list[PartnerRow]:
+        return [row for row in self.rows if row.needs_attention]
 
     @property
     def unavailable(self) -> list[EngagementMeasure]:
@@ -136,9 +149,7 @@ def _promise(measure: EngagementMeasure, commitment: Commitment | None, committe
 def _cell(measure: EngagementMeasure, commitment: Commitment | None, partner_id: int) -> Cell:
     happened = None if measure.counts is None else measure.counts.get(partner_id, measure.missing)
     committed = committed_amount(commitment, measure.commitment) if measure.commitment else None
-    short = False
-    if happened is not None and committed:
-        short = happened < committed if measure.against == Against.COUNT else happened == 0
+    short = signals_status.short_of_commitment(happened, committed, measure.against, settled=measure.settled)
     suppressed = happened is not None and measure.minimum is not None and 0 < happened < measure.minimum
     if suppressed:
         happened = None  # the number itself goes no further than this function
@@ -177,6 +188,17 @@ def _reasons(commitment: Commitment | None, cells: list[Cell]) -> list[str]:
     return reasons
 
 
+def _status(commitment: Commitment | None, cells: list[Cell]) -> signals_status.Signal:
+    """The agency's engagement by `signals_status.engagement_status`, over the settled measures it committed to."""
+    judged = [cell for cell in cells if cell.committed and cell.measure.settled and cell.happened is not None]
+    judged += [cell for cell in cells if cell.committed and cell.measure.settled and cell.suppressed]
+    return signals_status.engagement_status(
+        committed=commitment is not None and not commitment.is_empty(),
+        met=sum(1 for cell in judged if not cell.short),
+        short=sum(1 for cell in judged if cell.short),
+    )
+
+
 def collect_measures(review: Review) -> list[EngagementMeasure]:
     """Every registered stage's measures, in stage order."""
     measures: list[EngagementMeasure] = []
@@ -187,7 +209,8 @@ def collect_measures(review: Review) -> list[EngagementMeasure]:
 
 
 def engagement_table(review: Review) -> EngagementTable:
-    """Per partner of the review's council: committed against what happened, under-represented first."""
+    """Per partner of the review's council: committed against what happened, under-represented first, then partly
+    as committed, then with no commitment."""
     partners = list(Partner.objects.filter(council_id=review.council_id).select_related("kind").order_by("name"))
     commitments = {c.partner_id: c for c in Commitment.objects.filter(review=review)}
     measures = collect_measures(review)
@@ -196,9 +219,21 @@ def engagement_table(review: Review) -> EngagementTable:
         commitment = commitments.get(partner.pk)
         cells = [_cell(measure, commitment, partner.pk) for measure in measures]
         rows.append(
-            PartnerRow(partner=partner, commitment=commitment, cells=cells, reasons=_reasons(commitment, cells))
+            PartnerRow(
+                partner=partner,
+                commitment=commitment,
+                cells=cells,
+                reasons=_reasons(commitment, cells),
+                status=_status(commitment, cells),
+            )
         )
-    rows.sort(key=lambda row: not row.under_represented)
+    order = [
+        signals_status.ENGAGEMENT_UNDER_REPRESENTED,
+        signals_status.ENGAGEMENT_SHORT,
+        signals_status.ENGAGEMENT_NO_COMMITMENT,
+        signals_status.ENGAGEMENT_AS_COMMITTED,
+    ]
+    rows.sort(key=lambda row: order.index(row.status))
     committed = sum(1 for partner in partners if partner.pk in commitments)
     return EngagementTable(measures=measures, rows=rows, committed_partners=committed)
 

@@ -64,8 +64,17 @@ def session(review, start, interviewees, status=Session.Status.HELD):
     return held
 
 
-def questionnaire(review, title="Partner staff"):
-    return Questionnaire.objects.create(review=review, title=title, audience=Audience.PARTNERS, token=f"t-{review.pk}")
+def questionnaire(review, title="Partner staff", closed=True):
+    """A questionnaire that has closed (so its responses are settled), or one still open."""
+    today = datetime.date.today()
+    return Questionnaire.objects.create(
+        review=review,
+        title=title,
+        audience=Audience.PARTNERS,
+        token=f"t-{review.pk}",
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today - datetime.timedelta(days=1) if closed else None,
+    )
 
 
 def segment(review, name, partner, responses, to=None):
@@ -149,7 +158,8 @@ def test_the_table_sets_each_commitment_against_what_happened(review, stage_data
     table = engagement.engagement_table(review)
 
     rows = by_name(table)
-    assert [[cell.text for cell in rows[name].cells] for name in rows] == [
+    names = ["Housing", "Police", "Probation", "Schools", "Health Trust"]
+    assert [[cell.text for cell in rows[name].cells] for name in names] == [
         [
             "1 practitioner; nothing committed",
             "0 groups; nothing committed",
@@ -187,22 +197,21 @@ def test_the_table_sets_each_commitment_against_what_happened(review, stage_data
 def test_under_represented_partners_come_first_with_their_reasons(review, stage_data):
     table = engagement.engagement_table(review)
 
-    assert [(row.partner.name, row.reasons) for row in table.rows] == [
-        ("Testshire Housing", ["No commitment recorded"]),
-        ("Testshire Police", ["Practitioners at case-mapping workshops: 2 of 3 committed"]),
+    # Police sent 2 of 3 practitioners but attended the focus group it committed to: partly as committed, not
+    # under-represented; agencies with no commitment have nothing to be under.
+    assert [(row.partner.name, row.status.label, row.reasons) for row in table.rows] == [
         (
             "Testshire Probation",
+            "Under-represented",
             ["Practitioners at case-mapping workshops: 0 of 1 committed", "Took part in no stage"],
         ),
-        ("Testshire Schools", ["Committed nothing"]),
-        ("Testshire Health Trust", []),
+        ("Testshire Police", "Partly as committed", ["Practitioners at case-mapping workshops: 2 of 3 committed"]),
+        ("Testshire Housing", "No commitment", ["No commitment recorded"]),
+        ("Testshire Schools", "No commitment", ["Committed nothing"]),
+        ("Testshire Health Trust", "As committed", []),
     ]
-    assert [row.partner.name for row in table.under_represented] == [
-        "Testshire Housing",
-        "Testshire Police",
-        "Testshire Probation",
-        "Testshire Schools",
-    ]
+    assert [row.partner.name for row in table.under_represented] == ["Testshire Probation"]
+    assert len(table.needs_attention) == 4
 
 
 def test_a_partner_that_committed_to_focus_groups_but_attended_none_is_flagged(review, partners):
@@ -248,7 +257,7 @@ def test_the_table_runs_the_same_queries_for_one_and_for_many_partners(review, o
 
     assert table.partner_count == 16
     assert len(one) == len(more)
-    assert len(more) == 2 + 4  # partners and commitments, then one query per measure
+    assert len(more) == 2 + 5  # partners and commitments, one query per measure, whether a workshop is planned
 
 
 def test_a_measure_refuses_an_unknown_commitment_or_a_missing_comparison():
@@ -290,9 +299,14 @@ def test_the_overview_shows_the_engagement_block_with_the_under_represented_firs
     assert response.status_code == 200
     assert "Partner engagement" in page
     assert "4 of 5 partner agencies have made a commitment to the review." in page
-    assert "4 agencies are under-represented" in page
-    assert "<strong>Testshire Police</strong>: Practitioners at case-mapping workshops: 2 of 3 committed." in page
-    assert page.count("Under-represented</strong>") == 4
+    assert "1 agency is under-represented, 4 in all short of a commitment or without one" in page
+    assert (
+        "<strong>Testshire Police</strong> (partly as committed): Practitioners at case-mapping workshops: "
+        "2 of 3 committed." in page
+    )
+    assert page.count("Under-represented</strong>") == 1
+    assert page.count("Partly as committed</strong>") == 1
+    assert page.count("No commitment</strong>") == 2
     assert page.count("As committed</strong>") == 1
     assert reverse("reviews:planning", args=[review.pk]) in page
 
@@ -301,7 +315,7 @@ def test_the_overview_shows_the_engagement_block_with_the_under_represented_firs
 def test_every_member_sees_the_engagement_block(request, client_name, review, stage_data):
     response = request.getfixturevalue(client_name).get(reverse("reviews:overview", args=[review.pk]))
 
-    assert [row.partner.name for row in response.context["engagement"].under_represented][0] == "Testshire Housing"
+    assert [row.partner.name for row in response.context["engagement"].under_represented][0] == "Testshire Probation"
 
 
 def test_the_overview_runs_the_same_queries_for_one_and_for_many_partners_and_members(review, lead_client):
@@ -344,8 +358,10 @@ def test_the_baseline_pdf_has_the_partner_engagement_chapter(review, stage_data)
     assert f"{review.council.name} Ruth Example" in chapter
     assert "Designated nurse Testshire Health Trust –" in chapter
     assert "5 October 2026: Commitments agreed" in chapter
-    assert "4 of 5 partner agencies made a commitment. 4 were under-represented." in chapter
-    assert "Testshire Police (under-represented): Practitioners at case-mapping workshops: 2 of 3 committed." in chapter
+    assert "4 of 5 partner agencies made a commitment. 1 was under-represented." in chapter
+    assert (
+        "Testshire Police (partly as committed): Practitioners at case-mapping workshops: 2 of 3 committed." in chapter
+    )
     assert "2 practitioners; 3 practitioners committed (short)" in chapter
     assert "cannot be tied to a partner agency" in chapter
     assert text.index("Partner engagement") < text.index("Evidence index")
@@ -377,14 +393,13 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
     assert all(member.email.endswith(".example") for member in members.exclude(email=""))
     assert PlanningMeeting.objects.filter(review=review).count() == 4
     assert (table.committed_partners, table.partner_count) == (7, 8)
+    # Workshops still planned and questionnaires still open: nobody is short on those yet.
     assert {row.partner.name: row.reasons for row in table.under_represented} == {
-        "Northmoor Homes": ["No commitment recorded"],
-        "Northmoor Police Division": [
-            "Practitioners at case-mapping workshops: 2 of 3 committed",
-            "Focus groups attended: none, though it committed 2 practitioners",
-        ],
-        "Northmoor and Fenby Integrated Care Board": ["Practitioners at case-mapping workshops: 0 of 1 committed"],
-        "Northmoor Hospitals NHS Foundation Trust": ["Questionnaire responses: 28 of 35 committed"],
+        "Northmoor Police Division": ["Focus groups attended: none, though it committed 2 practitioners"],
+    }
+    assert {row.partner.name: row.status.label for row in table.needs_attention} == {
+        "Northmoor Police Division": "Under-represented",
+        "Northmoor Homes": "No commitment",
     }
     responses = {row.partner.name: row.cells[2].text for row in table.rows}
     assert responses["Northmoor Borough Council Children's Services"] == "84 responses; 80 responses expected"
@@ -436,7 +451,10 @@ def test_a_partner_short_of_its_expected_responses_is_never_told_the_exact_small
     assert "Took part in no stage" not in rows["Police"].reasons
     assert rows["Police"].cells[2].text == "Fewer than 5 responses; 10 responses expected"
     assert "Fewer than 5 responses; 10 responses expected" in block
-    assert "<strong>Testshire Police</strong>: Questionnaire responses: fewer than 5 of 10 committed." in block
+    assert (
+        "<strong>Testshire Police</strong> (under-represented): Questionnaire responses: fewer than 5 of 10 committed."
+        in block
+    )
     assert "2 responses" not in block
     assert "2 of 10" not in block
 
@@ -474,5 +492,29 @@ def test_responses_are_counted_in_one_query_whatever_the_number_of_segments_and_
     with CaptureQueriesContext(connection) as more:
         table = engagement.engagement_table(review)
 
-    assert len(one) == len(more) == 2 + 4
+    assert len(one) == len(more) == 2 + 5
     assert by_name(table)["Police"].cells[2].text == "13 responses; nothing committed"  # 1 + 12
+
+
+def test_nobody_is_short_of_responses_while_a_questionnaire_is_still_open(review, partners):
+    police = partners["Police"]
+    Commitment.objects.create(review=review, partner=police, distributes_questionnaire=True, expected_responses=35)
+    segment(review, "Police", police, 28, questionnaire(review, closed=False))
+
+    rows = by_name(engagement.engagement_table(review))
+
+    assert rows["Police"].cells[2].short is False
+    assert rows["Police"].status.label == "As committed"
+    assert "still open" in rows["Police"].cells[2].measure.note
+
+
+def test_nobody_is_short_of_workshop_practitioners_while_a_workshop_is_planned(review, partners):
+    police = partners["Police"]
+    Commitment.objects.create(review=review, partner=police, mapping_practitioners=4)
+    workshop(review, datetime.date(2026, 11, 2), {police: 3})
+    Workshop.objects.create(review=review, held_on=datetime.date(2026, 12, 20), facilitators="Peer lead")
+
+    rows = by_name(engagement.engagement_table(review))
+
+    assert rows["Police"].cells[0].short is False
+    assert rows["Police"].status.label == "As committed"
