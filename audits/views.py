@@ -13,7 +13,7 @@ from reviews.params import choice_param, text_param
 from reviews.people import person_name
 from reviews.views import load_review
 
-from . import services, stage
+from . import agreement, services, stage
 from .forms import (
     AssignForm,
     CouncilAuditForm,
@@ -376,6 +376,7 @@ def statistics(request: HttpRequest, review_id: int) -> HttpResponse:
         "stats": stats,
         "chart": stage.agreement_chart(stats, "agreement-chart"),
         "can_raise": permissions.can_edit_findings(membership),
+        "min_cases": agreement.MIN_CASES,
     }
     return render(request, "audits/statistics.html", context)
 

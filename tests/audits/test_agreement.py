@@ -31,11 +31,12 @@ def test_kappa_is_one_for_perfect_agreement_and_undefined_without_variety():
     assert weighted_kappa([], 4) is None
 
 
-def test_kappa_is_read_in_plain_words():
-    assert describe_kappa(0.8).startswith("Substantial agreement beyond chance")
-    assert describe_kappa(0.1).startswith("Slight agreement")
-    assert describe_kappa(-0.2).startswith("Less agreement than chance")
+def test_kappa_is_read_in_plain_words_when_its_interval_lies_in_one_band():
+    assert describe_kappa(0.8, (0.75, 0.8), 200).startswith("Substantial agreement beyond chance")
+    assert describe_kappa(0.1, (0.05, 0.15), 200).startswith("Slight agreement")
+    assert describe_kappa(-0.2, (-0.3, -0.1), 200).startswith("Less agreement than chance")
     assert describe_kappa(None).startswith("Not enough varied grades")
+    assert describe_kappa(0.8).startswith("Too few cases to judge")
 
 
 def test_agreement_counts_exact_within_one_and_direction_per_domain_and_team():
@@ -62,4 +63,5 @@ def test_agreement_counts_exact_within_one_and_direction_per_domain_and_team():
         ("North", 4, 0.75),
         ("South", 4, 0.25),
     ]
-    assert stats.teams[0].reading == "Generous: the council grades higher than the peers"
+    # Four pairs a team are too few to call a team generous or harsh, whatever its mean difference.
+    assert stats.teams[0].reading == "Too few cases to judge"
