@@ -537,7 +537,6 @@ def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpRespons
         meeting = form.save()
         messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} added.")
         return redirect("reviews:planning", review.pk)
-    title = f"Change the planning group meeting of {meeting.held_on:%-d %B %Y}"
     return _planning_form_page(request, review, membership, form, title="Add a planning group meeting")
 
 
@@ -546,6 +545,7 @@ def planning_meeting_edit(request: HttpRequest, review_id: int, meeting_id: int)
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_planning(membership))
     meeting = get_object_or_404(PlanningMeeting, review=review, pk=meeting_id)
+    title = f"Change the planning group meeting of {meeting.held_on:%-d %B %Y}"
     if request.method == "POST":
         with transaction.atomic():
             locked = PlanningMeeting.objects.select_for_update().get(pk=meeting.pk)
