@@ -24,7 +24,10 @@ def private_storage(environ: Mapping[str, str], base_dir: Path) -> dict:
     if not bucket:
         return {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": environ.get("PRIVATE_MEDIA_ROOT", str(base_dir / "private-media")), "base_url": None},
+            "OPTIONS": {
+                "location": environ.get("PRIVATE_MEDIA_ROOT", str(base_dir / "private-media")),
+                "base_url": None,
+            },
         }
     from botocore.config import Config
 
