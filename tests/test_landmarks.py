@@ -122,6 +122,19 @@ def test_every_page_a_lead_opens_has_its_blocks_in_landmarks_and_unambiguous_lin
     assert problems == [], "\n".join(problems)
 
 
+def test_no_two_pages_a_lead_opens_share_a_title(objects, lead_client):
+    """Each page's title says which page it is (WCAG 2.4.2): two different pages never share one."""
+    urls_by_title: dict[str, list[str]] = {}
+    for url in pages_a_lead_opens(objects):
+        response = lead_client.get(url)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            urls_by_title.setdefault(parse(response.content.decode()).title, []).append(url)
+
+    assert len(urls_by_title) > 100  # the walk reached the pages
+    shared = {title: urls for title, urls in urls_by_title.items() if len(urls) > 1}
+    assert shared == {}
+
+
 def test_every_planning_group_members_edit_page_names_the_member(review, lead_client):
     police = PlanningMember.objects.create(
         review=review, role="Chair", partner=PartnerFactory(council=review.council, name="Testshire Police")
