@@ -27,6 +27,7 @@ from ..factories import CaseFactory, MembershipFactory, PartnerFactory, ReviewFa
 from ..focusgroups.conftest import make_questionnaire
 from ..interviews.conftest import make_session
 from .conftest import assert_accessible
+from .test_audit_validation import DOMAINS  # the nine audit domains, named once for the browser tests
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -264,19 +265,6 @@ def test_the_council_submits_a_self_assessment_entry_and_the_lead_accepts_it_wit
 
 
 # 4. A blind regrade
-
-
-DOMAINS = [
-    "Threshold and referral decision",
-    "Quality of assessment",
-    "Planning",
-    "Voice of the child",
-    "Multi-agency working and information sharing",
-    "Management oversight and supervision",
-    "Recording and chronology",
-    "Timeliness",
-    "Impact and outcomes",
-]
 
 
 def test_a_case_auditor_regrades_a_case_blind_with_the_keyboard(live_server, keyboard):
