@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import comparison, engagement, permissions, services, stages, storage, todo, transfer
+from . import comparison, engagement, permissions, services, signals_status, stages, storage, todo, transfer
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -74,8 +74,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
         {
             "review": membership.review,
             "membership": membership,
-            "stages_done": sum(1 for item in table[membership.review_id] if item.status == "Completed"),
-            "stages_started": sum(1 for item in table[membership.review_id] if item.status != "Not started"),
+            "stages_done": sum(
+                1 for item in table[membership.review_id] if item.signal == signals_status.STAGE_COMPLETED
+            ),
+            "stages_started": sum(
+                1 for item in table[membership.review_id] if item.signal != signals_status.STAGE_NOT_STARTED
+            ),
         }
         for membership in memberships
     ]
