@@ -41,13 +41,16 @@ if (codingNotes && codingQuote) {
   codingNotes.addEventListener("keyup", takeSelection);
 }
 
-// A table or chart in its own scroll region is a tab stop only while it is wider than its region, so a keyboard
-// user can scroll it; one that fits the screen is skipped. Without JavaScript every region stays focusable.
+// A table or chart in its own scroll region is a tab stop only while it scrolls (wider or taller than its region,
+// as assistive technology judges it), so a keyboard user can scroll it; one that fits is skipped. Checked again
+// whenever a region or its content changes size (a narrower window, fonts arriving). Without JavaScript every
+// region stays focusable.
 const scrollRegions = document.querySelectorAll(".app-table-scroll");
 if (scrollRegions.length) {
+  const scrolls = (region) => region.scrollWidth > region.clientWidth || region.scrollHeight > region.clientHeight;
   const settle = () => {
     for (const region of scrollRegions) {
-      if (region.scrollWidth > region.clientWidth + 1) {
+      if (scrolls(region)) {
         region.setAttribute("tabindex", "0");
       } else if (document.activeElement !== region) {
         region.removeAttribute("tabindex");
@@ -55,9 +58,14 @@ if (scrollRegions.length) {
     }
   };
   settle();
-  let pending = 0;
-  window.addEventListener("resize", () => {
-    window.cancelAnimationFrame(pending);
-    pending = window.requestAnimationFrame(settle);
-  });
+  if (document.fonts) document.fonts.ready.then(settle);
+  if ("ResizeObserver" in window) {
+    const observer = new ResizeObserver(settle);
+    for (const region of scrollRegions) {
+      observer.observe(region);
+      if (region.firstElementChild) observer.observe(region.firstElementChild);
+    }
+  } else {
+    window.addEventListener("resize", settle);
+  }
 }
