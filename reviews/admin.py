@@ -177,8 +177,9 @@ class FindingEvidenceInline(admin.TabularInline):
 @admin.register(Finding)
 class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["summary", "review", "theme", "kind", "stage", "status", "priority"]
-    list_filter = ["status", "kind", "stage", "review"]
+    list_filter = ["status", "kind", "stage", "review", "focus_areas"]
     search_fields = ["summary", "detail"]
+    filter_horizontal = ["focus_areas"]
     inlines = [FindingEvidenceInline]
 
 

@@ -79,8 +79,8 @@ def lenses(review: Review, findings: list[Finding]) -> list[dict]:
     for finding in findings:
         if finding.scope_area_id:
             by_scope[finding.scope_area_id].append(finding)
-        if finding.focus_area_id:
-            by_focus[finding.focus_area_id].append(finding)
+        for area in finding.focus_areas.all():
+            by_focus[area.pk].append(finding)
 
     def row(item, found: list[Finding], facts: str) -> dict:
         strengths = [f for f in found if f.kind == Finding.Kind.STRENGTH]
@@ -119,8 +119,8 @@ def lenses(review: Review, findings: list[Finding]) -> list[dict]:
 def baseline_context(review: Review) -> dict:
     findings = list(
         review.findings.all()
-        .select_related("theme", "scope_area", "focus_area")
-        .prefetch_related("evidence")
+        .select_related("theme", "scope_area")
+        .prefetch_related("evidence", "focus_areas")
         .order_by("theme__order", "kind", "priority", "pk")
     )
     themes = {theme.pk: {"theme": theme, "strengths": [], "areas": []} for theme in review.framework.themes.all()}

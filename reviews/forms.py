@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import reverse
 
-from . import permissions, scope, stages
+from . import permissions, scope, search, stages
 from .form_errors import NamedErrors
 from .models import (
     MAX_EXPECTED_RESPONSES,
@@ -38,17 +38,22 @@ class FindingForm(NamedErrors, forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = ["summary", "kind", "theme", "scope_area", "focus_area", "stage", "detail", "status"]
+        fields = ["summary", "kind", "theme", "scope_area", "focus_areas", "stage", "detail", "status"]
         labels = {
             "summary": "Summary",
             "kind": "Kind of finding",
             "scope_area": "Scope area (optional)",
-            "focus_area": "Focus area or specific circumstance (optional)",
+            "focus_areas": "Focus areas and specific circumstances (optional)",
             "stage": "Stage that raised it",
             "detail": "Detail (optional)",
         }
         help_texts = {"summary": "One sentence the council will read, such as “Thresholds are well understood”."}
-        widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect, "detail": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "detail": forms.Textarea(attrs={"rows": 6}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, review: Review, membership: ReviewMembership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -58,14 +63,16 @@ class FindingForm(NamedErrors, forms.ModelForm):
         self.fields["theme"].queryset = Theme.objects.all()
         self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme that exists."
         self.fields["scope_area"].queryset = ScopeArea.objects.all()
-        self.fields["focus_area"].queryset = FocusArea.objects.all()
+        self.fields["focus_areas"].queryset = FocusArea.objects.all()
+        self.fields["focus_areas"].help_text = "Tick every one the finding bears on."
+        self.fields["focus_areas"].error_messages["invalid_choice"] = "Choose focus areas and circumstances that exist."
         self.fields["theme"].choices = [("", "Choose a theme")] + [
             (theme.pk, theme.name) for theme in review.framework.themes.order_by("order")
         ]
         self.fields["scope_area"].choices = [("", "None")] + [
             (area.pk, str(area)) for area in scope.scope_areas(review)
         ]
-        self.fields["focus_area"].choices = [("", "None")] + [
+        self.fields["focus_areas"].choices = [
             (area.pk, f"{area.get_kind_display()}: {area.title}") for area in scope.focus_areas(review)
         ]
         self.fields["stage"] = forms.ChoiceField(
@@ -86,7 +93,7 @@ class FindingForm(NamedErrors, forms.ModelForm):
             Field.radios("kind", inline=True),
             "theme",
             "scope_area",
-            "focus_area",
+            Field.checkboxes("focus_areas", small=True),
             "stage",
         ]
         fields.append(Field.textarea("detail"))
@@ -108,11 +115,18 @@ class FindingForm(NamedErrors, forms.ModelForm):
             raise forms.ValidationError("Choose a scope area in this review's scope.")
         return area
 
-    def clean_focus_area(self) -> FocusArea | None:
-        area = self.cleaned_data.get("focus_area")
-        if area is not None and area.pk != self.instance.focus_area_id and not scope.in_scope(self.review, area):
-            raise forms.ValidationError("Choose a focus area or circumstance in this review's scope.")
-        return area
+    def clean_focus_areas(self) -> list[FocusArea]:
+        areas = list(self.cleaned_data.get("focus_areas") or [])
+        # A finding keeps the areas it already had, even if the review has since left them out.
+        kept = set(self.instance.focus_areas.values_list("pk", flat=True)) if self.instance.pk else set()
+        outside = [area for area in areas if area.pk not in kept and not scope.in_scope(self.review, area)]
+        if outside:
+            names = ", ".join(f"“{area.title}”" for area in outside)
+            verb = "is" if len(outside) == 1 else "are"
+            raise forms.ValidationError(
+                f"Choose focus areas and circumstances in this review's scope: {names} {verb} not."
+            )
+        return areas
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -129,23 +143,60 @@ class FindingForm(NamedErrors, forms.ModelForm):
 
 
 class FindingFilterForm(NamedErrors, forms.Form):
+    q = forms.CharField(
+        label="Search the findings",
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        help_text="Words from the summary or detail, such as “strategy meeting”.",
+        error_messages={"max_length": f"Search for at most {search.MAX_QUERY_LENGTH} characters."},
+    )
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label="All themes")
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Finding.Kind.choices, required=False)
     stage = forms.ChoiceField(required=False)
     status = forms.ChoiceField(choices=[("", "All statuses")] + Finding.Status.choices, required=False)
+    scope_area = forms.ModelChoiceField(
+        queryset=ScopeArea.objects.none(), required=False, empty_label="All scope areas"
+    )
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.none(), required=False, empty_label="All focus areas"
+    )
+    circumstance = forms.ModelChoiceField(
+        queryset=FocusArea.objects.none(),
+        required=False,
+        empty_label="All circumstances",
+        label="Specific circumstance",
+    )
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = review.framework.themes.order_by("order")
         self.fields["stage"].choices = [("", "All stages")] + stages.choices()
+        # Every area the review covers, and every one its findings already carry (an area left out later).
+        areas = scope.focus_areas(review, with_excluded=True)
+        self.fields["scope_area"].queryset = scope.scope_areas(review, with_excluded=True)
+        self.fields["focus_area"].queryset = areas.filter(kind=FocusArea.Kind.FOCUS)
+        self.fields["circumstance"].queryset = areas.filter(kind=FocusArea.Kind.CIRCUMSTANCE)
+        for name, what in (
+            ("theme", "a theme"),
+            ("scope_area", "a scope area"),
+            ("focus_area", "a focus area"),
+            ("circumstance", "a specific circumstance"),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} of this review from the list."
+
+    def clean_q(self) -> str:
+        return search.clean_query(self.cleaned_data.get("q"))
 
     def apply(self, findings):
         data = self.cleaned_data
-        if data.get("theme"):
-            findings = findings.filter(theme=data["theme"])
-        for name in ("kind", "stage", "status"):
+        for name in ("theme", "scope_area", "kind", "stage", "status"):
             if data.get(name):
                 findings = findings.filter(**{name: data[name]})
+        for name in ("focus_area", "circumstance"):
+            if data.get(name):
+                findings = findings.filter(focus_areas=data[name])
+        if data.get("q"):
+            findings = search.search_text(findings, ["summary", "detail"], data["q"])
         return findings
 
     def querystring(self) -> str:

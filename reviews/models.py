@@ -28,7 +28,21 @@ from .validators import review_date_validator
 
 
 class Council(models.Model):
+    class Region(models.TextChoices):
+        NORTH_EAST = "north_east", "North East"
+        NORTH_WEST = "north_west", "North West"
+        YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+        EAST_MIDLANDS = "east_midlands", "East Midlands"
+        WEST_MIDLANDS = "west_midlands", "West Midlands"
+        EAST = "east", "East of England"
+        LONDON = "london", "London"
+        SOUTH_EAST = "south_east", "South East"
+        SOUTH_WEST = "south_west", "South West"
+
     name = models.CharField(max_length=200, unique=True)
+    region = models.CharField(
+        max_length=20, choices=Region.choices, blank=True, help_text="The English region, for the programme's filters."
+    )
     ons_code = models.CharField(
         "ONS code",
         max_length=9,
@@ -562,7 +576,12 @@ class Finding(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="findings")
     scope_area = models.ForeignKey(ScopeArea, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
+    focus_areas = models.ManyToManyField(
+        FocusArea,
+        blank=True,
+        related_name="findings",
+        help_text="The focus areas and specific circumstances the finding bears on, any number.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     summary = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
@@ -601,8 +620,6 @@ class Finding(models.Model):
             errors["theme"] = "Choose a theme of this review's framework."
         if self.scope_area_id and self.scope_area.framework_id != framework_id:
             errors["scope_area"] = "Choose a scope area of this review's framework."
-        if self.focus_area_id and self.focus_area.framework_id != framework_id:
-            errors["focus_area"] = "Choose a focus area of this review's framework."
         if self.stage and stages.get(self.stage) is None and self.stage != stages.GENERAL:
             errors["stage"] = "Choose one of the review's stages."
         if errors:

@@ -19,16 +19,22 @@ def _of_review(model, review: Review) -> QuerySet:
     return model.objects.filter(Q(review__isnull=True) | Q(review=review), framework_id=review.framework_id)
 
 
-def scope_areas(review: Review) -> QuerySet[ScopeArea]:
-    """The scope areas in the review's scope, the framework's first, in their order."""
-    return (
-        _of_review(ScopeArea, review).exclude(pk__in=review.excluded_scope_areas.values("pk")).order_by("order", "pk")
-    )
+def scope_areas(review: Review, *, with_excluded: bool = False) -> QuerySet[ScopeArea]:
+    """The scope areas in the review's scope, the framework's first, in their order.
+
+    With `with_excluded`, those the review leaves out too (for filtering records that carry one from before).
+    """
+    areas = _of_review(ScopeArea, review)
+    if not with_excluded:
+        areas = areas.exclude(pk__in=review.excluded_scope_areas.values("pk"))
+    return areas.order_by("order", "pk")
 
 
-def focus_areas(review: Review, kind: str | None = None) -> QuerySet[FocusArea]:
-    """The focus areas and specific circumstances in scope, or only one kind of them."""
-    areas = _of_review(FocusArea, review).exclude(pk__in=review.excluded_focus_areas.values("pk"))
+def focus_areas(review: Review, kind: str | None = None, *, with_excluded: bool = False) -> QuerySet[FocusArea]:
+    """The focus areas and specific circumstances in scope, or only one kind of them (`with_excluded` as above)."""
+    areas = _of_review(FocusArea, review)
+    if not with_excluded:
+        areas = areas.exclude(pk__in=review.excluded_focus_areas.values("pk"))
     if kind:
         areas = areas.filter(kind=kind)
     return areas.order_by("kind", "order", "pk")

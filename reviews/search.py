@@ -7,6 +7,7 @@ member the peer team's working material nor a record the member could not open.
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from . import permissions, stages
@@ -38,6 +39,21 @@ def matching(fields: list[str], query: str) -> Q:
     for name in fields:
         condition |= Q(**{f"{name}__icontains": query})
     return condition
+
+
+def search_text(queryset, fields: list[str], query: str):
+    """Rows whose text fields match the query: PostgreSQL's full-text search in English (so “meetings” finds
+    “meeting”), or on another database every word contained somewhere in the fields, ignoring case."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(*fields, config="english")
+        return queryset.annotate(search_vector=vector).filter(
+            search_vector=SearchQuery(query, config="english", search_type="websearch")
+        )
+    for word in query.split():
+        queryset = queryset.filter(matching(fields, word))
+    return queryset
 
 
 def _findings(review: Review, membership: ReviewMembership, query: str) -> list[Result]:

@@ -198,7 +198,8 @@ def finding_list(request: HttpRequest, review_id: int) -> HttpResponse:
     filters = FindingFilterForm(request.GET or None, review=review)
     findings = (
         Finding.objects.visible_to_membership(membership)
-        .select_related("theme", "scope_area", "focus_area", "raised_by")
+        .select_related("theme", "scope_area", "raised_by")
+        .prefetch_related("focus_areas")
         .annotate(evidence_count=Count("evidence"))
         .order_by("theme__order", "kind", "-updated_at")
     )
@@ -226,6 +227,7 @@ def finding_create(request: HttpRequest, review_id: int) -> HttpResponse:
         finding.review = review
         finding.raised_by = request.user
         finding.save()
+        form.save_m2m()
         messages.success(request, f"Finding “{finding.summary}” added.")
         return redirect(finding)
     return render(request, "reviews/finding_form.html", {"review": review, "membership": membership, "form": form})
@@ -236,23 +238,26 @@ def finding_detail(request: HttpRequest, review_id: int, finding_id: int) -> Htt
     review, membership = load_review(request, review_id)
     finding = get_object_or_404(
         Finding.objects.visible_to_membership(membership)
-        .select_related("theme", "scope_area", "focus_area", "raised_by")
+        .select_related("theme", "scope_area", "raised_by")
         .prefetch_related(
+            "focus_areas",
             Prefetch(
                 "evidence",
                 queryset=FindingEvidence.objects.select_related("content_type", "added_by"),
                 to_attr="evidence_items",
-            )
+            ),
         ),
         pk=finding_id,
     )
     evidence = services.describe_evidence(finding.evidence_items)
+    strength = signals_status.evidence_strength(finding.evidence_sources(), stages.triangulation_minimum(review))
     history = finding.history.select_related("history_user").order_by("-history_date")[:20]
     context = {
         "review": review,
         "membership": membership,
         "finding": finding,
         "evidence": evidence,
+        "strength": strength,
         "history": history if permissions.is_peer_side(membership) else [],
         "can_edit": permissions.can_edit_finding(membership, finding),
     }
@@ -274,6 +279,7 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
                 finding = form.save(commit=False)
                 finding.version = locked.version + 1
                 finding.save()
+                form.save_m2m()
                 messages.success(request, f"Finding “{finding.summary}” saved.")
                 return redirect(finding)
     else:

@@ -38,7 +38,7 @@ def form_data(review, **changes) -> dict:
         "kind": Finding.Kind.STRENGTH,
         "theme": review.framework.themes.get(order=1).pk,
         "scope_area": review.framework.scope_areas.get(order=2).pk,
-        "focus_area": "",
+        "focus_areas": [],
         "stage": "audits",
         "detail": "Seen in four of the six audited cases.",
         "status": Finding.Status.DRAFT,
@@ -53,7 +53,7 @@ def edit_data(finding, **changes) -> dict:
         "kind": finding.kind,
         "theme": finding.theme_id,
         "scope_area": finding.scope_area_id or "",
-        "focus_area": finding.focus_area_id or "",
+        "focus_areas": list(finding.focus_areas.values_list("pk", flat=True)),
         "stage": finding.stage,
         "detail": finding.detail,
         "status": finding.status,
@@ -163,10 +163,10 @@ def add_findings(review, users, case, count: int) -> None:
             raised_by=users[index % len(users)],
             theme=themes[index % len(themes)],
             scope_area=scope_areas[index % len(scope_areas)],
-            focus_area=focus_areas[index % len(focus_areas)],
             kind=Finding.Kind.AREA if index % 2 else Finding.Kind.STRENGTH,
             stage=["general", "audits", "interviews"][index % 3],
         )
+        finding.focus_areas.set([focus_areas[index % len(focus_areas)], focus_areas[(index + 3) % len(focus_areas)]])
         FindingEvidence.objects.create(finding=finding, content_type=case_type, object_id=case.pk)
 
 
@@ -193,7 +193,7 @@ def test_the_lead_opens_the_form_to_add_a_finding(lead_client, review):
         "kind",
         "theme",
         "scope_area",
-        "focus_area",
+        "focus_areas",
         "stage",
         "detail",
         "status",
@@ -215,7 +215,7 @@ def test_the_lead_adds_a_finding(lead_client, review, lead):
         finding.kind,
         finding.theme.order,
         finding.scope_area.order,
-        finding.focus_area,
+        list(finding.focus_areas.all()),
         finding.stage,
         finding.detail,
         finding.status,
@@ -227,7 +227,7 @@ def test_the_lead_adds_a_finding(lead_client, review, lead):
         "area",
         1,
         2,
-        None,
+        [],
         "audits",
         "Seen in four of the six audited cases.",
         "draft",

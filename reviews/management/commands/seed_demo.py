@@ -16,6 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Q
 
 from reviews import stages
 from reviews.demo import add_demo_reports, upsert
@@ -376,7 +377,8 @@ class DemoFinding:
     status: str
     raised_by: str
     scope_area: int | None = None
-    focus_area: int | None = None
+    focus_areas: tuple[int, ...] = ()  # orders of the framework's focus areas
+    circumstances: tuple[int, ...] = ()  # orders of its specific circumstances
     priority: int | None = None
 
 
@@ -433,7 +435,7 @@ FINDINGS: dict[str, list[DemoFinding]] = {
             PUBLISHED,
             "lead",
             scope_area=2,
-            focus_area=1,
+            focus_areas=(1,),
         ),
         DemoFinding(
             3,
@@ -445,7 +447,8 @@ FINDINGS: dict[str, list[DemoFinding]] = {
             AGREED,
             "peer",
             scope_area=5,
-            focus_area=2,
+            focus_areas=(2,),
+            circumstances=(3, 5),
         ),
         DemoFinding(
             4,
@@ -490,7 +493,8 @@ FINDINGS: dict[str, list[DemoFinding]] = {
             "case-mapping",
             PUBLISHED,
             "lead2",
-            focus_area=3,
+            focus_areas=(3,),
+            circumstances=(2,),
         ),
         DemoFinding(
             3,
@@ -503,7 +507,8 @@ FINDINGS: dict[str, list[DemoFinding]] = {
             AGREED,
             "peer2",
             scope_area=2,
-            focus_area=1,
+            focus_areas=(1,),
+            circumstances=(7,),
             priority=1,
         ),
         DemoFinding(
@@ -675,17 +680,12 @@ class Command(BaseCommand):
             for demo in findings:
                 if demo.stage != stages.GENERAL and stages.get(demo.stage) is None:
                     raise CommandError(f"Unknown stage {demo.stage!r} in the demo findings.")
-                upsert(
+                finding = upsert(
                     Finding,
                     {"review": review, "summary": demo.summary},
                     {
                         "theme": framework.themes.get(order=demo.theme),
                         "scope_area": framework.scope_areas.get(order=demo.scope_area) if demo.scope_area else None,
-                        "focus_area": (
-                            framework.focus_areas.get(kind=FocusArea.Kind.FOCUS, order=demo.focus_area)
-                            if demo.focus_area
-                            else None
-                        ),
                         "kind": demo.kind,
                         "detail": demo.detail,
                         "stage": demo.stage,
@@ -694,6 +694,13 @@ class Command(BaseCommand):
                         "priority": demo.priority,
                     },
                     bump_version=True,
+                )
+                finding.focus_areas.set(
+                    framework.focus_areas.filter(
+                        Q(kind=FocusArea.Kind.FOCUS, order__in=demo.focus_areas)
+                        | Q(kind=FocusArea.Kind.CIRCUMSTANCE, order__in=demo.circumstances),
+                        review__isnull=True,
+                    )
                 )
 
     def _print_accounts(self, password: str) -> None:
