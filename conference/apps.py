@@ -17,7 +17,7 @@ class ConferenceConfig(AppConfig):
         from reviews import stages
         from reviews.models import Report
 
-        from . import comparison, demo
+        from . import comparison, demo, services
         from .presentation import presentation_context, presentation_pptx
         from .services import improvement_plan_context
         from .stage import progress, progress_many, report_section, summary
@@ -37,6 +37,7 @@ class ConferenceConfig(AppConfig):
                 summary=summary,
                 demo=demo.demo,
                 comparison=comparison.compare,
+                triangulation_minimum=lambda review: services.settings_for(review).minimum_sources,
             )
         )
         # The improvement-plan report goes through the same request, task and renderer as the baseline.

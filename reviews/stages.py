@@ -84,6 +84,9 @@ class Stage:
     # Measures this stage can compare between a review and an earlier review of the same council
     # (the types live in reviews/comparison.py). None when the stage has nothing to compare.
     comparison: Callable[["Review", "Review"], list[Any]] | None = None
+    # How many distinct sources make a finding of this review triangulated, when the stage sets it (the
+    # conference's setting). The first stage that sets it decides; otherwise signals_status's default.
+    triangulation_minimum: Callable[["Review"], int] | None = None
 
     @property
     def nav_title(self) -> str:
@@ -143,6 +146,14 @@ def progress_for(stage: Stage, reviews: list["Review"]) -> dict[int, Progress]:
     if stage.progress_many is not None:
         return stage.progress_many(reviews)
     return {review.pk: stage.progress(review) for review in reviews}
+
+
+def triangulation_minimum(review: "Review") -> int:
+    """The sources a finding of this review needs to count as triangulated (see `signals_status.evidence_strength`)."""
+    for stage in all_stages():
+        if stage.triangulation_minimum is not None:
+            return stage.triangulation_minimum(review)
+    return signals_status.TRIANGULATION_MINIMUM
 
 
 def not_started(review: "Review") -> Progress:
