@@ -48,6 +48,7 @@ class LearningPointInline(admin.StackedInline):
     model = LearningPoint
     extra = 0
     raw_id_fields = ["events", "finding", "created_by"]
+    filter_horizontal = ["focus_areas"]
 
 
 @admin.register(Workshop)

@@ -5,10 +5,11 @@ guidance. Safe to run again."""
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews.demo import upsert
-from reviews.models import Finding, FindingEvidence, Review
+from reviews.models import Finding, FindingEvidence, FocusArea, Review
 
 from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
 
@@ -279,6 +280,7 @@ WORKSHOPS = {
             HOUSING: (1, 1),
             VOLUNTARY: (1, 1),
         },
+        # (summary, kind, theme order, events, orders of focus areas, orders of specific circumstances)
         "learning": [
             (
                 "Initial conferences and first core groups are late when health are not part of the strategy "
@@ -286,12 +288,16 @@ WORKSHOPS = {
                 "area",
                 3,
                 [("NM-C01", D(2025, 2, 5)), ("NM-C01", D(2025, 3, 5))],
+                (2, 3),
+                (5,),
             ),
             (
                 "Schools identify exploitation and allegations early and refer promptly",
                 "strength",
                 3,
                 [("NM-C02", D(2025, 4, 7)), ("NM-C06", D(2025, 9, 15))],
+                (1,),
+                (1, 4),
             ),
         ],
     },
@@ -386,8 +392,15 @@ def _workshop(review, data, cases, partners, users, added_by) -> None:
     if not held:
         return
     event_type = ContentType.objects.get_for_model(Event)
-    for summary, kind, theme_order, event_keys in data["learning"]:
+    for summary, kind, theme_order, event_keys, focus_orders, circumstance_orders in data["learning"]:
         theme = review.framework.themes.get(order=theme_order)
+        areas = list(
+            review.framework.focus_areas.filter(
+                Q(kind=FocusArea.Kind.FOCUS, order__in=focus_orders)
+                | Q(kind=FocusArea.Kind.CIRCUMSTANCE, order__in=circumstance_orders),
+                review__isnull=True,
+            )
+        )
         finding = upsert(
             Finding,
             {"review": review, "summary": summary},
@@ -403,6 +416,8 @@ def _workshop(review, data, cases, partners, users, added_by) -> None:
             for reference, day in event_keys
         ]
         point.events.set(events)
+        point.focus_areas.set(areas)
+        finding.focus_areas.set(areas)
         for event in events:
             upsert(
                 FindingEvidence,

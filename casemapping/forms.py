@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reviews import scope
 from reviews.form_errors import NamedErrors
-from reviews.models import Case, Partner, Review, ThresholdLevel
+from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
@@ -417,15 +417,17 @@ class WorkshopAgencyForm(NamedErrors, forms.Form):
 class LearningPointForm(NamedErrors, forms.ModelForm):
     class Meta:
         model = LearningPoint
-        fields = ["summary", "kind", "theme", "detail", "events"]
+        fields = ["summary", "kind", "theme", "focus_areas", "detail", "events"]
         labels = {
             "summary": "Learning point",
             "kind": "Kind of finding",
+            "focus_areas": "Focus areas and specific circumstances (optional)",
             "detail": "Detail (optional)",
             "events": "Events that show it",
         }
         widgets = {
             "kind": forms.RadioSelect,
+            "focus_areas": forms.CheckboxSelectMultiple,
             "detail": forms.Textarea(attrs={"rows": 4}),
             "events": forms.CheckboxSelectMultiple,
         }
@@ -435,6 +437,12 @@ class LearningPointForm(NamedErrors, forms.ModelForm):
         review = workshop.review
         self.fields["theme"].queryset = review.framework.themes.order_by("order")
         self.fields["kind"].choices = LearningPoint._meta.get_field("kind").choices
+        self.fields["focus_areas"].queryset = FocusArea.objects.all()
+        self.fields["focus_areas"].help_text = "Tick every one the learning point bears on. Its finding gets the same."
+        self.fields["focus_areas"].error_messages["invalid_choice"] = "Choose focus areas and circumstances that exist."
+        self.fields["focus_areas"].choices = [
+            (area.pk, f"{area.get_kind_display()}: {area.title}") for area in scope.focus_areas(review)
+        ]
         self.fields["events"].queryset = (
             Event.objects.filter(review=review, case__in=workshop.cases.all())
             .select_related("case", "kind")
@@ -447,10 +455,24 @@ class LearningPointForm(NamedErrors, forms.ModelForm):
             Field.text("summary"),
             Field.radios("kind", inline=True),
             "theme",
+            Field.checkboxes("focus_areas", small=True),
             Field.textarea("detail"),
             Field.checkboxes("events", small=True),
             submit="Save learning point",
         )
+
+    def clean_focus_areas(self) -> list[FocusArea]:
+        # As FindingForm.clean_focus_areas: a learning point keeps the areas it had, even if left out since.
+        areas = list(self.cleaned_data.get("focus_areas") or [])
+        kept = set(self.instance.focus_areas.values_list("pk", flat=True)) if self.instance.pk else set()
+        outside = [area for area in areas if area.pk not in kept and not scope.in_scope(self.workshop.review, area)]
+        if outside:
+            names = ", ".join(f"“{area.title}”" for area in outside)
+            verb = "is" if len(outside) == 1 else "are"
+            raise forms.ValidationError(
+                f"Choose focus areas and circumstances in this review's scope: {names} {verb} not."
+            )
+        return areas
 
     def clean(self) -> dict:
         cleaned = super().clean()

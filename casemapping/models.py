@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from reviews.models import Case, Council, Finding, Partner, PartnerKind, Review, Theme, ThresholdLevel
+from reviews.models import Case, Council, Finding, FocusArea, Partner, PartnerKind, Review, Theme, ThresholdLevel
 from reviews.validators import check_chronology_date, check_has_happened, review_date_validator
 
 
@@ -283,6 +283,12 @@ class LearningPoint(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Finding.Kind.choices)
     events = models.ManyToManyField(Event, related_name="learning_points")
+    focus_areas = models.ManyToManyField(
+        FocusArea,
+        blank=True,
+        related_name="learning_points",
+        help_text="The focus areas and specific circumstances the learning point bears on, any number.",
+    )
     finding = models.OneToOneField(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from reviews import scope, tables
-from reviews.models import Case, Finding, FindingEvidence, Review
+from reviews.models import Case, Finding, FindingEvidence, FocusArea, Review
 from reviews.pseudonyms import check_case_reference, identifier_in
 from reviews.tables import RowError
 
@@ -335,8 +335,11 @@ def add_event(*, event: Event, user: AbstractBaseUser) -> Event:
     return event
 
 
-def record_learning_point(*, workshop: Workshop, learning: LearningPoint, events: list[Event], user) -> LearningPoint:
-    """Save a learning point and raise it as a draft finding of the stage, with its events as evidence."""
+def record_learning_point(
+    *, workshop: Workshop, learning: LearningPoint, events: list[Event], user, focus_areas: list[FocusArea] = ()
+) -> LearningPoint:
+    """Save a learning point and raise it as a draft finding of the stage, with its events as evidence and its
+    focus areas and specific circumstances."""
     with transaction.atomic():
         finding = Finding.objects.create(
             review=workshop.review,
@@ -352,6 +355,8 @@ def record_learning_point(*, workshop: Workshop, learning: LearningPoint, events
         learning.created_by = user
         learning.save()
         learning.events.set(events)
+        learning.focus_areas.set(focus_areas)
+        finding.focus_areas.set(focus_areas)
         content_type = ContentType.objects.get_for_model(Event)
         FindingEvidence.objects.bulk_create(
             FindingEvidence(

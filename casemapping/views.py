@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import permissions, tables
 from reviews.forms import TableImportForm
-from reviews.models import AccessLog, Case
+from reviews.models import AccessLog, Case, FocusArea
 from reviews.versioning import OPEN_AGAIN, SAVED, is_stale_post
 from reviews.views import load_review
 
@@ -381,7 +381,10 @@ def workshop_detail(request: HttpRequest, review_id: int, workshop_id: int) -> H
     workshop = get_object_or_404(Workshop, review=review, pk=workshop_id)
     peer_side = permissions.can_see_peer_material(membership)
     learning = (
-        LearningPoint.objects.filter(workshop=workshop).select_related("theme", "finding").order_by("pk")
+        LearningPoint.objects.filter(workshop=workshop)
+        .select_related("theme", "finding")
+        .prefetch_related(Prefetch("focus_areas", FocusArea.objects.order_by("kind", "order", "pk")))
+        .order_by("pk")
         if peer_side
         else LearningPoint.objects.none()
     )
@@ -459,6 +462,7 @@ def learning_create(request: HttpRequest, review_id: int, workshop_id: int) -> H
             workshop=workshop,
             learning=form.save(commit=False),
             events=list(form.cleaned_data["events"]),
+            focus_areas=form.cleaned_data["focus_areas"],
             user=request.user,
         )
         messages.success(request, f"Learning point saved and raised as a draft finding: “{learning.summary}”.")
