@@ -17,6 +17,7 @@ class LineOfEnquiryAdmin(admin.ModelAdmin):
     list_filter = ["review", "theme"]
     search_fields = ["text", "review__title"]
     readonly_fields = ["template", "version"]
+    filter_horizontal = ["focus_areas"]
 
 
 class IntervieweeInline(admin.TabularInline):

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from reviews.demo import upsert
-from reviews.models import Partner, Review
+from reviews.models import FocusArea, Partner, Review
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, LineTemplate, ReviewRole, Session, SessionNote
 
@@ -22,6 +22,15 @@ LINES = [
     (5, 7, "Does the safeguarding partnership hold agencies to account and have the capacity to do so?"),
     (5, 1, "How do political and senior leaders know the quality of frontline practice?"),
 ]
+
+# index in LINES: (orders of the focus areas, orders of the specific circumstances) the line pursues
+LINE_LENSES = {
+    0: ((1,), (2,)),
+    1: ((3,), ()),
+    4: ((2,), (5,)),
+    5: ((1,), ()),
+    8: ((), (3, 4)),
+}
 
 NORTHMOOR_PARTNERS = {
     "csc": "Northmoor Borough Council Children's Services",
@@ -129,6 +138,7 @@ def demo(*, reviews: list[Review], users: dict) -> None:
     framework = review.framework
     themes = {theme.order: theme for theme in framework.themes.all()}
     areas = {area.order: area for area in framework.scope_areas.all()}
+    lenses = {(area.kind, area.order): area for area in framework.focus_areas.filter(review__isnull=True)}
     lines = []
     for order, (theme_order, area_order, text) in enumerate(LINES, start=1):
         values = {"theme": themes.get(theme_order), "scope_area": areas.get(area_order), "order": order}
@@ -139,6 +149,11 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                 {"review": review, "text": text},
                 {"theme": template.theme, "scope_area": template.scope_area, "template": template},
             )
+        )
+    for index, (focus_orders, circumstance_orders) in LINE_LENSES.items():
+        lines[index].focus_areas.set(
+            [lenses[(FocusArea.Kind.FOCUS, order)] for order in focus_orders]
+            + [lenses[(FocusArea.Kind.CIRCUMSTANCE, order)] for order in circumstance_orders]
         )
     partners = {key: Partner.objects.get(council=review.council, name=name) for key, name in NORTHMOOR_PARTNERS.items()}
     for day, start, end, kind, title, location, people, peers, line_indexes in SESSIONS:

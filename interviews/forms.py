@@ -4,7 +4,7 @@ from django import forms
 
 from reviews import permissions, scope
 from reviews.form_errors import NamedErrors
-from reviews.models import Partner, Review, ReviewMembership, Theme
+from reviews.models import FocusArea, Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
 
@@ -163,9 +163,14 @@ class LineForm(VersionedForm):
 
     class Meta:
         model = LineOfEnquiry
-        fields = ["text", "theme", "scope_area"]
-        labels = {"text": "Line of enquiry", "theme": "Theme (optional)", "scope_area": "Scope area (optional)"}
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["text", "theme", "scope_area", "focus_areas"]
+        labels = {
+            "text": "Line of enquiry",
+            "theme": "Theme (optional)",
+            "scope_area": "Scope area (optional)",
+            "focus_areas": "Focus areas and specific circumstances (optional)",
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "focus_areas": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -177,7 +182,33 @@ class LineForm(VersionedForm):
         self.fields["scope_area"].empty_label = "None"
         self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme of this review's framework."
         self.fields["scope_area"].error_messages["invalid_choice"] = "Choose a scope area of this review's framework."
-        self.helper = _helper(Field.textarea("text"), "theme", "scope_area", "version", submit="Save line of enquiry")
+        self.fields["focus_areas"].queryset = FocusArea.objects.all()
+        self.fields["focus_areas"].help_text = "Tick every one the line pursues."
+        self.fields["focus_areas"].error_messages["invalid_choice"] = "Choose focus areas and circumstances that exist."
+        self.fields["focus_areas"].choices = [
+            (area.pk, f"{area.get_kind_display()}: {area.title}") for area in scope.focus_areas(review)
+        ]
+        self.helper = _helper(
+            Field.textarea("text"),
+            "theme",
+            "scope_area",
+            Field.checkboxes("focus_areas", small=True),
+            "version",
+            submit="Save line of enquiry",
+        )
+
+    def clean_focus_areas(self) -> list[FocusArea]:
+        # As FindingForm.clean_focus_areas: a line keeps the areas it had, even if the review left them out since.
+        areas = list(self.cleaned_data.get("focus_areas") or [])
+        kept = set(self.instance.focus_areas.values_list("pk", flat=True)) if self.instance.pk else set()
+        outside = [area for area in areas if area.pk not in kept and not scope.in_scope(self.review, area)]
+        if outside:
+            names = ", ".join(f"“{area.title}”" for area in outside)
+            verb = "is" if len(outside) == 1 else "are"
+            raise forms.ValidationError(
+                f"Choose focus areas and circumstances in this review's scope: {names} {verb} not."
+            )
+        return areas
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from reviews.models import Framework, Partner, Review, ScopeArea, Theme
+from reviews.models import FocusArea, Framework, Partner, Review, ScopeArea, Theme
 from reviews.validators import check_has_happened, review_date_validator
 
 
@@ -52,6 +52,12 @@ class LineOfEnquiry(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     scope_area = models.ForeignKey(ScopeArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.CharField("line of enquiry", max_length=400)
+    focus_areas = models.ManyToManyField(
+        FocusArea,
+        blank=True,
+        related_name="lines_of_enquiry",
+        help_text="The focus areas and specific circumstances the line pursues, any number.",
+    )
     template = models.ForeignKey(LineTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from reviews import exports, permissions, scope, signals_status, tables
-from reviews.models import Finding, FindingEvidence, Partner, Review, ReviewMembership
+from reviews.models import Finding, FindingEvidence, FocusArea, Partner, Review, ReviewMembership
 from reviews.people import person_name
 from reviews.validators import check_has_happened
 
@@ -154,82 +154,81 @@ def _place(session: Session) -> str:
     return " ".join(session.location.lower().split()) or "online"
 
 
-# Coverage: themes and scope areas against the evidence behind them
+# Coverage: themes, scope areas, focus areas and circumstances against the evidence behind them
+
+# Each kind of coverage row and the path from a line of enquiry, or a finding, to its item.
+_COVERAGE_PATHS = {"theme": "theme", "scope_area": "scope_area", "focus_area": "focus_areas"}
 
 
 def coverage(review: Review) -> dict:
-    """Rows for each theme and scope area: sessions planned and held with notes here, findings from other stages.
+    """Rows for each theme, scope area, focus area and specific circumstance in scope: sessions planned and held
+    with notes here (through their lines of enquiry), findings from other stages (through what they carry).
 
-    A fixed number of queries whatever the size of the programme.
+    A fixed number of queries whatever the size of the programme and the number of areas.
     """
     from reviews import stages
 
-    framework = review.framework
-    themes = list(framework.themes.order_by("order"))
+    themes = list(review.framework.themes.order_by("order"))
     areas = list(scope.scope_areas(review))
+    lenses = list(scope.focus_areas(review))
     other_stages = [stage for stage in stages.all_stages() if stage.slug != "interviews"]
-    planned = _count_by(
-        Session.objects.active().filter(review=review), "lines__theme", "lines__scope_area", distinct_field="pk"
-    )
+    planned = _count_by(Session.objects.active().filter(review=review), "lines__", distinct_field="pk")
     held = _count_by(
         SessionNote.objects.filter(session__review=review, session__status=Session.Status.HELD, line__isnull=False),
-        "line__theme",
-        "line__scope_area",
+        "line__",
         distinct_field="session",
     )
-    findings = Finding.objects.filter(review=review).exclude(stage="interviews")
-    by_stage_theme = defaultdict(int)
-    by_stage_area = defaultdict(int)
-    for row in findings.order_by().values("stage", "theme_id").annotate(n=Count("id")):
-        by_stage_theme[(row["stage"], row["theme_id"])] += row["n"]
-    for row in (
-        findings.filter(scope_area__isnull=False).order_by().values("stage", "scope_area_id").annotate(n=Count("id"))
-    ):
-        by_stage_area[(row["stage"], row["scope_area_id"])] += row["n"]
+    by_stage = _count_by(
+        Finding.objects.filter(review=review).exclude(stage="interviews"), "", distinct_field="pk", by="stage"
+    )
 
-    def make_row(kind: str, obj, counts_key) -> dict:
+    def make_row(kind: str, obj) -> dict:
         planned_n = planned[kind].get(obj.pk, 0)
         held_n = held[kind].get(obj.pk, 0)
-        stage_counts = [
-            (by_stage_theme if kind == "theme" else by_stage_area).get((stage.slug, obj.pk), 0)
-            for stage in other_stages
-        ]
+        stage_counts = [by_stage[kind].get((stage.slug, obj.pk), 0) for stage in other_stages]
         sources = (1 if held_n else 0) + sum(1 for n in stage_counts if n)
         strength = signals_status.evidence_strength(sources)
-        status, tag = strength.label, strength.tag_class
-        label = obj.name if kind == "theme" else str(obj)
         return {
             "kind": kind,
-            "label": label,
+            "label": obj.name if kind == "theme" else obj.title if kind == "focus_area" else str(obj),
             "planned": planned_n,
             "held": held_n,
             "stages": stage_counts,
             "stage_summary": [(stage.title, n) for stage, n in zip(other_stages, stage_counts, strict=True) if n],
             "sources": sources,
-            "status": status,
-            "tag": tag,
+            "status": strength.label,
+            "tag": strength.tag_class,
         }
 
-    theme_rows = [make_row("theme", theme, None) for theme in themes]
-    area_rows = [make_row("scope_area", area, None) for area in areas]
+    theme_rows = [make_row("theme", theme) for theme in themes]
+    area_rows = [make_row("scope_area", area) for area in areas]
+    focus_rows = [make_row("focus_area", area) for area in lenses if area.kind == FocusArea.Kind.FOCUS]
+    circumstance_rows = [make_row("focus_area", area) for area in lenses if area.kind == FocusArea.Kind.CIRCUMSTANCE]
+    every_row = theme_rows + area_rows + focus_rows + circumstance_rows
     return {
         "stages": other_stages,
         "theme_rows": theme_rows,
         "area_rows": area_rows,
-        "gaps": sum(1 for row in theme_rows + area_rows if row["status"] == signals_status.EVIDENCE_NONE.label),
+        "focus_rows": focus_rows,
+        "circumstance_rows": circumstance_rows,
+        "gaps": sum(1 for row in every_row if row["status"] == signals_status.EVIDENCE_NONE.label),
     }
 
 
-def _count_by(queryset, theme_path: str, area_path: str, *, distinct_field: str) -> dict[str, dict[int, int]]:
-    result = {"theme": {}, "scope_area": {}}
-    for key, path in (("theme", theme_path), ("scope_area", area_path)):
+def _count_by(queryset, prefix: str, *, distinct_field: str, by: str = "") -> dict[str, dict]:
+    """For each kind of coverage row, the number of distinct `distinct_field` per item reached by `prefix`: keyed
+    by the item's id, or by (the value of `by`, the item's id) when `by` is given. One query per kind."""
+    result = {}
+    for kind, path in _COVERAGE_PATHS.items():
+        path = prefix + path
+        group = [by, path] if by else [path]
         rows = (
             queryset.filter(**{f"{path}__isnull": False})
             .order_by()
-            .values(path)
+            .values(*group)
             .annotate(n=Count(distinct_field, distinct=True))
         )
-        result[key] = {row[path]: row["n"] for row in rows}
+        result[kind] = {(row[by], row[path]) if by else row[path]: row["n"] for row in rows}
     return result
 
 
@@ -508,13 +507,14 @@ def adopt_framework_lines(*, review: Review) -> int:
     return len(new)
 
 
-def raise_finding_from_note(*, note: SessionNote, finding: Finding, user) -> Finding:
-    """Save the finding and link the note as its evidence, together."""
+def raise_finding_from_note(*, note: SessionNote, finding: Finding, user, focus_areas: list[FocusArea] = ()) -> Finding:
+    """Save the finding with its focus areas and link the note as its evidence, together."""
     with transaction.atomic():
         finding.review_id = note.session.review_id
         finding.stage = "interviews"
         finding.raised_by = user
         finding.save()
+        finding.focus_areas.set(focus_areas)
         FindingEvidence.objects.create(
             finding=finding,
             content_type=ContentType.objects.get_for_model(SessionNote),

@@ -79,6 +79,12 @@ def report_section(review: Review) -> ReportSection:
             "coverage_blocks": [
                 {"caption": "Coverage by theme", "heading": "Theme", "rows": coverage["theme_rows"]},
                 {"caption": "Coverage by scope area", "heading": "Scope area", "rows": coverage["area_rows"]},
+                {"caption": "Coverage by focus area", "heading": "Focus area", "rows": coverage["focus_rows"]},
+                {
+                    "caption": "Coverage by specific circumstance",
+                    "heading": "Specific circumstance",
+                    "rows": coverage["circumstance_rows"],
+                },
             ],
             "chart": chart,
         },

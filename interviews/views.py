@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions, tables
+from reviews import permissions, scope, tables
 from reviews.forms import FindingForm
-from reviews.models import AccessLog, FindingEvidence, Review, ReviewMembership
+from reviews.models import AccessLog, FindingEvidence, FocusArea, Review, ReviewMembership
 from reviews.params import int_param
 from reviews.views import load_review
 
@@ -450,7 +450,11 @@ def note_finding(request: HttpRequest, review_id: int, note_id: int) -> HttpResp
     note = get_object_or_404(SessionNote.objects.select_related("session", "line"), session__review=review, pk=note_id)
     initial = {"stage": "interviews", "detail": note.text}
     if note.line_id:
-        initial.update(theme=note.line.theme_id, scope_area=note.line.scope_area_id)
+        initial.update(
+            theme=note.line.theme_id,
+            scope_area=note.line.scope_area_id,
+            focus_areas=list(scope.focus_areas(review).filter(lines_of_enquiry=note.line).values_list("pk", flat=True)),
+        )
     data = None
     if request.method == "POST":
         # A finding raised from notes is always the on-site stage's.
@@ -459,7 +463,12 @@ def note_finding(request: HttpRequest, review_id: int, note_id: int) -> HttpResp
     form = FindingForm(data, initial=initial, review=review, membership=membership)
     form.fields["stage"].widget = forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
-        finding = services.raise_finding_from_note(note=note, finding=form.save(commit=False), user=request.user)
+        finding = services.raise_finding_from_note(
+            note=note,
+            finding=form.save(commit=False),
+            focus_areas=form.cleaned_data["focus_areas"],
+            user=request.user,
+        )
         messages.success(request, f"Finding “{finding.summary}” raised with the notes as evidence.")
         return redirect(finding)
     context = {"review": review, "membership": membership, "form": form, "note": note}
@@ -474,7 +483,10 @@ def line_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     lines = (
         review.lines_of_enquiry.select_related("theme", "scope_area")
-        .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("day", "start")))
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("day", "start")),
+            Prefetch("focus_areas", queryset=FocusArea.objects.order_by("kind", "order", "pk")),
+        )
         .order_by("theme__order", "scope_area__order", "pk")
     )
     theme = int_param(request, "theme")
@@ -518,6 +530,7 @@ def line_edit(request: HttpRequest, review_id: int, line_id: int) -> HttpRespons
                 line = form.save(commit=False)
                 line.version = locked.version + 1
                 line.save()
+                form.save_m2m()
                 messages.success(request, f"Line of enquiry “{line.text}” saved.")
                 return redirect("interviews:lines", review.pk)
     else:
