@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from reviews import exports, scope
-from reviews.models import Finding, FindingEvidence, Review
+from reviews.models import Finding, FindingEvidence, FocusArea, Review
 
 from . import alerts, sentences
 from .models import (
@@ -470,12 +470,14 @@ def relocate(coding: Coding, notes: str) -> tuple[int, int, bool]:
     return start, start + len(coding.quote), False
 
 
-def raise_finding_from_coding(*, coding: Coding, finding: Finding, user) -> Finding:
+def raise_finding_from_coding(*, coding: Coding, finding: Finding, user, focus_areas: list[FocusArea] = ()) -> Finding:
+    """Save the finding with its focus areas and link the coded passage as its evidence, together."""
     with transaction.atomic():
         finding.review_id = coding.review_id
         finding.stage = STAGE
         finding.raised_by = user
         finding.save()
+        finding.focus_areas.set(focus_areas)
         FindingEvidence.objects.create(finding=finding, source=coding, note=coding.quote[:500], added_by=user)
     return finding
 

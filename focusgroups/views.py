@@ -522,7 +522,14 @@ def coding_finding(request: HttpRequest, review_id: int, coding_id: int) -> Http
     _require_peer_side(membership)
     permissions.require(permissions.can_edit_findings(membership))
     coding = get_object_or_404(Coding.objects.select_related("code"), review=review, pk=coding_id)
-    initial = {"stage": services.STAGE, "detail": coding.quote, "theme": coding.code.theme_id}
+    # A finding from a code of a focus area or circumstance carries it, so the coverage counts it for that area.
+    initial = {
+        "stage": services.STAGE,
+        "detail": coding.quote,
+        "theme": coding.code.theme_id,
+        "scope_area": coding.code.scope_area_id,
+        "focus_areas": [coding.code.focus_area_id] if coding.code.focus_area_id else [],
+    }
     data = None
     if request.method == "POST":
         data = request.POST.copy()
@@ -530,7 +537,12 @@ def coding_finding(request: HttpRequest, review_id: int, coding_id: int) -> Http
     form = FindingForm(data, initial=initial, review=review, membership=membership)
     form.fields["stage"].widget = django_forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
-        finding = services.raise_finding_from_coding(coding=coding, finding=form.save(commit=False), user=request.user)
+        finding = services.raise_finding_from_coding(
+            coding=coding,
+            finding=form.save(commit=False),
+            focus_areas=form.cleaned_data["focus_areas"],
+            user=request.user,
+        )
         messages.success(request, f"Finding “{finding.summary}” raised with the passage as evidence.")
         return redirect(finding)
     context = {"review": review, "membership": membership, "form": form, "coding": coding}
