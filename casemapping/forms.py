@@ -462,17 +462,7 @@ class LearningPointForm(NamedErrors, forms.ModelForm):
         )
 
     def clean_focus_areas(self) -> list[FocusArea]:
-        # As FindingForm.clean_focus_areas: a learning point keeps the areas it had, even if left out since.
-        areas = list(self.cleaned_data.get("focus_areas") or [])
-        kept = set(self.instance.focus_areas.values_list("pk", flat=True)) if self.instance.pk else set()
-        outside = [area for area in areas if area.pk not in kept and not scope.in_scope(self.workshop.review, area)]
-        if outside:
-            names = ", ".join(f"“{area.title}”" for area in outside)
-            verb = "is" if len(outside) == 1 else "are"
-            raise forms.ValidationError(
-                f"Choose focus areas and circumstances in this review's scope: {names} {verb} not."
-            )
-        return areas
+        return scope.focus_areas_allowed(self.workshop.review, self.cleaned_data.get("focus_areas"), self.instance)
 
     def clean(self) -> dict:
         cleaned = super().clean()

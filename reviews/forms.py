@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -23,6 +21,7 @@ from .models import (
     ScopeArea,
     Theme,
 )
+from .params import filters_querystring
 from .uploads import ACCEPTED, DetectedFile, validate_upload
 from .versioning import VersionedForm
 
@@ -116,17 +115,7 @@ class FindingForm(NamedErrors, forms.ModelForm):
         return area
 
     def clean_focus_areas(self) -> list[FocusArea]:
-        areas = list(self.cleaned_data.get("focus_areas") or [])
-        # A finding keeps the areas it already had, even if the review has since left them out.
-        kept = set(self.instance.focus_areas.values_list("pk", flat=True)) if self.instance.pk else set()
-        outside = [area for area in areas if area.pk not in kept and not scope.in_scope(self.review, area)]
-        if outside:
-            names = ", ".join(f"“{area.title}”" for area in outside)
-            verb = "is" if len(outside) == 1 else "are"
-            raise forms.ValidationError(
-                f"Choose focus areas and circumstances in this review's scope: {names} {verb} not."
-            )
-        return areas
+        return scope.focus_areas_allowed(self.review, self.cleaned_data.get("focus_areas"), self.instance)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -200,10 +189,7 @@ class FindingFilterForm(NamedErrors, forms.Form):
         return findings
 
     def querystring(self) -> str:
-        if not self.is_bound or not self.is_valid():
-            return ""
-        values = {name: value.pk if hasattr(value, "pk") else value for name, value in self.cleaned_data.items()}
-        return urlencode({name: value for name, value in values.items() if value})
+        return filters_querystring(self)
 
 
 class _UploadField(forms.FileField):
@@ -352,10 +338,7 @@ class DocumentFilterForm(NamedErrors, forms.Form):
         return documents
 
     def querystring(self) -> str:
-        if not self.is_bound or not self.is_valid():
-            return ""
-        values = {name: value.pk if hasattr(value, "pk") else value for name, value in self.cleaned_data.items()}
-        return urlencode({name: value for name, value in values.items() if value})
+        return filters_querystring(self)
 
 
 class LoginForm(NamedErrors, AuthenticationForm):

@@ -9,6 +9,7 @@ review created anywhere (admin, an import, a test) has its framework's whole sco
 someone narrows it. Every page, form and report asks here; none reads a framework's lists.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError, Q, QuerySet, RestrictedError
 
@@ -126,3 +127,17 @@ def remove_local(item: ScopeArea | FocusArea) -> str | None:
     except (ProtectedError, RestrictedError):
         return in_use
     return None
+
+
+def focus_areas_allowed(review: Review, areas, instance=None) -> list[FocusArea]:
+    """The focus areas and circumstances ticked on a record's form (a finding, a learning point, a line of
+    enquiry): each must be in the review's scope, except one the record already carries (the review may have
+    left it out since). Otherwise a ValidationError names those that are not."""
+    areas = list(areas or [])
+    kept = set(instance.focus_areas.values_list("pk", flat=True)) if instance is not None and instance.pk else set()
+    outside = [area for area in areas if area.pk not in kept and not in_scope(review, area)]
+    if outside:
+        names = ", ".join(f"“{area.title}”" for area in outside)
+        verb = "is" if len(outside) == 1 else "are"
+        raise ValidationError(f"Choose focus areas and circumstances in this review's scope: {names} {verb} not.")
+    return areas
