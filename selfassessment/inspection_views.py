@@ -463,6 +463,7 @@ def recommendation_finding(request: HttpRequest, review_id: int, recommendation_
             finding=form.save(commit=False),
             documents=form.cleaned_data["documents"],
             user=request.user,
+            focus_areas=form.cleaned_data["focus_areas"],
         )
         messages.success(request, f"Finding “{finding.summary}” raised from this recommendation.")
         return redirect(finding)

@@ -77,7 +77,7 @@ def answer_request(*, request_id: int, user, documents: list, uploaded_file=None
     return item
 
 
-def raise_finding(*, entry: Entry, finding: Finding, documents, user) -> Finding:
+def raise_finding(*, entry: Entry, finding: Finding, documents, user, focus_areas=()) -> Finding:
     """Save a finding raised from an entry, with the entry (and its documents) as evidence."""
     if entry.scope_area_id and not finding.scope_area_id:
         finding.scope_area = entry.scope_area
@@ -88,10 +88,13 @@ def raise_finding(*, entry: Entry, finding: Finding, documents, user) -> Finding
         finding=finding,
         documents=documents,
         user=user,
+        focus_areas=focus_areas,
     )
 
 
-def raise_finding_from_recommendation(*, recommendation: Recommendation, finding: Finding, documents, user) -> Finding:
+def raise_finding_from_recommendation(
+    *, recommendation: Recommendation, finding: Finding, documents, user, focus_areas=()
+) -> Finding:
     """Save a finding raised from the progress on a recommendation, with it (and chosen documents) as evidence."""
     return _raise_finding(
         source=recommendation,
@@ -100,15 +103,18 @@ def raise_finding_from_recommendation(*, recommendation: Recommendation, finding
         finding=finding,
         documents=documents,
         user=user,
+        focus_areas=focus_areas,
     )
 
 
-def _raise_finding(*, source, note: str, review: Review, finding: Finding, documents, user) -> Finding:
+def _raise_finding(*, source, note: str, review: Review, finding: Finding, documents, user, focus_areas) -> Finding:
+    """Saved whole or not at all: the finding, its focus areas and circumstances, and its evidence."""
     with transaction.atomic():
         finding.review = review
         finding.raised_by = user
         finding.stage = STAGE
         finding.save()
+        finding.focus_areas.set(focus_areas)
         FindingEvidence.objects.bulk_create(
             FindingEvidence(
                 finding=finding,

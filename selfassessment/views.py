@@ -275,7 +275,11 @@ def entry_finding(request: HttpRequest, review_id: int, entry_id: int) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         finding = services.raise_finding(
-            entry=entry, finding=form.save(commit=False), documents=form.cleaned_data["documents"], user=request.user
+            entry=entry,
+            finding=form.save(commit=False),
+            documents=form.cleaned_data["documents"],
+            user=request.user,
+            focus_areas=form.cleaned_data["focus_areas"],
         )
         messages.success(request, f"Finding “{finding.summary}” raised from this entry.")
         return redirect(finding)

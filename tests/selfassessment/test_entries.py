@@ -398,6 +398,7 @@ def test_a_peer_raises_a_finding_linked_to_the_entry_and_its_documents(review, p
     entry = EntryFactory(review=review)
     document = DocumentFactory(review=review)
     theme = review.framework.themes.get(order=3)
+    areas = list(review.framework.focus_areas.order_by("kind", "order")[:2])
 
     response = peer_client.post(
         url("entry_finding", review, entry.pk),
@@ -407,10 +408,12 @@ def test_a_peer_raises_a_finding_linked_to_the_entry_and_its_documents(review, p
             "theme": theme.pk,
             "stage": "self-assessment",
             "documents": [document.pk],
+            "focus_areas": [area.pk for area in areas],
         },
     )
 
     finding = Finding.objects.get()
+    assert set(finding.focus_areas.all()) == set(areas)
     evidence = sorted(
         (item.content_type.model, item.object_id) for item in FindingEvidence.objects.filter(finding=finding)
     )

@@ -658,6 +658,7 @@ def test_a_peer_raises_a_finding_linked_to_the_recommendation_and_its_documents(
     recommendation = RecommendationFactory(inspection=InspectionFactory(review=review))
     document = DocumentFactory(review=review)
     theme = review.framework.themes.get(order=2)
+    circumstance = review.framework.focus_areas.filter(kind="circumstance").first()
 
     response = peer_client.post(
         url("recommendation_finding", review, recommendation.pk),
@@ -667,10 +668,12 @@ def test_a_peer_raises_a_finding_linked_to_the_recommendation_and_its_documents(
             "theme": theme.pk,
             "stage": "self-assessment",
             "documents": [document.pk],
+            "focus_areas": [circumstance.pk],
         },
     )
 
     finding = Finding.objects.get()
+    assert list(finding.focus_areas.all()) == [circumstance]
     evidence = sorted((item.content_type.model, item.object_id) for item in finding.evidence.all())
     assert response.status_code == 302
     assert (finding.stage, finding.raised_by, finding.theme, finding.review) == ("self-assessment", peer, theme, review)
