@@ -20,7 +20,7 @@ class ConferenceConfig(AppConfig):
         from . import comparison, demo, services
         from .presentation import presentation_context, presentation_pptx
         from .services import improvement_plan_context
-        from .stage import progress, progress_many, report_section, summary
+        from .stage import milestones_met, plan_counts, progress, progress_many, report_section, summary
 
         stages.register(
             stages.Stage(
@@ -38,6 +38,8 @@ class ConferenceConfig(AppConfig):
                 demo=demo.demo,
                 comparison=comparison.compare,
                 triangulation_minimum=lambda review: services.settings_for(review).minimum_sources,
+                milestones_met=milestones_met,
+                plan_counts=plan_counts,
             )
         )
         # The improvement-plan report goes through the same request, task and renderer as the baseline.

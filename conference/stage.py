@@ -1,13 +1,15 @@
 """The conference's entries in the registry: its progress and its part of the baseline report."""
 
-from django.db.models import Count, Q
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reviews.models import Finding, Review
-from reviews.stages import Progress, ReportSection
+from reviews.stages import PlanCount, Progress, ReportSection
 
 from . import services
-from .models import Letter, Round
+from .models import Action, Checkpoint, Letter, Priority, Round
 
 
 def progress(review: Review) -> Progress:
@@ -55,10 +57,66 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
             f"letter {'published' if letter else 'not published'}; "
             f"{a['on_track']} of {a['total']} actions on track"
         )
-        if a["overdue"]:
-            summary += f"; {a['overdue']} overdue"
         result[review.pk] = Progress(done=done, total=total, overdue=a["overdue"], summary=summary)
     return result
+
+
+def milestones_met(reviews: list[Review]) -> dict[int, dict[str, date | None]]:
+    """The conference held (its first round closed), the letter published and the 3- and 12-month checks held,
+    with the day each happened, in one query."""
+    closed = Round.objects.filter(review=OuterRef("pk"), status=Round.Status.CLOSED).order_by("closed_at")
+    published = Letter.objects.filter(review=OuterRef("pk"), status=Letter.Status.PUBLISHED)
+    checks = Checkpoint.objects.filter(review=OuterRef("pk"))
+    rows = Review.objects.filter(pk__in=[review.pk for review in reviews]).values_list(
+        "pk",
+        Subquery(closed.values("closed_at")[:1]),
+        Subquery(published.values("published_at")[:1]),
+        Subquery(checks.filter(months=3).values("held_on")[:1]),
+        Subquery(checks.filter(months=12).values("held_on")[:1]),
+    )
+    met: dict[int, dict[str, date | None]] = {}
+    for review_id, conference, letter, check_3, check_12 in rows:
+        found: dict[str, date | None] = {}
+        if conference is not None:
+            found["conference"] = timezone.localdate(conference)
+        if letter is not None:
+            found["letter"] = timezone.localdate(letter)
+        for key, held_on in (("check_3", check_3), ("check_12", check_12)):
+            if held_on is not None:
+                found[key] = held_on
+        met[review_id] = found
+    return met
+
+
+def plan_counts(reviews: list[Review], today: date) -> dict[int, list[PlanCount]]:
+    """Each plan's actions by priority and RAG rating now, and how many are overdue, in two queries."""
+    ids = [review.pk for review in reviews]
+    counts = {
+        row["priority_id"]: row
+        for row in Action.objects.filter(priority__review_id__in=ids)
+        .with_current_rag()
+        .order_by()
+        .values("priority_id")
+        .annotate(
+            red=Count("id", filter=Q(latest_rag=Action.RAG.RED)),
+            amber=Count("id", filter=Q(latest_rag=Action.RAG.AMBER)),
+            green=Count("id", filter=Q(latest_rag=Action.RAG.GREEN)),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status=Action.Status.DONE)),
+        )
+    }
+    plans: dict[int, list[PlanCount]] = {review_id: [] for review_id in ids}
+    for priority in Priority.objects.filter(review_id__in=ids).order_by("review_id", "order", "pk"):
+        row = counts.get(priority.pk, {})
+        plans[priority.review_id].append(
+            PlanCount(
+                priority=priority.title,
+                red=row.get("red", 0),
+                amber=row.get("amber", 0),
+                green=row.get("green", 0),
+                overdue=row.get("overdue", 0),
+            )
+        )
+    return plans
 
 
 def report_section(review: Review) -> ReportSection:

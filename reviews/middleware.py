@@ -4,6 +4,7 @@ from django.http import Http404
 
 from . import sessions
 from .models import ReviewMembership
+from .permissions import can_view_programme
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -45,7 +46,8 @@ class ReviewMembershipMiddleware:
     """Every URL with a review_id is for that review's members only; anyone else gets 404, whatever the method.
 
     Views still load the review through `load_review`; this makes the rule hold for every
-    review-scoped URL, including a wrong method on a POST-only URL, before the view runs.
+    review-scoped URL, including a wrong method on a POST-only URL, before the view runs. The one exception is a
+    view marked `open_to_programme` (counts and progress only), which programme managers may open too.
     """
 
     def __init__(self, get_response):
@@ -57,6 +59,8 @@ class ReviewMembershipMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         review_id = view_kwargs.get("review_id")
         if review_id is None or not request.user.is_authenticated:
+            return None
+        if getattr(view_func, "open_to_programme", False) and can_view_programme(request.user):
             return None
         if not ReviewMembership.objects.filter(review_id=review_id, user=request.user).exists():
             raise Http404("No such review.")

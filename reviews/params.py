@@ -6,6 +6,7 @@ choice that is not offered or text the database cannot store all fall back to th
 """
 
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
@@ -35,3 +36,11 @@ def text_param(request: HttpRequest, name: str, *, max_length: int = 200) -> str
     if len(value) > max_length or "\x00" in value:
         return ""
     return value
+
+
+def filters_querystring(form) -> str:
+    """A valid filter form's values as a query string, for its pages and exports; "" when it is not valid."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    values = {name: value.pk if hasattr(value, "pk") else value for name, value in form.cleaned_data.items()}
+    return urlencode({name: value for name, value in values.items() if value})

@@ -8,7 +8,7 @@ to both sides. Observers sit with the peer side and only read.
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Finding, Report, ReviewMembership, Role
+from .models import Finding, Report, Review, ReviewMembership, Role
 
 PEER_WRITERS = frozenset({Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER, Role.CASE_AUDITOR})
 PEER_SIDE = PEER_WRITERS | {Role.OBSERVER}
@@ -362,3 +362,18 @@ def can_manage_team(membership: ReviewMembership) -> bool:
 def can_edit_schedule(membership: ReviewMembership) -> bool:
     """The review's status and dates, which every page, report and reminder follows."""
     return membership.role == Role.LEAD
+
+
+# The programme across reviews
+
+
+def can_view_programme(user) -> bool:
+    """Programme managers (the `reviews.view_programme` permission) see every review's progress as counts,
+    never its case-level or peer-only records: they are not members, so every review page stays a 404."""
+    return user.is_authenticated and user.has_perm("reviews.view_programme")
+
+
+def can_view_programme_of(user, review: Review) -> bool:
+    """A review's programme view: programme managers, and the review's own members (it shows them nothing
+    they cannot already see)."""
+    return can_view_programme(user) or (user.is_authenticated and review.memberships.filter(user=user).exists())

@@ -186,3 +186,36 @@ def evidence_strength(sources: int, minimum: int = TRIANGULATION_MINIMUM) -> Sig
     if sources < minimum:
         return EVIDENCE_TOO_FEW
     return EVIDENCE_TRIANGULATED
+
+
+# Milestones of a review (the conference, the letter, the impact checks) and overdue counts on closed reviews
+
+MILESTONE_NOT_SET = Signal("not_set", "No date set", "govuk-tag--grey")
+MILESTONE_DONE = Signal("done", "Done", "govuk-tag--green")
+MILESTONE_DUE = Signal("due", "Due", "govuk-tag--light-blue")
+MILESTONE_LATE = Signal("late", "Late", "govuk-tag--red")
+MILESTONE_CLOSED = Signal("closed", "Not done, review closed", "govuk-tag--grey")
+
+
+def milestone_status(due: date | None, done: bool, today: date, *, closed: bool = False) -> Signal:
+    """A milestone of a review: its date, and whether what it marks has happened.
+
+    Rule: "Done" once it has happened, whatever its date; otherwise "No date set" without a date; a closed
+    review is late for nothing ("Not done, review closed"); otherwise "Late" once its date has passed (the day
+    after it), else "Due".
+    """
+    if done:
+        return MILESTONE_DONE
+    if due is None:
+        return MILESTONE_NOT_SET
+    if closed:
+        return MILESTONE_CLOSED
+    if due < today:
+        return MILESTONE_LATE
+    return MILESTONE_DUE
+
+
+def counts_overdue(closed: bool) -> bool:
+    """Whether a review's dashboards count overdue work. Rule: a closed review has nothing overdue: its plan
+    has been handed to the council's own tracking, so its unfinished actions are history, not alerts."""
+    return not closed

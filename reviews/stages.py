@@ -6,7 +6,8 @@ itself everywhere by registering.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import signals_status
@@ -52,6 +53,21 @@ EMPTY_SECTION_TEMPLATE = "reports/sections/not_started.html"
 
 
 @dataclass(frozen=True)
+class PlanCount:
+    """One priority of an improvement plan, its actions counted by RAG rating now (`signals_status.action_rag`)."""
+
+    priority: str
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green
+
+
+@dataclass(frozen=True)
 class Stage:
     slug: str
     title: str
@@ -87,6 +103,12 @@ class Stage:
     # How many distinct sources make a finding of this review triangulated, when the stage sets it (the
     # conference's setting). The first stage that sets it decides; otherwise signals_status's default.
     triangulation_minimum: Callable[["Review"], int] | None = None
+    # The review milestones this stage knows to have happened, for many reviews in a fixed number of queries:
+    # {review id: {milestone key: the date it happened, or None when unknown}}, keys from reviews.programme.
+    milestones_met: Callable[[list["Review"]], dict[int, dict[str, date | None]]] | None = None
+    # The improvement plan's actions counted by their RAG rating now, per priority, for many reviews in a fixed
+    # number of queries: {review id: [PlanCount, ...]} in the plan's order.
+    plan_counts: Callable[[list["Review"], date], dict[int, list["PlanCount"]]] | None = None
 
     @property
     def nav_title(self) -> str:
@@ -144,8 +166,14 @@ def choices() -> list[tuple[str, str]]:
 def progress_for(stage: Stage, reviews: list["Review"]) -> dict[int, Progress]:
     """Each review's progress in this stage; lists and dashboards call this, never progress() in a loop."""
     if stage.progress_many is not None:
-        return stage.progress_many(reviews)
-    return {review.pk: stage.progress(review) for review in reviews}
+        found = stage.progress_many(reviews)
+    else:
+        found = {review.pk: stage.progress(review) for review in reviews}
+    # A closed review has nothing overdue (`signals_status.counts_overdue`); the stage's own pages still count.
+    for review in reviews:
+        if found[review.pk].overdue and not signals_status.counts_overdue(review.status == "closed"):
+            found[review.pk] = replace(found[review.pk], overdue=0)
+    return found
 
 
 def triangulation_minimum(review: "Review") -> int:
@@ -154,6 +182,29 @@ def triangulation_minimum(review: "Review") -> int:
         if stage.triangulation_minimum is not None:
             return stage.triangulation_minimum(review)
     return signals_status.TRIANGULATION_MINIMUM
+
+
+def progress_of(stage: Stage, review: "Review") -> Progress:
+    """One review's progress in this stage as the overview and dashboards show it (see `progress_for`)."""
+    return progress_for(stage, [review])[review.pk]
+
+
+def milestones_met(reviews: list["Review"]) -> dict[int, dict[str, date | None]]:
+    """What every stage knows to have happened, merged: {review id: {milestone key: date or None}}."""
+    met: dict[int, dict[str, date | None]] = {review.pk: {} for review in reviews}
+    for stage in all_stages():
+        if stage.milestones_met is not None:
+            for review_id, found in stage.milestones_met(reviews).items():
+                met.setdefault(review_id, {}).update(found)
+    return met
+
+
+def plan_counts(reviews: list["Review"], today: date) -> dict[int, list[PlanCount]]:
+    """Each review's improvement plan by priority and RAG rating, from the stage that holds plans (none: empty)."""
+    for stage in all_stages():
+        if stage.plan_counts is not None:
+            return stage.plan_counts(reviews, today)
+    return {}
 
 
 def not_started(review: "Review") -> Progress:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import report_views, setup_views, views
+from . import programme_views, report_views, setup_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", views.review_list, name="list"),
-    path("programme/", views.programme, name="programme"),
+    path("programme/", programme_views.dashboard, name="programme"),
+    path("programme/export.csv", programme_views.dashboard_export, {"fmt": "csv"}, name="programme_csv"),
+    path("programme/export.xlsx", programme_views.dashboard_export, {"fmt": "xlsx"}, name="programme_xlsx"),
     path("new/", setup_views.setup_start, name="setup_start"),
     path("new/check/", setup_views.setup_check, name="setup_check"),
     path("new/<slug:step>/", setup_views.setup_step, name="setup_step"),
@@ -18,6 +20,7 @@ urlpatterns = [
         name="scope_remove_own",
     ),
     path("<int:review_id>/", views.review_overview, name="overview"),
+    path("<int:review_id>/programme/", programme_views.review_programme, name="programme_review"),
     path("<int:review_id>/comparison/", views.review_comparison, name="comparison"),
     path("<int:review_id>/comparison/earlier/", views.previous_review_edit, name="previous_review"),
     path("<int:review_id>/findings/", views.finding_list, name="findings"),

@@ -36,7 +36,7 @@ from .models import (
     Review,
     ReviewMembership,
 )
-from .params import choice_param, int_param
+from .params import int_param
 from .versioning import is_stale_post
 
 
@@ -94,35 +94,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def programme(request: HttpRequest) -> HttpResponse:
-    """Progress across every review for programme managers: aggregates only, never case-level records."""
-    if not request.user.has_perm("reviews.view_programme"):
-        raise Http404("No such page.")
-    reviews = Review.objects.select_related("council").order_by("-onsite_start", "title")
-    status = choice_param(request, "status", Review.Status.values)
-    if status:
-        reviews = reviews.filter(status=status)
-    page = Paginator(reviews.annotate(finding_count=Count("findings")), 25).get_page(request.GET.get("page"))
-    table = progress_table(list(page))
-    rows = [{"review": review, "progress": table[review.pk]} for review in page]
-    context = {
-        "rows": rows,
-        "page": page,
-        "stages": stages.all_stages(),
-        "status": status,
-        "statuses": Review.Status.choices,
-        "query": f"status={status}" if status else "",
-    }
-    return render(request, "reviews/programme.html", context)
-
-
-@require_GET
 def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     team = review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name")
     peer_team = [m for m in team if permissions.is_peer_side(m)]
     host_team = [m for m in team if permissions.is_host_side(m)]
-    stage_rows = [{"stage": stage, "progress": stage.progress(review)} for stage in stages.all_stages()]
+    stage_rows = [{"stage": stage, "progress": stages.progress_of(stage, review)} for stage in stages.all_stages()]
     findings = Finding.objects.visible_to_membership(membership)
     theme_rows = findings.counts_by_theme(review.framework)
     reports = [

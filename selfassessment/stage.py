@@ -26,8 +26,6 @@ def _progress(counts: dict[str, int]) -> Progress:
             f"; progress given on {counts['assessed']} of {counts['recommendations']} "
             "recommendations of the last inspection"
         )
-    if counts["overdue"]:
-        summary += f"; {counts['overdue']} overdue"
     return Progress(done=done, total=total, overdue=counts["overdue"], summary=summary)
 
 
