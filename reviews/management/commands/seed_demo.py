@@ -46,8 +46,8 @@ NORTHMOOR = "Northmoor Borough Council"
 EASTWICK_VALE = "Eastwick Vale Council"
 
 COUNCILS: dict[str, dict[str, str]] = {
-    NORTHMOOR: {"ons_code": "E06000901", "record_number_pattern": r"^NMB\d{7}$"},
-    EASTWICK_VALE: {"ons_code": "E10000902", "record_number_pattern": ""},
+    NORTHMOOR: {"ons_code": "E06000901", "record_number_pattern": r"^NMB\d{7}$", "region": Council.Region.NORTH_WEST},
+    EASTWICK_VALE: {"ons_code": "E10000902", "record_number_pattern": "", "region": Council.Region.EAST},
 }
 
 # (partner kind slug, agency name)
