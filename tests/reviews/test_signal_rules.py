@@ -13,6 +13,7 @@ from conference.stage import progress as conference_progress
 from focusgroups.models import Audience, Questionnaire, Response, Segment
 from focusgroups.stage import progress as focusgroups_progress
 from reviews import signals_status as s
+from reviews import stages
 from reviews.models import Case, FindingEvidence
 from reviews.stages import Progress
 
@@ -200,3 +201,40 @@ def test_a_finding_with_no_evidence_is_no_evidence_not_one_source(review, case):
 
     assert s.evidence_strength(bare.evidence_sources()) == s.EVIDENCE_NONE
     assert s.evidence_strength(linked.evidence_sources()) == s.EVIDENCE_ONE_SOURCE
+
+
+# Milestones and overdue work on closed reviews
+
+
+@pytest.mark.parametrize(
+    ("due", "done", "closed", "expected"),
+    [
+        (None, False, False, s.MILESTONE_NOT_SET),
+        (None, True, False, s.MILESTONE_DONE),
+        (TODAY - DAY, True, False, s.MILESTONE_DONE),
+        (TODAY - DAY, False, False, s.MILESTONE_LATE),
+        (TODAY, False, False, s.MILESTONE_DUE),  # late only from the day after
+        (TODAY + DAY, False, False, s.MILESTONE_DUE),
+        (TODAY - DAY, False, True, s.MILESTONE_CLOSED),  # a closed review is late for nothing
+        (TODAY - DAY, True, True, s.MILESTONE_DONE),
+    ],
+)
+def test_milestone_status_follows_its_rule(due, done, closed, expected):
+    assert s.milestone_status(due, done, TODAY, closed=closed) == expected
+
+
+def test_a_closed_review_counts_nothing_overdue_and_an_open_one_does(review):
+    priority = Priority.objects.create(review=review, title="Front door")
+    Action.objects.create(
+        priority=priority,
+        description="Audit decisions",
+        owner_role="Head of service",
+        owner_agency="Council",
+        due_date=datetime.date(2023, 9, 1),
+        success_measure="Audited",
+    )
+    conference = stages.get("conference")
+    assert stages.progress_of(conference, review).overdue == 1
+    review.status = "closed"
+    assert stages.progress_of(conference, review).overdue == 0
+    assert (s.counts_overdue(False), s.counts_overdue(True)) == (True, False)
