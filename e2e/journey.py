@@ -9,7 +9,9 @@ It signs in as the lead, asks for the baseline report and the improvement plan, 
 both PDFs; downloads the feedback letter; answers the children's questionnaire anonymously (a single-choice answer
 first, then a disclosure in free text) and finds the alert on the lead's side; opens a new prioritisation round,
 issues ballot cards and votes with one from a second browser (the card is refused the second time); exports
-the improvement plan; and, as the programme manager, sets up a new review with its own scope and leads it. Every page must answer 200 and pass an axe check with no serious or critical violation. Any failure ends the run with a non-zero status.
+the improvement plan; and, as the programme manager, sets up a new review with its own scope and leads it, then
+filters the programme, opens a review's progress and dates and downloads the programme as CSV. Every page must answer
+200 and pass an axe check with no serious or critical violation. Any failure ends the run with a non-zero status.
 """
 
 import argparse
@@ -310,6 +312,29 @@ def set_up_review(journey: Journey, page: Page, password: str) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
+def programme(journey: Journey, page: Page, password: str) -> None:
+    """The programme manager filters the programme, opens a review's progress and dates, comes back, downloads it."""
+    journey.step("the programme manager follows the programme and a review's progress")
+    sign_in(journey, page, "programme", password)
+    page.goto(f"{journey.base_url}/reviews/programme/")
+    journey.land(page, "Programme")
+    page.get_by_label("Region").select_option(label="North West")
+    page.get_by_role("button", name="Filter").click()
+    journey.land(page, "Programme")
+    require("Eastwick Vale" not in page.content(), "the region filter leaves out the other region's reviews")
+    page.get_by_role("link", name=REVIEW).click()
+    journey.land(page, REVIEW)
+    for heading in ("Dates", "Stages", "Improvement plan", "Published findings by theme"):
+        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    page.get_by_role("link", name="Back to the programme").click()
+    journey.land(page, "Programme")
+    name, data = download(page, page.get_by_role("link", name="CSV"))
+    lines = data.decode("utf-8").splitlines()
+    require(name.endswith(".csv") and lines[0].startswith("Review,Council,Region"), f"the programme CSV {name!r}")
+    require(any(line.startswith(REVIEW) for line in lines[1:]), "the programme CSV lists the review")
+    page.get_by_role("button", name="Sign out").click()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="the site, e.g. http://127.0.0.1:8765")
@@ -336,6 +361,7 @@ def main() -> int:
             plan_export(journey, page, review_url)
             page.get_by_role("button", name="Sign out").click()
             set_up_review(journey, page, options.password)
+            programme(journey, page, options.password)
         except Exception:
             print(f"Failed on {page.url}", file=sys.stderr)
             raise
