@@ -88,7 +88,35 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_see_council_grades_of",
         "can_see_comparison",
         "can_moderate",
+        # Of a user, not a membership: programme managers are no review's members (below).
+        "can_view_programme",
+        "can_view_programme_of",
     }
+
+
+def test_the_programme_is_for_programme_managers_and_a_review_s_programme_view_for_its_members_too(
+    review, lead, outsider
+):
+    from django.contrib.auth.models import AnonymousUser, Permission
+
+    from ..factories import UserFactory
+
+    manager = UserFactory(username="programme-manager")
+    manager.user_permissions.add(Permission.objects.get(codename="view_programme"))
+    manager = type(manager).objects.get(pk=manager.pk)  # a fresh user, so the permission cache is empty
+
+    assert [permissions.can_view_programme(user) for user in (manager, lead, outsider, AnonymousUser())] == [
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert [permissions.can_view_programme_of(user, review) for user in (manager, lead, outsider, AnonymousUser())] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_every_role_is_on_exactly_one_side():
