@@ -135,3 +135,10 @@ def first_input_id(field: BoundField) -> str:
     if isinstance(widget, forms.MultiWidget):
         return f"{field.auto_id}_0"
     return field.auto_id or f"id_{field.html_name}"
+
+
+def choose_from_list(form: forms.Form, choices: dict[str, str]) -> None:
+    """A filter's message for a value that is not among its choices: "Choose <what> from the list." for each
+    field name and its `what` ("a region", "a theme of this review")."""
+    for name, what in choices.items():
+        form.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list."

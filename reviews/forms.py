@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import reverse
 
 from . import permissions, scope, search, stages
-from .form_errors import NamedErrors
+from .form_errors import NamedErrors, choose_from_list
 from .models import (
     MAX_EXPECTED_RESPONSES,
     MAX_PRACTITIONERS,
@@ -165,13 +165,15 @@ class FindingFilterForm(NamedErrors, forms.Form):
         self.fields["scope_area"].queryset = scope.scope_areas(review, with_excluded=True)
         self.fields["focus_area"].queryset = areas.filter(kind=FocusArea.Kind.FOCUS)
         self.fields["circumstance"].queryset = areas.filter(kind=FocusArea.Kind.CIRCUMSTANCE)
-        for name, what in (
-            ("theme", "a theme"),
-            ("scope_area", "a scope area"),
-            ("focus_area", "a focus area"),
-            ("circumstance", "a specific circumstance"),
-        ):
-            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} of this review from the list."
+        choose_from_list(
+            self,
+            {
+                "theme": "a theme of this review",
+                "scope_area": "a scope area of this review",
+                "focus_area": "a focus area of this review",
+                "circumstance": "a specific circumstance of this review",
+            },
+        )
 
     def clean_q(self) -> str:
         return search.clean_query(self.cleaned_data.get("q"))

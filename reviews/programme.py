@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.safestring import SafeString
 
 from . import charts, search, signals_status, stages
-from .form_errors import NamedErrors
+from .form_errors import NamedErrors, choose_from_list
 from .models import Council, Finding, Review, ReviewMembership, Role
 from .params import filters_querystring
 
@@ -209,14 +209,9 @@ class ProgrammeFilterForm(NamedErrors, forms.Form):
         self.fields["lead"].choices = [("", "All leads")] + [
             (pk, f"{first} {last}".strip() or username) for pk, first, last, username in leads
         ]
-        for name, what in (
-            ("region", "a region"),
-            ("status", "a status"),
-            ("year", "a year"),
-            ("lead", "a lead"),
-            ("sort", "an order"),
-        ):
-            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list."
+        choose_from_list(
+            self, {"region": "a region", "status": "a status", "year": "a year", "lead": "a lead", "sort": "an order"}
+        )
 
     def clean_q(self) -> str:
         return search.clean_query(self.cleaned_data.get("q"))

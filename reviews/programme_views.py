@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import exports, permissions, programme, stages
 from .charts import findings_by_theme_chart
-from .models import Finding, Review
+from .models import Finding
 
 PAGE_SIZE = 25
 
@@ -70,21 +70,20 @@ def open_to_programme(view):
 @require_GET
 def review_programme(request: HttpRequest, review_id: int) -> HttpResponse:
     """One review as the programme sees it: stages, milestones, the plan by priority and published findings."""
-    review = get_object_or_404(Review.objects.select_related("council", "framework"), pk=review_id)
+    review = get_object_or_404(programme.reviews_queryset().select_related("framework"), pk=review_id)
     if not permissions.can_view_programme_of(request.user, review):
         raise Http404("No such page.")
-    found = programme.reviews_queryset().get(pk=review.pk)
-    row = programme.build_rows([found], timezone.localdate())[0]
+    row = programme.build_rows([review], timezone.localdate())[0]
     theme_rows = Finding.objects.filter(review=review, status=Finding.Status.PUBLISHED).counts_by_theme(
         review.framework
     )
     context = {
-        "review": found,
+        "review": review,
         "row": row,
         "stage_rows": list(zip(stages.all_stages(), row.progress, strict=True)),
         "theme_rows": theme_rows,
         "chart": findings_by_theme_chart(theme_rows, chart_id="programme-findings"),
+        # Back to the programme for its managers; anyone else here is a member, back to the review.
         "is_programme_manager": permissions.can_view_programme(request.user),
-        "is_member": review.memberships.filter(user=request.user).exists(),
     }
     return render(request, "reviews/programme_review.html", context)

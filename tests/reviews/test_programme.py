@@ -93,6 +93,8 @@ def test_the_programme_view_shows_published_findings_only(review, lead, lead_cli
         assert "Draft the council has not seen" not in text
         assert "Published strength" not in text  # counts only, never a finding's words
         assert page.context["row"].findings == 1
+    back = lead_client.get(reverse("reviews:programme_review", args=[review.pk])).content.decode()
+    assert f'href="{reverse("reviews:overview", args=[review.pk])}" class="govuk-back-link"' in back
 
 
 # What it shows
