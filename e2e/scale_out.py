@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import boto3
 import requests
+from botocore.config import Config
 from pypdf import PdfReader, PdfWriter
 
 REVIEW = "Northmoor children's safeguarding peer review 2026"
@@ -41,6 +42,8 @@ class Browser:
 
     def __init__(self) -> None:
         self.http = requests.Session()
+        # Loopback only: no proxy from the environment may stand between this run and the processes it checks.
+        self.http.trust_env = False
         self.cookies: dict[str, str] = {}
 
     def send(self, method: str, url: str, **kwargs) -> requests.Response:
@@ -65,7 +68,9 @@ def post(session: Browser, url: str, referer_page: str, data: dict, **kwargs) ->
 
 
 def ready(base: str, token: str) -> dict:
-    response = requests.get(f"{base}/health/ready/", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    http = requests.Session()
+    http.trust_env = False
+    response = http.get(f"{base}/health/ready/", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     require(response.status_code == 200, f"{base}/health/ready/ answered {response.status_code}: {response.text}")
     checks = response.json()["checks"]
     require(checks["storage"]["detail"] == "S3Storage", f"{base} does not keep files in the object store: {checks}")
@@ -150,6 +155,7 @@ def main() -> int:
         aws_access_key_id="scale-out",
         aws_secret_access_key="scale-out",
         region_name="eu-west-2",
+        config=Config(proxies={}),
     )
     keys = [entry["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=options.bucket)
             for entry in page.get("Contents", ())]  # fmt: skip
@@ -164,4 +170,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as error:  # noqa: BLE001 - any failure is reported in one line and fails the run
+        print(f"Scale-out failed: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(1)
