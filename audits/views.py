@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reviews import permissions, tables
+from reviews import access, permissions, tables
 from reviews.forms import TableImportForm
-from reviews.models import AccessLog, FindingEvidence, Role
+from reviews.models import FindingEvidence, Role
 from reviews.params import choice_param, text_param
 from reviews.people import person_name
 from reviews.views import load_review
@@ -117,9 +117,7 @@ def audit_detail(request: HttpRequest, review_id: int, audit_id: int) -> HttpRes
         permissions.can_see_council_grades_of(membership, audit, _blind_audit_ids(review, request.user))
     )
     grades = audit.grades.select_related("domain", "grade").order_by("domain__order")
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.VIEW, target=str(audit), path=request.path
-    )
+    access.describe(request, str(audit))
     return render(
         request,
         "audits/audit_detail.html",
@@ -263,13 +261,7 @@ def validation_detail(request: HttpRequest, review_id: int, validation_id: int) 
     events = list(
         case.events.select_related("kind", "agency", "threshold_level", "disputed_by").order_by("date", "sequence")
     )
-    AccessLog.objects.record(
-        user=request.user,
-        review=review,
-        action=AccessLog.Action.VIEW,
-        target=f"Case {case.reference}",
-        path=request.path,
-    )
+    access.describe(request, f"Case {case.reference}")
     context = {
         "review": review,
         "membership": membership,

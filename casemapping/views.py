@@ -8,9 +8,9 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions, tables
+from reviews import access, permissions, tables
 from reviews.forms import TableImportForm
-from reviews.models import AccessLog, Case, FocusArea
+from reviews.models import Case, FocusArea
 from reviews.versioning import OPEN_AGAIN, SAVED, is_stale_post
 from reviews.views import load_review
 
@@ -80,13 +80,7 @@ def _listed(items: list[str]) -> str:
 
 
 def _record_case_view(request: HttpRequest, case: Case) -> None:
-    AccessLog.objects.record(
-        user=request.user,
-        review=case.review,
-        action=AccessLog.Action.VIEW,
-        target=f"Case {case.reference}",
-        path=request.path,
-    )
+    access.describe(request, f"Case {case.reference}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions, richtext
+from reviews import access, permissions, richtext
 from reviews.docx import DOCX_CONTENT_TYPE
 from reviews.forms import posting_to
-from reviews.models import AccessLog
 from reviews.pdf import RenderError, render_pdf
 from reviews.views import load_review
 
@@ -255,9 +254,7 @@ def _downloadable(request, review_id: int):
 
 
 def _logged(request, review, target: str) -> None:
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=target, path=request.path
-    )
+    access.describe(request, target)
 
 
 @require_GET

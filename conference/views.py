@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import exports, permissions, signals_status
+from reviews import access, exports, permissions, signals_status
 from reviews.forms import posting_to
 from reviews.models import AccessLog, Finding, FindingEvidence
 from reviews.views import load_review
@@ -156,9 +156,7 @@ def plan(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_GET
 def plan_xlsx(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.EXPORT, target="Improvement plan", path=request.path
-    )
+    access.describe(request, "Improvement plan", AccessLog.Action.EXPORT)
     response = HttpResponse(services.plan_xlsx(review), content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="improvement-plan-review-{review.pk}.xlsx"'
     return response

@@ -8,8 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions
-from reviews.models import AccessLog
+from reviews import access, permissions
 from reviews.views import load_review
 
 from . import alerts
@@ -65,9 +64,7 @@ def alert_detail(request: HttpRequest, review_id: int, alert_id: int) -> HttpRes
         review=review,
         pk=alert_id,
     )
-    AccessLog.objects.record(
-        user=request.user, review=review, action="view", target=f"safeguarding alert {alert.pk}", path=request.path
-    )
+    access.describe(request, f"Safeguarding alert {alert.pk}")
     answers = alert.response.answers.select_related("question").order_by("question__section__order", "question__order")
     context = {
         "review": review,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import exports, permissions, throttle
+from reviews import access, exports, permissions, throttle
 from reviews.charts import Series, bar_chart
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
@@ -237,13 +237,7 @@ def questionnaire_export(request: HttpRequest, review_id: int, questionnaire_id:
     questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
     config = QuestionnaireSettings.for_review(review)
     rows = services.export_rows(services.question_tables(questionnaire, config.minimum_group))
-    AccessLog.objects.record(
-        user=request.user,
-        review=review,
-        action="export",
-        target=f"questionnaire results {questionnaire.pk} ({fmt})",
-        path=request.path,
-    )
+    access.describe(request, f"Questionnaire results {questionnaire.pk} ({fmt})", AccessLog.Action.EXPORT)
     if fmt == "csv":
         response = HttpResponse(services.to_csv(rows), content_type=exports.CSV_CONTENT_TYPE)
     else:

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions, scope, tables
+from reviews import access, permissions, scope, tables
 from reviews.forms import FindingForm
-from reviews.models import AccessLog, FindingEvidence, FocusArea, Review, ReviewMembership
+from reviews.models import FindingEvidence, FocusArea, Review, ReviewMembership
 from reviews.params import int_param
 from reviews.views import load_review
 
@@ -254,9 +254,7 @@ def peer_agenda(request: HttpRequest, review_id: int, peer_id: int) -> HttpRespo
 
 def _calendar_response(request: HttpRequest, review: Review, sessions, name: str, filename: str) -> HttpResponse:
     body = services.build_calendar(review=review, sessions=list(sessions), name=name)
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=name, path=request.path
-    )
+    access.describe(request, name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reviews.middleware.LoginRequiredMiddleware",
     "reviews.middleware.ReviewMembershipMiddleware",
+    "reviews.access.AccessLogMiddleware",
     "reviews.middleware.DraftReplayMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

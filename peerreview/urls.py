@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
-from reviews import accessibility, glossary, health, schedule_views, search_views, sessions
+from reviews import access_views, accessibility, glossary, health, schedule_views, search_views, sessions
 from reviews import views as review_views
 from reviews.forms import LoginForm, PasswordForm
 from reviews.invitations import views as invitation_views
@@ -25,6 +25,17 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=PasswordForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/invitation/<str:uidb64>/<str:token>/", invitation_views.accept, name="accept_invitation"),
+    path("accounts/access-history/", access_views.my_access_history, name="access_history"),
+    path(
+        "accounts/access-history/export.csv", access_views.my_access_history, {"fmt": "csv"}, name="access_history_csv"
+    ),
+    path("reviews/<int:review_id>/access-log/", access_views.review_access_log, name="access_log"),
+    path(
+        "reviews/<int:review_id>/access-log/export.csv",
+        access_views.review_access_log,
+        {"fmt": "csv"},
+        name="access_log_csv",
+    ),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
     path("notifications/", include("reviews.notifications.urls")),

@@ -8,11 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .access import not_logged
+
 PREPARED_ON = datetime.date(2026, 12, 3)
 LAST_REVIEWED_ON = datetime.date(2026, 12, 3)
 
 
 @login_not_required
+@not_logged("a public statement; nothing about a review")
 @require_GET
 def statement(request: HttpRequest) -> HttpResponse:
     """Public, like the questionnaires it covers: children, parents and partners read it without an account."""

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .access import not_logged
+
 
 @dataclass(frozen=True)
 class Term:
@@ -114,6 +116,7 @@ def get(slug: str) -> Term:
     return BY_SLUG[slug]
 
 
+@not_logged("the same words for everyone; nothing about a review")
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/glossary.html", {"terms": sorted(TERMS, key=lambda term: term.name.lower())})

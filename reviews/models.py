@@ -866,23 +866,37 @@ class Report(models.Model):
 
 class AccessLogQuerySet(models.QuerySet):
     def record(self, *, user, review: Review | None, action: str, target: str, path: str = "") -> "AccessLog":
+        """An entry written by a service rather than by the middleware (`reviews.access`), such as an export."""
         return self.create(user=user, review=review, action=action, target=target[:300], path=path[:500])
 
 
 class AccessLog(models.Model):
+    """Who read what, when and from where: append-only (no permission to change it, and a database trigger)."""
+
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         DOWNLOAD = "download", "Downloaded"
         EXPORT = "export", "Exported"
+        SEARCH = "search", "Searched"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
     target = models.CharField(max_length=300)
     path = models.CharField(max_length=500, blank=True)
+    view_name = models.CharField(max_length=120, blank=True)
+    object_kind = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["review", "-at"], name="accesslog_review_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.target}"

@@ -348,6 +348,11 @@ def can_choose_previous_review(membership: ReviewMembership) -> bool:
 # case-level data included, so only the review's lead takes it.
 
 
+def can_read_access_log(membership: ReviewMembership) -> bool:
+    """Who read which case, document or note of the review: for its lead and challenge manager."""
+    return membership.role in REVIEW_LEADS
+
+
 def can_export_review(membership: ReviewMembership) -> bool:
     return membership.role == Role.LEAD
 

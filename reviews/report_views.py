@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions, services, storage
-from .models import AccessLog, Report, Review, ReviewMembership
+from . import access, permissions, services, storage
+from .models import Report, Review, ReviewMembership
 from .views import load_review
 
 # The formats a report may be downloaded as: the file field holding it, its media type and its name on the page.
@@ -141,7 +141,5 @@ def report_download(request: HttpRequest, review_id: int, report_id: int, file_f
     stored = getattr(report, field_name)
     if not stored:
         raise Http404(f"This report has no {file_format} copy.")
-    AccessLog.objects.record(
-        user=request.user, review=review, action=AccessLog.Action.DOWNLOAD, target=str(report), path=request.path
-    )
+    access.describe(request, str(report))
     return storage.download(request, stored, filename=report.filename(file_format), content_type=content_type)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import comparison, engagement, permissions, services, signals_status, stages, storage, todo, transfer
+from . import access, comparison, engagement, permissions, services, signals_status, stages, storage, todo, transfer
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -25,7 +25,6 @@ from .forms import (
     PreviousReviewForm,
 )
 from .models import (
-    AccessLog,
     Commitment,
     DocumentVersion,
     EvidenceDocument,
@@ -276,6 +275,7 @@ def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
     archive = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
     try:
         transfer.export_review(review=review, out=archive, user=request.user, path=request.path)
+        access.recorded(request)
     except transfer.TransferError as error:
         archive.close()
         messages.error(request, f"The review could not be exported. {error}")
@@ -407,12 +407,9 @@ def document_download(request: HttpRequest, review_id: int, document_id: int, ve
         document_id=document_id,
         pk=version_id,
     )
-    AccessLog.objects.record(
-        user=request.user,
-        review=review,
-        action=AccessLog.Action.DOWNLOAD,
-        target=f"Document {version.document_id} “{version.document.title}”, version {version.number} (id {version.pk})",
-        path=request.path,
+    access.describe(
+        request,
+        f"Document {version.document_id} “{version.document.title}”, version {version.number} (id {version.pk})",
     )
     return storage.download(request, version.file, filename=version.original_name, content_type=version.content_type)
 

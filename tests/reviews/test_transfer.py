@@ -354,7 +354,10 @@ def test_a_new_installation_gains_the_council_and_inactive_people(small_review, 
     data = export(small_review, admin_user)
     council = small_review.council
     usernames = set(small_review.memberships.values_list("user__username", flat=True))
-    AccessLog.objects.all().delete()
+    with connection.cursor() as cursor:  # a new installation has no access log; rows cannot be deleted one by one
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE reviews_accesslog")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     small_review.delete()
     council.delete()
     get_user_model().objects.filter(username__in=usernames).delete()
@@ -710,7 +713,7 @@ def test_an_export_that_cannot_be_made_says_why(small_review, lead, lead_client)
     assert response.redirect_chain == [(reverse("reviews:reports", args=[small_review.pk]), 302)]
     assert "The review could not be exported." in response.content.decode()
     assert "is missing from storage" in response.content.decode()
-    assert not AccessLog.objects.exists()
+    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
 
 
 @pytest.fixture

@@ -1,0 +1,153 @@
+"""Reading the access log: a review's for its leads, and each person's own history, filtered and exportable."""
+
+import csv
+import datetime
+import io
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import permissions
+from .access import not_logged
+from .exports import CSV_CONTENT_TYPE, csv_cell
+from .form_errors import NamedErrors, choose_from_list
+from .models import AccessLog
+from .params import filters_querystring
+from .views import load_review
+
+PAGE_SIZE = 50
+MAX_WORDS_LENGTH = 100
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+CSV_HEADER = ["When", "Person", "Username", "Action", "What", "Page", "Object", "Object id", "Address", "Review"]
+
+
+class AccessLogFilterForm(NamedErrors, forms.Form):
+    person = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    action = forms.ChoiceField(choices=[("", "All actions")] + AccessLog.Action.choices, required=False)
+    words = forms.CharField(
+        label="What was read",
+        required=False,
+        max_length=MAX_WORDS_LENGTH,
+        help_text="Words from what was read, such as a case reference or a document's title.",
+        error_messages={"max_length": f"Enter at most {MAX_WORDS_LENGTH} characters in What was read."},
+    )
+    start = forms.DateField(label="From (YYYY-MM-DD)", required=False, input_formats=DATE_FORMATS)
+    end = forms.DateField(label="To (YYYY-MM-DD)", required=False, input_formats=DATE_FORMATS)
+
+    def __init__(self, *args, people: QuerySet | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if people is None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].choices = [("", "Everyone")] + [
+                (user.pk, user.get_full_name() or user.username) for user in people
+            ]
+            choose_from_list(self, {"person": "a person"})
+        choose_from_list(self, {"action": "an action"})
+        for name in ("start", "end"):
+            self.fields[name].error_messages["invalid"] = (
+                f"Enter the {'first' if name == 'start' else 'last'} date as a real date, such as 2027-03-08."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The last date must be the same as or after the first date.")
+        return data
+
+    def apply(self, entries: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        if data.get("person"):
+            entries = entries.filter(user_id=data["person"])
+        if data.get("action"):
+            entries = entries.filter(action=data["action"])
+        for word in (data.get("words") or "").split():
+            entries = entries.filter(
+                Q(target__icontains=word) | Q(object_kind__icontains=word) | Q(path__icontains=word)
+            )
+        zone = timezone.get_current_timezone()
+        if data.get("start"):
+            entries = entries.filter(at__gte=datetime.datetime.combine(data["start"], datetime.time.min, zone))
+        if data.get("end"):
+            after = data["end"] + datetime.timedelta(days=1)
+            entries = entries.filter(at__lt=datetime.datetime.combine(after, datetime.time.min, zone))
+        return entries
+
+
+def _filtered(request: HttpRequest, entries: QuerySet, people: QuerySet | None) -> tuple[AccessLogFilterForm, QuerySet]:
+    filters = AccessLogFilterForm(request.GET or None, people=people)
+    if filters.is_bound and filters.is_valid():
+        entries = filters.apply(entries)
+    return filters, entries.select_related("user", "review").order_by("-at", "-pk")
+
+
+def _csv_lines(entries: QuerySet):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in [CSV_HEADER, *(_csv_row(entry) for entry in entries.iterator(chunk_size=2000))]:
+        writer.writerow([csv_cell(value) for value in row])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+
+
+def _csv_row(entry: AccessLog) -> list:
+    return [
+        timezone.localtime(entry.at).isoformat(timespec="seconds"),
+        entry.user.get_full_name(),
+        entry.user.username,
+        entry.get_action_display(),
+        entry.target,
+        entry.path,
+        entry.object_kind.replace("_", " "),
+        entry.object_id if entry.object_id is not None else "",
+        entry.address or "",
+        entry.review.title if entry.review else "",
+    ]
+
+
+def _csv_response(entries: QuerySet, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(entries), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> HttpResponse:
+    """Who read which case, document, note or export of this review, and when: for the review's leads."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_read_access_log(membership))
+    people = get_user_model().objects.filter(review_memberships__review=review).order_by("first_name", "username")
+    filters, entries = _filtered(request, AccessLog.objects.filter(review=review), people)
+    if fmt == "csv":
+        stamp = timezone.localdate().isoformat()
+        return _csv_response(entries, f"access-log-review-{review.pk}-{stamp}.csv")
+    context = {
+        "review": review,
+        "membership": membership,
+        "filters": filters,
+        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": filters_querystring(filters),
+    }
+    return render(request, "reviews/access_log.html", context)
+
+
+@not_logged("a person's own history of what they read; reading it reads nothing about a review")
+@require_GET
+def my_access_history(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    """Everything the signed-in person has read, as the log holds it: their own history, visible to them."""
+    filters, entries = _filtered(request, AccessLog.objects.filter(user=request.user), None)
+    if fmt == "csv":
+        return _csv_response(entries, f"my-access-history-{timezone.localdate().isoformat()}.csv")
+    context = {
+        "filters": filters,
+        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": filters_querystring(filters),
+    }
+    return render(request, "reviews/access_history.html", context)
