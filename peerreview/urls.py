@@ -4,9 +4,9 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
-from reviews import access_views, accessibility, glossary, health, schedule_views, search_views, sessions
+from reviews import access_views, accessibility, glossary, health, lockout, schedule_views, search_views, sessions
 from reviews import views as review_views
-from reviews.forms import LoginForm, PasswordForm
+from reviews.forms import PasswordForm
 from reviews.invitations import views as invitation_views
 
 admin.site.site_header = "Safeguarding peer review: configuration"
@@ -19,7 +19,7 @@ urlpatterns = [
     path("glossary/", glossary.glossary, name="glossary"),
     path("accessibility/", accessibility.statement, name="accessibility"),
     path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/login/", lockout.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/session/extend/", sessions.extend, name="session_extend"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=PasswordForm), name="password_change"),

@@ -46,6 +46,11 @@ def _key(limit: Limit, parts: tuple[str, ...]) -> str:
     return f"throttle:{limit.name}:{digest}:{window}"
 
 
+def count(limit: Limit, *parts: str) -> int:
+    """How many uses this key has had in the current window, without counting one."""
+    return int(cache.get(_key(limit, parts)) or 0)
+
+
 def hit(limit: Limit, *parts: str) -> bool:
     """Count one use against the limit for this key; True while the key is still within its limit."""
     key = _key(limit, parts)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import permissions
+from .. import lockout, permissions
 from ..models import Role
 from ..versioning import posted_int
 from ..views import load_review
@@ -23,7 +23,10 @@ from .models import Invitation
 def team(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_manage_team(membership))
-    members = review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name")
+    members = list(review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name"))
+    paused = lockout.paused_accounts(member.user.username for member in members)
+    for member in members:
+        member.paused_until = paused.get(member.user.username)
     invitations = (
         review.invitations.select_related("invited_by")
         .prefetch_related("emails")

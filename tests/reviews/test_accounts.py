@@ -89,7 +89,7 @@ def test_a_member_signs_in_with_the_right_password(client, lead):
     assert client.session["_auth_user_id"] == str(lead.pk)
 
 
-def test_repeated_failures_lock_the_username_at_that_address(client, lead):
+def test_repeated_failures_pause_the_account(client, lead):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "lead", "not-the-password")
 
@@ -120,14 +120,53 @@ def test_one_failure_fewer_than_the_limit_does_not_lock(client, lead):
     assert response.status_code == 302
 
 
-def test_a_locked_username_can_still_sign_in_from_another_address(client, lead):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "lead", "not-the-password")
+def test_failures_from_many_addresses_add_up_and_pause_the_account_from_every_address(client, lead):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "lead", "not-the-password", REMOTE_ADDR=f"10.0.0.{number + 10}")
 
     response = login(client, "lead", PASSWORD, REMOTE_ADDR="10.0.0.2")
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("reviews:list")
+    assert response.status_code == 429
+    assert "sign-in to it is paused for an hour, from every device" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_many_accounts_from_one_address_pause_that_address_only(client, lead, peer, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 8
+    for number in range(8):  # a few tries each on several accounts: no account reaches its own limit
+        login(client, f"someone-{number % 3}", "guess", REMOTE_ADDR="198.51.100.7")
+
+    from_there = login(client, "lead", PASSWORD, REMOTE_ADDR="198.51.100.7")
+    from_elsewhere = login(client, "peer", PASSWORD, REMOTE_ADDR="198.51.100.8")
+
+    assert from_there.status_code == 429
+    assert "too many failed attempts to sign in from your network" in from_there.content.decode()
+    assert from_elsewhere.status_code == 302
+
+
+def test_the_address_limit_believes_only_the_trusted_proxy(client, lead, peer, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(4):  # the attacker writes a new address at the start of the header each time
+        login(client, f"someone-{number}", "guess", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}, 203.0.113.50")
+
+    attacker = login(client, "lead", PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.99, 203.0.113.50")
+    colleague = login(client, "peer", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.51")
+
+    assert attacker.status_code == 429
+    assert colleague.status_code == 302
+
+
+def test_the_lead_sees_which_members_are_paused(client, review, lead, peer):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "peer", "not-the-password")
+    client.force_login(lead)
+
+    page = client.get(reverse("team:index", args=[review.pk])).content.decode()
+
+    assert page.count("Paused") == 1
+    assert "Too many failed sign-ins; paused until" in page
+    assert "Can sign in" in page
 
 
 def test_another_username_can_still_sign_in_from_a_locked_address(client, lead, peer):
