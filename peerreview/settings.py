@@ -154,6 +154,8 @@ NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # Where the accessibility statement asks people to report a problem (empty: the council's peer review team).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
+# Who answers questions about personal data and subject access requests (the data protection page names them).
+DATA_PROTECTION_CONTACT_EMAIL = os.environ.get("DATA_PROTECTION_CONTACT_EMAIL", "")
 # A token that lets a load balancer or a deploy script read /health/ready/ without signing in (empty: admins only).
 HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 

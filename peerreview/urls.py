@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/ready/", health.ready, name="health_ready"),
     path("glossary/", glossary.glossary, name="glossary"),
     path("accessibility/", accessibility.statement, name="accessibility"),
+    path("data-protection/", accessibility.data_protection, name="data_protection"),
     path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
     path("accounts/login/", lockout.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
