@@ -6,7 +6,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
-from reviews.models import Case, Council, Finding, Partner, Review, ReviewMembership, Role, ThresholdLevel
+from reviews.models import (
+    AccessLog,
+    Case,
+    Council,
+    Finding,
+    Partner,
+    Review,
+    ReviewMembership,
+    Role,
+    ThresholdLevel,
+)
 
 DEFAULT_PASSWORD = "peer-review-demo"
 
@@ -39,7 +49,7 @@ def seed(**options) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [Council, Partner, ThresholdLevel, Review, ReviewMembership, get_user_model(), Case, Finding]
+    models = [Council, Partner, ThresholdLevel, Review, ReviewMembership, get_user_model(), Case, Finding, AccessLog]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -58,6 +68,19 @@ def test_running_twice_changes_nothing():
     assert first["Review"] >= 2
     assert first["Case"] >= 9
     assert first["Finding"] >= 11
+    assert first["AccessLog"] >= 7
+
+
+@pytest.mark.django_db
+def test_the_demo_access_log_shows_who_read_which_case_from_documentation_addresses():
+    seed()
+
+    reads = AccessLog.objects.filter(object_kind="case")
+
+    assert reads.count() >= 4
+    assert {entry.user.username for entry in reads} == {"peer", "auditor"}
+    assert all(entry.target == f"Case {Case.objects.get(pk=entry.object_id).reference}" for entry in reads)
+    assert all(entry.address.startswith("192.0.2.") for entry in AccessLog.objects.all())
 
 
 @pytest.mark.django_db

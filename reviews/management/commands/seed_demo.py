@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from reviews import stages
 from reviews.demo import add_demo_reports, upsert
+from reviews.demo_access import add_access_demo
 from reviews.demo_earlier import seed_earlier_review
 from reviews.demo_planning import add_planning_demo, add_scope_demo
 from reviews.demo_team import add_team_demo
@@ -589,6 +590,8 @@ class Command(BaseCommand):
                     stage.demo(reviews=list(reviews.values()), users=users)
             # Notifications, the emails behind them and invitations, some not yet accepted.
             add_team_demo(reviews=list(reviews.values()), users=users)
+            # A fortnight of who read what, for the access log.
+            add_access_demo(review=next(iter(reviews.values())), users=users)
             # An earlier review of the first council, to compare with.
             earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
             # Finished reports, rendered last so they show everything above.
