@@ -4,7 +4,17 @@ from django.urls import include, path
 
 from conference import urls as conference_urls
 from focusgroups import views as questionnaire_views
-from reviews import access_views, accessibility, glossary, health, lockout, schedule_views, search_views, sessions
+from reviews import (
+    access_views,
+    accessibility,
+    glossary,
+    health,
+    lockout,
+    schedule_views,
+    search_views,
+    sessions,
+    subject_access_views,
+)
 from reviews import views as review_views
 from reviews.forms import PasswordForm
 from reviews.invitations import views as invitation_views
@@ -36,6 +46,19 @@ urlpatterns = [
         access_views.review_access_log,
         {"fmt": "csv"},
         name="access_log_csv",
+    ),
+    path("subject-access/", subject_access_views.subject_access_search, name="subject_access"),
+    path(
+        "subject-access/export.json",
+        subject_access_views.subject_access_export,
+        {"fmt": "json"},
+        name="subject_access_json",
+    ),
+    path(
+        "subject-access/export.pdf",
+        subject_access_views.subject_access_export,
+        {"fmt": "pdf"},
+        name="subject_access_pdf",
     ),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
