@@ -276,6 +276,38 @@ def plan_export(journey: Journey, page: Page, review_url: str) -> None:
     require(name.endswith(".xlsx") and len(rows) > 1, f"the plan export {name!r} holds {len(rows)} rows")
 
 
+def access_log(journey: Journey, page: Page) -> None:
+    """The lead reads who opened what in the review, filters it, and downloads it; their own export is there."""
+    journey.step("the lead reads the review's access log and downloads it")
+    section(page, "Access log")
+    journey.land(page, "Access log")
+    page.get_by_label("What was read").fill("improvement plan")
+    page.get_by_role("button", name="Filter").click()
+    journey.land(page, "Access log")
+    require("Exported" in page.content(), "the access log shows the improvement plan the lead just exported")
+    name, data = download(page, page.get_by_role("link", name="CSV"))
+    lines = data.decode("utf-8").splitlines()
+    require(name.endswith(".csv") and lines[0].startswith("When,Person,Username"), f"the access log CSV {name!r}")
+    require(any(",lead,Exported,Improvement plan," in line for line in lines[1:]), "the CSV lists the lead's export")
+
+
+def subject_access(journey: Journey, page: Page, password: str) -> None:
+    """The administrator finds what is held about a peer reviewer across every review and downloads it as a PDF."""
+    journey.step("the administrator answers a subject access request")
+    sign_in(journey, page, "admin", password)
+    page.get_by_role("link", name="Subject access").click()
+    journey.land(page, "Subject access")
+    page.get_by_label("Person or case reference").fill("peer")
+    page.get_by_role("button", name="Search").click()
+    journey.land(page, "Subject access")
+    require("records held for “peer”" in page.content(), "the search finds what is held about the peer reviewer")
+    name, data = download(page, page.get_by_role("link", name="PDF"))
+    text = pdf_text(data)
+    require(name.endswith(".pdf") and "What is held about “peer”" in text, f"the subject access PDF {name!r}")
+    require("Questionnaire answers are anonymous" in text, "the PDF says anonymous answers cannot be found")
+    page.get_by_role("button", name="Sign out").click()
+
+
 def set_up_review(journey: Journey, page: Page, password: str) -> None:
     """The programme manager sets a review up in the workspace, with its own scope, and leads it themselves."""
     journey.step("the programme manager sets up a new review with its own scope")
@@ -359,7 +391,9 @@ def main() -> int:
             questionnaire(journey, page, browser, review_url)
             voting(journey, page, browser, review_url)
             plan_export(journey, page, review_url)
+            access_log(journey, page)
             page.get_by_role("button", name="Sign out").click()
+            subject_access(journey, page, options.password)
             set_up_review(journey, page, options.password)
             programme(journey, page, options.password)
         except Exception:

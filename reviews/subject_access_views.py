@@ -11,6 +11,10 @@ from . import access, subject_access
 from .models import AccessLog
 from .pdf import render_pdf
 
+# The PDF is rendered while the administrator waits, so it is bounded: a readable account of each kind of record,
+# with the JSON download as the complete bundle.
+PDF_ROWS_PER_KIND = 25
+
 
 def _require_admin(request: HttpRequest) -> None:
     if not request.user.is_superuser:
@@ -51,7 +55,13 @@ def subject_access_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
-        context = {"bundle": bundle, "note": subject_access.ANONYMOUS_NOTE, "generated_at": timezone.now()}
+        context = {
+            "bundle": bundle,
+            "note": subject_access.ANONYMOUS_NOTE,
+            "generated_at": timezone.now(),
+            "pdf_rows": PDF_ROWS_PER_KIND,
+            "pdf_slice": f":{PDF_ROWS_PER_KIND}",
+        }
         response = HttpResponse(render_pdf("reports/subject_access.html", context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{stamp}.{fmt}"'
     return response

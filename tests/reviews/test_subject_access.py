@@ -118,3 +118,17 @@ def test_administrators_reach_it_from_the_header_and_others_do_not_see_the_link(
 
     assert f'href="{url}"' in admin_client.get(reverse("reviews:list")).content.decode()
     assert f'href="{url}"' not in lead_client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+
+
+def test_the_pdf_shows_a_bounded_number_of_each_kind_and_points_to_the_complete_json(review, peer, admin_client):
+    for number in range(26):
+        FindingFactory(review=review, raised_by=peer, summary=f"Finding number {number:02}")
+
+    pdf = search(admin_client, peer.username, "subject_access_pdf").content
+    exported = json.loads(search(admin_client, peer.username, "subject_access_json").content)
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "This shows the first 25; the JSON download holds every one." in text
+    assert "Finding number 24" in text and "Finding number 25" not in text
+    findings = next(h for h in exported["holdings"] if h["kind"] == "Reviews: findings")
+    assert len(findings["records"]) == 26
