@@ -195,9 +195,10 @@ class ReportAdmin(admin.ModelAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     """The access log is read-only, even for administrators."""
 
-    list_display = ["at", "user", "action", "target", "review"]
-    list_filter = ["action"]
-    search_fields = ["user__username", "target"]
+    list_display = ["at", "user", "action", "target", "review", "address"]
+    list_filter = ["action", "object_kind", "review"]
+    search_fields = ["user__username", "target", "path", "address"]
+    list_select_related = ["user", "review"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:

@@ -250,3 +250,14 @@ def test_a_case_from_another_review_is_not_in_this_reviews_log(review, other_rev
     lead_client.get(reverse("casemapping:case_detail", args=[other_review.pk, elsewhere.pk]))
 
     assert not AccessLog.objects.exists()
+
+
+def test_administrators_filter_the_whole_log_by_review_and_kind_in_the_admin(review, other_review, lead, admin_client):
+    AccessLog.objects.create(user=lead, review=review, action="view", target="Case NM-004", object_kind="case")
+    AccessLog.objects.create(user=lead, review=other_review, action="view", target="Case OTHER-9", object_kind="case")
+
+    url = reverse("admin:reviews_accesslog_changelist")
+    page = admin_client.get(url, {"review__id__exact": review.pk, "object_kind": "case"}).content.decode()
+
+    assert "Case NM-004" in page
+    assert "OTHER-9" not in page
