@@ -34,5 +34,6 @@ class FocusGroupsConfig(AppConfig):
                 demo=demo.demo,
                 engagement=engagement.engagement,
                 comparison=comparison.compare,
+                safeguarding_lead=stage.safeguarding_lead_id,
             )
         )

@@ -12,6 +12,10 @@ from . import services
 from .models import FocusGroup, Questionnaire, QuestionnaireSettings, Segment
 
 
+def safeguarding_lead_id(review: Review) -> int | None:
+    return QuestionnaireSettings.for_review(review).safeguarding_lead_id
+
+
 def progress(review: Review) -> Progress:
     return progress_many([review])[review.pk]
 

@@ -8,6 +8,7 @@ to both sides. Observers sit with the peer side and only read.
 
 from django.core.exceptions import PermissionDenied
 
+from . import stages
 from .models import Finding, Report, Review, ReviewMembership, Role
 
 PEER_WRITERS = frozenset({Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER, Role.CASE_AUDITOR})
@@ -349,8 +350,13 @@ def can_choose_previous_review(membership: ReviewMembership) -> bool:
 
 
 def can_read_access_log(membership: ReviewMembership) -> bool:
-    """Who read which case, document or note of the review: for its lead and challenge manager."""
-    return membership.role in REVIEW_LEADS
+    """Who read which case, document or note of the review: for its lead, its challenge manager and its
+    safeguarding lead (named in the questionnaires' settings, asked once per request through the stage registry)."""
+    if membership.role in REVIEW_LEADS:
+        return True
+    if not hasattr(membership, "_safeguarding_lead_id"):
+        membership._safeguarding_lead_id = stages.safeguarding_lead_id(membership.review)
+    return membership.user_id == membership._safeguarding_lead_id
 
 
 def can_export_review(membership: ReviewMembership) -> bool:

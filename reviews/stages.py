@@ -109,6 +109,9 @@ class Stage:
     # The improvement plan's actions counted by their RAG rating now, per priority, for many reviews in a fixed
     # number of queries: {review id: [PlanCount, ...]} in the plan's order.
     plan_counts: Callable[[list["Review"], date], dict[int, list["PlanCount"]]] | None = None
+    # The account id of the review's safeguarding lead, when this stage records one (the questionnaires'):
+    # they read the review's access log beside its leads. The first stage that names one decides.
+    safeguarding_lead: Callable[["Review"], int | None] | None = None
 
     @property
     def nav_title(self) -> str:
@@ -182,6 +185,16 @@ def triangulation_minimum(review: "Review") -> int:
         if stage.triangulation_minimum is not None:
             return stage.triangulation_minimum(review)
     return signals_status.TRIANGULATION_MINIMUM
+
+
+def safeguarding_lead_id(review: "Review") -> int | None:
+    """The review's safeguarding lead's account id, as a stage records it; None when none does."""
+    for stage in all_stages():
+        if stage.safeguarding_lead is not None:
+            found = stage.safeguarding_lead(review)
+            if found is not None:
+                return found
+    return None
 
 
 def progress_of(stage: Stage, review: "Review") -> Progress:

@@ -160,6 +160,22 @@ def test_only_the_reviews_leads_may_read_its_log(review, peer_client, challenge_
     assert challenge_client.get(url).status_code == 200
 
 
+def test_the_reviews_safeguarding_lead_reads_its_log_too_and_finds_it_in_the_navigation(
+    review, peer, peer_client, sponsor_client
+):
+    from focusgroups.models import QuestionnaireSettings
+
+    url = reverse("access_log", args=[review.pk])
+    assert peer_client.get(url).status_code == 403
+    QuestionnaireSettings.objects.create(review=review, safeguarding_lead=peer)
+
+    overview = peer_client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+
+    assert peer_client.get(url).status_code == 200
+    assert f'href="{url}"' in overview
+    assert sponsor_client.get(url).status_code == 403
+
+
 def test_the_log_filters_by_person_words_action_and_dates(review, lead, peer, sponsor, lead_client):
     now = timezone.now()
     _log_at(peer, review, "Case NM-004", now - datetime.timedelta(days=10))

@@ -88,6 +88,8 @@ def test_the_table_covers_every_predicate_of_the_module():
         "can_see_council_grades_of",
         "can_see_comparison",
         "can_moderate",
+        # The leads and the review's safeguarding lead (tests/reviews/test_access_log.py).
+        "can_read_access_log",
         # Of a user, not a membership: programme managers are no review's members (below).
         "can_view_programme",
         "can_view_programme_of",
