@@ -15,7 +15,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .models import AccessLog
 from .throttle import client_address
+
+BIGGEST_ID = 2**63 - 1
 
 NOT_LOGGED = "access_not_logged"
 
@@ -53,7 +56,7 @@ def object_of(kwargs: dict) -> tuple[str, int | None]:
             number = int(number)
         except (TypeError, ValueError):
             number = None
-    return kind, number if isinstance(number, int) else None
+    return kind, number if isinstance(number, int) and abs(number) <= BIGGEST_ID else None
 
 
 def is_logged(view_func) -> bool:
@@ -88,8 +91,6 @@ class AccessLogMiddleware:
 
     @staticmethod
     def _record(request: HttpRequest, response: HttpResponse) -> None:
-        from .models import AccessLog
-
         match = request.resolver_match
         kind, number = object_of(match.kwargs)
         if kind == "object":  # an admin page: the model, as in "casemapping_case_change"

@@ -5,6 +5,7 @@ limit and key. Keys are hashed, so an address or a code is never stored in the c
 """
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -31,13 +32,19 @@ def client_address(request: HttpRequest) -> str | None:
 
     A client can put anything at the start of X-Forwarded-For, so only the entries the trusted proxies appended
     are believed: the n-th from the right, where n is the number of proxies.
+
+    A value that is not an IP address (a proxy set up wrongly) counts as no address, so that nothing stores it.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
+    address = request.META.get("REMOTE_ADDR") or None
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def _key(limit: Limit, parts: tuple[str, ...]) -> str:

@@ -95,6 +95,18 @@ def test_the_address_is_the_one_the_trusted_proxy_saw(review, lead_client, setti
     assert AccessLog.objects.get().address == "203.0.113.9"
 
 
+@pytest.mark.parametrize("forwarded", ["not-an-address", "999.1.1.1", "<script>", "1.2.3.4:80"])
+def test_an_address_that_is_not_one_is_logged_as_unknown_and_the_page_still_answers(
+    review, lead_client, settings, forwarded
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response = lead_client.get(reverse("reviews:overview", args=[review.pk]), HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert response.status_code == 200
+    assert AccessLog.objects.get().address is None
+
+
 # Append-only
 
 

@@ -157,6 +157,17 @@ def test_the_address_limit_believes_only_the_trusted_proxy(client, lead, peer, s
     assert colleague.status_code == 302
 
 
+@pytest.mark.parametrize("forwarded", ["not-an-address", "<script>", "300.1.1.1"])
+def test_a_forwarded_address_that_is_not_one_fails_nothing(client, lead, settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    failed = login(client, "lead", "not-the-password", HTTP_X_FORWARDED_FOR=forwarded)
+    signed_in = login(client, "lead", PASSWORD, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert failed.status_code == 200
+    assert signed_in.status_code == 302
+
+
 def test_the_lead_sees_which_members_are_paused(client, review, lead, peer):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "peer", "not-the-password")
