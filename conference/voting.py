@@ -11,7 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import permissions, throttle
+from reviews import access, permissions, throttle
 from reviews.forms import posting_to
 from reviews.models import Finding, Review
 from reviews.views import load_review
@@ -361,6 +361,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@access.not_logged("a ballot card's code is its secret, and a vote must never be linked to a person")
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, code: str) -> HttpResponse:
     if not _may_try_a_code(request):

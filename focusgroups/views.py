@@ -76,6 +76,7 @@ def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) ->
 
 
 @login_not_required
+@access.not_logged("a questionnaire's link is its secret, and an answer must never be linked to a person")
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     # The review's settings come in the same query: the answer and the thanks page both need them.

@@ -60,6 +60,8 @@ urlpatterns = [
         {"fmt": "pdf"},
         name="subject_access_pdf",
     ),
+    # The admin signs in through the same door as everyone, with its lockouts.
+    path("admin/login/", lockout.login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
     path("notifications/", include("reviews.notifications.urls")),

@@ -24,6 +24,7 @@ from .views import load_review
 PAGE_SIZE = 50
 MAX_WORDS_LENGTH = 100
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 CSV_HEADER = ["When", "Person", "Username", "Action", "What", "Page", "Object", "Object id", "Address", "Review"]
 
 
@@ -54,6 +55,18 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
             self.fields[name].error_messages["invalid"] = (
                 f"Enter the {'first' if name == 'start' else 'last'} date as a real date, such as 2027-03-08."
             )
+
+    def _clean_date(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and not (EARLIEST <= value <= LATEST):
+            raise forms.ValidationError(f"Enter a date from {EARLIEST.year} to {LATEST.year}.")
+        return value
+
+    def clean_start(self):
+        return self._clean_date("start")
+
+    def clean_end(self):
+        return self._clean_date("end")
 
     def clean(self):
         data = super().clean()

@@ -34,12 +34,14 @@ def address_limit() -> throttle.Limit:
 
 @receiver(user_login_failed)
 def count_failure_from_address(sender, credentials=None, request=None, **kwargs) -> None:
-    if request is not None:
-        throttle.hit(address_limit(), throttle.client_address(request) or "unknown")
+    address = throttle.client_address(request) if request is not None else None
+    if address:  # with no address there is nothing to key on: the account's own limit still holds
+        throttle.hit(address_limit(), address)
 
 
 def address_paused(request: HttpRequest) -> bool:
-    return throttle.count(address_limit(), throttle.client_address(request) or "unknown") >= address_limit().count
+    address = throttle.client_address(request)
+    return bool(address) and throttle.count(address_limit(), address) >= address_limit().count
 
 
 def paused_accounts(usernames) -> dict[str, datetime.datetime]:

@@ -33,7 +33,8 @@ def client_address(request: HttpRequest) -> str | None:
     A client can put anything at the start of X-Forwarded-For, so only the entries the trusted proxies appended
     are believed: the n-th from the right, where n is the number of proxies.
 
-    A value that is not an IP address (a proxy set up wrongly) counts as no address, so that nothing stores it.
+    A port a proxy appended is dropped; a value that is not an IP address (a proxy set up wrongly) counts as no
+    address, so that nothing stores it.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     address = request.META.get("REMOTE_ADDR") or None
@@ -41,10 +42,24 @@ def client_address(request: HttpRequest) -> str | None:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
             address = forwarded[-proxies]
+    return _ip(address) or _ip(_without_port(address))
+
+
+def _ip(value: str | None) -> str | None:
     try:
-        return str(ipaddress.ip_address(address)) if address else None
+        return str(ipaddress.ip_address(value)) if value else None
     except ValueError:
         return None
+
+
+def _without_port(value: str | None) -> str | None:
+    """Some proxies append the client's port: "203.0.113.9:51234" or "[2001:db8::1]:51234"."""
+    if not value or ":" not in value:
+        return None
+    host, port = value.rsplit(":", 1)
+    if not port.isdigit():
+        return None
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
 
 
 def _key(limit: Limit, parts: tuple[str, ...]) -> str:

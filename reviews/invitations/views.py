@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import lockout, permissions
+from .. import access, lockout, permissions
 from ..models import Role
 from ..versioning import posted_int
 from ..views import load_review
@@ -125,6 +125,7 @@ def revoke(request: HttpRequest, review_id: int, invitation_id: int) -> HttpResp
 
 
 @login_not_required
+@access.not_logged("the invitation's one-time token is in its address")
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Anyone with the link may open it: the one-time token is the key. A bad link changes nothing."""

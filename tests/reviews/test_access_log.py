@@ -32,6 +32,25 @@ def test_no_page_under_a_review_and_no_admin_page_is_left_out_of_the_log():
     assert not [route for route in left_out if route.startswith("admin/")]
 
 
+SECRET_PARAMETERS = {"token", "code", "uidb64"}
+
+
+def test_no_address_that_carries_a_secret_is_ever_logged():
+    """A ballot card's code, a questionnaire's link and an invitation's token are secrets: logging the path
+    beside a signed-in person would link a vote or an anonymous answer to them."""
+    carrying = {route: pattern for route, pattern in walk() if SECRET_PARAMETERS & set(pattern.pattern.converters)}
+
+    assert {"vote/ballot/<str:code>/", "q/<str:token>/"} <= set(carrying)
+    assert [route for route, pattern in carrying.items() if not getattr(pattern.callback, NOT_LOGGED, None)] == []
+
+
+def test_a_signed_in_person_answering_a_questionnaire_or_voting_leaves_no_entry(lead_client):
+    lead_client.get("/q/some-questionnaire-token/")
+    lead_client.get("/vote/ballot/ABCDEFGH/")
+
+    assert not AccessLog.objects.exists()
+
+
 def test_every_page_a_member_reads_under_a_review_is_logged_once_with_its_review_and_address(
     objects,  # noqa: F811
     review,
@@ -95,7 +114,19 @@ def test_the_address_is_the_one_the_trusted_proxy_saw(review, lead_client, setti
     assert AccessLog.objects.get().address == "203.0.113.9"
 
 
-@pytest.mark.parametrize("forwarded", ["not-an-address", "999.1.1.1", "<script>", "1.2.3.4:80"])
+@pytest.mark.parametrize(
+    ("forwarded", "kept"),
+    [("203.0.113.9:51234", "203.0.113.9"), ("[2001:db8::1]:443", "2001:db8::1"), ("2001:db8::2", "2001:db8::2")],
+)
+def test_a_port_the_proxy_appended_is_dropped(review, lead_client, settings, forwarded, kept):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    lead_client.get(reverse("reviews:overview", args=[review.pk]), HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert AccessLog.objects.get().address == kept
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "999.1.1.1", "<script>", "1.2.3.4:http"])
 def test_an_address_that_is_not_one_is_logged_as_unknown_and_the_page_still_answers(
     review, lead_client, settings, forwarded
 ):
@@ -211,6 +242,8 @@ def test_the_log_filters_by_person_words_action_and_dates(review, lead, peer, sp
         ({"start": "31/02/2027"}, "Enter the first date as a real date, such as 2027-03-08."),
         ({"end": "yesterday"}, "Enter the last date as a real date, such as 2027-03-08."),
         ({"start": "2027-03-09", "end": "2027-03-08"}, "The last date must be the same as or after the first date."),
+        ({"end": "9999-12-31"}, "Enter a date from 2000 to 2100."),
+        ({"start": "0001-01-01"}, "Enter a date from 2000 to 2100."),
         ({"person": "999999"}, "a person"),
         ({"person": "not-a-number"}, "a person"),
         ({"action": "delete"}, "an action"),
@@ -227,6 +260,16 @@ def test_a_filter_that_cannot_be_applied_says_what_is_wrong_and_shows_the_whole_
     assert response.status_code == 200
     assert message in response.content.decode()
     assert "Case NM-004" in response.content.decode()
+
+
+def test_a_date_far_off_fails_nothing_on_either_page_or_download(review, lead_client):
+    for url in (
+        reverse("access_log", args=[review.pk]),
+        reverse("access_log_csv", args=[review.pk]),
+        reverse("access_history"),
+        reverse("access_history_csv"),
+    ):
+        assert lead_client.get(url, {"end": "9999-12-31", "start": "0001-01-01"}).status_code == 200, url
 
 
 def test_the_log_downloads_as_csv_as_filtered_with_formulas_defused(review, peer, lead_client):

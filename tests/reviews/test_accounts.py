@@ -144,6 +144,25 @@ def test_failures_on_many_accounts_from_one_address_pause_that_address_only(clie
     assert from_elsewhere.status_code == 302
 
 
+def test_the_admins_sign_in_is_the_same_door_with_the_same_pause(client, admin_user, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
+    for number in range(3):
+        client.post("/admin/login/", {"username": f"someone-{number}", "password": "guess"})
+
+    refused = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD})
+
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_sign_in_page_leads_back_to_the_admin(client, admin_user):
+    page = client.get("/admin/")
+    signed_in = client.post(page["Location"], {"username": "admin", "password": PASSWORD})
+
+    assert page.status_code == 302 and page["Location"].startswith("/admin/login/")
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+
+
 def test_the_address_limit_believes_only_the_trusted_proxy(client, lead, peer, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
     settings.TRUSTED_PROXY_COUNT = 1
