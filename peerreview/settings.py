@@ -184,6 +184,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes would otherwise keep every sign-in (time, address, browser) for ever; the access log is the record kept.
+AXES_DISABLE_ACCESS_LOG = True
 # axes warns that a lockout without the address can be dodged by changing user agent: the per-address limit in
 # reviews.lockout is what stops one machine, so the account lockout is deliberately on the username alone.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -21,10 +21,15 @@ from django.db.models.functions import Concat
 from .models import Case
 
 PROJECT_APPS = ("reviews", "selfassessment", "casemapping", "audits", "focusgroups", "interviews", "conference")
-NAME_FIELDS = {"name", "full_name", "contact_name", "interviewee_name"}
-SECRET_FIELDS = {"password", "token", "token_hash", "secret", "code_hash"}
-ROWS_PER_KIND = 2000
+NAME_FIELDS = {"name", "full_name", "contact_name", "interviewee_name", "addressee_name"}
+# Secrets and the keys to them are never part of a bundle, whatever model they are on.
+SECRET_FIELDS = {"password", "token", "token_hash", "secret", "secret_hash", "code_hash", "device_hash", "online_link"}
+ROWS_PER_KIND = 10000
 MAX_QUERY_LENGTH = 200
+THIRD_PARTY_NOTE = (
+    "These records can name other people and hold details of children's cases. Review them, and remove other "
+    "people's personal data, before anything is disclosed."
+)
 ANONYMOUS_NOTE = (
     "Questionnaire answers are anonymous: no account, name or address is kept with them, so they are never linked "
     "to a person and no search can find them."
@@ -60,6 +65,7 @@ class Bundle:
         return {
             "query": self.query,
             "note": ANONYMOUS_NOTE,
+            "before_disclosure": THIRD_PARTY_NOTE,
             "holdings": [
                 {"about": holding.about, "kind": holding.kind, "records": holding.rows, "truncated": holding.more}
                 for holding in self.holdings
@@ -139,7 +145,7 @@ def _named(query: str) -> list[Holding]:
 
 
 def search(query: str) -> Bundle:
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    query = " ".join(query.replace("\x00", "").split())[:MAX_QUERY_LENGTH]
     bundle = Bundle(query=query)
     if len(query) < 2:
         return bundle

@@ -36,6 +36,7 @@ def subject_access_search(request: HttpRequest) -> HttpResponse:
     context = {
         "bundle": bundle,
         "note": subject_access.ANONYMOUS_NOTE,
+        "before_disclosure": subject_access.THIRD_PARTY_NOTE,
         "max_length": subject_access.MAX_QUERY_LENGTH,
         "too_short": bool(request.GET.get("q", "").strip()) and len(bundle.query) < 2,
     }
@@ -58,6 +59,7 @@ def subject_access_export(request: HttpRequest, fmt: str) -> HttpResponse:
         context = {
             "bundle": bundle,
             "note": subject_access.ANONYMOUS_NOTE,
+            "before_disclosure": subject_access.THIRD_PARTY_NOTE,
             "generated_at": timezone.now(),
             "pdf_rows": PDF_ROWS_PER_KIND,
             "pdf_slice": f":{PDF_ROWS_PER_KIND}",

@@ -132,3 +132,21 @@ def test_the_pdf_shows_a_bounded_number_of_each_kind_and_points_to_the_complete_
     assert "Finding number 24" in text and "Finding number 25" not in text
     findings = next(h for h in exported["holdings"] if h["kind"] == "Reviews: findings")
     assert len(findings["records"]) == 26
+
+
+def test_a_nul_in_the_search_fails_nothing(admin_client, peer):
+    for name in ("subject_access", "subject_access_json", "subject_access_pdf"):
+        assert search(admin_client, f"{peer.username}\x00", name).status_code == 200, name
+
+
+def test_every_form_of_the_bundle_warns_to_remove_other_peoples_data_before_disclosure(peer, admin_client):
+    from reviews.subject_access import THIRD_PARTY_NOTE
+
+    page = search(admin_client, peer.username).content.decode()
+    exported = json.loads(search(admin_client, peer.username, "subject_access_json").content)
+    pdf = search(admin_client, peer.username, "subject_access_pdf").content
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    assert THIRD_PARTY_NOTE.replace("'", "&#x27;") in page
+    assert exported["before_disclosure"] == THIRD_PARTY_NOTE
+    assert "remove other people's personal data, before anything is disclosed" in text
