@@ -64,3 +64,16 @@ def assert_accessible(page) -> None:
 
 
 __all__ = ["assert_accessible", "shutil"]
+
+
+def is_focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, locator, limit: int = 120) -> None:
+    """Press Tab until `locator` has focus."""
+    for _ in range(limit):
+        if is_focused(locator):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{limit} presses of Tab never reached {locator}")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from reviews.models import AccessLog, Role
 
 from ..factories import CaseFactory, MembershipFactory, ReviewFactory, UserFactory
-from .conftest import assert_accessible
+from .conftest import assert_accessible, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,19 +48,6 @@ def sign_in(page, live_server, username: str) -> None:
 def open_case(page, live_server, case) -> None:
     page.goto(f"{live_server.url}/reviews/{case.review_id}/case-mapping/cases/{case.pk}/")
     expect(page.get_by_text(case.reference).first).to_be_visible()
-
-
-def is_focused(locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, locator, limit: int = 120) -> None:
-    """Press Tab until `locator` has focus."""
-    for _ in range(limit):
-        if is_focused(locator):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{limit} presses of Tab never reached {locator}")
 
 
 def what_was_read(page) -> list[str]:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from reviews.models import AccessLog, Role
 
 from ..factories import CaseFactory, FindingFactory, MembershipFactory, ReviewFactory, UserFactory
-from .conftest import assert_accessible
+from .conftest import assert_accessible, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -53,19 +53,6 @@ def sign_in(page, live_server, username: str = "admin") -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name="What I have read")).to_be_visible()
-
-
-def is_focused(locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, locator, limit: int = 120) -> None:
-    """Press Tab until `locator` has focus."""
-    for _ in range(limit):
-        if is_focused(locator):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{limit} presses of Tab never reached {locator}")
 
 
 def results_heading(page, query: str):
