@@ -1,6 +1,7 @@
 """Two web processes and one worker that share only PostgreSQL, Redis and an S3 API server: the proof it scales out.
 
-Run by .ci/scale-out against the processes it starts. The lead signs in on web process A, uploads an evidence
+Run by .ci/scale-out against the processes it starts. The lead signs in (password, then the code computed from
+the demo authenticator secret) on web process A, uploads an evidence
 document there and asks for the baseline report; the worker renders it into the bucket; on web process B (the same
 session, as a load balancer would send it) the lead finds the report finished and downloads both files, which must
 be byte for byte what was uploaded and what the worker stored. Both web processes must report every service ready,
@@ -18,6 +19,7 @@ from urllib.parse import urljoin
 
 import boto3
 import requests
+import totp
 from botocore.config import Config
 from pypdf import PdfReader, PdfWriter
 
@@ -82,6 +84,7 @@ def main() -> int:
     parser.add_argument("--web-a", required=True)
     parser.add_argument("--web-b", required=True)
     parser.add_argument("--password", required=True)
+    parser.add_argument("--totp-secret", required=True)
     parser.add_argument("--health-token", required=True)
     parser.add_argument("--s3-endpoint", required=True)
     parser.add_argument("--bucket", required=True)
@@ -95,6 +98,8 @@ def main() -> int:
     session = Browser()
     login = f"{a}/accounts/login/"
     post(session, login, login, {"username": "lead", "password": options.password})
+    second_step = f"{a}/accounts/two-factor/"
+    post(session, second_step, second_step, {"code": totp.code(options.totp_secret), "next": "/reviews/"})
     reviews = get(session, f"{a}/reviews/").text
     match = re.search(r'href="(/reviews/(\d+)/)"[^>]*>\s*' + re.escape(REVIEW.replace("'", "&#x27;")), reviews)
     require(match is not None, "the lead's review is not on web process A's list")

@@ -35,5 +35,6 @@ class FocusGroupsConfig(AppConfig):
                 engagement=engagement.engagement,
                 comparison=comparison.compare,
                 safeguarding_lead=stage.safeguarding_lead_id,
+                is_safeguarding_lead=stage.is_safeguarding_lead,
             )
         )

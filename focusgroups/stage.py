@@ -16,6 +16,10 @@ def safeguarding_lead_id(review: Review) -> int | None:
     return QuestionnaireSettings.for_review(review).safeguarding_lead_id
 
 
+def is_safeguarding_lead(user) -> bool:
+    return QuestionnaireSettings.objects.filter(safeguarding_lead=user).exists()
+
+
 def progress(review: Review) -> Progress:
     return progress_many([review])[review.pk]
 

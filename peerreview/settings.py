@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
@@ -84,7 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "reviews.middleware.LoginRequiredMiddleware",
+    "reviews.two_factor.SecondFactorMiddleware",
     "reviews.middleware.ReviewMembershipMiddleware",
     "reviews.access.AccessLogMiddleware",
     "reviews.middleware.DraftReplayMiddleware",
@@ -193,6 +198,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "reviews.throttle.client_address"
+# Two-factor sign-in (reviews/two_factor.py): required for administrators, programme managers, leads, challenge
+# managers and safeguarding leads. Only a test may turn the check off.
+TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = "Safeguarding peer review"
 
 # Security headers; with debug off the deploy checks pass.
 SECURE_CONTENT_TYPE_NOSNIFF = True

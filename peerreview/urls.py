@@ -14,6 +14,8 @@ from reviews import (
     search_views,
     sessions,
     subject_access_views,
+    two_factor,
+    two_factor_views,
 )
 from reviews import views as review_views
 from reviews.forms import PasswordForm
@@ -31,8 +33,12 @@ urlpatterns = [
     path("data-protection/", accessibility.data_protection, name="data_protection"),
     path("q/<str:token>/", questionnaire_views.answer, name="questionnaire_answer"),
     path("accounts/login/", lockout.login, name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/session/extend/", sessions.extend, name="session_extend"),
+    # Signing out, and keeping a session alive, need no second step first.
+    path("accounts/logout/", two_factor.exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/session/extend/", two_factor.exempt(sessions.extend), name="session_extend"),
+    path("accounts/two-factor/", two_factor_views.verify, name="two_factor"),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/manage/", two_factor_views.manage, name="two_factor_manage"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=PasswordForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/invitation/<str:uidb64>/<str:token>/", invitation_views.accept, name="accept_invitation"),

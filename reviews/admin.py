@@ -273,3 +273,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     search_fields = ["partner__name", "contact_name"]
     list_select_related = ["partner", "review"]
     exclude = ["version"]
+
+
+# Accounts, with the audited reset of a lost second factor.
+from . import two_factor_admin  # noqa: E402, F401

@@ -112,6 +112,8 @@ class Stage:
     # The account id of the review's safeguarding lead, when this stage records one (the questionnaires'):
     # they read the review's access log beside its leads. The first stage that names one decides.
     safeguarding_lead: Callable[["Review"], int | None] | None = None
+    # Whether an account is the safeguarding lead of any review (one query), for who must sign in with two factors.
+    is_safeguarding_lead: Callable[[Any], bool] | None = None
 
     @property
     def nav_title(self) -> str:
@@ -195,6 +197,11 @@ def safeguarding_lead_id(review: "Review") -> int | None:
             if found is not None:
                 return found
     return None
+
+
+def is_safeguarding_lead(user: Any) -> bool:
+    """Whether this account is any review's safeguarding lead, as a stage records it."""
+    return any(stage.is_safeguarding_lead(user) for stage in all_stages() if stage.is_safeguarding_lead is not None)
 
 
 def progress_of(stage: Stage, review: "Review") -> Progress:

@@ -41,6 +41,8 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.AXES_ENABLED = True
+    # The test clients sign in with the password alone; tests/reviews/test_two_factor.py turns the second step on.
+    settings.TWO_FACTOR_ENFORCED = False
     # Reports go through Celery, which runs them in the request when there is no broker, so a test that asks for
     # one finds it finished; tests/reviews/test_rendering.py covers the quick start's background thread.
     settings.REPORT_RENDERING = "celery"

@@ -1,10 +1,12 @@
 import io
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reviews.models import (
     AccessLog,
@@ -19,6 +21,8 @@ from reviews.models import (
 )
 
 DEFAULT_PASSWORD = "peer-review-demo"
+DEFAULT_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+OTHER_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 MEMBER_ROLES = {
     "lead": Role.LEAD,
@@ -149,7 +153,34 @@ def test_without_debug_a_password_is_required(settings):
 @pytest.mark.django_db
 def test_without_debug_the_given_password_is_set(settings):
     settings.DEBUG = False
-    seed(password="a-different-demo-passphrase")
+    seed(password="a-different-demo-passphrase", totp_secret=OTHER_SECRET)
     lead = get_user_model().objects.get(username="lead")
     assert lead.check_password("a-different-demo-passphrase")
     assert not lead.check_password(DEFAULT_PASSWORD)
+    assert TOTPDevice.objects.get(user=lead).bin_key == b32decode(OTHER_SECRET)
+
+
+@pytest.mark.django_db
+def test_without_debug_an_authenticator_secret_is_required(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="give an authenticator secret with --totp-secret"):
+        seed(password="a-different-demo-passphrase")
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secret", ["not base32!", "JBSWY3DP", "JBSWY3DPEHPK3PX"])
+def test_a_secret_that_is_not_long_base32_is_refused(secret):
+    with pytest.raises(CommandError, match="must be base32"):
+        seed(totp_secret=secret)
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_accounts_that_must_use_two_factor_have_the_published_secret_and_it_is_printed():
+    out = seed()
+
+    with_app = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
+    assert with_app == {"admin", "programme", "lead", "challenge", "lead2"}
+    assert all(device.bin_key == b32decode(DEFAULT_SECRET) for device in TOTPDevice.objects.all())
+    assert f"Demo authenticator secret (TOTP, base32), for the accounts marked 2FA: {DEFAULT_SECRET}" in out

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 
-from reviews import stages
+from reviews import stages, two_factor
 from reviews.demo import add_demo_reports, upsert
 from reviews.demo_access import add_access_demo
 from reviews.demo_earlier import seed_earlier_review
@@ -39,6 +39,9 @@ from reviews.models import (
 )
 
 DEFAULT_PASSWORD = "peer-review-demo"
+# The demo's published authenticator secret (base32), set up for every demo account that must use two-factor
+# sign-in: add it to an authenticator app, or compute the code from it, to sign in as them.
+DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 # Councils and their partners (all invented)
@@ -563,6 +566,11 @@ class Command(BaseCommand):
             "--password",
             help=f"Password for every demo account (default {DEFAULT_PASSWORD!r}, only allowed with debug on).",
         )
+        parser.add_argument(
+            "--totp-secret",
+            help="Authenticator secret (base32) of the demo accounts that must use two-factor sign-in "
+            f"(default {DEFAULT_TOTP_SECRET!r}, only allowed with debug on).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password: str | None = options.get("password")
@@ -575,6 +583,13 @@ class Command(BaseCommand):
                 validate_password(password)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
+        totp_secret: str | None = options.get("totp_secret")
+        if totp_secret is None:
+            if not settings.DEBUG:
+                raise CommandError("With DJANGO_DEBUG off, give an authenticator secret with --totp-secret.")
+            totp_secret = DEFAULT_TOTP_SECRET
+        elif not two_factor.valid_secret(totp_secret):
+            raise CommandError("The authenticator secret must be base32 (A to Z, 2 to 7) of at least 16 characters.")
 
         with transaction.atomic():
             councils = self._councils()
@@ -596,8 +611,13 @@ class Command(BaseCommand):
             earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
             # Finished reports, rendered last so they show everything above.
             add_demo_reports(review=next(iter(reviews.values())), user=users.get("challenge"))
+            # Two-factor sign-in for the accounts that must use it, now that every role is given.
+            for user in users.values():
+                if two_factor.required_for(user):
+                    two_factor.set_known_secret(user, totp_secret)
 
         self._print_accounts(password)
+        self.stdout.write(f"Demo authenticator secret (TOTP, base32), for the accounts marked 2FA: {totp_secret}")
         self.stdout.write("")
         demo_reviews = [*reviews.values(), earlier]
         self.stdout.write(
@@ -707,7 +727,7 @@ class Command(BaseCommand):
                 )
 
     def _print_accounts(self, password: str) -> None:
-        rows = [("Username", "Role", "Review", "Password")]
+        rows = [("Username", "Role", "Review", "Password", "2FA")]
         for account in ACCOUNTS:
             if account.superuser:
                 role, review = "Administrator (superuser)", "-"
@@ -715,8 +735,9 @@ class Command(BaseCommand):
                 role, review = "Programme manager", "All reviews (programme dashboard)"
             else:
                 role, review = Role(account.role).label, account.review or "-"
-            rows.append((account.username, role, review, password))
-        widths = [max(len(row[column]) for row in rows) for column in range(4)]
+            user = get_user_model().objects.get(username=account.username)
+            rows.append((account.username, role, review, password, "yes" if two_factor.has_app(user) else ""))
+        widths = [max(len(row[column]) for row in rows) for column in range(5)]
         for index, row in enumerate(rows):
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if index == 0:
