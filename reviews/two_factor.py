@@ -19,7 +19,6 @@ from binascii import hexlify
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -157,13 +156,12 @@ def reset(user: AbstractBaseUser, by: AbstractBaseUser) -> int:
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
         removed += StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
-        LogEntry.objects.log_action(
+        LogEntry.objects.log_actions(
             user_id=by.pk,
-            content_type_id=ContentType.objects.get_for_model(user).pk,
-            object_id=user.pk,
-            object_repr=str(user),
+            queryset=type(user).objects.filter(pk=user.pk),
             action_flag=CHANGE,
             change_message=f"Reset two-factor sign-in ({removed} device{'s' if removed != 1 else ''} removed).",
+            single_object=True,
         )
     log.warning("two-factor sign-in reset", extra={"user_id": user.pk, "by_user_id": by.pk})
     return removed
