@@ -153,7 +153,11 @@ class BallotQuerySet(models.QuerySet):
         code = normalise_ballot_code(text)
         if not is_ballot_code(code):
             return None
-        return self.select_related("round").filter(kind=Ballot.Kind.CARD, secret_hash=hash_ballot_code(code)).first()
+        return (
+            self.select_related("round__review")
+            .filter(kind=Ballot.Kind.CARD, secret_hash=hash_ballot_code(code))
+            .first()
+        )
 
 
 class Ballot(models.Model):
@@ -224,7 +228,12 @@ class Ballot(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.kind == self.Kind.CARD and self.status == self.Status.UNUSED and self.round.is_open
+        return (
+            self.kind == self.Kind.CARD
+            and self.status == self.Status.UNUSED
+            and self.round.is_open
+            and self.round.review.archived_at is None
+        )
 
 
 class Choice(models.Model):

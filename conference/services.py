@@ -218,6 +218,7 @@ def _record_choices(ballot: Ballot, choices: dict[int, int]) -> None:
 
 
 USED_CARD = "This ballot card has already been used. Each card counts once."
+ARCHIVED = "Voting has closed: the review has finished and is archived."
 
 
 def cast_vote(*, ballot_id: int, values: dict[int, int]) -> Ballot:
@@ -232,6 +233,8 @@ def cast_vote(*, ballot_id: int, values: dict[int, int]) -> Ballot:
         ballot = Ballot.objects.select_for_update().get(pk=ballot_id)
         if not round_.is_open:
             raise ValidationError("Voting in this round has closed.")
+        if Review.objects.filter(pk=round_.review_id, archived_at__isnull=False).exists():
+            raise ValidationError(ARCHIVED)
         if ballot.status == Ballot.Status.VOID:
             raise ValidationError("This ballot card has been cancelled by the lead. Ask for another card.")
         if ballot.status == Ballot.Status.USED:

@@ -322,6 +322,8 @@ def _too_many_codes(request: HttpRequest) -> HttpResponse:
 
 
 def _refusal(ballot: Ballot) -> str:
+    if ballot.round.review.archived_at is not None:
+        return services.ARCHIVED
     if not ballot.round.is_open:
         return "Voting in this round has closed."
     if ballot.status == Ballot.Status.VOID:

@@ -83,8 +83,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("review__questionnaire_settings"), token=token, review__isnull=False
     )
-    if not questionnaire.is_open():
-        return render(request, "focusgroups/closed.html", {"questionnaire": questionnaire}, status=410)
+    archived = questionnaire.review.archived_at is not None
+    if archived or not questionnaire.is_open():
+        context = {"questionnaire": questionnaire, "archived": archived}
+        return render(request, "focusgroups/closed.html", context, status=410)
     # A cookie notices a second answer from the same browser; it holds no identity and is not stored with the response.
     seen_before = request.COOKIES.get(SEEN_COOKIE.format(questionnaire.pk)) == "1"
     form = AnswerForm(

@@ -202,6 +202,8 @@ AXES_CLIENT_IP_CALLABLE = "reviews.throttle.client_address"
 # managers and safeguarding leads. Only a test may turn the check off.
 TWO_FACTOR_ENFORCED = True
 OTP_TOTP_ISSUER = "Safeguarding peer review"
+# How long a review's records are kept after its 12-month check, unless the review sets its own (reviews/retention.py).
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12)
 
 # Security headers; with debug off the deploy checks pass.
 SECURE_CONTENT_TYPE_NOSNIFF = True

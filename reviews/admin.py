@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import retention
 from .models import (
     AccessLog,
     Case,
@@ -143,13 +144,31 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Review)
 class ReviewAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "council", "status", "onsite_start", "conference_date"]
-    list_filter = ["status", "framework", "council"]
+    list_display = ["title", "council", "status", "onsite_start", "conference_date", "kept_until", "archived_at"]
+    list_filter = ["status", "framework", "council", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "council__name"]
     date_hierarchy = "onsite_start"
     inlines = [MembershipInline, LocalScopeAreaInline, LocalFocusAreaInline]
     exclude = ["version"]
+    readonly_fields = ["kept_until", "archived_at", "archived_by"]
     filter_horizontal = ["excluded_scope_areas", "excluded_focus_areas"]
+    actions = ["archive", "unarchive"]
+
+    @admin.display(description="Records kept until")
+    def kept_until(self, review: Review):
+        return retention.kept_until(review) or "– (when the 12-month check is dated)"
+
+    @admin.action(description="Archive: make read-only for every member, close its questionnaires and votes")
+    def archive(self, request, queryset):
+        done = [review.title for review in queryset if retention.archive(review, by=request.user)]
+        self.message_user(request, f"Archived: {', '.join(done)}." if done else "Those reviews were already archived.")
+
+    @admin.action(description="Take out of the archive: members can change it again")
+    def unarchive(self, request, queryset):
+        done = [review.title for review in queryset if retention.unarchive(review, by=request.user)]
+        self.message_user(
+            request, f"Taken out of the archive: {', '.join(done)}." if done else "None of those reviews was archived."
+        )
 
 
 @admin.register(ReviewMembership)

@@ -75,6 +75,12 @@ def seed_earlier_review(*, review: Review, users: dict) -> Review:
     for slug, add in parts.items():
         if stages.get(slug) is not None:
             add(earlier, users)
+    # Finished and archived (read-only), its records kept for three years after its 12-month check.
+    Review.objects.filter(pk=earlier.pk).update(retention_months=36)
+    Review.objects.filter(pk=earlier.pk, archived_at__isnull=True).update(
+        archived_at=timezone.make_aware(datetime.datetime(2024, 4, 2, 9, 30)), archived_by=users.get("admin")
+    )
+    earlier.refresh_from_db()
     return earlier
 
 

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.http import Http404
+from django.shortcuts import render
 
 from . import sessions
 from .models import ReviewMembership
 from .permissions import can_view_programme
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -48,6 +51,7 @@ class ReviewMembershipMiddleware:
     Views still load the review through `load_review`; this makes the rule hold for every
     review-scoped URL, including a wrong method on a POST-only URL, before the view runs. The one exception is a
     view marked `open_to_programme` (counts and progress only), which programme managers may open too.
+    An archived review (reviews/retention.py) refuses every change here, whatever the member's role.
     """
 
     def __init__(self, get_response):
@@ -62,8 +66,17 @@ class ReviewMembershipMiddleware:
             return None
         if getattr(view_func, "open_to_programme", False) and can_view_programme(request.user):
             return None
-        if not ReviewMembership.objects.filter(review_id=review_id, user=request.user).exists():
+        membership = (
+            ReviewMembership.objects.filter(review_id=review_id, user=request.user)
+            .values("review__archived_at", "review__title")
+            .first()
+        )
+        if membership is None:
             raise Http404("No such review.")
+        if membership["review__archived_at"] is not None and request.method not in SAFE_METHODS:
+            # An archived review is read-only for everyone: one rule here, for every address of the review.
+            context = {"title": membership["review__title"], "archived_at": membership["review__archived_at"]}
+            return render(request, "reviews/archived.html", context, status=403)
         return None
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -362,6 +362,19 @@ class Review(models.Model):
         blank=True,
         related_name="+",
         help_text="The framework's focus areas and specific circumstances this review leaves out.",
+    )
+    # How long its records are kept (reviews/retention.py): months after the 12-month check; empty takes the
+    # site's default. Archived reviews are read-only for everyone.
+    retention_months = models.PositiveSmallIntegerField(
+        "keep for (months after the 12-month check)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Leave empty for the site's default (RETENTION_MONTHS).",
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(

@@ -1,0 +1,127 @@
+"""Archiving a finished review: read-only for every member at every address, its public links closed, done and
+undone only by an administrator with a record; and how long its records are kept."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from conference import services
+from conference.models import Ballot
+from reviews import retention
+from reviews.models import Finding, Report
+
+from ..conference.factories import CandidateFactory, RoundFactory
+from ..focusgroups.conftest import make_questionnaire
+from ..test_url_walker import fill, objects, review_scoped_routes  # noqa: F401 (the walker's objects fixture)
+
+
+@pytest.fixture
+def archived(review, admin_user):
+    retention.archive(review, by=admin_user)
+    review.refresh_from_db()
+    return review
+
+
+@pytest.mark.parametrize("route", review_scoped_routes())
+def test_every_change_to_an_archived_review_is_refused_whatever_the_role(route, objects, archived, lead_client):  # noqa: F811
+    url = fill(route, objects)
+    findings_before = list(Finding.objects.values_list("pk", "version", "status"))
+    reports_before = list(Report.objects.values_list("pk", "status", "shared_with_host"))
+
+    response = lead_client.post(url, {"summary": "A finding after the archive", "kind": "strength"})
+
+    assert response.status_code == 403, url
+    assert "This review is archived" in response.content.decode(), url
+    assert list(Finding.objects.values_list("pk", "version", "status")) == findings_before
+    assert list(Report.objects.values_list("pk", "status", "shared_with_host")) == reports_before
+
+
+def test_an_archived_review_still_reads_and_says_it_is_archived(archived, lead_client, outsider_client):
+    page = lead_client.get(f"/reviews/{archived.pk}/")
+
+    assert page.status_code == 200
+    assert "This review was archived on" in page.content.decode()
+    assert outsider_client.post(f"/reviews/{archived.pk}/findings/new/", {}).status_code == 404
+
+
+def test_archiving_is_recorded_and_can_be_undone_in_the_admin(review, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+
+    client.post("/admin/reviews/review/", {"action": "archive", "_selected_action": [review.pk]})
+    review.refresh_from_db()
+    assert review.archived_at is not None and review.archived_by == admin_user
+    again = client.post("/admin/reviews/review/", {"action": "archive", "_selected_action": [review.pk]}, follow=True)
+    assert "already archived" in again.content.decode()
+
+    client.post("/admin/reviews/review/", {"action": "unarchive", "_selected_action": [review.pk]})
+    review.refresh_from_db()
+    assert review.archived_at is None
+    messages = list(
+        LogEntry.objects.filter(object_id=str(review.pk)).order_by("pk").values_list("change_message", flat=True)
+    )
+    assert messages == [
+        "Archived: read-only for every member.",
+        "Taken out of the archive: members can change it again.",
+    ]
+
+
+def test_an_archived_reviews_questionnaire_takes_no_answers(archived):
+    questionnaire = make_questionnaire(archived)
+    assert questionnaire.is_open()
+
+    page = Client().get(f"/q/{questionnaire.token}/")
+    posted = Client().post(f"/q/{questionnaire.token}/", {})
+
+    assert page.status_code == 410 and posted.status_code == 410
+    assert "The review it belongs to has finished" in page.content.decode()
+    assert not questionnaire.responses.exists()
+
+
+def test_an_archived_reviews_ballot_card_cannot_vote(review, admin_user):
+    round_ = RoundFactory(review=review)
+    CandidateFactory(round=round_)
+    (_, code), *_ = services.issue_cards(round_=round_, count=1)
+    retention.archive(review, by=admin_user)
+
+    page = Client().get(f"/vote/ballot/{code}/")
+
+    assert services.ARCHIVED in page.content.decode()
+    with pytest.raises(ValidationError, match="archived"):
+        services.cast_vote(ballot_id=Ballot.objects.get(round=round_).pk, values={})
+    assert not Ballot.objects.filter(status=Ballot.Status.USED).exists()
+
+
+@pytest.mark.parametrize(
+    ("check", "months", "kept"),
+    [
+        (datetime.date(2027, 3, 8), None, datetime.date(2028, 3, 8)),
+        (datetime.date(2027, 1, 31), 1, datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 12, 15), 3, datetime.date(2028, 3, 15)),
+        (datetime.date(2027, 8, 31), 18, datetime.date(2029, 2, 28)),
+        (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
+    ],
+)
+def test_records_are_kept_for_the_months_after_the_12_month_check(review, settings, check, months, kept):
+    settings.RETENTION_MONTHS = 12
+    review.followup_12_months = check
+    review.retention_months = months
+
+    assert retention.kept_until(review) == kept
+
+
+def test_without_a_12_month_check_there_is_no_end_date(review):
+    review.followup_12_months = None
+
+    assert retention.kept_until(review) is None
+
+
+def test_only_an_administrator_archives(review, lead_client):
+    response = lead_client.post("/admin/reviews/review/", {"action": "archive", "_selected_action": [review.pk]})
+
+    review.refresh_from_db()
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert review.archived_at is None
