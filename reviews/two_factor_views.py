@@ -21,13 +21,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
 from .access import not_logged
+from .form_errors import NamedErrors
 
 log = logging.getLogger(__name__)
 
 NOT_LOGGED = "an account's own second factor; it reads nothing about a review"
 
 
-class CodeForm(forms.Form):
+class CodeForm(NamedErrors, forms.Form):
     code = forms.CharField(
         max_length=20,
         strip=True,
