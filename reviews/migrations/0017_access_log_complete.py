@@ -24,6 +24,17 @@ DROP FUNCTION IF EXISTS reviews_accesslog_append_only();
 """
 
 
+def append_only(apps, schema_editor):
+    # PostgreSQL's trigger; the quick start's SQLite has no such language, and keeps the rule in the admin only.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY, params=None)
+
+
+def undo_append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(UNDO, params=None)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("reviews", "0016_council_region_finding_focus_areas"),
@@ -72,5 +83,5 @@ class Migration(migrations.Migration):
             model_name="accesslog",
             index=models.Index(fields=["user", "-at"], name="accesslog_user_at"),
         ),
-        migrations.RunSQL(APPEND_ONLY, UNDO),
+        migrations.RunPython(append_only, undo_append_only),
     ]
