@@ -57,7 +57,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("request_id", "task_id"):
+        # Ids only (an account's, a review's): never a name, an address or what someone typed.
+        for key in ("request_id", "task_id", "user_id", "by_user_id", "review_id"):
             value = getattr(record, key, "")
             if value:
                 entry[key] = value

@@ -11,6 +11,7 @@ Codes are checked by django-otp, which refuses a code used before (each 30-secon
 wrong code wait twice as long as the last before another is tried. Recovery codes work once each.
 """
 
+import datetime
 import logging
 import time
 from base64 import b32decode, b32encode
@@ -22,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -39,6 +41,10 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 # again, so that a member made a lead mid-session is asked within a minute, without a query on every page.
 RECHECK_SECONDS = 60
 _REQUIRED_KEY = "two_factor_required"
+_PENDING_KEY = "two_factor_pending_device"
+_VERIFIED_AT_KEY = "two_factor_verified_at"
+# Changing the factor itself (a new app, new recovery codes, turning it off) needs a code entered this recently.
+RECENT_SECONDS = 10 * 60
 
 
 def required_for(user: AbstractBaseUser) -> bool:
@@ -59,6 +65,15 @@ def _required_cached(request: HttpRequest) -> bool:
     required = required_for(request.user)
     request.session[_REQUIRED_KEY] = [required, now]
     return required
+
+
+def mark_verified(request: HttpRequest) -> None:
+    request.session[_VERIFIED_AT_KEY] = time.time()
+    request.session.pop(_PENDING_KEY, None)
+
+
+def recently_verified(request: HttpRequest) -> bool:
+    return time.time() - request.session.get(_VERIFIED_AT_KEY, 0) < RECENT_SECONDS
 
 
 def exempt(view):
@@ -101,12 +116,20 @@ def normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def pending_app(user: AbstractBaseUser) -> TOTPDevice:
-    """The authenticator being set up: one unconfirmed device per account, made on first ask and kept until it is
-    confirmed, so reloading the page shows the same secret."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+def pending_app(request: HttpRequest) -> TOTPDevice:
+    """The authenticator this session is setting up, with a secret of its own.
+
+    Kept in the session, so reloading the page shows the same secret, but never shared with another session of
+    the account: someone else holding the password cannot see, or plant, the secret its owner then confirms.
+    Unconfirmed devices left more than a day are cleared as a new one is made.
+    """
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(_PENDING_KEY)).first()
     if device is None:
+        stale = timezone.now() - datetime.timedelta(days=1)
+        TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        request.session[_PENDING_KEY] = device.pk
     return device
 
 

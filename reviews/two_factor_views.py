@@ -78,8 +78,8 @@ def _verify(device, code: str) -> tuple[bool, int]:
 
 
 def _accept(request: HttpRequest, code: str):
-    """The device of this account that takes the code (a 6-digit code: the app; otherwise a recovery code)."""
-    model = TOTPDevice if code.isdigit() else StaticDevice
+    """The device of this account that takes the code (6 characters: the app's; 8: a recovery code)."""
+    model = TOTPDevice if len(code) == 6 else StaticDevice
     wait = 0
     with transaction.atomic():
         for device in model.objects.select_for_update().filter(user=request.user, confirmed=True):
@@ -92,17 +92,25 @@ def _accept(request: HttpRequest, code: str):
 
 def _signed_in(request: HttpRequest, device) -> None:
     otp_login(request, device)
+    two_factor.mark_verified(request)
     # A new session key for the new level of trust, as at sign-in.
     request.session.cycle_key()
+
+
+def _confirm_first(request: HttpRequest, then: str) -> HttpResponse:
+    """Changing the factor itself needs a code entered in the last minutes, so an unattended session cannot."""
+    return redirect(f"{reverse('two_factor')}?{urlencode({'next': then, 'again': '1'})}")
 
 
 @two_factor.exempt
 @not_logged(NOT_LOGGED)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    """The second step of signing in: a code from the authenticator app, or a recovery code. With `again`, the
+    same for someone signed in who is about to change their two-factor sign-in."""
     target = _next(request)
-    if request.user.is_verified():
+    again = (request.POST.get("again") or request.GET.get("again")) == "1"
+    if request.user.is_verified() and not again:
         return redirect(target)
     if not user_has_device(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': target})}")
@@ -127,7 +135,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             else "That code is not right, or it has been used already. Enter the code your app shows now."
         )
         form.add_error("code", error)
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": target})
+    context = {"form": form, "next": target, "again": again}
+    return render(request, "registration/two_factor_verify.html", context)
 
 
 def _qr(device: TOTPDevice) -> str:
@@ -146,7 +155,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(user) and not user.is_verified():
         # Replacing a factor takes the factor: nobody with the password alone swaps in their own phone.
         return redirect(f"{reverse('two_factor')}?{urlencode({'next': target})}")
-    device = two_factor.pending_app(user)
+    if two_factor.has_app(user) and not two_factor.recently_verified(request):
+        return _confirm_first(request, f"{reverse('two_factor_setup')}?{urlencode({'next': target})}")
+    device = two_factor.pending_app(request)
     form = CodeForm(request.POST or None, recovery_allowed=False)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -166,7 +177,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code",
                 "That code is not right. Check that the app shows the account for this site, then enter the code "
-                "it shows now",
+                "it shows now.",
             )
     secret = two_factor.secret_of(device)
     return render(
@@ -192,6 +203,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if request.method == "POST":
         action = request.POST.get("action")
+        if app is not None and not two_factor.recently_verified(request):
+            messages.info(request, "Enter a code to confirm it is you, then choose again.")
+            return _confirm_first(request, reverse("two_factor_manage"))
         if action == "codes" and app is not None:
             codes = two_factor.new_recovery_codes(user)
             return render(

@@ -106,6 +106,41 @@ def test_a_lead_without_an_app_is_sent_to_set_one_up_and_then_reaches_the_page(r
     assert client.get(overview).status_code == 200
 
 
+def test_each_session_sets_up_its_own_secret_so_a_password_alone_cannot_plant_one(lead):
+    intruder, owner = signed_in(lead), signed_in(lead)
+    planted = "".join(intruder.get("/accounts/two-factor/setup/").context["secret"].split())
+    own = "".join(owner.get("/accounts/two-factor/setup/").context["secret"].split())
+    assert planted != own
+
+    owner.post("/accounts/two-factor/setup/", {"code": code(own)})
+
+    assert TOTPDevice.objects.get(user=lead).bin_key == b32decode(own)
+    assert signed_in(lead).post("/accounts/two-factor/", {"code": code(planted)}).status_code == 200
+    assert intruder.post("/accounts/two-factor/setup/", {"code": code(planted)})["Location"].startswith(
+        "/accounts/two-factor/?"
+    )
+
+
+def test_changing_the_factor_needs_a_code_entered_in_the_last_minutes(lead):
+    with_app(lead)
+    client = signed_in(lead)
+    client.post("/accounts/two-factor/", {"code": code()})
+    session = client.session
+    session["two_factor_verified_at"] = time.time() - two_factor.RECENT_SECONDS - 1
+    session.save()
+
+    for response in (
+        client.post("/accounts/two-factor/manage/", {"action": "codes"}),
+        client.get("/accounts/two-factor/setup/"),
+    ):
+        assert response.status_code == 302 and "again=1" in response["Location"], response["Location"]
+    asked = client.get("/accounts/two-factor/?again=1&next=/accounts/two-factor/manage/")
+    assert "To change your two-factor sign-in, confirm it is you." in asked.content.decode()
+    confirmed = client.post("/accounts/two-factor/", {"code": code(steps_ahead=1), "again": "1"})
+    assert confirmed.status_code == 302
+    assert client.post("/accounts/two-factor/manage/", {"action": "codes"}).status_code == 200
+
+
 def test_someone_with_a_password_alone_cannot_replace_the_app(lead):
     with_app(lead)
     client = signed_in(lead)
@@ -202,6 +237,17 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(lead):
     again = signed_in(lead).post("/accounts/two-factor/", {"code": codes[0]})
     assert again.status_code == 200 and "That code is not right" in again.content.decode()
     assert StaticToken.objects.filter(device__user=lead).count() == 9
+
+
+def test_a_recovery_code_of_digits_only_is_still_a_recovery_code(lead):
+    with_app(lead)
+    device = StaticDevice.objects.create(user=lead, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="23456723")
+
+    response = signed_in(lead).post("/accounts/two-factor/", {"code": "2345-6723"})
+
+    assert response.status_code == 302
+    assert not StaticToken.objects.filter(device=device).exists()
 
 
 @pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/x", "javascript:alert(1)"])
