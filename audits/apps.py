@@ -15,7 +15,7 @@ class AuditsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, stage
+        from . import comparison, demo, retention, stage
 
         stages.register(
             stages.Stage(
@@ -29,6 +29,7 @@ class AuditsConfig(AppConfig):
                 progress=stage.progress,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
                 comparison=comparison.compare,

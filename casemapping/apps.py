@@ -10,7 +10,7 @@ class CaseMappingConfig(AppConfig):
         from reviews import stages
         from reviews.models import Report
 
-        from . import comparison, demo, engagement, search, stage
+        from . import comparison, demo, engagement, retention, search, stage
 
         stages.register(
             stages.Stage(
@@ -24,6 +24,7 @@ class CaseMappingConfig(AppConfig):
                 search=search.search,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,

@@ -15,7 +15,7 @@ class FocusGroupsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, engagement, search, stage
+        from . import comparison, demo, engagement, retention, search, stage
 
         stages.register(
             stages.Stage(
@@ -30,6 +30,7 @@ class FocusGroupsConfig(AppConfig):
                 search=search.search,
                 progress_many=stage.progress_many,
                 report_section=stage.report_section,
+                purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,

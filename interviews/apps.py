@@ -15,7 +15,7 @@ class InterviewsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import demo, engagement, search
+        from . import demo, engagement, retention, search
         from .stage import progress, progress_many, report_section, summary
 
         stages.register(
@@ -31,6 +31,7 @@ class InterviewsConfig(AppConfig):
                 search=search.search,
                 progress_many=progress_many,
                 report_section=report_section,
+                purge=retention.purge,
                 summary=summary,
                 demo=demo.demo,
                 engagement=engagement.engagement,

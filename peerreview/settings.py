@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.notifications.tasks.retry_failed_emails",
         "schedule": crontab(minute="*/10"),
     },
+    "retention-schedule": {
+        "task": "reviews.tasks.run_retention_schedule",
+        "schedule": crontab(hour=2, minute=40),  # nightly: warnings, then archives and purges (reviews/retention.py)
+    },
     "remind-questionnaire-partners": {
         "task": "focusgroups.tasks.remind_partners",
         "schedule": crontab(hour="8-17", minute=15),  # from 08:15 in working hours; later runs catch a missed one

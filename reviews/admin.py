@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import retention
@@ -19,6 +20,7 @@ from .models import (
     PartnerKind,
     PlanningMeeting,
     PlanningMember,
+    PurgeRecord,
     Report,
     Review,
     ReviewMembership,
@@ -152,7 +154,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
     exclude = ["version"]
     readonly_fields = ["kept_until", "archived_at", "archived_by"]
     filter_horizontal = ["excluded_scope_areas", "excluded_focus_areas"]
-    actions = ["archive", "unarchive"]
+    actions = ["archive", "unarchive", "purge"]
 
     @admin.display(description="Records kept until")
     def kept_until(self, review: Review):
@@ -162,6 +164,32 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def archive(self, request, queryset):
         done = [review.title for review in queryset if retention.archive(review, by=request.user)]
         self.message_user(request, f"Archived: {', '.join(done)}." if done else "Those reviews were already archived.")
+
+    @admin.action(description="Purge case-level data (archived reviews only): cannot be undone")
+    def purge(self, request, queryset):
+        reviews = list(queryset.select_related("council"))
+        not_archived = [review.title for review in reviews if review.archived_at is None]
+        if not_archived:
+            self.message_user(
+                request, f"Archive these reviews before purging them: {', '.join(not_archived)}.", messages.ERROR
+            )
+            return None
+        if request.POST.get("confirm") != "purge":
+            return TemplateResponse(
+                request,
+                "admin/reviews/review/purge_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Purge case-level data",
+                    "reviews": [(review, retention.kept_until(review)) for review in reviews],
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
+        for review in reviews:
+            record = retention.purge(review, by=request.user, reason="An administrator's decision in the admin.")
+            self.message_user(request, f"Purged {review.title}: {retention.describe(record.counts)}.")
+        return None
 
     @admin.action(description="Take out of the archive: members can change it again")
     def unarchive(self, request, queryset):
@@ -208,6 +236,25 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["review__title"]
     readonly_fields = ["file", "sha256", "error", "started_at", "finished_at", "attempts"]
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(admin.ModelAdmin):
+    """Purge records are kept for ever: read only, for everyone."""
+
+    list_display = ["review_title", "council_name", "purged_at", "purged_by_name", "reason"]
+    search_fields = ["review_title", "council_name", "purged_by_name"]
+    date_hierarchy = "purged_at"
+    readonly_fields = [field.name for field in PurgeRecord._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AccessLog)

@@ -21,6 +21,7 @@ from .notifications.models import (  # noqa: F401 (their own module; this app's 
     NotificationSettings,
     SentReminder,
 )
+from .purge_record import PurgeRecord  # noqa: F401 (its own module; this app's model)
 from .storage import private_storage
 from .validators import review_date_validator
 

@@ -8,15 +8,39 @@ the review's addresses is refused by `ReviewMembershipMiddleware`), and its ques
 
 import datetime
 import logging
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
-from .models import Review
+from . import stages, storage
+from .models import (
+    AccessLog,
+    Case,
+    DocumentVersion,
+    EvidenceDocument,
+    FindingEvidence,
+    Notification,
+    PurgeRecord,
+    Report,
+    Review,
+    Role,
+    SentReminder,
+)
+from .notifications.services import notify
 
 log = logging.getLogger(__name__)
+
+PURGED_CASE = "[purged case]"
+SCHEDULE = "the retention schedule"
 
 
 def months_kept(review: Review) -> int:
@@ -43,6 +67,8 @@ def kept_until(review: Review) -> datetime.date | None:
 
 
 def _record(review: Review, by, message: str) -> None:
+    if by is None:  # the retention schedule: its purge record and the log say so
+        return
     LogEntry.objects.log_actions(
         user_id=by.pk,
         queryset=Review.objects.filter(pk=review.pk),
@@ -52,7 +78,7 @@ def _record(review: Review, by, message: str) -> None:
     )
 
 
-def archive(review: Review, by) -> bool:
+def archive(review: Review, by=None) -> bool:
     """Make the review read-only for everyone. False when it already was."""
     with transaction.atomic():
         changed = Review.objects.filter(pk=review.pk, archived_at__isnull=True).update(
@@ -61,7 +87,7 @@ def archive(review: Review, by) -> bool:
         if changed:
             _record(review, by, "Archived: read-only for every member.")
     if changed:
-        log.info("review archived", extra={"review_id": review.pk, "by_user_id": by.pk})
+        log.info("review archived", extra={"review_id": review.pk, "by_user_id": by.pk if by else None})
     return bool(changed)
 
 
@@ -76,3 +102,229 @@ def unarchive(review: Review, by) -> bool:
     if changed:
         log.info("review taken out of the archive", extra={"review_id": review.pk, "by_user_id": by.pk})
     return bool(changed)
+
+
+# Purging: what is deleted when a review's records are no longer kept
+
+
+class NotArchived(Exception):
+    """A review is archived (read-only) before anything is purged from it."""
+
+
+def delete_with_history(queryset) -> int:
+    """Delete these rows with every change-history row of theirs and every finding's link to them; their files
+    are removed by the caller after the transaction. Returns the rows deleted (not counting cascades)."""
+    model = queryset.model
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    try:
+        history = get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        history = None
+    FindingEvidence.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids).delete()
+    model.objects.filter(pk__in=ids).delete()
+    if history is not None:  # after the delete, which itself adds a last version of each row to the history
+        history.objects.filter(**{f"{model._meta.pk.attname}__in": ids}).delete()
+    return len(ids)
+
+
+def empty_with_history(queryset, **empty) -> int:
+    """Blank these fields of these rows (free text, notes) and the same fields in every earlier version of them."""
+    model = queryset.model
+    try:
+        history = get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        history = None
+    if history is not None:  # every earlier version too, including text since emptied by hand
+        ids = list(queryset.values_list("pk", flat=True))
+        history.objects.filter(**{f"{model._meta.pk.attname}__in": ids}).update(**empty)
+    return model.objects.filter(pk__in=queryset.exclude(**empty).values("pk")).update(**empty)
+
+
+def _aggregates(review: Review) -> dict:
+    """What each stage showed of the review just before the purge: its progress and its measures."""
+    kept: dict = {}
+    for stage in stages.all_stages():
+        entry: dict = {}
+        if stage.progress is not None:
+            progress = stage.progress(review)
+            entry["progress"] = {"done": progress.done, "total": progress.total, "summary": progress.summary}
+        if stage.comparison is not None:
+            entry["measures"] = {
+                f"{table.title}: {row.measure}": row.now
+                for table in stage.comparison(review, review)
+                for row in table.rows
+            }
+        kept[stage.slug] = entry
+    return kept
+
+
+def _redact_access_log(review: Review, references: list[str]) -> int:
+    """The access log is append-only; a purge alone may take purged case references out of its descriptions."""
+    if not references:
+        return 0
+    entries = AccessLog.objects.filter(review=review).filter(
+        reduce(operator.or_, (Q(target__contains=reference) for reference in references))
+    )
+    changed = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL peerreview.purging = 'on'")
+        for entry in entries.only("pk", "target"):
+            target = entry.target
+            for reference in references:
+                target = target.replace(reference, PURGED_CASE)
+            AccessLog.objects.filter(pk=entry.pk).update(target=target)
+            changed += 1
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL peerreview.purging = 'off'")
+    return changed
+
+
+def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
+    """Delete an archived review's case-level data, uploads, reports, notes and free text, with their history and
+    files; keep its aggregates, findings, feedback letter and improvement plan; record it all in a PurgeRecord.
+
+    `by` is the administrator, or None when the retention schedule runs it. All or nothing: files go only after the
+    database has committed, and one that cannot be removed is left for the storage sweep.
+    """
+    review = Review.objects.get(pk=review.pk)
+    if review.archived_at is None:
+        raise NotArchived(f"Archive “{review}” before purging it.")
+    files: list[str] = []
+    with transaction.atomic():
+        aggregates = _aggregates(review)
+        counts: dict[str, int] = {}
+        for stage in stages.all_stages():
+            if stage.purge is not None:
+                counts.update(stage.purge(review))
+        references = list(Case.objects.filter(review=review).values_list("reference", flat=True))
+        counts["access log descriptions redacted"] = _redact_access_log(review, references)
+        counts["cases"] = delete_with_history(Case.objects.filter(review=review))
+        versions = DocumentVersion.objects.filter(document__review=review)
+        files += [name for name in versions.values_list("file", flat=True) if name]
+        counts["uploaded files"] = versions.count()
+        counts["documents"] = delete_with_history(EvidenceDocument.objects.filter(review=review))
+        reports = Report.objects.filter(review=review).exclude(kind=Report.Kind.IMPROVEMENT_PLAN)
+        for row in reports.values("file", "docx", "pptx"):
+            files += [name for name in row.values() if name]
+        counts["reports"] = delete_with_history(reports)
+        record = PurgeRecord.objects.create(
+            review=review,
+            review_title=review.title,
+            council_name=review.council.name,
+            purged_by=by,
+            purged_by_name=by.get_username() if by is not None else SCHEDULE,
+            reason=reason,
+            kept_until=kept_until(review),
+            counts=counts,
+            aggregates=aggregates,
+        )
+        transaction.on_commit(lambda: [storage.delete_quietly(name) for name in files])
+    log.warning("review purged", extra={"review_id": review.pk, "by_user_id": by.pk if by is not None else None})
+    return record
+
+
+def describe(counts: dict[str, int]) -> str:
+    """The counts of a purge in words, the kinds with none left out."""
+    done = [f"{kind}: {number}" for kind, number in counts.items() if number]
+    return "; ".join(done) if done else "nothing was held"
+
+
+# The schedule: warnings before the end of the retention period, then the archive and the purge
+
+
+WARN_DAYS = (30, 7)
+
+
+def _people_to_tell(review: Review) -> list:
+    leads = [
+        membership.user
+        for membership in review.memberships.filter(role__in=[Role.LEAD, Role.CHALLENGE_MANAGER]).select_related("user")
+    ]
+    admins = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
+    return list({person.pk: person for person in [*leads, *admins] if person.is_active}.values())
+
+
+def _warned_long_enough(review: Review, today: datetime.date) -> bool:
+    """A purge needs a warning given at least the last warning's days before: never a deletion out of the blue."""
+    return SentReminder.objects.filter(
+        item=f"reviews.review:{review.pk}",
+        kind__startswith="retention-",
+        created_at__lte=_start_of(today - datetime.timedelta(days=min(WARN_DAYS))),
+    ).exists()
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _warn(review: Review, until: datetime.date, kind: str, delete_after: datetime.date, today: datetime.date) -> int:
+    """Tell each person once per review, retention date and kind of warning; recorded as given on `today`."""
+    told = 0
+    for person in _people_to_tell(review):
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(
+                    recipient=person,
+                    item=f"reviews.review:{review.pk}",
+                    kind=f"retention-{kind}",
+                    day=until,
+                    created_at=_start_of(today),
+                )
+                notify(
+                    recipient=person,
+                    review=review,
+                    kind=Notification.Kind.RETENTION,
+                    title=f"{review.title}: case-level records will be deleted after {delete_after:%-d %B %Y}",
+                    body=(
+                        f"The review's records are kept until {delete_after:%-d %B %Y}. After that its cases, "
+                        "chronologies, audits, uploaded documents, reports, notes and free-text answers are deleted "
+                        "for good; its findings, feedback letter, improvement plan and counts are kept. Download "
+                        "anything the council must keep before then, or ask an administrator to keep the records "
+                        "longer (the review's retention months in the admin)."
+                    ),
+                    link=review.get_absolute_url(),
+                )
+        except IntegrityError:
+            continue  # told already
+        told += 1
+    return told
+
+
+def run_schedule(*, today: datetime.date) -> dict[str, int]:
+    """Warn the leads and administrators 30 and 7 days before a review's records stop being kept, then, the day
+    after, archive the review and purge it. Safe to run again: each warning goes once, each purge happens once."""
+    done = {"warnings": 0, "purged": 0}
+    reviews = Review.objects.filter(followup_12_months__isnull=False, purges__isnull=True).select_related("council")
+    for review in reviews:
+        until = kept_until(review)
+        days_left = (until - today).days
+        if days_left < 0 and not _warned_long_enough(review, today):
+            # Its date passed with no warning (a date set late, a schedule not running): warn now, purge later.
+            late = today + datetime.timedelta(days=min(WARN_DAYS))
+            done["warnings"] += _warn(review, until, "late", late, today)
+            continue
+        if days_left < 0:
+            archive(review)
+            try:
+                record = purge(review, reason=f"The retention period ended on {until:%-d %B %Y}.")
+            except Exception:  # one review that fails is left for tomorrow's run; the others go on
+                log.exception("purge failed", extra={"review_id": review.pk})
+                continue
+            for person in _people_to_tell(review):
+                notify(
+                    recipient=person,
+                    review=review,
+                    kind=Notification.Kind.RETENTION,
+                    title=f"{review.title}: case-level records deleted",
+                    body=f"The retention period ended on {until:%-d %B %Y}. Deleted: {describe(record.counts)}.",
+                    link=review.get_absolute_url(),
+                )
+            done["purged"] += 1
+            continue
+        due = [days for days in WARN_DAYS if days_left <= days]
+        if due:
+            done["warnings"] += _warn(review, until, str(min(due)), until, today)
+    return done

@@ -112,6 +112,9 @@ class Stage:
     # The account id of the review's safeguarding lead, when this stage records one (the questionnaires'):
     # they read the review's access log beside its leads. The first stage that names one decides.
     safeguarding_lead: Callable[["Review"], int | None] | None = None
+    # Delete or empty this stage's case-level records, notes and free text of a review being purged
+    # (reviews/retention.py), with their change history and files: {what: how many}. Aggregates are kept.
+    purge: Callable[["Review"], dict[str, int]] | None = None
     # Whether an account is the safeguarding lead of any review (one query), for who must sign in with two factors.
     is_safeguarding_lead: Callable[[Any], bool] | None = None
 

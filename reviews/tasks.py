@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from celery import shared_task
@@ -6,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import storage
+from . import retention, storage
 from .models import Notification, Report
 from .notifications import services as notifications
 from .services import build_report
@@ -105,3 +106,10 @@ def _tell_requester(report: Report, *, ready: bool) -> None:
         body="" if ready else "Open it to see why and to try again.",
         link=reverse("reviews:report_detail", args=[report.review_id, report.pk]),
     )
+
+
+@shared_task
+def run_retention_schedule(*, today: str | None = None) -> dict[str, int]:
+    """Warn before reviews' records stop being kept, then archive and purge them (run daily; safe to run again)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return retention.run_schedule(today=day)

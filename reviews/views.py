@@ -11,7 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, comparison, engagement, permissions, services, signals_status, stages, storage, todo, transfer
+from . import (
+    access,
+    comparison,
+    engagement,
+    permissions,
+    retention,
+    services,
+    signals_status,
+    stages,
+    storage,
+    todo,
+    transfer,
+)
 from .charts import findings_by_theme_chart
 from .forms import (
     CommitmentForm,
@@ -118,6 +130,8 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
         "reports": reports,
         **engagement.overview_context(review),
         "comparison": comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership)),
+        "kept_until": retention.kept_until(review),
+        "purge": review.purges.order_by("-purged_at").first(),
     }
     return render(request, "reviews/review_overview.html", context)
 

@@ -87,6 +87,7 @@ class Notification(models.Model):
         TEAM = "team", "Review team"
         LETTER = "letter", "Feedback letter"
         SAFEGUARDING_ALERT = "safeguarding_alert", "Safeguarding alert"
+        RETENTION = "retention", "Records to be deleted"
 
     class Email(models.TextChoices):
         """How this notification reaches the person's inbox, fixed when it is made from their preference."""
