@@ -2,6 +2,7 @@
 then the archive and the purge, never without a warning at least a week before."""
 
 import datetime
+import time
 
 import pytest
 
@@ -95,3 +96,28 @@ def test_the_overview_says_how_long_the_records_are_kept_and_when_they_went(date
 
     page = lead_client.get(f"/reviews/{dated.pk}/").content.decode()
     assert f"Case-level records deleted on {record.purged_at:%-d %b %Y}" in page
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_nightly_job_purges_on_a_real_worker(request):
+    from django.conf import settings as live_settings
+
+    from peerreview.celery import app
+
+    from ..factories import MembershipFactory, ReviewFactory, UserFactory
+
+    request.getfixturevalue("celery_worker")
+    review = ReviewFactory(followup_12_months=CHECK, retention_months=12)
+    MembershipFactory(review=review, role="lead", user=UserFactory(username="nightly-lead"))
+    CaseFactory(review=review, reference="RS-NIGHT")
+    retention.run_schedule(today=D(2028, 2, 7))  # the 30-day warning, given in time
+    job = live_settings.CELERY_BEAT_SCHEDULE["retention-schedule"]
+
+    app.send_task(job["task"], kwargs={"today": "2028-03-09"})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not PurgeRecord.objects.filter(review=review).exists():
+        time.sleep(0.25)
+
+    assert PurgeRecord.objects.get(review=review).purged_by_name == retention.SCHEDULE
+    assert not Case.objects.filter(review=review).exists()
