@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reviews.admin import ReadOnlyAdmin
+
 from .models import (
     Action,
     ActionUpdate,
@@ -40,7 +42,7 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ballot)
-class BallotAdmin(admin.ModelAdmin):
+class BallotAdmin(ReadOnlyAdmin):
     """Read only: which ballots were issued and used. No codes (only their keyed hashes exist) and no choices."""
 
     list_display = ["__str__", "round", "kind", "status", "number", "issued_at", "cast_at"]
@@ -49,15 +51,6 @@ class BallotAdmin(admin.ModelAdmin):
     fields = ["round", "kind", "status", "number", "issued_at", "cast_at"]
     readonly_fields = fields
     list_select_related = ["round"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(LetterTemplate)

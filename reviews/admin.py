@@ -41,6 +41,19 @@ class ThresholdLevelInline(admin.TabularInline):
     ordering = ["order"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records nobody may add, change or delete here, administrators included: logs and records of record."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
     list_display = ["name", "ons_code"]
@@ -239,7 +252,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(PurgeRecord)
-class PurgeRecordAdmin(admin.ModelAdmin):
+class PurgeRecordAdmin(ReadOnlyAdmin):
     """Purge records are kept for ever: read only, for everyone."""
 
     list_display = ["review_title", "council_name", "purged_at", "purged_by_name", "reason"]
@@ -247,18 +260,9 @@ class PurgeRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "purged_at"
     readonly_fields = [field.name for field in PurgeRecord._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """The access log is read-only, even for administrators."""
 
     list_display = ["at", "user", "action", "target", "review", "address"]
@@ -266,15 +270,6 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "target", "path", "address"]
     list_select_related = ["user", "review"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DocumentVersionInline(admin.TabularInline):
