@@ -90,9 +90,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "reviews.middleware.LoginRequiredMiddleware",
     "reviews.two_factor.SecondFactorMiddleware",
+    # A form kept when a session ended is turned back into its POST before the membership check, so the
+    # replay meets every rule a POST meets there (an archived review refuses it).
+    "reviews.middleware.DraftReplayMiddleware",
     "reviews.middleware.ReviewMembershipMiddleware",
     "reviews.access.AccessLogMiddleware",
-    "reviews.middleware.DraftReplayMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

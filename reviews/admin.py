@@ -173,12 +173,21 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def kept_until(self, review: Review):
         return retention.kept_until(review) or "– (when the 12-month check is dated)"
 
-    @admin.action(description="Archive: make read-only for every member, close its questionnaires and votes")
+    def has_retention_permission(self, request) -> bool:
+        """Archiving and purging are for administrators (superusers) only, whatever else a staff account may do."""
+        return request.user.is_superuser
+
+    @admin.action(
+        description="Archive: make read-only for every member, close its questionnaires and votes",
+        permissions=["retention"],
+    )
     def archive(self, request, queryset):
         done = [review.title for review in queryset if retention.archive(review, by=request.user)]
         self.message_user(request, f"Archived: {', '.join(done)}." if done else "Those reviews were already archived.")
 
-    @admin.action(description="Purge case-level data (archived reviews only): cannot be undone")
+    @admin.action(
+        description="Purge case-level data (archived reviews only): cannot be undone", permissions=["retention"]
+    )
     def purge(self, request, queryset):
         reviews = list(queryset.select_related("council"))
         not_archived = [review.title for review in reviews if review.archived_at is None]
@@ -186,6 +195,10 @@ class ReviewAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request, f"Archive these reviews before purging them: {', '.join(not_archived)}.", messages.ERROR
             )
+            return None
+        purged = [review.title for review in reviews if review.purges.exists()]
+        if purged:
+            self.message_user(request, f"Already purged: {', '.join(purged)}.", messages.ERROR)
             return None
         if request.POST.get("confirm") != "purge":
             return TemplateResponse(
@@ -204,8 +217,12 @@ class ReviewAdmin(SimpleHistoryAdmin):
             self.message_user(request, f"Purged {review.title}: {retention.describe(record.counts)}.")
         return None
 
-    @admin.action(description="Take out of the archive: members can change it again")
+    @admin.action(description="Take out of the archive: members can change it again", permissions=["retention"])
     def unarchive(self, request, queryset):
+        purged = [review.title for review in queryset if review.purges.exists()]
+        if purged:
+            self.message_user(request, f"A purged review stays archived: {', '.join(purged)}.", messages.ERROR)
+            return
         done = [review.title for review in queryset if retention.unarchive(review, by=request.user)]
         self.message_user(
             request, f"Taken out of the archive: {', '.join(done)}." if done else "None of those reviews was archived."

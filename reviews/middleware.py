@@ -25,8 +25,9 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
 class DraftReplayMiddleware:
     """Back at the form's address after signing in, the form kept when the session ended is sent again, once.
 
-    It runs after the membership check, and as a POST through the view's own validation and permission checks;
-    the CSRF check was passed both when the form was first sent and at sign-in.
+    It runs before the membership check, so the replayed POST meets it as any POST does (a non-member's 404, an
+    archived review's refusal), then the view's own validation and permission checks; the CSRF check was passed
+    both when the form was first sent and at sign-in.
     """
 
     def __init__(self, get_response):

@@ -92,7 +92,10 @@ def archive(review: Review, by=None) -> bool:
 
 
 def unarchive(review: Review, by) -> bool:
-    """Open an archived review for changes again. False when it was not archived."""
+    """Open an archived review for changes again. False when it was not archived; a purged review stays archived,
+    or what members added afterwards would never be purged."""
+    if PurgeRecord.objects.filter(review=review).exists():
+        raise Refused(f"“{review}” was purged: it stays archived.")
     with transaction.atomic():
         changed = Review.objects.filter(pk=review.pk, archived_at__isnull=False).update(
             archived_at=None, archived_by=None
@@ -107,7 +110,11 @@ def unarchive(review: Review, by) -> bool:
 # Purging: what is deleted when a review's records are no longer kept
 
 
-class NotArchived(Exception):
+class Refused(Exception):
+    """What was asked cannot be done to this review (the message says why)."""
+
+
+class NotArchived(Refused):
     """A review is archived (read-only) before anything is purged from it."""
 
 
@@ -190,8 +197,12 @@ def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
     database has committed, and one that cannot be removed is left for the storage sweep.
     """
     review = Review.objects.get(pk=review.pk)
+    if by is not None and not by.is_superuser:
+        raise Refused("Only an administrator purges a review.")
     if review.archived_at is None:
         raise NotArchived(f"Archive “{review}” before purging it.")
+    if PurgeRecord.objects.filter(review=review).exists():
+        raise Refused(f"“{review}” was purged already.")
     files: list[str] = []
     with transaction.atomic():
         aggregates = _aggregates(review)
@@ -221,6 +232,7 @@ def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
             counts=counts,
             aggregates=aggregates,
         )
+        _record(review, by, f"Purged: {describe(counts)}.")
         transaction.on_commit(lambda: [storage.delete_quietly(name) for name in files])
     log.warning("review purged", extra={"review_id": review.pk, "by_user_id": by.pk if by is not None else None})
     return record

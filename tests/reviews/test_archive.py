@@ -14,6 +14,7 @@ from reviews import retention
 from reviews.models import Finding, Report
 
 from ..conference.factories import CandidateFactory, RoundFactory
+from ..factories import UserFactory
 from ..focusgroups.conftest import make_questionnaire
 from ..test_url_walker import fill, objects, review_scoped_routes  # noqa: F401 (the walker's objects fixture)
 
@@ -125,3 +126,58 @@ def test_only_an_administrator_archives(review, lead_client):
     review.refresh_from_db()
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert review.archived_at is None
+
+
+def test_a_form_kept_when_the_session_ended_is_not_sent_into_an_archived_review(review, lead, lead_client, admin_user):
+    from .test_findings import form_data
+    from .test_sessions import end_the_session, sign_in
+
+    url = f"/reviews/{review.pk}/findings/new/"
+    end_the_session(lead_client)
+    lead_client.post(url, form_data(review, summary="Kept before the archive"))
+    retention.archive(review, by=admin_user)
+    sign_in(lead_client, "lead", url)
+
+    replayed = lead_client.get(url)
+
+    assert replayed.status_code == 403 and "This review is archived" in replayed.content.decode()
+    assert not Finding.objects.filter(summary="Kept before the archive").exists()
+
+
+def test_only_a_superuser_archives_or_purges_even_among_staff(review):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="staffer", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_review"))
+    client = Client()
+    client.force_login(staff)
+
+    listing = client.get("/admin/reviews/review/").content.decode()
+    for action in ("archive", "unarchive", "purge"):
+        client.post("/admin/reviews/review/", {"action": action, "_selected_action": [review.pk], "confirm": "purge"})
+
+    assert 'value="archive"' not in listing and 'value="purge"' not in listing
+    review.refresh_from_db()
+    assert review.archived_at is None
+    with pytest.raises(retention.Refused, match="Only an administrator"):
+        retention.purge(review, by=staff, reason="Not allowed.")
+
+
+def test_a_purged_review_stays_archived_and_is_purged_once(review, admin_user):
+    retention.archive(review, by=admin_user)
+    retention.purge(review, by=admin_user, reason="First.")
+    client = Client()
+    client.force_login(admin_user)
+
+    with pytest.raises(retention.Refused, match="purged already"):
+        retention.purge(review, by=admin_user, reason="Second.")
+    with pytest.raises(retention.Refused, match="stays archived"):
+        retention.unarchive(review, by=admin_user)
+    response = client.post(
+        "/admin/reviews/review/", {"action": "unarchive", "_selected_action": [review.pk]}, follow=True
+    )
+
+    assert "A purged review stays archived" in response.content.decode()
+    review.refresh_from_db()
+    assert review.archived_at is not None
+    assert LogEntry.objects.filter(object_id=str(review.pk), change_message__startswith="Purged:").count() == 1

@@ -154,6 +154,11 @@ def test_the_access_log_and_the_purge_record_cannot_be_changed_outside_a_purge(d
         with pytest.raises(DatabaseError, match="append-only|kept for ever"), transaction.atomic():
             attempt()
     assert PurgeRecord.objects.get(pk=record.pk).reason == "The retention period ended."
+    # Even with the purge's setting on, a description may only gain the purged mark, not any other words.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL peerreview.purging = 'on'")
+        AccessLog.objects.filter(pk=entry.pk).update(target="forged")
 
 
 def test_the_admin_asks_before_purging_and_refuses_a_review_not_archived(review, admin_user, client):
