@@ -8,15 +8,14 @@ the review's addresses is refused by `ReviewMembershipMiddleware`), and its ques
 
 import datetime
 import logging
-import operator
-from functools import reduce
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
@@ -168,25 +167,21 @@ def _aggregates(review: Review) -> dict:
 
 
 def _redact_access_log(review: Review, references: list[str]) -> int:
-    """The access log is append-only; a purge alone may take purged case references out of its descriptions."""
-    if not references:
-        return 0
-    entries = AccessLog.objects.filter(review=review).filter(
-        reduce(operator.or_, (Q(target__contains=reference) for reference in references))
-    )
-    changed = 0
+    """The access log is append-only; a purge alone may put "[purged case]" where a purged case's reference stood
+    in its descriptions. One UPDATE a case, longest references first, so that one that contains another (NM-10,
+    NM-1) is replaced whole."""
+    entries = AccessLog.objects.filter(review=review)
+    changed = set()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL peerreview.purging = 'on'")
-        for entry in entries.only("pk", "target"):
-            target = entry.target
-            for reference in references:
-                target = target.replace(reference, PURGED_CASE)
-            AccessLog.objects.filter(pk=entry.pk).update(target=target)
-            changed += 1
+        for reference in sorted(set(references), key=len, reverse=True):
+            holding = entries.filter(target__contains=reference)
+            changed.update(holding.values_list("pk", flat=True))
+            holding.update(target=Replace("target", Value(reference), Value(PURGED_CASE)))
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL peerreview.purging = 'off'")
-    return changed
+    return len(changed)
 
 
 def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
