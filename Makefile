@@ -8,7 +8,7 @@ DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format security worker beat migrate seed bench check-deploy production-check backup restore backup-drill clean
+.PHONY: install run test lint format security worker beat migrate seed bench bench-scale check-deploy production-check backup restore backup-drill clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ beat: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks scale
+
+# Only every page at national scale through gunicorn (builds the scale database on first use; see benchmarks/national.py).
+bench-scale: install
+	$(BIN)/python -m benchmarks scale
 
 # Static security analysis of the application's code: fails on any finding of high severity (pyproject.toml holds
 # the reviewed allow-list).

@@ -15,7 +15,7 @@ class AuditsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, retention, stage
+        from . import comparison, demo, retention, scale, stage
 
         stages.register(
             stages.Stage(
@@ -32,6 +32,7 @@ class AuditsConfig(AppConfig):
                 purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
+                scale=scale.scale,
                 comparison=comparison.compare,
             )
         )

@@ -2,7 +2,8 @@
 
 Runs against a throwaway test database made from the configured one: PostgreSQL when DATABASE_URL names it,
 SQLite otherwise; the output says which. `python -m benchmarks throughput` runs only the submission throughput,
-`python -m benchmarks report` only the baseline report on a review of realistic size.
+`python -m benchmarks report` only the baseline report on a review of realistic size. `python -m benchmarks scale`
+(`make bench-scale`) measures every page at national scale through gunicorn (benchmarks/national.py).
 """
 
 import os
@@ -10,7 +11,12 @@ import statistics
 import sys
 import time
 
-import django
+if sys.argv[1:2] == ["scale"]:
+    from benchmarks.national import main as national_main
+
+    raise SystemExit(national_main())
+
+import django  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerreview.settings")
 django.setup()

@@ -10,7 +10,7 @@ class CaseMappingConfig(AppConfig):
         from reviews import stages
         from reviews.models import Report
 
-        from . import comparison, demo, engagement, retention, search, stage
+        from . import comparison, demo, engagement, retention, scale, search, stage
 
         stages.register(
             stages.Stage(
@@ -27,6 +27,7 @@ class CaseMappingConfig(AppConfig):
                 purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
+                scale=scale.scale,
                 engagement=engagement.engagement,
                 comparison=comparison.compare,
             )

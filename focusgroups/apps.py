@@ -15,7 +15,7 @@ class FocusGroupsConfig(AppConfig):
 
         from reviews import stages
 
-        from . import comparison, demo, engagement, retention, search, stage
+        from . import comparison, demo, engagement, retention, scale, search, stage
 
         stages.register(
             stages.Stage(
@@ -33,6 +33,7 @@ class FocusGroupsConfig(AppConfig):
                 purge=retention.purge,
                 summary=stage.summary,
                 demo=demo.demo,
+                scale=scale.scale,
                 engagement=engagement.engagement,
                 comparison=comparison.compare,
                 safeguarding_lead=stage.safeguarding_lead_id,

@@ -115,6 +115,9 @@ class Stage:
     # Delete or empty this stage's case-level records, notes and free text of a review being purged
     # (reviews/retention.py), with their change history and files: {what: how many}. Aggregates are kept.
     purge: Callable[["Review"], dict[str, int]] | None = None
+    # seed_scale calls scale(reviews, sizes, rng) to add this stage's records to many fictional reviews with bulk
+    # inserts (sizes is a reviews.scale.Sizes, rng a random.Random): {what: how many}.
+    scale: Callable[[list["Review"], Any, Any], dict[str, int]] | None = None
     # Whether an account is the safeguarding lead of any review (one query), for who must sign in with two factors.
     is_safeguarding_lead: Callable[[Any], bool] | None = None
 
