@@ -37,7 +37,7 @@ def scale(reviews: list[Review], sizes, rng: random.Random) -> dict[str, int]:
             for index, case_id in enumerate(cases)
         ]
     audits = CouncilAudit.objects.bulk_create(audits, batch_size=BATCH)
-    domains_of = {tool.pk: list(tool.domains.all()) for tool in tools.values()}
+    domains_of = {tool.pk: list(tool.domains.order_by("order", "pk")) for tool in tools.values()}
     grades_of = {tool.pk: list(tool.grade_scale.grades.order_by("rank")) for tool in tools.values()}
     CouncilGrade.objects.bulk_create(
         (

@@ -28,16 +28,17 @@ def scale(reviews: list[Review], sizes, rng: random.Random) -> dict[str, int]:
     kinds = {kind.slug: kind for kind in EventKind.objects.filter(slug__in=JOURNEY)}
     journey = [kinds[slug] for slug in JOURNEY if slug in kinds] or list(EventKind.objects.all()[:8])
     agencies: dict[int, list[int]] = {}
-    for pk, council_id in Partner.objects.filter(council__in={r.council_id for r in reviews}).values_list(
-        "pk", "council_id"
-    ):
+    councils = {review.council_id for review in reviews}
+    for pk, council_id in Partner.objects.filter(council__in=councils).order_by("pk").values_list("pk", "council_id"):
         agencies.setdefault(council_id, []).append(pk)
     starts = {review.pk: (review.onsite_start or datetime.date(2020, 1, 1)) for review in reviews}
     council_of = {review.pk: review.council_id for review in reviews}
     made = 0
 
     def events():
-        for case_id, review_id in Case.objects.filter(review__in=reviews).values_list("pk", "review_id").iterator():
+        for case_id, review_id in (
+            Case.objects.filter(review__in=reviews).order_by("pk").values_list("pk", "review_id").iterator()
+        ):
             day = starts[review_id] - datetime.timedelta(days=rng.randrange(200, 700))
             for index in range(sizes.events_per_case):
                 day += datetime.timedelta(days=rng.choice([0, 1, 1, 2, 3, 5, 8, 13]))

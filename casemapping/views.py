@@ -8,7 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import access, permissions, tables
+from reviews import access, derived, permissions, tables
 from reviews.forms import TableImportForm
 from reviews.models import Case, FocusArea
 from reviews.versioning import OPEN_AGAIN, SAVED, is_stale_post
@@ -328,12 +328,18 @@ def event_template(request: HttpRequest, review_id: int, case_id: int) -> HttpRe
 @require_GET
 def timeliness(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
-    case_results, summaries = services.review_timeliness(review)
+
+    def figures() -> tuple[int, list]:
+        case_results, summaries = services.review_timeliness(review)
+        return len(case_results), summaries
+
+    # Worked out when the review's records change (reviews/derived.py), not on every view.
+    case_count, summaries = derived.cached("timeliness", [review.pk], figures)
     context = {
         "review": review,
         "membership": membership,
         "summaries": summaries,
-        "case_count": len(case_results),
+        "case_count": case_count,
         "rules_as_of": services.rules_as_of(review),
     }
     return render(request, "casemapping/timeliness.html", context)

@@ -29,7 +29,7 @@ def scale(reviews: list[Review], sizes, rng: random.Random) -> dict[str, int]:
         counts["questionnaires"] += len(copies)
         day = review.onsite_start or datetime.date(2020, 1, 1)
         for copy in copies:
-            questions = list(Question.objects.filter(section__questionnaire=copy))
+            questions = list(Question.objects.filter(section__questionnaire=copy).order_by("section__order", "order"))
             share = sizes.responses // len(copies)
             responses = Response.objects.bulk_create(
                 Response(questionnaire=copy, submitted_on=day - datetime.timedelta(days=rng.randrange(10, 40)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from reviews import exports, scope
+from reviews import derived, exports, scope
 from reviews.models import Finding, FindingEvidence, FocusArea, Review
 
 from . import alerts, sentences
@@ -61,6 +61,7 @@ def submit_response(
         if concern is not None:
             reasons.append(concern[0])
     Answer.objects.bulk_create(rows)
+    derived.changed(questionnaire.review_id)
     alert = None
     if reasons:
         alert = alerts.raise_alert(

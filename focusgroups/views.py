@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import access, exports, permissions, throttle
+from reviews import access, derived, exports, permissions, throttle
 from reviews.charts import Series, bar_chart
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
@@ -201,7 +201,12 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
     config = QuestionnaireSettings.for_review(review)
     if permissions.can_code_focus_groups(membership):
         services.ensure_codebook(review)
-    tables = services.question_tables(questionnaire, config.minimum_group)
+    # Tabulated when the review's records change (reviews/derived.py), not on every view.
+    tables = derived.cached(
+        f"question-tables-{questionnaire.pk}-{config.minimum_group}",
+        [review.pk],
+        lambda: services.question_tables(questionnaire, config.minimum_group),
+    )
     charts = [
         bar_chart(
             title=f"{table.question.text}: answers from all respondents",

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "reviews.middleware.DraftReplayMiddleware",
     "reviews.middleware.ReviewMembershipMiddleware",
     "reviews.access.AccessLogMiddleware",
+    "reviews.derived.DerivedFiguresMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -206,6 +207,9 @@ TWO_FACTOR_ENFORCED = True
 OTP_TOTP_ISSUER = "Safeguarding peer review"
 # How long a review's records are kept after its 12-month check, unless the review sets its own (reviews/retention.py).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12)
+# How long a figure derived from a review's records (reviews/derived.py) is kept at most; it is worked out again
+# sooner when the review's records change.
+DERIVED_FIGURES_SECONDS = env_int("DERIVED_FIGURES_SECONDS", 15 * 60)
 
 # Security headers; with debug off the deploy checks pass.
 SECURE_CONTENT_TYPE_NOSNIFF = True

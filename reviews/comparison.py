@@ -12,7 +12,7 @@ audit agreement) say so, and the pages show them to the peer side only.
 
 from dataclasses import dataclass, field
 
-from . import stages
+from . import derived, stages
 from .models import Review
 
 
@@ -133,12 +133,14 @@ def compare_with_earlier(review: Review) -> Comparison | None:
     if review.previous_review_id is None:
         return None
     earlier = Review.objects.select_related("council", "framework", "grade_scale").get(pk=review.previous_review_id)
-    items = [
-        StageComparison(stage, stage.comparison(review, earlier))
-        for stage in stages.all_stages()
-        if stage.comparison is not None
-    ]
-    return Comparison(review, earlier, items)
+    compared = [stage for stage in stages.all_stages() if stage.comparison is not None]
+
+    def tables() -> dict[str, list[ComparisonTable]]:
+        return {stage.slug: stage.comparison(review, earlier) for stage in compared}
+
+    # Worked out when either review changes (reviews/derived.py), not on every view of the overview.
+    found = derived.cached("comparison", [review.pk, earlier.pk], tables)
+    return Comparison(review, earlier, [StageComparison(stage, found.get(stage.slug, [])) for stage in compared])
 
 
 def comparison_for_member(review: Review, *, peer_side: bool) -> Comparison | None:

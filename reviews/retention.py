@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from . import stages, storage
+from . import derived, stages, storage
 from .models import (
     AccessLog,
     Case,
@@ -229,6 +229,7 @@ def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
         )
         _record(review, by, f"Purged: {describe(counts)}.")
         transaction.on_commit(lambda: [storage.delete_quietly(name) for name in files])
+        derived.changed(review.pk)
     log.warning("review purged", extra={"review_id": review.pk, "by_user_id": by.pk if by is not None else None})
     return record
 

@@ -60,8 +60,8 @@ def scale_reviews():
 
 
 def small_review() -> Review | None:
-    """The review of one of everything that seed_scale builds beside the others."""
-    return scale_reviews().filter(council__name=council_name(0)).first()
+    """The review of one of everything that seed_scale builds beside the others (after an earlier one like it)."""
+    return scale_reviews().filter(council__name=council_name(0)).order_by("-onsite_start").first()
 
 
 def large_review() -> Review | None:
@@ -106,15 +106,16 @@ def build(scale: Scale, password: str, totp_secret: str, report: Callable[[str],
             *Permission.objects.filter(content_type__app_label="reviews", codename__in=["view_programme", "add_review"])
         )
         reviews = _reviews(range(1, scale.councils + 1), scale.reviews_per_council, scale.sizes, rng)
-        # One small review beside them, of one of everything, to tell a page whose queries grow with the data.
-        small = _reviews([0], 1, SMALL, rng)
+        # A small review (of one of everything, after an earlier one like it) beside them, to tell a page whose
+        # queries grow with the data.
+        small = _reviews([0], 2, SMALL, rng)
         counts["councils"] = scale.councils
         counts["reviews"] = len(reviews)
         # The lead leads the latest review of the first council (which has the most history to compare with) and
         # the small review.
         latest = [review for review in reviews if review.council.name == council_name(1)][-1]
         ReviewMembership.objects.bulk_create(
-            ReviewMembership(review=review, user=lead, role=Role.LEAD) for review in (latest, small[0])
+            ReviewMembership(review=review, user=lead, role=Role.LEAD) for review in (latest, small[-1])
         )
         for group, sizes in ((reviews, scale.sizes), (small, SMALL)):
             made = {"cases": _cases(group, sizes, rng), "findings": _findings(group, sizes, rng)}
@@ -190,12 +191,13 @@ def _cases(reviews: list[Review], sizes: Sizes, rng: random.Random) -> int:
         ]
     made = Case.objects.bulk_create(cases, batch_size=BATCH)
     partners: dict[int, list[int]] = {}
-    for partner_id, council_id in Partner.objects.filter(council__in={r.council_id for r in reviews}).values_list(
-        "pk", "council_id"
+    councils = {review.council_id for review in reviews}
+    for partner_id, council_id in (
+        Partner.objects.filter(council__in=councils).order_by("pk").values_list("pk", "council_id")
     ):
         partners.setdefault(council_id, []).append(partner_id)
     council_of = {review.pk: review.council_id for review in reviews}
-    focus_areas = list(FocusArea.objects.values_list("pk", flat=True)[:8])
+    focus_areas = list(FocusArea.objects.order_by("pk").values_list("pk", flat=True)[:8])
     through = Case.partners.through
     through.objects.bulk_create(
         (

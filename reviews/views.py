@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import (
     access,
     comparison,
+    derived,
     engagement,
     permissions,
     retention,
@@ -110,7 +111,16 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
     team = review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name")
     peer_team = [m for m in team if permissions.is_peer_side(m)]
     host_team = [m for m in team if permissions.is_host_side(m)]
-    stage_rows = [{"stage": stage, "progress": stages.progress_of(stage, review)} for stage in stages.all_stages()]
+    # Worked out when the review's records change (reviews/derived.py), not on every view.
+    progress = derived.cached(
+        "progress",
+        [review.pk],
+        lambda: {stage.slug: stages.progress_of(stage, review) for stage in stages.all_stages()},
+    )
+    stage_rows = [
+        {"stage": stage, "progress": progress.get(stage.slug) or stages.progress_of(stage, review)}
+        for stage in stages.all_stages()
+    ]
     findings = Finding.objects.visible_to_membership(membership)
     theme_rows = findings.counts_by_theme(review.framework)
     reports = [
@@ -128,7 +138,7 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
         "chart": findings_by_theme_chart(theme_rows),
         "finding_total": findings.count(),
         "reports": reports,
-        **engagement.overview_context(review),
+        **derived.cached("engagement", [review.pk], lambda: engagement.overview_context(review)),
         "comparison": comparison.comparison_for_member(review, peer_side=permissions.is_peer_side(membership)),
         "kept_until": retention.kept_until(review),
         "purge": review.purges.order_by("-purged_at").first(),

@@ -50,6 +50,9 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
+    # Figures derived from a review are worked out on every view, as tests change records through the ORM between
+    # views; tests/reviews/test_derived.py keeps them, as the site does, and checks when they are worked out again.
+    settings.DERIVED_FIGURES_SECONDS = 0
 
 
 # The cast

@@ -43,7 +43,7 @@ def test_builds_every_stage_into_each_review_with_a_small_one_beside(rf):
     output = seed()
     reviews = scale.scale_reviews()
     assert Council.objects.filter(name__startswith=scale.COUNCIL_PREFIX).count() == 3  # two and the small one
-    assert reviews.count() == 5
+    assert reviews.count() == 6
     large, small = scale.large_review(), scale.small_review()
     assert large.previous_review is not None and large.previous_review.council_id == large.council_id
     assert Case.objects.filter(review=large).count() == 3 and Case.objects.filter(review=small).count() == 1
@@ -89,7 +89,7 @@ def test_refuses_a_database_with_other_reviews_unless_told():
         seed()
     assert not scale.scale_reviews().exists()
     seed("--allow-other-data")
-    assert scale.scale_reviews().count() == 5 and Review.objects.filter(pk=real.pk).exists()
+    assert scale.scale_reviews().count() == 6 and Review.objects.filter(pk=real.pk).exists()
 
 
 @pytest.mark.django_db

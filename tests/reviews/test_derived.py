@@ -1,0 +1,120 @@
+"""Figures derived from a review are worked out once and kept (reviews/derived.py): a second view of the overview
+costs fewer queries, and any change through the site (a member's form, an anonymous answer, Django admin) is seen
+on the next view."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from focusgroups.models import Question
+from reviews import derived
+from reviews.models import Case
+
+from ..factories import CaseFactory, ReviewFactory
+from ..focusgroups.conftest import make_questionnaire, question
+
+
+@pytest.fixture(autouse=True)
+def keep_figures(settings):
+    settings.DERIVED_FIGURES_SECONDS = 900
+
+
+def mapping_total(client, review) -> int:
+    rows = client.get(reverse("reviews:overview", args=[review.pk])).context["stage_rows"]
+    return next(row["progress"].total for row in rows if row["stage"].slug == "case-mapping")
+
+
+def test_the_overview_keeps_its_figures_and_a_second_view_costs_fewer_queries(review, lead_client):
+    url = reverse("reviews:overview", args=[review.pk])
+    with CaptureQueriesContext(connection) as first:
+        lead_client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        lead_client.get(url)
+    assert len(second) < len(first)
+
+
+def test_a_case_added_through_the_site_is_counted_on_the_next_view(review, lead_client):
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    CaseFactory(review=review)  # straight into the database: the kept figure stands until the site changes it
+    assert mapping_total(lead_client, review) == 1
+
+    response = lead_client.post(
+        reverse("casemapping:case_create", args=[review.pk]),
+        {"reference": "C-99", "age_band": "5-9", "legal_status": "cin"},
+    )
+
+    assert response.status_code == 302 and Case.objects.filter(review=review).count() == 3
+    assert mapping_total(lead_client, review) == 3
+
+
+def test_a_refused_form_still_leaves_the_figures_right(review, lead_client):
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    lead_client.post(reverse("casemapping:case_create", args=[review.pk]), {"reference": "", "age_band": "5-9"})
+    assert mapping_total(lead_client, review) == 1
+
+
+def test_an_anonymous_answer_is_in_the_results_on_the_next_view(review, lead_client):
+    questionnaire = make_questionnaire(review, title="Staff survey", audience="staff")
+    scale = question(questionnaire, Question.Kind.AGREE)
+    url = questionnaire.get_absolute_url()
+
+    def answered() -> int:
+        tables = lead_client.get(url).context["results"]
+        return sum(row["cells"][-1] for table, _ in tables for row in table.rows if not table.suppressed)
+
+    before = answered()
+    Client().post(f"/q/{questionnaire.token}/", {f"q{scale.pk}": "4"})
+
+    assert lead_client.get(url).context["response_count"] == 1
+    tables = lead_client.get(url).context["results"]
+    assert tables[0][0].question == scale
+    assert answered() >= before
+
+
+def test_a_change_to_another_review_leaves_this_reviews_figures_kept(review, other_review, lead_client):
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    derived.changed(other_review.pk)
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    derived.changed(review.pk)
+    assert mapping_total(lead_client, review) == 2
+
+
+def test_a_change_in_django_admin_works_every_reviews_figures_out_again(review, lead_client, admin_user):
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    CaseFactory(review=review)
+    admin = Client()
+    admin.force_login(admin_user)
+
+    admin.post(reverse("admin:reviews_council_add"), {"name": "", "ons_code": "bad"})  # refused, but a change tried
+
+    assert mapping_total(lead_client, review) == 2
+
+
+def test_the_comparison_is_worked_out_again_when_the_earlier_review_changes(review, lead_client, lead):
+    earlier = ReviewFactory(council=review.council, framework=review.framework, grade_scale=review.grade_scale)
+    review.previous_review = earlier
+    review.save()
+    url = reverse("reviews:comparison", args=[review.pk])
+    first = lead_client.get(url).context["comparison"]
+    derived.changed(earlier.pk)
+    with CaptureQueriesContext(connection) as again:
+        second = lead_client.get(url).context["comparison"]
+    with CaptureQueriesContext(connection) as kept:
+        lead_client.get(url)
+    assert [item.stage.slug for item in first.stages] == [item.stage.slug for item in second.stages]
+    assert len(kept) < len(again)
+
+
+def test_with_no_time_to_keep_figures_they_are_worked_out_on_every_view(review, lead_client, settings):
+    settings.DERIVED_FIGURES_SECONDS = 0
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 1
+    CaseFactory(review=review)
+    assert mapping_total(lead_client, review) == 2
