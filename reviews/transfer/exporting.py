@@ -33,6 +33,8 @@ from .discovery import (
 
 # Export
 
+CHUNK_ROWS = 10_000
+
 
 @dataclass
 class _Exporter:
@@ -42,14 +44,48 @@ class _Exporter:
     references: list[dict] = field(default_factory=list)
     ref_ids: dict[tuple[str, object], int] = field(default_factory=dict)
 
+    m2m: dict[tuple[str, str], dict[object, list]] = field(default_factory=dict)
+    # Rows of other models the review's rows point at (accounts, councils, kinds), loaded one query a model.
+    loaded: dict[str, dict] = field(default_factory=dict)
+
     def collect(self) -> None:
+        """Every owned row, one query per lookup (each an indexed join; an OR of joins is not), and every copied
+        many-to-many link, one query per link table: a fixed number of queries whatever the review's size."""
         for model, lookups in self.owned.items():
-            condition = models.Q()
+            found: dict = {}
             for lookup in lookups:
-                condition |= models.Q(**{lookup: self.review.pk})
-            self.rows[model._meta.label_lower] = {
-                obj.pk: obj for obj in model._base_manager.filter(condition).order_by("pk")
-            }
+                found.update((obj.pk, obj) for obj in model._base_manager.filter(**{lookup: self.review.pk}))
+            label = model._meta.label_lower
+            self.rows[label] = {pk: found[pk] for pk in sorted(found)}
+            for m2m in copied_m2m(model):
+                through = m2m.remote_field.through
+                source, target = m2m.m2m_field_name(), m2m.m2m_reverse_name()
+                links: dict[object, list] = {}
+                owners = list(self.rows[label])
+                for start in range(0, len(owners), CHUNK_ROWS):  # bounded: a query takes at most 65,535 values
+                    pairs = through._base_manager.filter(**{f"{source}__in": owners[start : start + CHUNK_ROWS]})
+                    for owner, linked in pairs.order_by(target).values_list(source, target):
+                        links.setdefault(owner, []).append(linked)
+                self.m2m[(label, m2m.name)] = links
+        self.preload()
+
+    def preload(self) -> None:
+        wanted: dict[type[models.Model], set] = {}
+        for model in self.owned:
+            relations = [
+                f for f in model._meta.concrete_fields
+                if f.is_relation and f.related_model._meta.label_lower not in self.rows
+            ]  # fmt: skip
+            for obj in self.rows[model._meta.label_lower].values():
+                for f in relations:
+                    if (target := getattr(obj, f.attname)) is not None:
+                        wanted.setdefault(f.related_model, set()).add(target)
+            for m2m in copied_m2m(model):
+                if m2m.related_model._meta.label_lower not in self.rows:
+                    for targets in self.m2m[(model._meta.label_lower, m2m.name)].values():
+                        wanted.setdefault(m2m.related_model, set()).update(targets)
+        for model, ids in wanted.items():
+            self.loaded[model._meta.label_lower] = model._base_manager.in_bulk(sorted(ids))
 
     def link(self, model: type[models.Model], pk) -> dict | None:
         if pk is None:
@@ -62,7 +98,7 @@ class _Exporter:
         label = model._meta.label_lower
         if (label, pk) in self.ref_ids:
             return self.ref_ids[(label, pk)]
-        obj = model._base_manager.get(pk=pk)
+        obj = self.loaded.get(label, {}).get(pk) or model._base_manager.get(pk=pk)
         key = {name: self.value(model, obj, model._meta.get_field(name)) for name in identity_fields(model)}
         entry = {"model": label, "key": key}
         if model is get_user_model():
@@ -105,8 +141,7 @@ class _Exporter:
                         values[f.name] = to_json(f, f.value_from_object(obj))
                 for m2m in copied_m2m(model):
                     values[m2m.name] = [
-                        self.link(m2m.related_model, target)
-                        for target in getattr(obj, m2m.name).order_by("pk").values_list("pk", flat=True)
+                        self.link(m2m.related_model, target) for target in self.m2m[(label, m2m.name)].get(pk, [])
                     ]
                 rows.append({"pk": pk, "fields": values})
             objects[label] = rows
