@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils.safestring import SafeString
 
-from . import charts, search, signals_status, stages
+from . import charts, derived, search, signals_status, stages
 from .form_errors import NamedErrors, choose_from_list
 from .models import Council, Finding, Review, ReviewMembership, Role
 from .params import filters_querystring
@@ -137,17 +137,29 @@ class Row:
         return self.plan_total("overdue")
 
 
-def build_rows(reviews: list[Review], today: date) -> list[Row]:
-    """Rows for these reviews (fetched with `reviews_queryset`), in a fixed number of queries."""
+def _figures(reviews: list[Review], today: date) -> dict[int, tuple]:
+    """Each review's progress in every stage, the milestones it met and its plan's counts, in a fixed number of
+    queries."""
     by_stage = [stages.progress_for(stage, reviews) for stage in stages.all_stages()]
     met = stages.milestones_met(reviews)
     plans = stages.plan_counts(reviews, today)
+    return {
+        review.pk: ([progress[review.pk] for progress in by_stage], met.get(review.pk, {}), plans.get(review.pk, []))
+        for review in reviews
+    }
+
+
+def build_rows(reviews: list[Review], today: date) -> list[Row]:
+    """Rows for these reviews (fetched with `reviews_queryset`), in a fixed number of queries. Each review's figures
+    are kept until its records change (reviews/derived.py), so a dashboard of the whole programme works out only
+    the reviews that changed since it was last seen."""
+    figures = derived.cached_many(f"programme-row-{today.isoformat()}", reviews, lambda some: _figures(some, today))
     return [
         Row(
             review=review,
-            progress=[progress[review.pk] for progress in by_stage],
-            milestones=milestones(review, met.get(review.pk, {}), today),
-            plan=plans.get(review.pk, []),
+            progress=figures[review.pk][0],
+            milestones=milestones(review, figures[review.pk][1], today),
+            plan=figures[review.pk][2],
             findings=review.published_findings,
             leads=[membership.user.get_full_name() or membership.user.username for membership in review.leads],
         )

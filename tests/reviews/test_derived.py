@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from focusgroups.models import Question
-from reviews import derived
+from reviews import derived, stages
 from reviews.models import Case
 
 from ..factories import CaseFactory, ReviewFactory
@@ -118,3 +118,42 @@ def test_with_no_time_to_keep_figures_they_are_worked_out_on_every_view(review, 
     assert mapping_total(lead_client, review) == 1
     CaseFactory(review=review)
     assert mapping_total(lead_client, review) == 2
+
+
+def test_the_programme_works_out_only_the_reviews_that_changed(review, other_review, lead_client):
+    from django.contrib.auth.models import Permission
+
+    from ..factories import UserFactory
+
+    manager = UserFactory(username="programme-manager")
+    manager.user_permissions.add(Permission.objects.get(codename="view_programme"))
+    programme = Client()
+    programme.force_login(manager)
+    url = reverse("reviews:programme")
+
+    def mapped_totals() -> dict[int, int]:
+        rows = programme.get(url).context["page"].object_list
+        return {
+            row.review.pk: row.progress[[s.slug for s in stages.all_stages()].index("case-mapping")].total
+            for row in rows
+        }
+
+    CaseFactory(review=review)
+    CaseFactory(review=other_review)
+    assert mapped_totals() == {review.pk: 1, other_review.pk: 1}
+    CaseFactory(review=review)
+    CaseFactory(review=other_review)
+    assert mapped_totals() == {review.pk: 1, other_review.pk: 1}  # kept
+
+    lead_client.post(
+        reverse("casemapping:case_create", args=[review.pk]),
+        {"reference": "C-98", "age_band": "5-9", "legal_status": "cin"},
+    )
+
+    assert mapped_totals() == {review.pk: 3, other_review.pk: 1}  # only the review written to is worked out again
+    with CaptureQueriesContext(connection) as kept:
+        programme.get(url)
+    derived.changed(review.pk)
+    with CaptureQueriesContext(connection) as one_changed:
+        programme.get(url)
+    assert len(kept) < len(one_changed)
