@@ -210,6 +210,8 @@ RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12)
 # How long a figure derived from a review's records (reviews/derived.py) is kept at most; it is worked out again
 # sooner when the review's records change.
 DERIVED_FIGURES_SECONDS = env_int("DERIVED_FIGURES_SECONDS", 15 * 60)
+# How long a whole-review export (a ZIP of every record) stays on the server for its lead to download.
+EXPORT_KEPT_HOURS = env_int("EXPORT_KEPT_HOURS", 24)
 
 # Security headers; with debug off the deploy checks pass.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -323,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-schedule": {
         "task": "reviews.tasks.run_retention_schedule",
         "schedule": crontab(hour=2, minute=40),  # nightly: warnings, then archives and purges (reviews/retention.py)
+    },
+    "expire-review-exports": {
+        "task": "reviews.tasks.expire_review_exports",
+        "schedule": crontab(minute=25),  # hourly: an export's file is deleted within the hour after its time
     },
     "remind-questionnaire-partners": {
         "task": "focusgroups.tasks.remind_partners",

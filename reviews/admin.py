@@ -23,6 +23,7 @@ from .models import (
     PurgeRecord,
     Report,
     Review,
+    ReviewExport,
     ReviewMembership,
     ScopeArea,
     Theme,
@@ -276,6 +277,19 @@ class PurgeRecordAdmin(ReadOnlyAdmin):
     search_fields = ["review_title", "council_name", "purged_by_name"]
     date_hierarchy = "purged_at"
     readonly_fields = [field.name for field in PurgeRecord._meta.fields]
+
+
+@admin.register(ReviewExport)
+class ReviewExportAdmin(ReadOnlyAdmin):
+    """Whole-review exports: who asked, when and what became of each. The file itself is downloaded from the
+    review's export page by its lead, where the download is logged; it is not offered here."""
+
+    list_display = ["review", "requested_by", "requested_at", "status", "size", "expires_at"]
+    list_filter = ["status"]
+    fields = readonly_fields = [
+        "review", "requested_by", "requested_at", "status", "size", "counts", "error", "attempts", "finished_at",
+        "expires_at",
+    ]  # fmt: skip
 
 
 @admin.register(AccessLog)

@@ -47,6 +47,8 @@ def _generations(review_ids: Iterable[int]) -> list[str]:
 def changed(review_id: int | None) -> None:
     """The review's records may have changed (None: any review's): its figures are worked out again when next
     asked for. Inside a transaction, this happens when it commits."""
+    if settings.DERIVED_FIGURES_SECONDS <= 0:
+        return  # nothing is kept, so nothing is out of date
     key = _ALL if review_id is None else _key(review_id)
     # Now, and again when the transaction commits: a figure worked out in between (from the records before the
     # commit) is kept under the first new generation only, which the second replaces.

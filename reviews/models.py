@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import stages
+from .export_record import ReviewExport  # noqa: F401 (its own module; this app's model)
 from .invitations.models import Invitation  # noqa: F401 (its own module; this app's model)
 from .notifications.models import (  # noqa: F401 (their own module; this app's models)
     EmailRecord,

@@ -12,7 +12,7 @@ import threading
 from django.conf import settings
 from django.db import connections
 
-from .tasks import render_report
+from .tasks import render_report, write_review_export
 
 logger = logging.getLogger(__name__)
 
@@ -45,4 +45,24 @@ def _render_then_close_connections(*, report_id: int) -> None:
         logger.exception("Report %s could not be rendered in the background", report_id)
     finally:
         # The thread opened its own database connections; leave none behind for the server to run out of.
+        connections.close_all()
+
+
+def start_export(*, export_id: int) -> None:
+    """Write a whole-review export as reports are rendered: on a worker, or without a broker in a thread."""
+    if settings.REPORT_RENDERING == "thread":
+        threading.Thread(
+            target=_export_then_close_connections, kwargs={"export_id": export_id}, name=f"export-{export_id}",
+            daemon=True,
+        ).start()  # fmt: skip
+    else:
+        write_review_export.delay(export_id=export_id)
+
+
+def _export_then_close_connections(*, export_id: int) -> None:
+    try:
+        write_review_export(export_id=export_id)
+    except Exception:
+        logger.exception("Export %s could not be written in the background", export_id)
+    finally:
         connections.close_all()

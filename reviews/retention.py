@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from . import derived, stages, storage
+from . import derived, review_exports, stages, storage
 from .models import (
     AccessLog,
     Case,
@@ -216,6 +216,7 @@ def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
         for row in reports.values("file", "docx", "pptx"):
             files += [name for name in row.values() if name]
         counts["reports"] = delete_with_history(reports)
+        counts["exports"] = review_exports.delete_for_purge(review)
         record = PurgeRecord.objects.create(
             review=review,
             review_title=review.title,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import retention, storage
+from . import retention, review_exports, storage
 from .models import Notification, Report
 from .notifications import services as notifications
 from .services import build_report
@@ -113,3 +113,15 @@ def run_retention_schedule(*, today: str | None = None) -> dict[str, int]:
     """Warn before reviews' records stop being kept, then archive and purge them (run daily; safe to run again)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return retention.run_schedule(today=day)
+
+
+@shared_task
+def write_review_export(*, export_id: int) -> None:
+    """Write a requested whole-review export to a ZIP and keep it for its lead to download."""
+    review_exports.write(export_id)
+
+
+@shared_task
+def expire_review_exports() -> int:
+    """Delete the files of whole-review exports past their time (run hourly)."""
+    return review_exports.delete_expired()

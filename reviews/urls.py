@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import programme_views, report_views, setup_views, views
+from . import export_views, programme_views, report_views, setup_views, views
 
 app_name = "reviews"
 
@@ -38,7 +38,8 @@ urlpatterns = [
     ),
     path("<int:review_id>/reports/<int:report_id>/retry/", report_views.report_retry, name="report_retry"),
     path("<int:review_id>/reports/<int:report_id>/share/", report_views.report_share, name="report_share"),
-    path("<int:review_id>/export/", views.review_export, name="export"),
+    path("<int:review_id>/export/", export_views.review_export, name="export"),
+    path("<int:review_id>/export/<int:export_id>/download/", export_views.export_download, name="export_download"),
     path("<int:review_id>/documents/", views.document_list, name="documents"),
     path("<int:review_id>/documents/upload/", views.document_upload, name="document_upload"),
     path("<int:review_id>/documents/<int:document_id>/", views.document_detail, name="document_detail"),

@@ -1,11 +1,9 @@
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,6 @@ from . import (
     stages,
     storage,
     todo,
-    transfer,
 )
 from .charts import findings_by_theme_chart
 from .forms import (
@@ -289,26 +286,6 @@ def finding_edit(request: HttpRequest, review_id: int, finding_id: int) -> HttpR
 
 
 # Reports (the list, each report and its files are in report_views)
-
-
-@require_POST
-def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
-    """The whole review as a ZIP for another installation, streamed from a temporary file and logged."""
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_export_review(membership))
-    archive = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
-    try:
-        transfer.export_review(review=review, out=archive, user=request.user, path=request.path)
-        access.recorded(request)
-    except transfer.TransferError as error:
-        archive.close()
-        messages.error(request, f"The review could not be exported. {error}")
-        return redirect("reviews:reports", review.pk)
-    archive.seek(0)
-    response = FileResponse(archive, as_attachment=True, filename=f"review-{review.pk}-export.zip")
-    response["Content-Type"] = "application/zip"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Evidence documents

@@ -11,14 +11,11 @@ from urllib.parse import urlencode
 import pytest
 from django import forms
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.test import Client
 
 from interviews.models import LineOfEnquiry
-from reviews.models import Report
 
-from .factories import FindingFactory, ReportFactory
-from .test_url_walker import REVIEW_PREFIX, fill, stage_object_makers, walk
+from .test_url_walker import REVIEW_PREFIX, fill, review_objects, walk
 
 PROJECT = Path(__file__).resolve().parent.parent
 APPS = ["reviews", "selfassessment", "casemapping", "audits", "focusgroups", "interviews", "conference"]
@@ -63,13 +60,7 @@ def walked_routes() -> list[str]:
 
 @pytest.fixture
 def objects(review, lead):
-    finding = FindingFactory(review=review, raised_by=lead)
-    report = ReportFactory(review=review, status=Report.Status.DONE, sha256="0" * 64)
-    report.file.save("walker.pdf", ContentFile(b"%PDF-1.4 walker"), save=True)
-    values = {"review_id": review.pk, "finding_id": finding.pk, "report_id": report.pk}
-    for make in stage_object_makers():
-        values.update(make(review, lead))
-    return values
+    return review_objects(review, lead)
 
 
 def test_the_walk_reads_the_parameters_the_views_use():

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from reviews.models import Finding, Report
+from reviews.models import Finding, Report, ReviewExport
 
 from .factories import FindingFactory, ReportFactory
 
@@ -54,10 +54,17 @@ def stage_object_makers() -> list:
 @pytest.fixture
 def objects(review, lead):
     """One object of every kind a review-scoped URL names, all inside `review`."""
+    return review_objects(review, lead)
+
+
+def review_objects(review, lead) -> dict:
+    """One object of every kind a review-scoped URL names, all inside `review`: {URL parameter: id}."""
     finding = FindingFactory(review=review, raised_by=lead)
     report = ReportFactory(review=review, status=Report.Status.DONE, sha256="0" * 64)
     report.file.save("walker.pdf", ContentFile(b"%PDF-1.4 walker"), save=True)
-    values = {"review_id": review.pk, "finding_id": finding.pk, "report_id": report.pk}
+    export = ReviewExport.objects.create(review=review, requested_by=lead, status=ReviewExport.Status.DONE)
+    export.file.save("walker.zip", ContentFile(b"PK walker"), save=True)
+    values = {"review_id": review.pk, "finding_id": finding.pk, "report_id": report.pk, "export_id": export.pk}
     for make in stage_object_makers():
         values.update(make(review, lead))
     return values

@@ -32,7 +32,14 @@ CHUNK = 1024 * 1024
 # The exporting system's own records stay with it: its audit trail, and the messages it sent its users
 # (notifications, their emails, reminders and invitations, whose links work only where they were made).
 EXCLUDED_MODELS = frozenset(
-    {"reviews.accesslog", "reviews.notification", "reviews.emailrecord", "reviews.sentreminder", "reviews.invitation"}
+    {
+        "reviews.accesslog",
+        "reviews.notification",
+        "reviews.emailrecord",
+        "reviews.sentreminder",
+        "reviews.invitation",
+        "reviews.reviewexport",
+    }
 )
 
 # How shared rows are recognised in another installation when their first unique field is not the best

@@ -172,6 +172,7 @@ def reachable_from_review() -> set[str]:
         "reviews.emailrecord",
         "reviews.invitation",
         "reviews.sentreminder",
+        "reviews.reviewexport",
     }
     return {model._meta.label_lower for model in found} - own_records
 
@@ -654,67 +655,6 @@ def test_the_export_command_refuses_an_unknown_review_or_user_and_an_existing_fi
     assert existing.read_bytes() == b"keep me"
     assert not (tmp_path / "a.zip").exists()
     assert not AccessLog.objects.exists()
-
-
-# In the workspace
-
-
-@pytest.mark.django_db
-def test_the_lead_downloads_the_export_and_it_is_logged(small_review, lead, lead_client):
-    url = reverse("reviews:export", args=[small_review.pk])
-
-    response = lead_client.post(url)
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"] == f'attachment; filename="review-{small_review.pk}-export.zip"'
-    assert response["Cache-Control"] == "private, no-store"
-    data = b"".join(response.streaming_content)
-    document = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("review.json"))
-    assert document["source"]["review_id"] == small_review.pk
-    log = AccessLog.objects.get()
-    assert (log.user, log.review, log.action, log.path) == (lead, small_review, AccessLog.Action.EXPORT, url)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("client_name", ["challenge_client", "peer_client", "organiser_client", "observer_client"])
-def test_other_members_get_403_on_export(request, small_review, client_name):
-    client = request.getfixturevalue(client_name)
-
-    response = client.post(reverse("reviews:export", args=[small_review.pk]))
-
-    assert response.status_code == 403
-    assert not AccessLog.objects.exists()
-
-
-@pytest.mark.django_db
-def test_an_outsider_gets_404_and_get_is_not_allowed(small_review, outsider_client, lead_client):
-    url = reverse("reviews:export", args=[small_review.pk])
-
-    assert outsider_client.post(url).status_code == 404
-    assert lead_client.get(url).status_code == 405
-    assert not AccessLog.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_export_button_is_shown_to_the_lead_only(small_review, lead_client, challenge_client):
-    url = reverse("reviews:reports", args=[small_review.pk])
-
-    assert "Export this review" in lead_client.get(url).content.decode()
-    assert "Export this review" not in challenge_client.get(url).content.decode()
-
-
-@pytest.mark.django_db
-def test_an_export_that_cannot_be_made_says_why(small_review, lead, lead_client):
-    version = DocumentVersion.objects.filter(document__review=small_review).first()
-    version.file.storage.delete(version.file.name)
-
-    response = lead_client.post(reverse("reviews:export", args=[small_review.pk]), follow=True)
-
-    assert response.redirect_chain == [(reverse("reviews:reports", args=[small_review.pk]), 302)]
-    assert "The review could not be exported." in response.content.decode()
-    assert "is missing from storage" in response.content.decode()
-    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
 
 
 @pytest.fixture
