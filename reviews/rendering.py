@@ -27,42 +27,30 @@ def start_rendering(*, report_id: int) -> None:
 
 def render_in_background(*, report_id: int) -> threading.Thread:
     """Run the render task in a daemon thread and return the started thread."""
-    thread = threading.Thread(
-        target=_render_then_close_connections,
-        kwargs={"report_id": report_id},
-        name=f"render-report-{report_id}",
-        daemon=True,
-    )
-    thread.start()
-    return thread
-
-
-def _render_then_close_connections(*, report_id: int) -> None:
-    try:
-        render_report(report_id=report_id)
-    except Exception:
-        # The task records a failed render on the report itself; this is the database failing under it.
-        logger.exception("Report %s could not be rendered in the background", report_id)
-    finally:
-        # The thread opened its own database connections; leave none behind for the server to run out of.
-        connections.close_all()
+    return _in_background(render_report, f"render-report-{report_id}", report_id=report_id)
 
 
 def start_export(*, export_id: int) -> None:
     """Write a whole-review export as reports are rendered: on a worker, or without a broker in a thread."""
     if settings.REPORT_RENDERING == "thread":
-        threading.Thread(
-            target=_export_then_close_connections, kwargs={"export_id": export_id}, name=f"export-{export_id}",
-            daemon=True,
-        ).start()  # fmt: skip
+        _in_background(write_review_export, f"export-{export_id}", export_id=export_id)
     else:
         write_review_export.delay(export_id=export_id)
 
 
-def _export_then_close_connections(*, export_id: int) -> None:
+def _in_background(task, name: str, **kwargs) -> threading.Thread:
+    thread = threading.Thread(target=_run_then_close_connections, args=(task, kwargs), name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def _run_then_close_connections(task, kwargs: dict) -> None:
     try:
-        write_review_export(export_id=export_id)
+        task(**kwargs)
     except Exception:
-        logger.exception("Export %s could not be written in the background", export_id)
+        # The task records its own failure on its row (the report, the export); this is the database failing
+        # under it.
+        logger.exception("%s could not finish in the background", threading.current_thread().name)
     finally:
+        # The thread opened its own database connections; leave none behind for the server to run out of.
         connections.close_all()

@@ -183,3 +183,22 @@ def test_a_real_worker_writes_the_export_asked_for_through_the_page(celery_worke
     assert (export.status, export.error) == ("done", "")
     response = lead_client.get(reverse("reviews:export_download", args=[review.pk, export.pk]))
     assert zip_json(response)["source"]["review_id"] == review.pk
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_a_thread_of_the_web_process_writes_it(settings, review, lead):
+    import threading
+
+    from reviews.rendering import start_export
+
+    settings.REPORT_RENDERING = "thread"
+    add_files(review, lead)
+    export, _ = review_exports.request_export(review, lead)
+
+    start_export(export_id=export.pk)
+    for thread in threading.enumerate():
+        if thread.name == f"export-{export.pk}":
+            thread.join(timeout=60)
+
+    export.refresh_from_db()
+    assert (export.status, export.error) == ("done", "")
