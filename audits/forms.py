@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from reviews.choice_fields import ListedChoiceField
 from reviews.form_errors import NamedErrors
 from reviews.models import Case, Grade, Review, Role
 from reviews.people import label_people, members
@@ -22,9 +23,14 @@ def _helper(*fields, submit: str) -> FormHelper:
     return helper
 
 
-def _grade_field(tool: AuditTool, label: str, help_text: str = "") -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=Grade.objects.filter(scale=tool.grade_scale).order_by("rank"),
+def _grades(tool: AuditTool) -> list[Grade]:
+    """The tool's grades, loaded once for every grade field of a form."""
+    return list(Grade.objects.filter(scale=tool.grade_scale).order_by("rank"))
+
+
+def _grade_field(grades: list[Grade], label: str, help_text: str = "") -> ListedChoiceField:
+    return ListedChoiceField(
+        grades,
         label=label,
         help_text=help_text,
         widget=forms.RadioSelect,
@@ -39,11 +45,12 @@ def _grade_field(tool: AuditTool, label: str, help_text: str = "") -> forms.Mode
 class _GradesMixin:
     def _add_grades(self, tool: AuditTool) -> list[str]:
         names = []
+        grades = _grades(tool)
         for domain in domains(tool):
             name = f"domain_{domain.pk}"
-            self.fields[name] = _grade_field(tool, domain.name, " ".join(domain.questions()))
+            self.fields[name] = _grade_field(grades, domain.name, " ".join(domain.questions()))
             names.append(name)
-        self.fields["overall_grade"] = _grade_field(tool, "Overall grade")
+        self.fields["overall_grade"] = _grade_field(grades, "Overall grade")
         return names
 
     def domain_grades(self) -> dict:
@@ -180,9 +187,10 @@ class ModerationForm(NamedErrors, forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = [row for row in rows if not row["exact"]]
         names = []
+        grades = _grades(tool)
         for row in self.rows:
             name = f"agreed_{row['key']}"
-            self.fields[name] = _grade_field(tool, f"Agreed grade: {row['label']}")
+            self.fields[name] = _grade_field(grades, f"Agreed grade: {row['label']}")
             self.fields[name].help_text = f"Council: {row['council']}. Peer: {row['peer']}."
             if row["agreed"]:
                 self.fields[name].initial = row["agreed"].pk

@@ -6,4 +6,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from . import lockout  # noqa: F401 (counts failed sign-ins per address from its signal receiver)
+        # Modules whose signal receivers must be connected: failed sign-ins counted per address (lockout), and a
+        # session's end counted from sign-in (sessions).
+        from . import lockout, sessions  # noqa: F401

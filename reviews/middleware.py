@@ -67,16 +67,19 @@ class ReviewMembershipMiddleware:
             return None
         if getattr(view_func, "open_to_programme", False) and can_view_programme(request.user):
             return None
+        # The membership with its review, kept for `load_review` so the view does not ask again.
         membership = (
             ReviewMembership.objects.filter(review_id=review_id, user=request.user)
-            .values("review__archived_at", "review__title")
+            .select_related("review__council", "review__framework", "review__grade_scale")
             .first()
         )
         if membership is None:
             raise Http404("No such review.")
-        if membership["review__archived_at"] is not None and request.method not in SAFE_METHODS:
+        request.review_membership = membership
+        review = membership.review
+        if review.archived_at is not None and request.method not in SAFE_METHODS:
             # An archived review is read-only for everyone: one rule here, for every address of the review.
-            context = {"title": membership["review__title"], "archived_at": membership["review__archived_at"]}
+            context = {"title": review.title, "archived_at": review.archived_at}
             return render(request, "reviews/archived.html", context, status=403)
         return None
 

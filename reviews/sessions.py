@@ -10,7 +10,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.contrib.sessions.models import Session
+from django.dispatch import receiver
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.views.decorators.http import require_POST
 
@@ -20,6 +23,48 @@ DRAFT_SECONDS = 15 * 60
 # Fields never kept: the CSRF token (a fresh one is checked at sign-in) and anything secret.
 DROPPED_FIELDS = {"csrfmiddlewaretoken"}
 MAX_DRAFT_CHARACTERS = 200_000
+# A signed-in session's end is moved on by activity at most once in settings.SESSION_REFRESH_SECONDS: a page opened
+# within that time of the last move writes nothing, so most pages cost no session write. The page is told the time
+# really left.
+REFRESHED_KEY = "refreshed_at"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that an unchanged session is saved (moving its end on) only once every REFRESH_SECONDS.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session on every page; here a page that changes nothing in the
+    session writes it only when the last write is SESSION_REFRESH_SECONDS old, so the session still ends after
+    SESSION_COOKIE_AGE of inactivity, give or take SESSION_REFRESH_SECONDS, and `seconds_left` tells the page which.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        session = request.session
+        signed_in = session.session_key is not None and not session.is_empty()
+        # Due for a write: marked now, so the page already says the time the write gives it.
+        if signed_in and int(time.time()) - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[REFRESHED_KEY] = int(time.time())
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and not session.is_empty():
+            session[REFRESHED_KEY] = int(time.time())  # written anyway: its end moves on from now
+        return super().process_response(request, response)
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs) -> None:
+    """Signing in writes the session: its end is counted from now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_KEY] = int(time.time())
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """How long this session has before it ends, if nothing more is done (SESSION_COOKIE_AGE after its last write)."""
+    refreshed = request.session.get(REFRESHED_KEY)
+    if refreshed is None:
+        return settings.SESSION_COOKIE_AGE
+    return max(0, min(settings.SESSION_COOKIE_AGE, refreshed + settings.SESSION_COOKIE_AGE - int(time.time())))
 
 
 @require_POST

@@ -50,7 +50,13 @@ from .versioning import is_stale_post
 
 
 def load_review(request: HttpRequest, review_id: int) -> tuple[Review, ReviewMembership]:
-    """The one door to a review: a review the user is not a member of is a 404, never a 403."""
+    """The one door to a review: a review the user is not a member of is a 404, never a 403.
+
+    The membership middleware has already loaded the member's membership and review for this request's address;
+    it is used as it is (the same rule, asked once)."""
+    kept = getattr(request, "review_membership", None)
+    if kept is not None and kept.review_id == int(review_id) and kept.user_id == request.user.pk:
+        return kept.review, kept
     review = get_object_or_404(
         Review.objects.visible_to(request.user).select_related("council", "framework", "grade_scale"),
         pk=review_id,

@@ -1,6 +1,8 @@
 from django import template
 from django.conf import settings
 
+from reviews import sessions
+
 register = template.Library()
 
 # The warning comes this long before the session ends (GOV.UK's timeout pattern gives two minutes).
@@ -14,7 +16,7 @@ def session_timeout(context: template.Context) -> dict:
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_seconds": sessions.seconds_left(request),
         "session_minutes": settings.SESSION_COOKIE_AGE // 60,
         "warning_seconds": min(WARNING_SECONDS, settings.SESSION_COOKIE_AGE),
     }

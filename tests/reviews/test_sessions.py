@@ -2,13 +2,20 @@
 after it ended is sent again, once, when its owner signs in (WCAG 2.2.1)."""
 
 import datetime
+import time
+from importlib import import_module
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import sessions
 from reviews.models import Finding
 
 from .test_findings import form_data
@@ -18,9 +25,11 @@ PASSWORD = "correct-horse-battery-staple"
 
 def end_the_session(client: Client) -> None:
     """What 30 idle minutes do: the session's record is still there, but it has expired."""
-    Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=key)
+    if hasattr(store, "cache_key"):  # the cached copy has expired with it
+        caches[django_settings.SESSION_CACHE_ALIAS].delete(store.cache_key)
 
 
 def sign_in(client: Client, username: str, next_url: str):
@@ -46,11 +55,40 @@ def test_the_sign_in_page_has_no_timeout_warning(client):
     assert "data-session-timeout" not in html
 
 
+def session_writes(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('UPDATE "django_session"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_page_moves_the_session_end_on_at_most_once_a_minute_and_says_the_time_left(review, lead_client, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    settings.SESSION_REFRESH_SECONDS = 60
+    url = reverse("reviews:overview", args=[review.pk])
+    lead_client.get(url)
+
+    assert session_writes(lead_client, url) == 0
+    session = lead_client.session
+    session[sessions.REFRESHED_KEY] = int(time.time()) - 100
+    session.save()
+    html = lead_client.get(reverse("reviews:list"), follow=True).content.decode()
+    assert session_writes(lead_client, url) == 0  # the list page moved it on
+    assert 'data-session-seconds="1800"' in html or 'data-session-seconds="1799"' in html
+
+    session = lead_client.session
+    session[sessions.REFRESHED_KEY] = int(time.time()) - 50
+    session.save()
+    html = lead_client.get(url).content.decode()
+    assert 'data-session-seconds="1750"' in html or 'data-session-seconds="1749"' in html
+    assert Session.objects.get(session_key=session.session_key).get_decoded()[sessions.REFRESHED_KEY] < time.time() - 49
+
+
 def test_staying_signed_in_extends_the_session(lead_client, settings):
     settings.SESSION_COOKIE_AGE = 1800
     Session.objects.filter(session_key=lead_client.session.session_key).update(
         expire_date=timezone.now() + datetime.timedelta(seconds=60)
     )
+    caches[django_settings.SESSION_CACHE_ALIAS].clear()
 
     response = lead_client.post(reverse("session_extend"))
 
