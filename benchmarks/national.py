@@ -5,7 +5,9 @@
    BENCH_SCALE_DATABASE (default: the configured database's name with `_scale`) on the configured PostgreSQL
    server. BENCH_SCALE_COUNCILS, BENCH_SCALE_REVIEWS_PER_COUNCIL and BENCH_SCALE_CASES make a smaller one.
 2. Finds the pages by following the links of the lead's review (and of the programme manager's dashboard) in this
-   process, one page of each route, and counts each page's queries on the large review and on the small one.
+   process, one page of each route, and counts each page's queries on the large review and on the small one (each
+   page seen again, as the site serves it: figures derived from a review are kept until it changes). PostgreSQL
+   plans every query of every page (EXPLAIN), and a page whose queries read a large table whole fails.
 3. Starts gunicorn with debug off on loopback, signs in over HTTP (password and authenticator code) as the lead
    and as the programme manager, and times BENCH_RUNS (at least 30) requests of each page, with /health/ measured
    in the same run as the floor.
@@ -93,6 +95,8 @@ def main() -> int:
     url = scale_database_url()
     described = ensure_data(url, secret)
     os.environ["DATABASE_URL"] = url
+    # The pages are counted with the cache the site runs with (Redis), as gunicorn serves them.
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerreview.settings")
     import django

@@ -70,9 +70,9 @@ def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) ->
     """Per network address and per questionnaire link; both are counted on every attempt to send."""
     by_address = throttle.Limit("answer-address", settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS, ANSWER_WINDOW_SECONDS)
     by_link = throttle.Limit("answer-link", settings.QUESTIONNAIRE_ANSWERS_PER_LINK, ANSWER_WINDOW_SECONDS)
-    address_ok = throttle.hit(by_address, throttle.client_address(request) or "")
-    link_ok = throttle.hit(by_link, questionnaire.token)
-    return address_ok and link_ok
+    return all(
+        throttle.hit_all((by_address, (throttle.client_address(request) or "",)), (by_link, (questionnaire.token,)))
+    )
 
 
 @login_not_required

@@ -52,8 +52,9 @@ def changed(review_id: int | None) -> None:
     key = _ALL if review_id is None else _key(review_id)
     # Now, and again when the transaction commits: a figure worked out in between (from the records before the
     # commit) is kept under the first new generation only, which the second replaces.
-    cache.set(key, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    if transaction.get_connection().in_atomic_block:
+        cache.set(key, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))  # at once outside a transaction
 
 
 def cached(name: str, review_ids: Iterable[int], compute: Callable[[], T]) -> T:
