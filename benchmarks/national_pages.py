@@ -267,7 +267,33 @@ def measure_export() -> list[tuple[str, bool]]:
         f"(target under {TARGET_EXPORT_SECONDS} s)"
     )
     passed = export.status == ReviewExport.Status.DONE and took < TARGET_EXPORT_SECONDS
+    lines = [(line if export.status == ReviewExport.Status.DONE else f"{line}: {export.error}", passed)]
     if export.file:
+        lines.append(measure_import(export))
         export.file.delete(save=False)
     ReviewExport.objects.filter(pk=export.pk).delete()
-    return [(line if export.status == ReviewExport.Status.DONE else f"{line}: {export.error}", passed)]
+    return lines
+
+
+def measure_import(export) -> tuple[str, bool]:
+    """The export read back into the installation as a copy (then deleted): time and peak Python memory, against
+    the workers' memory target."""
+    import tracemalloc
+
+    from reviews.transfer import import_review
+    from reviews.transfer.discovery import MAX_JSON_BYTES
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    with export.file.open("rb") as source:
+        result = import_review(source, title=f"Imported copy for the benchmark {secrets.token_hex(4)}")
+    took = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    records = sum(result.counts.values())
+    result.review.delete()
+    line = (
+        f"import of that export as a copy: {took:.2f} s, {records} records, peak Python memory {peak:.0f} MB "
+        f"(target under {national.TARGET_MEMORY_MB} MB; the document read whole, at most {MAX_JSON_BYTES // 2**20} MB)"
+    )
+    return line, peak < national.TARGET_MEMORY_MB

@@ -221,6 +221,7 @@ def _findings(reviews: list[Review], sizes: Sizes, rng: random.Random) -> int:
 
     themes = list(Theme.objects.filter(framework=reviews[0].framework).order_by("pk")) if reviews else []
     statuses = [value for value, _ in Finding.Status.choices]
+    stage_slugs = [stage.slug for stage in stages.all_stages()] + [stages.GENERAL]
     findings = [
         Finding(
             review=review,
@@ -228,7 +229,7 @@ def _findings(reviews: list[Review], sizes: Sizes, rng: random.Random) -> int:
             kind=Finding.Kind.STRENGTH if number % 3 == 0 else Finding.Kind.AREA,
             summary=f"Finding {number} of a test review at scale",
             detail="Seen in the cases mapped and confirmed in the interviews with practitioners. " * 3,
-            stage=rng.choice(["case-mapping", "audit-validation", "questionnaires", "interviews", "general"]),
+            stage=rng.choice(stage_slugs),
             status=rng.choice(statuses),
         )
         for review in reviews

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from audits.models import CouncilAudit, Validation
 from casemapping.models import Event
 from focusgroups.models import Answer, Response
-from reviews import scale
+from reviews import scale, stages
 from reviews.models import Case, Council, Finding, Review, ReviewMembership, Role
 
 from ..factories import ReviewFactory
@@ -53,6 +53,8 @@ def test_builds_every_stage_into_each_review_with_a_small_one_beside(rf):
     assert Response.objects.filter(questionnaire__review=large).count() == 6
     assert Answer.objects.filter(response__questionnaire__review=large).exists()
     assert Finding.objects.filter(review=large).count() == 5
+    # Each finding's stage is one the review has, so an export of it imports again.
+    assert set(Finding.objects.values_list("stage", flat=True)) <= {s.slug for s in stages.all_stages()} | {"general"}
     assert "4 reviews" in output and "12 cases" in output and "20 findings" in output
     lead = authenticate(rf.post("/"), username=scale.LEAD_USERNAME, password="scale-bench-password-1")
     assert lead is not None and lead.email.endswith(".example")
