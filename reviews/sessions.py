@@ -40,7 +40,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_request(self, request):
         super().process_request(request)
         session = request.session
-        signed_in = session.session_key is not None and not session.is_empty()
+        # Only a signed-in session is moved on: a cookie naming no session (made up, or one that ended) gets none.
+        signed_in = session.session_key is not None and session.get(SESSION_KEY) is not None
         # Due for a write: marked now, so the page already says the time the write gives it.
         if signed_in and int(time.time()) - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED_KEY] = int(time.time())

@@ -83,6 +83,17 @@ def test_a_page_moves_the_session_end_on_at_most_once_a_minute_and_says_the_time
     assert Session.objects.get(session_key=session.session_key).get_decoded()[sessions.REFRESHED_KEY] < time.time() - 49
 
 
+@pytest.mark.django_db
+def test_a_made_up_or_ended_session_cookie_makes_no_session(client, review, settings):
+    settings.SESSION_REFRESH_SECONDS = 60
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "madeupsessionkey0000000000000000"
+
+    for url in ["/health/", reverse("login"), reverse("reviews:overview", args=[review.pk])]:
+        client.get(url)
+
+    assert not Session.objects.exists()
+
+
 def test_staying_signed_in_extends_the_session(lead_client, settings):
     settings.SESSION_COOKIE_AGE = 1800
     Session.objects.filter(session_key=lead_client.session.session_key).update(
