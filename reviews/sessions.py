@@ -63,7 +63,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
 def seconds_left(request: HttpRequest) -> int:
     """How long this session has before it ends, if nothing more is done (SESSION_COOKIE_AGE after its last write)."""
     refreshed = request.session.get(REFRESHED_KEY)
-    if refreshed is None:
+    if refreshed is None or request.session.modified:  # written after this page: the whole age from now
         return settings.SESSION_COOKIE_AGE
     return max(0, min(settings.SESSION_COOKIE_AGE, refreshed + settings.SESSION_COOKIE_AGE - int(time.time())))
 

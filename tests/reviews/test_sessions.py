@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -224,3 +224,14 @@ def test_a_post_from_someone_never_signed_in_keeps_nothing(review):
 
     assert response.status_code == 302
     assert "draft_after_timeout" not in client.session
+
+
+def test_the_time_left_is_the_whole_age_when_the_page_writes_the_session(settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    request = RequestFactory().get("/")
+    request.session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    request.session[sessions.REFRESHED_KEY] = int(time.time()) - 100
+
+    assert sessions.seconds_left(request) == 1800  # changed by this request, so written when it ends
+    request.session.modified = False
+    assert sessions.seconds_left(request) in {1699, 1700}
