@@ -1,10 +1,12 @@
 """Chronologies for seed_scale: each case of each review gets its events, cycling through the kinds the timescale
-rules watch, dated before the review's on-site week. Fictional, made with bulk inserts."""
+rules watch, dated before the review's on-site week and never before the child can have been born (so an export of
+the review imports again). Fictional, made with bulk inserts."""
 
 import datetime
 import random
 
 from reviews.models import Case, Partner, Review
+from reviews.validators import earliest_birth_year
 
 from .models import Event, EventKind
 
@@ -36,10 +38,13 @@ def scale(reviews: list[Review], sizes, rng: random.Random) -> dict[str, int]:
     made = 0
 
     def events():
-        for case_id, review_id in (
-            Case.objects.filter(review__in=reviews).order_by("pk").values_list("pk", "review_id").iterator()
+        for case_id, review_id, age_band in (
+            Case.objects.filter(review__in=reviews).order_by("pk").values_list("pk", "review_id", "age_band").iterator()
         ):
             day = starts[review_id] - datetime.timedelta(days=rng.randrange(200, 700))
+            born = earliest_birth_year(age_band, starts[review_id])
+            if born is not None:
+                day = max(day, datetime.date(born, 1, 1))
             for index in range(sizes.events_per_case):
                 day += datetime.timedelta(days=rng.choice([0, 1, 1, 2, 3, 5, 8, 13]))
                 yield Event(
