@@ -12,6 +12,15 @@ def first_input_id_filter(field: BoundField) -> str:
     return first_input_id(field)
 
 
+@register.filter
+def choice_list(field: BoundField) -> list:
+    """The (value, label) pairs of a field with choices, read once; [] for a field without. Asking a model choice
+    field whether it has any choices (or handing it to list(), which asks its length) counts them in the database
+    before listing them: this lists them only."""
+    choices = getattr(field.field, "choices", None)
+    return list(iter(choices)) if choices is not None else []
+
+
 def refused_forms(context: template.Context) -> bool:
     """Whether the page shows a form that was sent and refused."""
     return any(

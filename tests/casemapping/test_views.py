@@ -214,6 +214,16 @@ def test_the_chronology_filters_by_agency_kind_and_dispute(review, case, lead_cl
     assert [event.kind.slug for event in by_agency.context["page"]] == ["referral"]
     assert [event.kind.slug for event in by_kind.context["page"]] == ["contact"]
     assert [event.kind.slug for event in disputed.context["page"]] == ["contact"]
+    not_disputed = lead_client.get(url, {"disputed": "no"})
+    assert [event.kind.slug for event in not_disputed.context["page"]] == ["referral"]
+    # Unfiltered (or with an empty or refused filter), the page lists the chronology it has already read.
+    for query in ({}, {"agency": "", "kind": "", "disputed": ""}, {"agency": "not-a-number"}):
+        with CaptureQueriesContext(connection) as captured:
+            page = lead_client.get(url, query).context["page"]
+        assert [event.kind.slug for event in page] == ["referral", "contact"]
+        # The filters' selects list their choices without counting them first.
+        counted = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+        assert not [sql for sql in counted if '"reviews_partner"' in sql or '"casemapping_eventkind"' in sql]
 
 
 def _queries(client, url) -> int:
