@@ -1,6 +1,7 @@
-import datetime
-import hashlib
-import uuid
+"""The shared model every stage builds on: councils and their partners, reviews and who works on them, cases and
+findings. The framework, evidence documents, reports and the access log, and the planning group live in their own
+modules beside this one (framework_models, document_models, report_models, planning_models) and are imported here,
+so every model of this app is named from reviews.models."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -10,11 +11,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import stages
+from .document_models import (  # noqa: F401 (their own module; this app's models)
+    DocumentVersion,
+    EvidenceDocument,
+)
 from .export_record import ReviewExport  # noqa: F401 (its own module; this app's model)
+from .framework_models import (  # noqa: F401 (their own module; this app's models)
+    FocusArea,
+    Framework,
+    Grade,
+    GradeScale,
+    ScopeArea,
+    Theme,
+)
 from .invitations.models import Invitation  # noqa: F401 (its own module; this app's model)
 from .notifications.models import (  # noqa: F401 (their own module; this app's models)
     EmailRecord,
@@ -22,8 +34,23 @@ from .notifications.models import (  # noqa: F401 (their own module; this app's 
     NotificationSettings,
     SentReminder,
 )
+from .planning_models import (  # noqa: F401 (their own module; this app's models)
+    MAX_EXPECTED_RESPONSES,
+    MAX_PRACTITIONERS,
+    PRACTITIONERS_CAP,
+    RESPONSES_CAP,
+    Commitment,
+    PlanningMeeting,
+    PlanningMember,
+)
 from .purge_record import PurgeRecord  # noqa: F401 (its own module; this app's model)
-from .storage import private_storage
+from .report_models import (  # noqa: F401 (their own module; this app's models)
+    AccessLog,
+    AccessLogQuerySet,
+    Report,
+    ReportQuerySet,
+)
+from .storage import private_storage  # noqa: F401 (the migrations name reviews.models.private_storage)
 from .validators import review_date_validator
 
 # Councils, partners and thresholds
@@ -151,154 +178,6 @@ class ThresholdLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.label}"
-
-
-# The framework a review works through
-
-
-class Framework(models.Model):
-    name = models.CharField(max_length=200)
-    version = models.CharField(max_length=40)
-    description = models.TextField(blank=True)
-    is_default = models.BooleanField(default=False, help_text="Offered first for new reviews.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["name", "version"], name="framework_unique_version"),
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="framework_one_default"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.version})"
-
-
-class Theme(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="themes")
-    order = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "order"], name="theme_unique_order"),
-            models.UniqueConstraint(fields=["framework", "name"], name="theme_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ScopeArea(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="scope_areas")
-    review = models.ForeignKey(
-        "Review",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="local_scope_areas",
-        help_text="Set for a scope item of one council's own; empty for the framework's shared scope areas.",
-    )
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["framework", "order"], condition=Q(review__isnull=True), name="scopearea_unique_order"
-            ),
-            models.UniqueConstraint(
-                fields=["framework", "title"], condition=Q(review__isnull=True), name="scopearea_unique_title"
-            ),
-            models.UniqueConstraint(
-                fields=["review", "order"], condition=Q(review__isnull=False), name="scopearea_local_unique_order"
-            ),
-            models.UniqueConstraint(
-                fields=["review", "title"], condition=Q(review__isnull=False), name="scopearea_local_unique_title"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.order}. {self.title}"
-
-
-class FocusArea(models.Model):
-    class Kind(models.TextChoices):
-        FOCUS = "focus", "Focus area"
-        CIRCUMSTANCE = "circumstance", "Specific circumstance"
-
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="focus_areas")
-    review = models.ForeignKey(
-        "Review",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="local_focus_areas",
-        help_text="Set for a line of enquiry of one council's own; empty for the framework's shared ones.",
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["framework", "kind", "order"], condition=Q(review__isnull=True), name="focusarea_unique_order"
-            ),
-            models.UniqueConstraint(
-                fields=["framework", "title"], condition=Q(review__isnull=True), name="focusarea_unique_title"
-            ),
-            models.UniqueConstraint(
-                fields=["review", "kind", "order"],
-                condition=Q(review__isnull=False),
-                name="focusarea_local_unique_order",
-            ),
-            models.UniqueConstraint(
-                fields=["review", "title"], condition=Q(review__isnull=False), name="focusarea_local_unique_title"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class GradeScale(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="grade_scales")
-    name = models.CharField(max_length=200)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "name"], name="gradescale_unique_name"),
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_to__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="gradescale_valid_dates_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Grade(models.Model):
-    scale = models.ForeignKey(GradeScale, on_delete=models.CASCADE, related_name="grades")
-    rank = models.PositiveSmallIntegerField(help_text="1 is the best grade; each grade in a scale has its own rank.")
-    label = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["scale", "rank"], name="grade_unique_rank_in_scale"),
-            models.UniqueConstraint(fields=["scale", "label"], name="grade_unique_label_in_scale"),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="grade_rank_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 # Reviews and who works on them
@@ -694,350 +573,3 @@ class FindingEvidence(models.Model):
             review_id = source.pk
         if review_id != self.finding.review_id:
             raise ValidationError("Evidence must come from the same review as the finding.")
-
-
-# Evidence documents
-
-
-class EvidenceDocument(models.Model):
-    """A document the review relies on. Its file versions are kept; the latest is the current one."""
-
-    class Kind(models.TextChoices):
-        POLICY = "policy", "Policy, procedure or strategy"
-        PLAN = "plan", "Plan or action plan"
-        REPORT = "report", "Report or evaluation"
-        AUDIT = "audit", "Audit or quality assurance"
-        DATA = "data", "Performance or workforce data"
-        MINUTES = "minutes", "Minutes or papers"
-        INSPECTION = "inspection", "Inspection report"
-        OTHER = "other", "Other"
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField("type of document", max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="documents")
-    scope_areas = models.ManyToManyField(ScopeArea, blank=True, related_name="documents")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="documents_created"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    version_count = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords(m2m_fields=[])
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="document_title_not_empty")]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("reviews:document_detail", args=[self.review_id, self.pk])
-
-
-class DocumentVersion(models.Model):
-    """One uploaded file of a document, stored under a random name outside any public URL."""
-
-    document = models.ForeignKey(EvidenceDocument, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    file = models.FileField(storage=private_storage, upload_to="documents/")
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique_number"),
-            models.CheckConstraint(condition=Q(size__gt=0), name="document_version_not_empty"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="document_version_number_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} (version {self.number})"
-
-
-# Reports
-
-
-class ReportQuerySet(models.QuerySet):
-    def active(self) -> "ReportQuerySet":
-        return self.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
-
-    def fail_stale(self) -> int:
-        """Mark failed, with the reason, the reports no worker finished in time, so they can be tried again.
-
-        A report still running past the task's hard time limit was lost with its worker; one still queued past the
-        broker's visibility timeout was never taken up. Returns how many were marked.
-        """
-        now = timezone.now()
-        running_minutes = (settings.CELERY_TASK_TIME_LIMIT + 60) // 60
-        queued_minutes = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60
-        lost = self.filter(
-            status=Report.Status.RUNNING, started_at__lt=now - datetime.timedelta(minutes=running_minutes)
-        ).update(
-            status=Report.Status.FAILED,
-            finished_at=now,
-            error=f"The report was still being prepared after {running_minutes} minutes, so it was stopped. "
-            "Try again; if it fails again, tell whoever runs this site.",
-        )
-        never_taken = self.filter(
-            status=Report.Status.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=queued_minutes)
-        ).update(
-            status=Report.Status.FAILED,
-            finished_at=now,
-            error=f"No worker took the report up within {queued_minutes} minutes. "
-            "Check that a Celery worker is running, then try again.",
-        )
-        return lost + never_taken
-
-
-class Report(models.Model):
-    class Kind(models.TextChoices):
-        BASELINE = "baseline", "Baseline report"
-        CASE_MAPPING_PACK = "case_mapping_pack", "Case mapping pack"
-        IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan report"
-        PRESENTATION = "presentation", "Feedback presentation"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    version = models.PositiveIntegerField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    shared_with_host = models.BooleanField(
-        default=False, help_text="Host-side members may download it once the lead shares it."
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(default=0, help_text="Bytes in the PDF.")
-    page_count = models.PositiveIntegerField(null=True, blank=True)
-    # The same document for the council's own papers, where the kind offers it.
-    docx = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
-    pptx = models.FileField(storage=private_storage, upload_to="reports/", blank=True)
-    error = models.TextField(blank=True)
-
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["review", "kind", "version"], name="report_unique_version"),
-            # The database refuses a second report of a kind while one is queued or running.
-            models.UniqueConstraint(
-                fields=["review", "kind"],
-                condition=Q(status__in=["queued", "running"]),
-                name="report_one_active_per_kind",
-            ),
-            models.CheckConstraint(condition=~Q(status="done") | ~Q(sha256=""), name="report_done_has_checksum"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version} – {self.review}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    def filename(self, extension: str = "pdf") -> str:
-        return f"{self.kind.replace('_', '-')}-report-review-{self.review_id}-v{self.version}.{extension}"
-
-    def formats(self) -> list[str]:
-        """The file extensions this finished report can be downloaded as, PDF first."""
-        return [name for name, field in (("pdf", self.file), ("docx", self.docx), ("pptx", self.pptx)) if field]
-
-    def store_pdf(self, pdf: bytes, *, page_count: int | None = None) -> None:
-        from django.core.files.base import ContentFile
-
-        if self.file:
-            self.file.delete(save=False)
-        self.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
-        self.sha256 = hashlib.sha256(pdf).hexdigest()
-        self.size = len(pdf)
-        self.page_count = page_count
-
-    def store_office_file(self, extension: str, content: bytes) -> None:
-        """Keep the DOCX or PPTX copy of the report beside its PDF."""
-        from django.core.files.base import ContentFile
-
-        field = {"docx": self.docx, "pptx": self.pptx}[extension]
-        if field:
-            field.delete(save=False)
-        field.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
-
-
-# Access log: written by the application, never edited by users.
-
-
-class AccessLogQuerySet(models.QuerySet):
-    def record(self, *, user, review: Review | None, action: str, target: str, path: str = "") -> "AccessLog":
-        """An entry written by a service rather than by the middleware (`reviews.access`), such as an export."""
-        return self.create(user=user, review=review, action=action, target=target[:300], path=path[:500])
-
-
-class AccessLog(models.Model):
-    """Who read what, when and from where: append-only (no permission to change it, and a database trigger)."""
-
-    class Action(models.TextChoices):
-        VIEW = "view", "Viewed"
-        DOWNLOAD = "download", "Downloaded"
-        EXPORT = "export", "Exported"
-        SEARCH = "search", "Searched"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    target = models.CharField(max_length=300)
-    path = models.CharField(max_length=500, blank=True)
-    view_name = models.CharField(max_length=120, blank=True)
-    object_kind = models.CharField(max_length=40, blank=True)
-    object_id = models.BigIntegerField(null=True, blank=True)
-    address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = AccessLogQuerySet.as_manager()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["review", "-at"], name="accesslog_review_at"),
-            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display().lower()} {self.target}"
-
-
-# The planning group, its meetings and what each partner agency commits to the review
-
-MAX_PRACTITIONERS = 200
-MAX_EXPECTED_RESPONSES = 5000
-PRACTITIONERS_CAP = MaxValueValidator(
-    MAX_PRACTITIONERS, f"Enter a number of practitioners from 0 to {MAX_PRACTITIONERS}."
-)
-RESPONSES_CAP = MaxValueValidator(
-    MAX_EXPECTED_RESPONSES, f"Enter a number of expected responses from 0 to {MAX_EXPECTED_RESPONSES}."
-)
-
-
-class PlanningMember(models.Model):
-    """A seat on the review's planning group: a role and an agency; a name and email only if recorded."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="planning_members")
-    role = models.CharField(max_length=120, help_text="Such as Chair, Business manager or Designated nurse.")
-    partner = models.ForeignKey(
-        Partner,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="planning_members",
-        verbose_name="agency",
-        help_text="Leave empty for the council itself.",
-    )
-    name = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=~Q(role=""), name="planningmember_role_not_empty")]
-
-    def __str__(self) -> str:
-        return f"{self.role}, {self.agency_name()}"
-
-    def clean(self) -> None:
-        if self.partner_id and self.review_id and self.partner.council_id != self.review.council_id:
-            raise ValidationError({"partner": "Choose one of the council's own partner agencies."})
-
-    def agency_name(self) -> str:
-        return self.partner.name if self.partner_id else self.review.council.name
-
-
-class PlanningMeeting(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="planning_meetings")
-    held_on = models.DateField("date", validators=[review_date_validator])
-    note = models.TextField("agenda or note", blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["review", "held_on"], name="planningmeeting_one_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Planning group meeting on {self.held_on:%d %B %Y}"
-
-
-class Commitment(models.Model):
-    """What one partner agency commits to the review: staff time for mapping and focus groups, the questionnaire."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="commitments")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="commitments", verbose_name="agency")
-    mapping_practitioners = models.PositiveSmallIntegerField(
-        "practitioners for case mapping",
-        default=0,
-        validators=[PRACTITIONERS_CAP],
-        help_text=f"A whole number from 0 to {MAX_PRACTITIONERS}.",
-    )
-    focus_group_practitioners = models.PositiveSmallIntegerField(
-        "practitioners for focus groups",
-        default=0,
-        validators=[PRACTITIONERS_CAP],
-        help_text=f"A whole number from 0 to {MAX_PRACTITIONERS}.",
-    )
-    distributes_questionnaire = models.BooleanField("distributes the questionnaire to its staff", default=False)
-    expected_responses = models.PositiveIntegerField(
-        "questionnaire responses expected",
-        null=True,
-        blank=True,
-        validators=[RESPONSES_CAP],
-        help_text=f"Optional. A whole number from 0 to {MAX_EXPECTED_RESPONSES}.",
-    )
-    contact_name = models.CharField("contact's name", max_length=200, blank=True)
-    contact_role = models.CharField("contact's role", max_length=200, blank=True)
-    contact_email = models.EmailField("contact's email", blank=True)
-    note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["review", "partner"], name="commitment_one_per_partner"),
-            models.CheckConstraint(
-                condition=Q(mapping_practitioners__lte=MAX_PRACTITIONERS)
-                & Q(focus_group_practitioners__lte=MAX_PRACTITIONERS),
-                name="commitment_practitioners_sensible",
-            ),
-            models.CheckConstraint(
-                condition=Q(expected_responses__isnull=True)
-                | (Q(expected_responses__lte=MAX_EXPECTED_RESPONSES) & Q(distributes_questionnaire=True)),
-                name="commitment_responses_only_when_distributing",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Commitment of {self.partner}"
-
-    def clean(self) -> None:
-        if self.partner_id and self.review_id and self.partner.council_id != self.review.council_id:
-            raise ValidationError({"partner": "Choose one of the council's own partner agencies."})
-        if self.expected_responses is not None and not self.distributes_questionnaire:
-            raise ValidationError(
-                {
-                    "expected_responses": "Leave the expected responses empty unless the agency distributes the questionnaire."
-                }
-            )
-
-    def is_empty(self) -> bool:
-        """Nothing committed: no practitioners and no questionnaire."""
-        return not (self.mapping_practitioners or self.focus_group_practitioners or self.distributes_questionnaire)
