@@ -71,7 +71,7 @@ def large_review() -> Review | None:
 
 def other_data_present() -> bool:
     """Whether the database holds reviews that neither seed_demo nor seed_scale made."""
-    from .management.commands.seed_demo import COUNCILS
+    from .demo_data import COUNCILS
 
     return (
         Review.objects.exclude(council__name__startswith=COUNCIL_PREFIX)

@@ -13,8 +13,8 @@ from casemapping.models import Workshop, WorkshopAgency
 from focusgroups.models import Audience, FocusGroup, Questionnaire, QuestionnaireSettings, Response, Segment
 from interviews.models import Interviewee, IntervieweeRole, Session
 from reviews import engagement, stages
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.engagement import Against, EngagementMeasure
-from reviews.management.commands.seed_demo import NORTHMOOR_REVIEW
 from reviews.models import Commitment, PlanningMeeting, PlanningMember, Review
 from reviews.tasks import render_report
 
