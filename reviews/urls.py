@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, programme_views, report_views, setup_views, views
+from . import export_views, planning_views, programme_views, report_views, setup_views, views
 
 app_name = "reviews"
 
@@ -49,33 +49,35 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
-    path("<int:review_id>/planning/", views.planning, name="planning"),
-    path("<int:review_id>/planning/members/new/", views.planning_member_create, name="planning_member_create"),
+    path("<int:review_id>/planning/", planning_views.planning, name="planning"),
+    path("<int:review_id>/planning/members/new/", planning_views.planning_member_create, name="planning_member_create"),
     path(
         "<int:review_id>/planning/members/<int:member_id>/edit/",
-        views.planning_member_edit,
+        planning_views.planning_member_edit,
         name="planning_member_edit",
     ),
     path(
         "<int:review_id>/planning/members/<int:member_id>/remove/",
-        views.planning_member_remove,
+        planning_views.planning_member_remove,
         name="planning_member_remove",
     ),
-    path("<int:review_id>/planning/meetings/new/", views.planning_meeting_create, name="planning_meeting_create"),
+    path(
+        "<int:review_id>/planning/meetings/new/", planning_views.planning_meeting_create, name="planning_meeting_create"
+    ),
     path(
         "<int:review_id>/planning/meetings/<int:meeting_id>/edit/",
-        views.planning_meeting_edit,
+        planning_views.planning_meeting_edit,
         name="planning_meeting_edit",
     ),
     path(
         "<int:review_id>/planning/meetings/<int:meeting_id>/remove/",
-        views.planning_meeting_remove,
+        planning_views.planning_meeting_remove,
         name="planning_meeting_remove",
     ),
-    path("<int:review_id>/planning/commitments/new/", views.commitment_create, name="commitment_create"),
+    path("<int:review_id>/planning/commitments/new/", planning_views.commitment_create, name="commitment_create"),
     path(
         "<int:review_id>/planning/commitments/<int:commitment_id>/edit/",
-        views.commitment_edit,
+        planning_views.commitment_edit,
         name="commitment_edit",
     ),
 ]
