@@ -52,6 +52,9 @@ class AnswerTextField(forms.CharField):
         return super().to_python(value)
 
 
+NOTHING_ANSWERED = "Answer at least one question, then send your answers. Nothing has been sent yet."
+
+
 class AnswerForm(NamedErrors, forms.Form):
     """One field per question; every answer is optional, every given answer must be one of the options."""
 
@@ -149,6 +152,13 @@ class AnswerForm(NamedErrors, forms.Form):
 
     def clean_segment(self) -> Segment | None:
         return self.segments.get(self.cleaned_data["segment"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Every question is optional, but a response with no answer at all says nothing and would count as one.
+        if not self.errors and all(value in (None, "", [], ()) for value in self.answers().values()):
+            raise forms.ValidationError(NOTHING_ANSWERED, code="nothing_answered")
+        return cleaned
 
     def answers(self) -> dict[Question, object]:
         return {question: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}

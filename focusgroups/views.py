@@ -1,3 +1,5 @@
+import re
+
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
@@ -60,6 +62,8 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
 # Answering without an account
 
 ANSWER_WINDOW_SECONDS = 600
+# A questionnaire's link token as the site makes them (secrets.token_urlsafe): anything else is no questionnaire.
+LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 TOO_MANY_ANSWERS = (
     "Your answers have not been sent yet: a lot of answers have come from your network in the last few minutes. "
     "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
@@ -79,6 +83,8 @@ def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) ->
 @access.not_logged("a questionnaire's link is its secret, and an answer must never be linked to a person")
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
+    if not LINK_TOKEN.fullmatch(token):
+        raise Http404("No such questionnaire.")  # never a link this site made; not worth a query (nor a NUL byte)
     # The review's settings come in the same query: the answer and the thanks page both need them.
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("review__questionnaire_settings"), token=token, review__isnull=False

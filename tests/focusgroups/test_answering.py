@@ -31,6 +31,23 @@ def test_an_unknown_link_is_404(db):
     assert response.status_code == 404
 
 
+def test_sending_no_answer_at_all_stores_nothing_and_asks_for_one(questionnaire):
+    segment = make_segment(questionnaire.review)
+    questionnaire.ask_segment = True
+    questionnaire.save()
+
+    # Blank text and a chosen team are still no answer to any question.
+    texts = Question.objects.filter(section__questionnaire=questionnaire, kind=Question.Kind.TEXT)
+    assert texts.exists()
+    blank = {f"q{q.pk}": "   " for q in texts}
+    for sent in ({}, blank, {"segment": segment.pk}):
+        response = Client().post(url(questionnaire), sent)
+
+        assert response.status_code == 200
+        assert "Answer at least one question, then send your answers." in response.content.decode()
+    assert Response.objects.filter(questionnaire=questionnaire).count() == 0
+
+
 def test_a_closed_link_says_so_clearly(questionnaire):
     questionnaire.closes_on = datetime.date(2001, 1, 1)
     questionnaire.save()

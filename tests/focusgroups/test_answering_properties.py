@@ -8,6 +8,7 @@ before its safety and free-text questions.
 
 import html
 import re
+import urllib.parse
 
 from django.core import mail
 from django.test import Client, override_settings
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from focusgroups.forms import NOTHING_ANSWERED
 from focusgroups.library import ensure_library
 from focusgroups.models import MAX_TEXT_ANSWER, Question, Questionnaire, QuestionnaireSettings, SafeguardingAlert
 from reviews.models import Role
@@ -161,7 +163,10 @@ class PublicQuestionnaireProperties(TestCase):
 
         body = page.content.decode()
         assert page.status_code == 200
-        if invalid:
+        if invalid or not given:
+            # Refused whole: a wrong answer is named; with no answer at all, nothing is counted as a response.
+            if not invalid:
+                assert html.escape(NOTHING_ANSWERED) in body
             assert questionnaire.responses.count() == responses_before
             assert SafeguardingAlert.objects.count() == alerts_before
             assert "There is a problem" in body
@@ -248,3 +253,14 @@ class AnythingPostedToTheQuestionnaire(TestCase):
             page = Client().generic("POST", f"/q/{self.questionnaire.token}/", body, content_type=content_type)
 
         assert page.status_code in {200, 400}
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(token=st.one_of(st.sampled_from(["\x00", "abc\x00def", "..", "%00", " "]), st.text(min_size=1, max_size=80)))
+    def test_any_link_token_gets_not_found_not_a_server_error(self, token):
+        # A token the site never made, NUL bytes included, is no questionnaire: 404, and before any query when it
+        # holds a character no link token has.
+        made_here = re.fullmatch(r"[A-Za-z0-9_-]+", token) is not None
+        for send in (Client().get, Client().post):
+            with self.assertNumQueries(1 if made_here and len(token) <= 64 else 0):
+                page = send(f"/q/{urllib.parse.quote(token, safe='')}/")
+            assert page.status_code == 404
