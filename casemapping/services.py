@@ -14,6 +14,7 @@ from reviews import scope, tables
 from reviews.models import Case, Finding, FindingEvidence, FocusArea, Review
 from reviews.pseudonyms import check_case_reference, identifier_in
 from reviews.tables import RowError
+from reviews.validators import review_date_validator
 
 from .models import Event, EventKind, LearningPoint, TimescaleRule, TimescaleSetting, Workshop
 from .timescales import RuleResult, check_case, summarise
@@ -236,7 +237,6 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
     kinds = list(EventKind.objects.select_related("ends"))
     levels = list(council.threshold_levels.all())
     partners = list(council.partners.select_related("kind"))
-    today = timezone.localdate()
     errors: list[RowError] = []
     parsed = []
     starts: dict[int, list[datetime.date]] = {}
@@ -251,8 +251,15 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
         day = tables.parse_date(row["date"])
         if day is None:
             error("date", f"“{row['date']}” is not a date; use YYYY-MM-DD, such as 2025-03-14.")
-        elif day > today:
-            error("date", f"{day:%d %B %Y} is in the future; a chronology records what has happened.")
+        else:
+            # The rules the event form applies, from the same place: the review window, not in the future, and
+            # not before the child can have been born.
+            try:
+                review_date_validator(day)
+                Event(case=case, date=day).clean()
+            except ValidationError as refused:
+                for message in refused.messages:
+                    error("date", message)
         approximate = tables.parse_yes_no(row["approximate"])
         if approximate is None:
             error("approximate", f"“{row['approximate']}” is not yes or no.")

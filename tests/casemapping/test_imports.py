@@ -10,6 +10,7 @@ from casemapping.models import Event
 from casemapping.services import CASE_COLUMNS, EVENT_COLUMNS, IMPORT_LIMITS
 from reviews.models import Case
 
+from ..factories import CaseFactory
 from ..spreadsheets import (
     MAX_MEMORY,
     billion_laughs_xlsx,
@@ -264,6 +265,27 @@ def test_bad_event_rows_are_reported_and_nothing_is_saved(review, case, peer_cli
         "Row 3, column “dispute_reason”: say why the event is disputed.",
         "Row 5, column “date”: the child protection plan ended on 05 January 2025 is before the child protection "
         "plan started on 10 January 2025: an end cannot come before its start.",
+    ]
+    assert not Event.objects.exists()
+
+
+def test_an_imported_event_meets_the_date_rules_of_the_event_form(review, peer_client, police):
+    baby = CaseFactory(review=review, reference="C-B01", age_band=Case.AgeBand.UNDER_1)
+    born_from = (review.onsite_start or datetime.date.today()).year - 1  # a baby at the review: born last year at most
+    text = (
+        f"{EVENT_HEADER}\n"
+        "1900-01-01,no,,referral,Police,Referral,,,,no,,,no\n"
+        f"{born_from - 2}-03-14,no,,referral,Police,Referral,,,,no,,,no\n"
+        f"{born_from}-01-02,no,,referral,Police,Referral,,,,no,,,no\n"
+    )
+
+    response = post_events(peer_client, baby, text)
+
+    assert response.status_code == 400
+    assert errors_of(response) == [
+        "Row 2, column “date”: Enter a date between 1 January 2000 and 31 December 2100.",
+        f"Row 3, column “date”: The event must be in {born_from} or later: a child in this age band was born in "
+        f"{born_from} at the earliest.",
     ]
     assert not Event.objects.exists()
 
