@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import access, permissions, services, storage
-from .models import Report, Review, ReviewMembership
+from .models import Finding, Report, Review, ReviewMembership
 from .views import load_review
 
 # The formats a report may be downloaded as: the file field holding it, its media type and its name on the page.
@@ -125,6 +125,17 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
     report = get_object_or_404(Report, review=review, pk=report_id)
     if report.status != Report.Status.DONE:
         messages.error(request, "Only a finished report can be shared with the council.")
+    elif request.POST.get("confirm") != "yes" and not report.shared_with_host:
+        # A report holds what the peer team had recorded when it was made, drafts included: the lead is told so,
+        # and what is not yet published now, before the council can download it.
+        context = {
+            "review": review,
+            "membership": membership,
+            "report": report,
+            "return_to": request.POST.get("return_to", ""),
+            "unpublished": review.findings.exclude(status=Finding.Status.PUBLISHED).count(),
+        }
+        return render(request, "reviews/report_share.html", context)
     else:
         Report.objects.filter(pk=report.pk).update(shared_with_host=True)
         messages.success(request, f"{describe(report)} shared with the council.")

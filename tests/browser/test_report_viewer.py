@@ -61,6 +61,20 @@ def test_the_lead_requests_the_slides_opens_the_report_page_and_downloads_them_w
     assert download.suggested_filename == f"presentation-report-review-{review.pk}-v1.pptx"
     assert slides[0].shapes.title.text_frame.text == f"Feedback to {review.council.name}"
 
+    # Sharing asks first, saying what a report holds, then shares it and comes back to the report.
+    page.get_by_role("button", name="Share with the council").focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", level=1, name="Share feedback presentation version 1 with the council?")
+    ).to_be_visible()
+    expect(page.get_by_text("including draft findings and peer grades that were not published then")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Share with the council").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Feedback presentation version 1 shared with the council.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Feedback presentation version 1")).to_be_visible()
+    assert Report.objects.get(review=review).shared_with_host
+
 
 def test_the_page_of_a_report_being_prepared_updates_itself_when_it_is_done(live_server, page, signed_in):
     review, lead = signed_in

@@ -175,7 +175,7 @@ def test_the_host_side_sees_a_report_only_once_it_is_shared(review, sponsor_clie
     hidden = (sponsor_client.get(detail_url(presentation)), sponsor_client.get(download_url(presentation, "pptx")))
 
     shared = lead_client.post(
-        reverse("reviews:report_share", args=[review.pk, presentation.pk]), {"return_to": "report"}
+        reverse("reviews:report_share", args=[review.pk, presentation.pk]), {"return_to": "report", "confirm": "yes"}
     )
     shown = (sponsor_client.get(detail_url(presentation)), sponsor_client.get(download_url(presentation, "pptx")))
 

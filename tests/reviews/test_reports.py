@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from reviews import stages
-from reviews.models import AccessLog, Report
+from reviews.models import AccessLog, Finding, Report
 from reviews.services import request_report
 from reviews.tasks import render_report
 
@@ -238,7 +238,7 @@ def test_host_side_cannot_see_or_download_a_report_until_the_lead_shares_it(
     hidden_list = sponsor_client.get(reverse("reviews:reports", args=[review.pk])).content.decode()
     hidden = sponsor_client.get(download)
 
-    lead_client.post(reverse("reviews:report_share", args=[review.pk, done_report.pk]))
+    lead_client.post(reverse("reviews:report_share", args=[review.pk, done_report.pk]), {"confirm": "yes"})
     shown = sponsor_client.get(download)
 
     assert "Baseline report version 1" not in hidden_list
@@ -254,8 +254,33 @@ def test_host_side_cannot_request_reports(review, sponsor_client, organiser_clie
     assert Report.objects.count() == 0
 
 
+def test_sharing_asks_first_and_says_the_report_holds_unpublished_material(
+    review, lead, sponsor_client, lead_client, done_report
+):
+    FindingFactory(review=review, raised_by=lead, status=Finding.Status.DRAFT)
+    FindingFactory(review=review, raised_by=lead, status=Finding.Status.PUBLISHED)
+    url = reverse("reviews:report_share", args=[review.pk, done_report.pk])
+    download = reverse("reviews:report_download", args=[review.pk, done_report.pk])
+
+    asked = lead_client.post(url, {"return_to": "report"})
+    done_report.refresh_from_db()
+    not_yet = (done_report.shared_with_host, sponsor_client.get(download).status_code)
+    shared = lead_client.post(url, {"confirm": "yes", "return_to": "report"})
+    done_report.refresh_from_db()
+
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "including draft findings and peer grades that were not published then" in page
+    assert "This review has 1 finding not yet published to the council now." in page
+    assert 'name="confirm" value="yes"' in page and 'name="return_to" value="report"' in page
+    assert not_yet == (False, 404)
+    assert shared.url == reverse("reviews:report_detail", args=[review.pk, done_report.pk])
+    assert done_report.shared_with_host is True
+    assert sponsor_client.get(download).status_code == 200
+
+
 def test_a_peer_may_not_share_a_report_with_the_council(review, peer_client, done_report):
-    response = peer_client.post(reverse("reviews:report_share", args=[review.pk, done_report.pk]))
+    response = peer_client.post(reverse("reviews:report_share", args=[review.pk, done_report.pk]), {"confirm": "yes"})
 
     done_report.refresh_from_db()
     assert response.status_code == 403
