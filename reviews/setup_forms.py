@@ -32,12 +32,22 @@ DATE_FIELDS = [
 
 def check_date_order(form: forms.Form, cleaned: dict) -> None:
     """The order a review's dates must keep, for setting up and for the lead's later changes alike."""
-    start, end = cleaned.get("onsite_start"), cleaned.get("onsite_end")
-    if start and end and end < start:
-        form.add_error("onsite_end", "The on-site week must end on or after the day it starts.")
-    three, twelve = cleaned.get("followup_3_months"), cleaned.get("followup_12_months")
-    if three and twelve and twelve <= three:
-        form.add_error("followup_12_months", "The 12-month impact check must come after the 3-month one.")
+    for field, earlier, strictly, message in DATE_ORDER:
+        day, before = cleaned.get(field), cleaned.get(earlier)
+        if day and before and (day <= before if strictly else day < before):
+            form.add_error(field, message)
+
+
+# (date, the date it must not come before, whether it must come strictly after, the message): scoping, the on-site
+# week, the conference, the letter, then the impact checks, as a review runs. Each pair is checked when both are set.
+DATE_ORDER = [
+    ("onsite_start", "scoping_date", False, "The on-site week must start on or after the scoping meeting."),
+    ("onsite_end", "onsite_start", False, "The on-site week must end on or after the day it starts."),
+    ("conference_date", "onsite_start", False, "The conference must be on or after the first day on site."),
+    ("letter_due", "conference_date", False, "The letter must be due on or after the conference."),
+    ("followup_3_months", "conference_date", True, "The 3-month impact check must come after the conference."),
+    ("followup_12_months", "followup_3_months", True, "The 12-month impact check must come after the 3-month one."),
+]
 
 
 def _helper(*fields, button: str = "Continue") -> FormHelper:
