@@ -23,7 +23,7 @@ from .forms import (
     RaiseFindingForm,
     RegradeForm,
 )
-from .models import CouncilAudit, Validation
+from .models import AuditTool, CouncilAudit, Validation
 
 
 def _blind_audit_ids(review, user) -> set[int]:
@@ -103,6 +103,7 @@ def audit_list(request: HttpRequest, review_id: int) -> HttpResponse:
         "team": team,
         "query": f"team={team}" if team else "",
         "can_enter": permissions.can_enter_council_audits(membership),
+        "tool": AuditTool.objects.for_review(review),
         "blind_ids": _blind_audit_ids(review, request.user),
     }
     return render(request, "audits/audit_list.html", context)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audits import stage
 from audits.models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
-from reviews.models import Review, ThresholdLevel
+from reviews.models import GradeScale, Review, ThresholdLevel
 
 from .helpers import make_audit, make_validation
 
@@ -196,3 +196,20 @@ def test_the_sample_and_audit_lists_run_the_same_queries_for_1_and_many_rows(rev
     many = count_queries()
 
     assert one == many
+
+
+def test_without_an_audit_tool_for_its_grade_scale_the_audit_list_says_so_instead_of_offering_dead_links(
+    review, lead_client
+):
+    listing = reverse("audits:audit_list", args=[review.pk])
+    create, upload = (reverse(name, args=[review.pk]) for name in ("audits:audit_create", "audits:audit_import"))
+    with_tool = lead_client.get(listing).content.decode()
+    review.grade_scale = GradeScale.objects.create(framework=review.framework, name="A scale with no audit tool")
+    review.save()
+
+    without = lead_client.get(listing).content.decode()
+
+    assert f'href="{create}"' in with_tool and f'href="{upload}"' in with_tool
+    assert f'href="{create}"' not in without and f'href="{upload}"' not in without
+    assert "its grade scale, A scale with no audit tool, has no audit tool" in without
+    assert lead_client.get(create).status_code == 404
