@@ -495,8 +495,9 @@ class CheckpointForm(NamedErrors, forms.ModelForm):
         widgets = {"months": forms.RadioSelect, "summary": forms.Textarea(attrs={"rows": 4})}
         error_messages = {"months": {"required": "Choose which check this is."}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.review = review
         self.helper = _helper(
             Field.radios("months", inline=True),
             Field.text("held_on", field_width=10),
@@ -511,4 +512,10 @@ class CheckpointForm(NamedErrors, forms.ModelForm):
             check_has_happened(day, what="The check")  # it records the actions as they stand
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
+        conference = self.review.conference_date
+        if conference and day < conference:
+            raise forms.ValidationError(
+                f"The check must be on or after the conference on {conference.day} {conference:%B %Y}: "
+                "it follows up the plan the conference agreed."
+            )
         return day

@@ -282,7 +282,7 @@ def action_update(request: HttpRequest, review_id: int, action_id: int) -> HttpR
 def checkpoint_create(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_record_checkpoints(membership))
-    form = CheckpointForm(request.POST if request.method == "POST" else None)
+    form = CheckpointForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_checkpoint(review=review, **form.cleaned_data)

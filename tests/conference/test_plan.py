@@ -212,6 +212,24 @@ def test_a_check_at_3_months_records_each_action_against_the_baseline(review, le
     assert checkpoint.entries.count() == 2
 
 
+def test_a_check_before_the_conference_is_refused_and_one_on_its_day_recorded(review, lead_client):
+    review.conference_date = datetime.date(2026, 6, 1)
+    review.save()
+    ActionFactory(priority=PriorityFactory(review=review))
+    url = reverse("conference:checkpoint_create", args=[review.pk])
+
+    early = lead_client.post(url, {"months": 3, "held_on": "31/05/2026"})
+    recorded = lead_client.post(url, {"months": 3, "held_on": "01/06/2026"})
+
+    assert early.context["form"].errors == {
+        "held_on": [
+            "The check must be on or after the conference on 1 June 2026: it follows up the plan the conference agreed."
+        ]
+    }
+    assert recorded.status_code == 302
+    assert Checkpoint.objects.get(review=review).held_on == datetime.date(2026, 6, 1)
+
+
 def test_a_check_dated_in_the_future_is_refused_and_nothing_recorded(review, lead_client):
     from django.utils import timezone
 

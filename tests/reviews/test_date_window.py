@@ -40,7 +40,7 @@ FORMS = {
     "on-site session": (SessionForm, ["day"], lambda review, case: {"review": review}),
     "plan action": (ActionForm, ["due_date"], lambda review, case: {"review": review}),
     "action update": (ActionUpdateForm, ["on"], lambda review, case: {}),
-    "impact check": (CheckpointForm, ["held_on"], lambda review, case: {}),
+    "impact check": (CheckpointForm, ["held_on"], lambda review, case: {"review": review}),
     "document request": (RequestForm, ["due_date"], lambda review, case: {"review": review}),
     "requests for every area": (StartRequestsForm, ["due_date"], lambda review, case: {}),
     "inspection": (InspectionForm, ["date"], lambda review, case: {"review": review}),
