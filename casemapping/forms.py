@@ -4,12 +4,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 
 from reviews import scope
 from reviews.form_errors import NamedErrors
 from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
 from reviews.pseudonyms import check_case_reference, check_free_text
+from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
 
@@ -113,6 +115,9 @@ class CaseEditForm(VersionedForm, CaseForm):
         self.helper.layout.fields.insert(-1, "version")
 
 
+LONG_TEXTS = ("summary", "decision", "dispute_reason")
+
+
 class EventForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -173,6 +178,17 @@ class EventForm(NamedErrors, forms.ModelForm):
         self.fields["threshold_level"].queryset = ThresholdLevel.objects.filter(council=council).order_by("order")
         self.fields["kind"].error_messages["invalid_choice"] = "Choose a kind of event from the list."
         self.fields["agency"].error_messages["invalid_choice"] = "Choose one of the council's partner agencies."
+        self.fields["disputed_by"].error_messages["invalid_choice"] = (
+            "Choose one of the council's partner agencies as the one that disputes the event."
+        )
+        self.fields["threshold_level"].error_messages["invalid_choice"] = (
+            "Choose one of the council's threshold levels."
+        )
+        self.fields["summary"].error_messages["required"] = "Say what happened."
+        for name in LONG_TEXTS:  # as long as a cell of an imported chronology may be, and no longer
+            self.fields[name].max_length = MAX_CELL_CHARS
+            self.fields[name].validators.append(MaxLengthValidator(MAX_CELL_CHARS))
+            self.fields[name].error_messages["max_length"] = f"Keep this to {MAX_CELL_CHARS:,} characters or fewer."
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = _helper(

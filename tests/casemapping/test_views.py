@@ -83,6 +83,12 @@ def test_a_peer_adds_events_which_are_ordered_by_date_then_sequence(review, case
         ({"summary": "Child DOB 01/02/2015"}, "summary", "Remove the personal identifier: it contains a date of birth."),
         ({"is_disputed": "on"}, "disputed_by", "Choose the agency that disputes this event."),
         ({"kind": 999999}, "kind", "Choose a kind of event from the list."),
+        ({"summary": ""}, "summary", "Say what happened."),
+        ({"summary": "x" * 10_001}, "summary", "Keep this to 10,000 characters or fewer."),
+        ({"decision": "y" * 200_000}, "decision", "Keep this to 10,000 characters or fewer."),
+        ({"is_disputed": "on", "disputed_by": 999999, "dispute_reason": "Wrong day"}, "disputed_by",
+         "Choose one of the council's partner agencies as the one that disputes the event."),
+        ({"threshold_level": 999999}, "threshold_level", "Choose one of the council's threshold levels."),
     ],
 )  # fmt: skip
 def test_bad_events_are_refused_with_a_message(review, case, peer_client, police, kinds, values, field, message):

@@ -59,6 +59,8 @@ def test_the_lead_asks_for_an_export_and_downloads_it_when_ready(
     page = lead_client.get(url).content.decode()
     download = reverse("reviews:export_download", args=[small_review.pk, export.pk])
     assert "Ready to download" in page and download in page
+    expires = timezone.localtime(export.expires_at)
+    assert f"Will be deleted on {expires.day} {expires:%B %Y} at {expires:%H:%M}" in page
     response = lead_client.get(download)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
