@@ -93,7 +93,7 @@ def report_detail(request: HttpRequest, review_id: int, report_id: int) -> HttpR
 def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_request_reports(membership))
-    kind = request.POST.get("kind", Report.Kind.BASELINE)
+    kind = request.POST.get("kind", "")
     if kind not in services.REQUESTABLE_REPORT_KINDS:
         messages.error(request, "Choose a kind of report that can be produced for this review.")
         return redirect("reviews:reports", review.pk)

@@ -88,8 +88,9 @@ def test_a_request_after_a_finished_report_makes_the_next_version(review, lead, 
     assert report.version == 2
 
 
-def test_an_unknown_kind_of_report_is_refused_with_a_message(review, lead_client):
-    response = lead_client.post(reverse("reviews:report_request", args=[review.pk]), {"kind": "horoscope"}, follow=True)
+@pytest.mark.parametrize("sent", [{"kind": "horoscope"}, {"kind": ""}, {}])
+def test_an_unknown_or_missing_kind_of_report_is_refused_with_a_message(review, lead_client, sent):
+    response = lead_client.post(reverse("reviews:report_request", args=[review.pk]), sent, follow=True)
 
     assert Report.objects.count() == 0
     assert "Choose a kind of report that can be produced for this review." in response.content.decode()
