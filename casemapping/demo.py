@@ -423,7 +423,7 @@ def _workshop(review, data, cases, partners, users, added_by) -> None:
                 FindingEvidence,
                 {"finding": finding, "content_type": event_type, "object_id": event.pk},
                 {
-                    "note": f"Case {event.case.reference}, {event.date:%d %B %Y}: {event.kind.name}",
+                    "note": f"Case {event.case.reference}, {event.date:%-d %B %Y}: {event.kind.name}",
                     "added_by": added_by,
                 },
             )

@@ -147,7 +147,7 @@ class TimescaleSetting(models.Model):
     reason = models.CharField(max_length=300)
 
     def __str__(self) -> str:
-        return f"{self.review}: rules as of {self.rules_as_of:%d %B %Y}"
+        return f"{self.review}: rules as of {self.rules_as_of:%-d %B %Y}"
 
 
 class Event(models.Model):
@@ -190,7 +190,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["case", "date", "sequence"])]
 
     def __str__(self) -> str:
-        return f"{self.case.reference if self.case_id else ''} {self.date:%d %b %Y}: {self.kind.name}".strip()
+        return f"{self.case.reference if self.case_id else ''} {self.date:%-d %b %Y}: {self.kind.name}".strip()
 
     def get_absolute_url(self) -> str:
         return reverse("casemapping:case_detail", args=[self.review_id, self.case_id])
@@ -237,7 +237,7 @@ class Workshop(models.Model):
     objects = WorkshopQuerySet.as_manager()
 
     def __str__(self) -> str:
-        return f"Mapping workshop on {self.held_on:%d %B %Y}"
+        return f"Mapping workshop on {self.held_on:%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("casemapping:workshop_detail", args=[self.review_id, self.pk])

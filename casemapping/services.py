@@ -223,8 +223,8 @@ def end_before_start(kind: EventKind, day: datetime.date, starts: list[datetime.
         return f"there is no “{kind.ends.name.lower()}” in the chronology for this to close; add that first."
     if min(starts) > day:
         return (
-            f"the {kind.name.lower()} on {day:%d %B %Y} is before the {kind.ends.name.lower()} "
-            f"on {min(starts):%d %B %Y}: an end cannot come before its start."
+            f"the {kind.name.lower()} on {day:%-d %B %Y} is before the {kind.ends.name.lower()} "
+            f"on {min(starts):%-d %B %Y}: an end cannot come before its start."
         )
     return None
 
@@ -370,7 +370,7 @@ def record_learning_point(
                 finding=finding,
                 content_type=content_type,
                 object_id=event.pk,
-                note=f"Case {event.case.reference}, {event.date:%d %B %Y}: {event.kind.name}",
+                note=f"Case {event.case.reference}, {event.date:%-d %B %Y}: {event.kind.name}",
                 added_by=user,
             )
             for event in events

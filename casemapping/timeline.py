@@ -110,7 +110,7 @@ def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str
                 max(x(end) - x(event.date), 2),
                 THRESHOLD_COLOURS.get(level.order, "#505a5f"),
                 level.label,
-                event.date.strftime("%d %b %Y"),
+                event.date.strftime("%-d %b %Y"),
             )
         )
     for index, agency in enumerate(agencies):
@@ -159,7 +159,7 @@ def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str
                 radius,
                 "#ffffff" if event.is_disputed else EVENT,
                 EVENT,
-                event.date.strftime("%d %b %Y"),
+                event.date.strftime("%-d %b %Y"),
                 event.kind.name,
                 event.agency.name,
             )
@@ -186,10 +186,10 @@ def timeline_svg(*, events: list, checks: list[Check], chart_id: str, title: str
             axis_y,
             LABEL_WIDTH,
             axis_y + 14,
-            first.strftime("%d %b %Y"),
+            first.strftime("%-d %b %Y"),
             LABEL_WIDTH + PLOT_WIDTH,
             axis_y + 14,
-            last.strftime("%d %b %Y"),
+            last.strftime("%-d %b %Y"),
         )
     )
     parts.append(

@@ -254,7 +254,7 @@ def event_create(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     form = EventForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         event = services.add_event(event=form.save(commit=False), user=request.user)
-        messages.success(request, f"{event.kind.name} on {event.date:%d %B %Y} added to the chronology.")
+        messages.success(request, f"{event.kind.name} on {event.date:%-d %B %Y} added to the chronology.")
         return redirect("casemapping:case_detail", review.pk, case.pk)
     context = {"review": review, "membership": membership, "form": form, "case": case}
     return render(request, "casemapping/event_form.html", context)
@@ -276,7 +276,7 @@ def event_edit(request: HttpRequest, review_id: int, case_id: int, event_id: int
                     event.sequence = services._next_sequence(case, event.date)
                 event.version = locked.version + 1
                 event.save()
-                messages.success(request, f"{event.kind.name} on {event.date:%d %B %Y} saved.")
+                messages.success(request, f"{event.kind.name} on {event.date:%-d %B %Y} saved.")
                 return redirect("casemapping:case_detail", review.pk, case.pk)
     else:
         form = EventForm(instance=event, case=case)

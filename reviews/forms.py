@@ -458,7 +458,7 @@ class PlanningMeetingForm(VersionedForm):
             .exclude(pk=self.instance.pk)
             .exists()
         ):
-            raise forms.ValidationError(f"A meeting on {day:%d %B %Y} is already recorded.")
+            raise forms.ValidationError(f"A meeting on {day:%-d %B %Y} is already recorded.")
         return day
 
 

@@ -65,7 +65,7 @@ class PlanningMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Planning group meeting on {self.held_on:%d %B %Y}"
+        return f"Planning group meeting on {self.held_on:%-d %B %Y}"
 
 
 class Commitment(models.Model):

@@ -130,7 +130,7 @@ def planning_meeting_create(request: HttpRequest, review_id: int) -> HttpRespons
     form = PlanningMeetingForm(request.POST if request.method == "POST" else None, review=review)
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
-        messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} added.")
+        messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} added.")
         return redirect("reviews:planning", review.pk)
     return _planning_form_page(request, review, membership, form, title="Add a planning group meeting")
 
@@ -149,7 +149,7 @@ def planning_meeting_edit(request: HttpRequest, review_id: int, meeting_id: int)
                 meeting = form.save(commit=False)
                 meeting.version = locked.version + 1
                 meeting.save()
-                messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} saved.")
+                messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} saved.")
                 return redirect(reverse("reviews:planning", args=[review.pk]) + "#meetings")
     else:
         form = PlanningMeetingForm(instance=meeting, review=review)
@@ -168,7 +168,7 @@ def planning_meeting_remove(request: HttpRequest, review_id: int, meeting_id: in
             locked = PlanningMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
             if locked is not None and request.POST.get("held_on", "").strip() == locked.held_on.isoformat():
                 locked.delete()
-                messages.success(request, f"Meeting on {meeting.held_on:%d %B %Y} removed.")
+                messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} removed.")
                 return redirect(reverse("reviews:planning", args=[review.pk]) + "#meetings")
         error = (
             "The date sent does not match this meeting, so it has not been removed. Check the meeting below, "

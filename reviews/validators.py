@@ -36,7 +36,7 @@ def check_chronology_date(day: date, *, age_band: str, as_of: date) -> None:
         return
     if day > timezone.localdate():
         raise ValidationError(
-            {"date": f"{day:%d %B %Y} is in the future; a chronology records what has happened."}, code="future_event"
+            {"date": f"{day:%-d %B %Y} is in the future; a chronology records what has happened."}, code="future_event"
         )
     earliest = earliest_birth_year(age_band, as_of)
     if earliest is not None and day.year < earliest:

@@ -257,13 +257,13 @@ def test_bad_event_rows_are_reported_and_nothing_is_saved(review, case, peer_cli
     future_day = datetime.date.fromisoformat(future)
     assert response.status_code == 400
     assert errors_of(response) == [
-        f"Row 2, column “date”: {future_day:%d %B %Y} is in the future; a chronology records what has happened.",
+        f"Row 2, column “date”: {future_day:%-d %B %Y} is in the future; a chronology records what has happened.",
         "Row 3, column “kind”: “teleport” is not a kind of event set up in admin.",
         f"Row 3, column “agency”: “Martians” is not one of {review.council.name}'s partner agencies.",
         "Row 3, column “what_happened”: remove the personal identifier: it contains a phone number.",
         "Row 3, column “disputed_by”: name the agency that disputes this event.",
         "Row 3, column “dispute_reason”: say why the event is disputed.",
-        "Row 5, column “date”: the child protection plan ended on 05 January 2025 is before the child protection "
+        "Row 5, column “date”: the child protection plan ended on 5 January 2025 is before the child protection "
         "plan started on 10 January 2025: an end cannot come before its start.",
     ]
     assert not Event.objects.exists()

@@ -88,7 +88,7 @@ def test_a_timeline_with_no_events_says_no_chronology_rather_than_today_to_today
     svg = timeline_svg(events=[], checks=[], chart_id="t", title="Multi-agency timeline of case C-001")
 
     assert "No chronology recorded" in svg
-    assert datetime.date.today().strftime("%d %b %Y") not in svg
+    assert datetime.date.today().strftime("%-d %b %Y") not in svg
 
 
 def test_the_pack_says_no_chronology_for_a_mapped_case_without_events(review, case, workshop):
@@ -98,7 +98,7 @@ def test_the_pack_says_no_chronology_for_a_mapped_case_without_events(review, ca
 
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "No chronology has been recorded for this case." in text
-    assert " to " + datetime.date.today().strftime("%d %b %Y") not in text
+    assert " to " + datetime.date.today().strftime("%-d %b %Y") not in text
 
 
 def test_the_case_page_shows_the_rules_that_apply_and_folds_the_rest(review, case, add_event, peer_client):

@@ -77,7 +77,7 @@ def test_a_peer_adds_events_which_are_ordered_by_date_then_sequence(review, case
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        ({"date": "2099-01-01"}, "date", "01 January 2099 is in the future; a chronology records what has happened."),
+        ({"date": "2099-01-01"}, "date", "1 January 2099 is in the future; a chronology records what has happened."),
         ({"date": "14/03/2025x"}, "date", "The date of the event must be a real date"),
         ({"summary": "Mother's email is jo@family.example"}, "summary", "Remove the personal identifier: it contains an email address."),
         ({"summary": "Child DOB 01/02/2015"}, "summary", "Remove the personal identifier: it contains a date of birth."),
@@ -122,8 +122,8 @@ def test_a_plan_cannot_end_before_it_began(review, case, peer_client, police, ki
     )
 
     assert response.context["form"].errors["date"] == [
-        "The child protection plan ended on 01 March 2025 is before the child protection plan started on "
-        "05 March 2025: an end cannot come before its start."
+        "The child protection plan ended on 1 March 2025 is before the child protection plan started on "
+        "5 March 2025: an end cannot come before its start."
     ]
 
 

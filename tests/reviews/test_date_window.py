@@ -101,7 +101,7 @@ def test_an_event_after_today_is_refused(review, case):
     form = EventForm({"date": tomorrow.isoformat()}, case=case)
 
     assert not form.is_valid()
-    assert form.errors["date"] == [f"{tomorrow:%d %B %Y} is in the future; a chronology records what has happened."]
+    assert form.errors["date"] == [f"{tomorrow:%-d %B %Y} is in the future; a chronology records what has happened."]
 
 
 def test_an_event_before_the_child_could_have_been_born_is_refused(review, case):

@@ -326,7 +326,7 @@ def test_a_second_meeting_on_the_same_day_is_refused(review, lead_client):
 
     response = lead_client.post(url("planning_meeting_create", review), {"held_on": "2026-10-05"})
 
-    assert form_errors(response) == {"held_on": ["A meeting on 05 October 2026 is already recorded."]}
+    assert form_errors(response) == {"held_on": ["A meeting on 5 October 2026 is already recorded."]}
     assert PlanningMeeting.objects.count() == 1
 
 
@@ -364,7 +364,7 @@ def test_removing_a_meeting_from_the_remove_page(review, organiser_client):
     )
 
     assert response.redirect_chain[-1][0] == url("planning", review) + "#meetings"
-    assert "Meeting on 05 October 2026 removed." in response.content.decode()
+    assert "Meeting on 5 October 2026 removed." in response.content.decode()
     assert list(PlanningMeeting.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
@@ -439,7 +439,7 @@ def test_a_stale_edit_of_a_meeting_is_refused_and_the_first_edit_is_kept(review,
         ),
         (
             {"held_on": "2026-11-02", "version": "1"},
-            {"held_on": ["A meeting on 02 November 2026 is already recorded."]},
+            {"held_on": ["A meeting on 2 November 2026 is already recorded."]},
         ),
     ],
 )
