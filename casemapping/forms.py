@@ -186,7 +186,6 @@ class EventForm(NamedErrors, forms.ModelForm):
         )
         self.fields["summary"].error_messages["required"] = "Say what happened."
         for name in LONG_TEXTS:  # as long as a cell of an imported chronology may be, and no longer
-            self.fields[name].max_length = MAX_CELL_CHARS
             self.fields[name].validators.append(MaxLengthValidator(MAX_CELL_CHARS))
             self.fields[name].error_messages["max_length"] = f"Keep this to {MAX_CELL_CHARS:,} characters or fewer."
         if self.instance.pk:

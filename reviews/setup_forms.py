@@ -30,14 +30,6 @@ DATE_FIELDS = [
 ]
 
 
-def check_date_order(form: forms.Form, cleaned: dict) -> None:
-    """The order a review's dates must keep, for setting up and for the lead's later changes alike."""
-    for field, earlier, strictly, message in DATE_ORDER:
-        day, before = cleaned.get(field), cleaned.get(earlier)
-        if day and before and (day <= before if strictly else day < before):
-            form.add_error(field, message)
-
-
 # (date, the date it must not come before, whether it must come strictly after, the message): scoping, the on-site
 # week, the conference, the letter, then the impact checks, as a review runs. Each pair is checked when both are set.
 DATE_ORDER = [
@@ -48,6 +40,17 @@ DATE_ORDER = [
     ("followup_3_months", "conference_date", True, "The 3-month impact check must come after the conference."),
     ("followup_12_months", "followup_3_months", True, "The 12-month impact check must come after the 3-month one."),
 ]
+
+
+def check_date_order(form: forms.Form, cleaned: dict) -> None:
+    """The order a review's dates must keep, for setting up and for the lead's later changes alike. Every pair out
+    of order is named, each beside its later date (read from the dates as sent: a refused date leaves the cleaned
+    data, and the pairs after it would go unchecked)."""
+    sent = dict(cleaned)
+    for field, earlier, strictly, message in DATE_ORDER:
+        day, before = sent.get(field), sent.get(earlier)
+        if day and before and (day <= before if strictly else day < before):
+            form.add_error(field, message)
 
 
 def _helper(*fields, button: str = "Continue") -> FormHelper:

@@ -86,6 +86,18 @@ def test_bad_input_gets_a_message_naming_the_field_and_nothing_changes(changes, 
     assert saved(review) == before
 
 
+def test_every_date_out_of_order_is_named_beside_it(review, lead, lead_client):
+    sent = {**FORM, "conference_date": "2026-11-01", "letter_due": "2026-10-01", "version": review.version}
+
+    response = lead_client.post(url(review), sent)
+
+    assert response.context["form"].errors == {
+        "conference_date": ["The conference must be on or after the first day on site."],
+        "letter_due": ["The letter must be due on or after the conference."],
+    }
+    assert saved(review)[3] == review.version
+
+
 def test_a_stale_edit_is_refused_and_names_what_differs(review, lead, lead_client):
     Review.objects.filter(pk=review.pk).update(status="preparation", version=2)
 
