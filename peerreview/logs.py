@@ -33,6 +33,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ClientErrorFilter(logging.Filter):
+    """A refused request (403, 400) is logged as one line with its status, without the traceback.
+
+    Django logs a refusal with the exception that caused it. For a status below 500 that exception is the refusal
+    itself (a role that may not write, a disallowed host), not a fault: a traceback there reads as a crash and
+    hides the real ones, which keep theirs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.exc_info and status is not None and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def install_record_factory() -> None:
     """Every record takes the ids when it is made, in the request or task that logs it, whatever handles it."""
     previous = logging.getLogRecordFactory()

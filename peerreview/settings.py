@@ -374,12 +374,17 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"ids": {"()": "peerreview.logs.RequestIdFilter"}},
+    "filters": {
+        "ids": {"()": "peerreview.logs.RequestIdFilter"},
+        "client_errors": {"()": "peerreview.logs.ClientErrorFilter"},
+    },
     "formatters": {
         "json": {"()": "peerreview.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids", "client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs can carry query strings; keep them to warnings and errors.

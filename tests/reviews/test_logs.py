@@ -1,5 +1,6 @@
 """Structured logs: JSON lines carrying the request's id, in the web process and in a real worker's task."""
 
+import io
 import json
 import logging
 import os
@@ -137,3 +138,41 @@ def celery_worker_log(redis_url, settings, tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def console_handler() -> logging.Handler:
+    """The handler the settings give the root logger: what gunicorn's and the worker's logs are written by."""
+    return next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(each, logs.ClientErrorFilter) for each in handler.filters)
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_request_is_one_line_with_its_status_and_no_traceback(review, peer_client):
+    handler = console_handler()
+    written = io.StringIO()
+    previous = handler.setStream(written)
+    try:
+        response = peer_client.get(reverse("reviews:scope", args=[review.pk]))
+    finally:
+        handler.setStream(previous)
+
+    assert response.status_code == 403
+    assert "Forbidden (Permission denied)" in written.getvalue()
+    assert "Traceback" not in written.getvalue() and "PermissionDenied" not in written.getvalue()
+
+
+def test_a_server_error_keeps_its_traceback():
+    try:
+        raise ValueError("broken")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), sys.exc_info()
+        )
+    record.status_code = 500
+    handler = console_handler()
+
+    assert handler.filter(record)
+    assert "ValueError: broken" in handler.format(record)
