@@ -142,6 +142,23 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
     return back_to(request, review, report)
 
 
+@require_POST
+def report_withdraw(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
+    """Take a shared report back from the council's side: shared by mistake, or overtaken by a later version."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_share_reports(membership))
+    report = get_object_or_404(Report, review=review, pk=report_id)
+    if Report.objects.filter(pk=report.pk, shared_with_host=True).update(shared_with_host=False):
+        messages.success(
+            request,
+            f"{describe(report)} withdrawn from the council: its people can no longer see or download it. "
+            "Copies already downloaded stay with whoever downloaded them.",
+        )
+    else:
+        messages.error(request, f"{describe(report)} is not shared with the council, so there is nothing to withdraw.")
+    return back_to(request, review, report)
+
+
 @require_GET
 def report_download(request: HttpRequest, review_id: int, report_id: int, file_format: str = "pdf") -> HttpResponse:
     review, membership = load_review(request, review_id)

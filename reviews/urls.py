@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("<int:review_id>/reports/<int:report_id>/retry/", report_views.report_retry, name="report_retry"),
     path("<int:review_id>/reports/<int:report_id>/share/", report_views.report_share, name="report_share"),
+    path("<int:review_id>/reports/<int:report_id>/withdraw/", report_views.report_withdraw, name="report_withdraw"),
     path("<int:review_id>/export/", export_views.review_export, name="export"),
     path("<int:review_id>/export/<int:export_id>/download/", export_views.export_download, name="export_download"),
     path("<int:review_id>/documents/", views.document_list, name="documents"),

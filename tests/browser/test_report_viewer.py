@@ -75,6 +75,14 @@ def test_the_lead_requests_the_slides_opens_the_report_page_and_downloads_them_w
     expect(page.get_by_role("heading", level=1, name="Feedback presentation version 1")).to_be_visible()
     assert Report.objects.get(review=review).shared_with_host
 
+    # Shared by mistake: the lead takes it back from the same page.
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw from the council").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Feedback presentation version 1 withdrawn from the council")).to_be_visible()
+    expect(page.get_by_role("button", name="Share with the council")).to_be_visible()
+    assert not Report.objects.get(review=review).shared_with_host
+
 
 def test_the_page_of_a_report_being_prepared_updates_itself_when_it_is_done(live_server, page, signed_in):
     review, lead = signed_in

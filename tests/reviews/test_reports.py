@@ -300,6 +300,67 @@ def test_an_unfinished_report_cannot_be_shared_or_downloaded(review, lead_client
     assert download.status_code == 404
 
 
+def test_the_lead_withdraws_a_shared_report_and_the_council_loses_it(review, sponsor_client, lead_client, done_report):
+    Report.objects.filter(pk=done_report.pk).update(shared_with_host=True)
+    detail = reverse("reviews:report_detail", args=[review.pk, done_report.pk])
+    download = reverse("reviews:report_download", args=[review.pk, done_report.pk])
+    offered = lead_client.get(detail).content.decode()
+    listed = lead_client.get(reverse("reviews:reports", args=[review.pk])).content.decode()
+    before = sponsor_client.get(download).status_code
+
+    withdrawn = lead_client.post(
+        reverse("reviews:report_withdraw", args=[review.pk, done_report.pk]), {"return_to": "report"}, follow=True
+    )
+
+    done_report.refresh_from_db()
+    page = withdrawn.content.decode()
+    assert "Withdraw from the council" in offered and "Withdraw from the council" in listed
+    assert before == 200
+    assert withdrawn.redirect_chain == [(detail, 302)]
+    assert "Baseline report version 1 withdrawn from the council" in page
+    assert "Copies already downloaded stay with whoever downloaded them." in page
+    assert done_report.shared_with_host is False
+    assert sponsor_client.get(download).status_code == 404
+    assert sponsor_client.get(detail).status_code == 404
+    assert (
+        "Baseline report version 1"
+        not in sponsor_client.get(reverse("reviews:reports", args=[review.pk])).content.decode()
+    )
+    assert "Share with the council" in page  # it can be shared again, after the same question
+
+
+def test_withdrawing_a_report_that_is_not_shared_says_so_and_changes_nothing(review, lead_client, done_report):
+    response = lead_client.post(reverse("reviews:report_withdraw", args=[review.pk, done_report.pk]), follow=True)
+
+    done_report.refresh_from_db()
+    assert response.redirect_chain == [(reverse("reviews:reports", args=[review.pk]), 302)]
+    assert "is not shared with the council, so there is nothing to withdraw" in response.content.decode()
+    assert done_report.shared_with_host is False
+
+
+def test_only_the_lead_withdraws_a_report_and_only_by_post(
+    review, peer_client, sponsor_client, lead_client, done_report
+):
+    Report.objects.filter(pk=done_report.pk).update(shared_with_host=True)
+    url = reverse("reviews:report_withdraw", args=[review.pk, done_report.pk])
+
+    assert peer_client.post(url).status_code == 403
+    assert sponsor_client.post(url).status_code == 403
+    assert lead_client.get(url).status_code == 405
+    done_report.refresh_from_db()
+    assert done_report.shared_with_host is True
+
+
+def test_a_report_from_another_review_cannot_be_withdrawn_through_this_one(review, other_review, lead_client):
+    foreign = ReportFactory(review=other_review, status=Report.Status.FAILED, error="x", shared_with_host=True)
+
+    response = lead_client.post(reverse("reviews:report_withdraw", args=[review.pk, foreign.pk]))
+
+    foreign.refresh_from_db()
+    assert response.status_code == 404
+    assert foreign.shared_with_host is True
+
+
 def test_a_report_id_from_another_review_is_404(review, other_review, lead_client):
     foreign = ReportFactory(review=other_review, status=Report.Status.FAILED, error="x")
 
