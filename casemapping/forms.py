@@ -14,6 +14,7 @@ from reviews.pseudonyms import check_case_reference, check_free_text
 from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
+from reviews.widgets import DateInput
 
 from .models import Event, EventKind, LearningPoint, Workshop
 from .services import end_before_start
@@ -159,7 +160,7 @@ class EventForm(NamedErrors, forms.ModelForm):
             "that identifies the child.",
         }
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput(),
             "time": forms.TimeInput(attrs={"type": "time"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "decision": forms.Textarea(attrs={"rows": 2}),
@@ -300,7 +301,7 @@ class WorkshopForm(NamedErrors, forms.ModelForm):
         fields = ["held_on", "venue", "facilitators", "cases"]
         labels = {"held_on": "Date", "venue": "Venue", "cases": "Cases to map"}
         help_texts = {"held_on": "For example, 2026-01-20. A date ahead is fine: record the workshop once held."}
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "cases": forms.CheckboxSelectMultiple}
+        widgets = {"held_on": DateInput(), "cases": forms.CheckboxSelectMultiple}
         error_messages = {
             "held_on": {"required": "Enter the date of the workshop.", "invalid": "Enter the date as 2026-01-20."},
             "facilitators": {"required": "Enter who facilitates, by role."},

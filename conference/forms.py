@@ -14,8 +14,6 @@ from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
 from .services import MAX_CARDS_PER_ISSUE
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
-
 
 def _helper(*fields, submit: str) -> FormHelper:
     helper = FormHelper()
@@ -354,7 +352,6 @@ class ActionForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     due_date = forms.DateField(
         label="Due date",
-        input_formats=DATE_FORMATS,
         help_text="For example, 27/03/2027",
         error_messages={
             "required": "Enter the due date.",
@@ -437,7 +434,6 @@ class HostActionForm(ActionForm):
 class ActionUpdateForm(NamedErrors, forms.ModelForm):
     on = forms.DateField(
         label="Date of the update",
-        input_formats=DATE_FORMATS,
         help_text="For example, 27/03/2027",
         error_messages={
             "required": "Enter the date of the update.",
@@ -481,7 +477,6 @@ def _update_on(form: forms.ModelForm):
 class CheckpointForm(NamedErrors, forms.ModelForm):
     held_on = forms.DateField(
         label="Date of the check",
-        input_formats=DATE_FORMATS,
         help_text="For example, 27/03/2027",
         error_messages={
             "required": "Enter the date of the check.",

@@ -7,6 +7,7 @@ from reviews.form_errors import NamedErrors
 from reviews.models import FocusArea, Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
+from reviews.widgets import DateInput
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, ReviewRole, Session, match_role
 
@@ -44,7 +45,7 @@ class SessionForm(VersionedForm):
         }
         help_texts = {"day": "For example, 2026-12-07.", "start": "For example, 09:30.", "end": "For example, 10:30."}
         widgets = {
-            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "day": DateInput(),
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "peers": forms.CheckboxSelectMultiple,

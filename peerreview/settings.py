@@ -256,6 +256,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["peerreview.formats"]  # the dates every form reads
 USE_TZ = True
 
 # Static files: the project's own, plus GOV.UK and MOJ Frontend from npm.

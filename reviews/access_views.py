@@ -23,7 +23,6 @@ from .views import load_review
 
 PAGE_SIZE = 50
 MAX_WORDS_LENGTH = 100
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 CSV_HEADER = ["When", "Person", "Username", "Action", "What", "Page", "Object", "Object id", "Address", "Review"]
 
@@ -38,8 +37,8 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
         help_text="Words from what was read, such as a case reference or a document's title.",
         error_messages={"max_length": f"Enter at most {MAX_WORDS_LENGTH} characters in What was read."},
     )
-    start = forms.DateField(label="From (YYYY-MM-DD)", required=False, input_formats=DATE_FORMATS)
-    end = forms.DateField(label="To (YYYY-MM-DD)", required=False, input_formats=DATE_FORMATS)
+    start = forms.DateField(label="From (YYYY-MM-DD)", required=False)
+    end = forms.DateField(label="To (YYYY-MM-DD)", required=False)
 
     def __init__(self, *args, people: QuerySet | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

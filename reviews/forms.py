@@ -24,6 +24,7 @@ from .models import (
 from .params import filters_querystring
 from .uploads import ACCEPTED, DetectedFile, validate_upload
 from .versioning import VersionedForm
+from .widgets import DateInput
 
 
 def posting_to(form: forms.Form, url_name: str, *args) -> forms.Form:
@@ -428,7 +429,7 @@ class PlanningMeetingForm(VersionedForm):
         labels = {"held_on": "Date of the meeting", "note": "Agenda or note (optional)"}
         help_texts = {"held_on": "For example, 27/3/2026 or 2026-03-27."}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {

@@ -15,6 +15,7 @@ from .models import Review
 from .setup_forms import DATE_FIELDS, check_date_order
 from .versioning import VersionedForm
 from .views import load_review
+from .widgets import DateInput
 
 DATES = DATE_FIELDS
 
@@ -38,7 +39,7 @@ class ScheduleForm(VersionedForm):
         }
         widgets = {
             "status": forms.RadioSelect,
-            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATES},
+            **{name: DateInput() for name in DATES},
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -16,6 +16,7 @@ from .invitations import services as invitations
 from .invitations.forms import LIST_LIMITS, MAX_PASTED_CHARS
 from .models import Council, FocusArea, Framework, GradeScale, Review, Role, ScopeArea
 from .tables import TableError, read_table
+from .widgets import DateInput
 
 MAX_LOCAL_ITEMS = 30
 MAX_LOCAL_CHARS = 300
@@ -117,7 +118,7 @@ class DatesStep(NamedErrors, forms.Form):
         self.fields["previous_review"].queryset = council.reviews.order_by("-onsite_start", "title")
         for name in DATE_FIELDS:
             field = self.fields[name]
-            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            field.widget = DateInput()
             field.help_text = "For example, 2027-03-11 or 11/3/2027."
             label = str(field.label).removesuffix(" (optional)").lower()
             field.error_messages["invalid"] = f"Enter the date of the {label} as a real date, such as 2027-03-11."

@@ -29,12 +29,11 @@ from .models import (
 class DayField(forms.DateField):
     """A date typed as day/month/year, with messages that say what to type."""
 
-    input_formats = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
     default_validators = [review_date_validator]
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("help_text", "For example, 27/03/2027")
-        super().__init__(input_formats=self.input_formats, **kwargs)
+        super().__init__(**kwargs)
         label = str(kwargs.get("label", "the date")).lower()
         self.error_messages["required"] = f"Enter the {label}."
         self.error_messages["invalid"] = f"Enter the {label} as a real date, for example 27/03/2027."

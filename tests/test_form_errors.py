@@ -9,6 +9,7 @@ there. A form that answers a refusal with a redirect and a banner fails. A new f
 added here.
 """
 
+import datetime
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ import pytest
 from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import get_resolver
 
 from reviews.form_errors import NamedErrors, first_input_id, name_errors
@@ -370,3 +372,14 @@ def test_the_walk_reaches_the_forms_named_in_the_issue(name, action, review, lea
     walk_forms(request.getfixturevalue("lead_client"), url, seen)
 
     assert any(action in walked[0] for walked in seen), seen
+
+
+@pytest.mark.parametrize("typed", ["27 3 2026", "27/3/2026", "27/03/2026", "27-3-2026", "2026-03-27"])
+def test_a_date_field_reads_a_date_as_people_type_it_and_as_the_message_shows(typed):
+    assert forms.DateField().clean(typed) == datetime.date(2026, 3, 27)
+
+
+@pytest.mark.parametrize("typed", ["27/3/26", "3/27/2026", "27.3.2026", "next Tuesday"])
+def test_a_date_field_refuses_a_two_digit_year_and_what_is_not_a_date(typed):
+    with pytest.raises(ValidationError):
+        forms.DateField().clean(typed)

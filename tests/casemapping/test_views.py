@@ -149,6 +149,15 @@ def test_an_event_edit_with_the_current_version_is_saved(review, case, peer_clie
     assert Event.objects.values_list("summary", "version").get(pk=event.pk) == ("Changed", 2)
 
 
+def test_the_edit_form_shows_the_event_s_date_in_the_date_picker(review, case, peer_client, add_event):
+    event = add_event(case, D(2025, 3, 4), "referral")
+
+    page = peer_client.get(reverse("casemapping:event_edit", args=[review.pk, case.pk, event.pk])).content.decode()
+
+    # A date input reads only 2025-03-04: the British 04/03/2025 would show an empty date to correct.
+    assert 'type="date" name="date" value="2025-03-04"' in page
+
+
 def test_an_event_of_another_case_is_404(review, case, peer_client, add_event):
     second = CaseFactory(review=review, reference="C-002")
     event = add_event(second, D(2025, 3, 14), "referral")
