@@ -134,7 +134,7 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
                 review=action.priority.review,
                 item=f"conference.action:{action.pk}",
                 kind=kind,
-                title=f"{when} {action.due_date:%-d %B}: the plan action “{action}”",
+                title=f"{when} {action.due_date:%-d %B %Y}: the plan action “{action}”",
                 link=reverse("conference:action_detail", args=[action.priority.review_id, action.pk]),
             )
         )

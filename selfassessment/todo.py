@@ -74,9 +74,9 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
         if kind is None:
             continue
         if kind == Notification.Kind.DUE_SOON:
-            title = f"Due on {request.due_date:%-d %B}: the document request “{request.title}”"
+            title = f"Due on {request.due_date:%-d %B %Y}: the document request “{request.title}”"
         else:
-            title = f"Overdue since {request.due_date:%-d %B}: the document request “{request.title}”"
+            title = f"Overdue since {request.due_date:%-d %B %Y}: the document request “{request.title}”"
         found.append(
             todo.Reminder(
                 recipient_id=request.assignee_id,

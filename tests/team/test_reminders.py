@@ -38,17 +38,17 @@ def test_a_document_request_is_reminded_three_days_before_the_day_after_and_week
 
     assert days == {
         DUE - 4 * DAY: [],
-        DUE - 3 * DAY: ["Due on 20 November: the document request “Early help strategy”"],
+        DUE - 3 * DAY: ["Due on 20 November 2026: the document request “Early help strategy”"],
         DUE - 2 * DAY: [],
         DUE: [],
-        DUE + DAY: ["Overdue since 20 November: the document request “Early help strategy”"],
+        DUE + DAY: ["Overdue since 20 November 2026: the document request “Early help strategy”"],
         DUE + 2 * DAY: [],
     }
-    assert weekly == ["Overdue since 20 November: the document request “Early help strategy”"]
+    assert weekly == ["Overdue since 20 November 2026: the document request “Early help strategy”"]
     assert mail_server.subjects("contributor@people.example") == [
-        "Due on 20 November: the document request “Early help strategy”",
-        "Overdue since 20 November: the document request “Early help strategy”",
-        "Overdue since 20 November: the document request “Early help strategy”",
+        "Due on 20 November 2026: the document request “Early help strategy”",
+        "Overdue since 20 November 2026: the document request “Early help strategy”",
+        "Overdue since 20 November 2026: the document request “Early help strategy”",
     ]
     assert set(Notification.objects.values_list("kind", flat=True)) == {"due_soon", "overdue"}
 
@@ -96,8 +96,8 @@ def test_plan_actions_are_reminded_to_their_owner_and_not_once_done(mail_server,
 
     soon, late = remind(DUE - 3 * DAY), remind(DUE + DAY)
 
-    assert soon == ["Due on 20 November: the plan action “Refresh the threshold document”"]
-    assert late == ["Overdue since 20 November: the plan action “Refresh the threshold document”"]
+    assert soon == ["Due on 20 November 2026: the plan action “Refresh the threshold document”"]
+    assert late == ["Overdue since 20 November 2026: the plan action “Refresh the threshold document”"]
     assert {message["To"] for message in mail_server.messages} == {"sponsor@people.example"}
     assert Notification.objects.filter(recipient=sponsor).first().link == (
         f"/reviews/{review.pk}/conference/plan/actions/{open_action.pk}/"
@@ -178,6 +178,6 @@ def test_the_scheduled_reminder_job_runs_on_a_real_worker_and_its_email_reaches_
     assert (record.status, record.attempts, record.error) == ("sent", 1, "")
     [message] = worker_mail.messages
     assert message["To"] == "contributor@people.example"
-    assert worker_mail.subjects() == ["Due on 20 November: the document request “Early help strategy”"]
+    assert worker_mail.subjects() == ["Due on 20 November 2026: the document request “Early help strategy”"]
     assert f"https://peer-review.example/reviews/{review.pk}/self-assessment/requests/" in message.get_content()
     assert Notification.objects.get(recipient=contributor).email == record
