@@ -12,10 +12,14 @@ import re
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
 
 DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
+# Free text with no length of its own (a note, a narrative, a letter's paragraph) is kept to about 16,000 words:
+# more than any of them needs, and no one field can fill a page, a report or an export with megabytes.
+MAX_FREE_TEXT = 100_000
 # A label that is already an instruction ("Upload a CSV or Excel file") is its own message when nothing was given.
 INSTRUCTIONS = re.compile(r"^(upload|choose|select|enter|give|add|tick|paste|say|describe|name|list|write)\b", re.I)
 
@@ -111,15 +115,29 @@ def model_field_validators(model, name: str) -> list:
         return []
 
 
+def cap_free_text(field: forms.Field, label: str) -> None:
+    """Give a text field without a length of its own the shared cap, with a message that names it."""
+    if isinstance(field, forms.CharField) and field.max_length is None:
+        field.max_length = MAX_FREE_TEXT
+        words = f"{capitalised(phrase(label))} must be {MAX_FREE_TEXT:,} characters or less"
+        field.validators.append(MaxLengthValidator(MAX_FREE_TEXT, words))
+
+
 class NamedErrors:
-    """A form mixin: every message Django writes for a field names that field. Put it before the form class."""
+    """A form mixin: every message Django writes for a field names that field, and no free text is unbounded.
+    Put it before the form class."""
+
+    # Text fields whose form checks their length itself, with a message that says what to do instead.
+    length_checked_in_clean: tuple[str, ...] = ()
 
     def full_clean(self) -> None:
         model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():
             if not field.widget.is_hidden:  # a hidden value is the page's, not the person's, to put right
-                validators = model_field_validators(model, name)
-                name_errors(field, field.label or pretty_name(name), validators)
+                label = field.label or pretty_name(name)
+                if name not in self.length_checked_in_clean:
+                    cap_free_text(field, label)
+                name_errors(field, label, model_field_validators(model, name))
         super().full_clean()
 
 

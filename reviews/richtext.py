@@ -157,6 +157,7 @@ class RichTextField(forms.CharField):
         error_messages = {"required": f"Enter the {what}.", **kwargs.pop("error_messages", {})}
         super().__init__(strip=True, error_messages=error_messages, **kwargs)
         self.what = what
+        self.max_length = MAX_LENGTH  # checked in clean() with its own message, not by the shared cap on free text
 
     def clean(self, value):
         value = super().clean(value)

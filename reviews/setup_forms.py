@@ -274,6 +274,7 @@ class ScopeForm(NamedErrors, forms.Form):
 
 
 class TeamStep(NamedErrors, forms.Form):
+    length_checked_in_clean = ("people",)
     LEAD_ME, LEAD_SOMEONE = "me", "someone"
 
     who_leads = forms.ChoiceField(

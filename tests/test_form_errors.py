@@ -19,9 +19,11 @@ from django import forms
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import get_resolver
 
-from reviews.form_errors import NamedErrors, first_input_id, name_errors
+from reviews.form_errors import MAX_FREE_TEXT, NamedErrors, first_input_id, name_errors
+from reviews.richtext import RichTextField
 from selfassessment.models import DocumentRequest, Entry
 
 from .audits.helpers import make_audit, make_validation
@@ -383,3 +385,31 @@ def test_a_date_field_reads_a_date_as_people_type_it_and_as_the_message_shows(ty
 def test_a_date_field_refuses_a_two_digit_year_and_what_is_not_a_date(typed):
     with pytest.raises(ValidationError):
         forms.DateField().clean(typed)
+
+
+def test_free_text_without_a_length_of_its_own_gets_the_shared_cap_and_its_own_length_is_kept():
+    class Notes(NamedErrors, forms.Form):
+        note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+        title = forms.CharField(label="Title", max_length=200)
+
+    at_cap = Notes({"note": "a" * MAX_FREE_TEXT, "title": "t"})
+    past = Notes({"note": "a" * (MAX_FREE_TEXT + 1), "title": "t" * 201})
+
+    assert at_cap.is_valid()
+    assert not past.is_valid()
+    assert past.errors == {
+        "note": [f"The note must be {MAX_FREE_TEXT:,} characters or less"],
+        "title": ["The title must be 200 characters or less"],
+    }
+    past.full_clean()  # cleaned again, the cap is not added twice
+    caps = [each for each in past.fields["note"].validators if isinstance(each, MaxLengthValidator)]
+    assert len(caps) == 1
+
+
+def test_rich_text_keeps_its_own_longer_limit_under_the_shared_cap():
+    class Letter(NamedErrors, forms.Form):
+        body = RichTextField(label="The letter", what="text of the letter")
+
+    long_letter = Letter({"body": "<p>" + "word " * 30_000 + "</p>"})  # 150,007 characters
+
+    assert long_letter.is_valid(), long_letter.errors

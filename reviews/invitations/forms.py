@@ -67,6 +67,8 @@ class InviteForm(NamedErrors, forms.Form):
 class InviteListForm(NamedErrors, forms.Form):
     """A list pasted in or uploaded as CSV or Excel: a header row, then one person a row."""
 
+    length_checked_in_clean = ("pasted",)
+
     pasted = forms.CharField(
         label="Paste the list",
         required=False,

@@ -711,3 +711,12 @@ def test_the_review_navigation_leads_to_the_planning_page(client_name, request, 
 
     planning = client.get(planning_url).content.decode()
     assert f'href="{planning_url}" aria-current="page">Planning</a>' in planning
+
+
+def test_a_note_past_the_shared_cap_on_free_text_is_refused_and_nothing_is_saved(review, lead_client):
+    kept = lead_client.post(url("planning_meeting_create", review), {"held_on": "2026-10-05", "note": "a" * 100_000})
+    refused = lead_client.post(url("planning_meeting_create", review), {"held_on": "2026-10-06", "note": "a" * 100_001})
+
+    assert kept.status_code == 302
+    assert form_errors(refused) == {"note": ["The agenda or note must be 100,000 characters or less"]}
+    assert list(PlanningMeeting.objects.values_list("held_on", flat=True)) == [datetime.date(2026, 10, 5)]
