@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -102,7 +103,8 @@ def _filtered(request: HttpRequest, entries: QuerySet, people: QuerySet | None) 
 def _csv_lines(entries: QuerySet):
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in [CSV_HEADER, *(_csv_row(entry) for entry in entries.iterator(chunk_size=2000))]:
+    # Row by row as the download is read: the log of a busy review is never held whole in memory.
+    for row in itertools.chain([CSV_HEADER], (_csv_row(entry) for entry in entries.iterator(chunk_size=2000))):
         writer.writerow([csv_cell(value) for value in row])
         yield out.getvalue()
         out.seek(0)

@@ -272,6 +272,20 @@ def test_a_date_far_off_fails_nothing_on_either_page_or_download(review, lead_cl
         assert lead_client.get(url, {"end": "9999-12-31", "start": "0001-01-01"}).status_code == 200, url
 
 
+def test_the_csv_is_written_as_it_is_read_not_gathered_first(review, lead_client):
+    chunks = iter(lead_client.get(reverse("access_log_csv", args=[review.pk])).streaming_content)
+
+    with CaptureQueriesContext(connection) as header_only:
+        header = next(chunks)
+    with CaptureQueriesContext(connection) as rows:
+        rest = b"".join(chunks)
+
+    assert header.startswith(b"When,Person,")
+    assert not any("reviews_accesslog" in query["sql"] for query in header_only.captured_queries)
+    assert any("reviews_accesslog" in query["sql"] for query in rows.captured_queries)
+    assert rest
+
+
 def test_the_log_downloads_as_csv_as_filtered_with_formulas_defused(review, peer, lead_client):
     _log(peer, review, '=HYPERLINK("http://evil.example")')
     _log(peer, review, "Case NM-004")
