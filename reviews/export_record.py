@@ -16,6 +16,7 @@ class ReviewExport(models.Model):
         DONE = "done", "Ready to download"
         FAILED = "failed", "Could not be made"
         EXPIRED = "expired", "Deleted after its time"
+        DELETED = "deleted", "Deleted by the lead"
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(

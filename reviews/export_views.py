@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, permissions, rendering, review_exports, storage
 from .export_record import ReviewExport
@@ -46,3 +46,16 @@ def export_download(request: HttpRequest, review_id: int, export_id: int) -> Htt
     return storage.download(
         request, export.file, filename=f"review-{review.pk}-export.zip", content_type="application/zip"
     )
+
+
+@require_POST
+def export_delete(request: HttpRequest, review_id: int, export_id: int) -> HttpResponse:
+    """The lead has the ZIP safe: its copy here is deleted now rather than at the end of its time."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_export_review(membership))
+    export = get_object_or_404(ReviewExport, review=review, pk=export_id)
+    if review_exports.delete_now(export):
+        messages.success(request, "The export's file is deleted from this site. Copies already downloaded are not.")
+    else:
+        messages.error(request, "Only an export that is ready to download can be deleted; this one has no file.")
+    return redirect("reviews:export", review.pk)

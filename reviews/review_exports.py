@@ -101,6 +101,17 @@ def _tell(export: ReviewExport, review: Review, *, ready: bool) -> None:
     )
 
 
+def delete_now(export: ReviewExport) -> bool:
+    """Delete a ready export's file before its time, once the lead has it safe; False if it was not ready."""
+    name = export.file.name
+    deleted = ReviewExport.objects.filter(pk=export.pk, status=ReviewExport.Status.DONE).update(
+        status=ReviewExport.Status.DELETED, file="", size=0
+    )
+    if deleted and name:
+        storage.delete_quietly(name)
+    return bool(deleted)
+
+
 def delete_expired(now: datetime.datetime | None = None) -> int:
     """Delete the files of exports past their time (and of any left unfinished for a day); the rows stay, marked."""
     now = now or timezone.now()

@@ -41,6 +41,7 @@ urlpatterns = [
     path("<int:review_id>/reports/<int:report_id>/withdraw/", report_views.report_withdraw, name="report_withdraw"),
     path("<int:review_id>/export/", export_views.review_export, name="export"),
     path("<int:review_id>/export/<int:export_id>/download/", export_views.export_download, name="export_download"),
+    path("<int:review_id>/export/<int:export_id>/delete/", export_views.export_delete, name="export_delete"),
     path("<int:review_id>/documents/", views.document_list, name="documents"),
     path("<int:review_id>/documents/upload/", views.document_upload, name="document_upload"),
     path("<int:review_id>/documents/<int:document_id>/", views.document_detail, name="document_detail"),

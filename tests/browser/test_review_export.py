@@ -72,3 +72,14 @@ def test_the_lead_asks_for_an_export_and_downloads_it(live_server, any_page, rev
     document = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("review.json"))
     assert document["source"]["review_id"] == review.pk
     assert [case["fields"]["reference"] for case in document["objects"]["reviews.case"]] == ["NM-004"]
+
+    # The ZIP is safe: the lead deletes the site's copy with the keyboard, and the page says it is gone.
+    delete = page.get_by_role("button", name="Delete the file now")
+    tab_to(page, delete)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The export's file is deleted from this site.")).to_be_visible()
+    expect(page.get_by_text("Deleted by the lead")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the ZIP")).to_have_count(0)
+    assert ReviewExport.objects.get(review=review).status == "deleted"
+    if page.javascript:
+        assert_accessible(page)

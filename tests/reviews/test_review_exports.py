@@ -154,6 +154,56 @@ def test_the_file_is_deleted_after_its_time_and_a_stuck_export_is_failed(small_r
 
 
 @pytest.mark.django_db
+def test_the_lead_deletes_the_file_once_it_is_safe_and_it_cannot_be_downloaded_again(small_review, lead, lead_client):
+    export, _ = review_exports.request_export(small_review, lead)
+    review_exports.write(export.pk)
+    export.refresh_from_db()
+    storage, name = export.file.storage, export.file.name
+    delete = reverse("reviews:export_delete", args=[small_review.pk, export.pk])
+    offered = lead_client.get(reverse("reviews:export", args=[small_review.pk])).content.decode()
+
+    deleted = lead_client.post(delete, follow=True)
+    again = lead_client.post(delete, follow=True)
+
+    export.refresh_from_db()
+    assert delete in offered and "Delete the file now" in offered
+    assert (
+        "The export&#x27;s file is deleted from this site. Copies already downloaded are not."
+        in deleted.content.decode()
+    )
+    assert "Deleted by the lead" in deleted.content.decode()
+    assert (export.status, export.file.name, export.size) == ("deleted", "", 0)
+    assert not storage.exists(name)
+    assert lead_client.get(reverse("reviews:export_download", args=[small_review.pk, export.pk])).status_code == 404
+    assert "Only an export that is ready to download can be deleted" in again.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("client_name", ["challenge_client", "peer_client", "organiser_client", "observer_client"])
+def test_only_the_lead_deletes_an_export_and_only_by_post(request, small_review, lead, lead_client, client_name):
+    export, _ = review_exports.request_export(small_review, lead)
+    review_exports.write(export.pk)
+    delete = reverse("reviews:export_delete", args=[small_review.pk, export.pk])
+
+    assert request.getfixturevalue(client_name).post(delete).status_code == 403
+    assert lead_client.get(delete).status_code == 405
+    export.refresh_from_db()
+    assert export.status == "done" and export.file
+
+
+@pytest.mark.django_db
+def test_an_export_of_another_review_cannot_be_deleted_through_this_one(small_review, lead, other_review, lead_client):
+    export, _ = review_exports.request_export(small_review, lead)
+    review_exports.write(export.pk)
+
+    response = lead_client.post(reverse("reviews:export_delete", args=[other_review.pk, export.pk]))
+
+    export.refresh_from_db()
+    assert response.status_code == 404
+    assert export.status == "done" and export.file
+
+
+@pytest.mark.django_db
 def test_a_purge_deletes_the_exports_and_their_files(small_review, lead, django_capture_on_commit_callbacks):
     export, _ = review_exports.request_export(small_review, lead)
     review_exports.write(export.pk)
