@@ -136,9 +136,10 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
             "unpublished": review.findings.exclude(status=Finding.Status.PUBLISHED).count(),
         }
         return render(request, "reviews/report_share.html", context)
+    elif services.share_report(report):
+        messages.success(request, f"{describe(report)} shared with the council. Its people have been told.")
     else:
-        Report.objects.filter(pk=report.pk).update(shared_with_host=True)
-        messages.success(request, f"{describe(report)} shared with the council.")
+        messages.success(request, f"{describe(report)} is already shared with the council.")
     return back_to(request, review, report)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from . import baseline, scope, storage
@@ -18,11 +19,13 @@ from .evidence import describe_evidence  # noqa: F401 (pages describe evidence t
 from .models import (
     DocumentVersion,
     EvidenceDocument,
+    Notification,
     Report,
     Review,
     ScopeArea,
     Theme,
 )
+from .notifications import services as notifications
 from .pdf import render_document
 from .uploads import validate_upload
 
@@ -212,3 +215,26 @@ def store_document(
         storage.delete_quietly(stored_name)
         raise
     return document
+
+
+def share_report(report: Report) -> bool:
+    """Let the council's side of the review read and download a finished report, and tell each of them so.
+    False, and no one is told again, if it was already shared."""
+    from .permissions import HOST_SIDE
+
+    review = report.review
+    with transaction.atomic():
+        shared = Report.objects.filter(pk=report.pk, shared_with_host=False).update(shared_with_host=True)
+        if not shared:
+            return False
+        what = f"{report.get_kind_display()} version {report.version}"
+        for membership in review.memberships.filter(role__in=HOST_SIDE).select_related("user"):
+            notifications.notify(
+                recipient=membership.user,
+                review=review,
+                kind=Notification.Kind.REPORT,
+                title=f"The peer team has shared the {what.lower()} of {review.title} with you",
+                body="Read it or download it from the review's reports.",
+                link=reverse("reviews:reports", args=[review.pk]),
+            )
+    return True

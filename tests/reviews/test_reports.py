@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from reviews import stages
-from reviews.models import AccessLog, Finding, Report
+from reviews.models import AccessLog, Finding, Notification, Report
 from reviews.services import request_report
 from reviews.tasks import render_report
 
@@ -298,6 +298,27 @@ def test_an_unfinished_report_cannot_be_shared_or_downloaded(review, lead_client
     assert "Only a finished report can be shared with the council." in shared.content.decode()
     assert report.shared_with_host is False
     assert download.status_code == 404
+
+
+def test_sharing_tells_the_council_s_people_once_and_no_one_on_the_peer_side(
+    review, lead, peer, sponsor, organiser, contributor, lead_client, done_report
+):
+    url = reverse("reviews:report_share", args=[review.pk, done_report.pk])
+
+    first = lead_client.post(url, {"confirm": "yes"}, follow=True)
+    again = lead_client.post(url, {"confirm": "yes"}, follow=True)
+
+    told = Notification.objects.filter(kind=Notification.Kind.REPORT)
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["contributor", "organiser", "sponsor"]
+    assert {(n.title, n.link, n.review_id) for n in told} == {
+        (
+            f"The peer team has shared the baseline report version 1 of {review.title} with you",
+            reverse("reviews:reports", args=[review.pk]),
+            review.pk,
+        )
+    }
+    assert "Baseline report version 1 shared with the council. Its people have been told." in first.content.decode()
+    assert "Baseline report version 1 is already shared with the council." in again.content.decode()
 
 
 def test_the_lead_withdraws_a_shared_report_and_the_council_loses_it(review, sponsor_client, lead_client, done_report):
