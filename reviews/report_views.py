@@ -41,6 +41,13 @@ def back_to(request: HttpRequest, review: Review, report: Report) -> HttpRespons
     return redirect("reviews:reports", review.pk)
 
 
+def report_to_change(request: HttpRequest, review_id: int, report_id: int, allowed) -> tuple:
+    """The review, the member and the report of this review that the member's role lets them act on (403, 404)."""
+    review, membership = load_review(request, review_id)
+    permissions.require(allowed(membership))
+    return review, membership, get_object_or_404(Report, review=review, pk=report_id)
+
+
 def describe(report: Report) -> str:
     return f"{report.get_kind_display()} version {report.version}"
 
@@ -107,9 +114,7 @@ def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_request_reports(membership))
-    report = get_object_or_404(Report, review=review, pk=report_id)
+    review, _, report = report_to_change(request, review_id, report_id, permissions.can_request_reports)
     retried, reason = services.retry_report(report=report)
     if retried:
         messages.success(request, f"{describe(report)} queued again.")
@@ -120,9 +125,7 @@ def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
 
 @require_POST
 def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_share_reports(membership))
-    report = get_object_or_404(Report, review=review, pk=report_id)
+    review, membership, report = report_to_change(request, review_id, report_id, permissions.can_share_reports)
     if report.status != Report.Status.DONE:
         messages.error(request, "Only a finished report can be shared with the council.")
     elif request.POST.get("confirm") != "yes" and not report.shared_with_host:
@@ -146,9 +149,7 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
 @require_POST
 def report_withdraw(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
     """Take a shared report back from the council's side: shared by mistake, or overtaken by a later version."""
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_share_reports(membership))
-    report = get_object_or_404(Report, review=review, pk=report_id)
+    review, _, report = report_to_change(request, review_id, report_id, permissions.can_share_reports)
     if Report.objects.filter(pk=report.pk, shared_with_host=True).update(shared_with_host=False):
         messages.success(
             request,
