@@ -475,7 +475,7 @@ def _remind(questionnaire: Questionnaire, today: datetime.date) -> bool:
             review=questionnaire.review,
             kind=Notification.Kind.QUESTIONNAIRE,
             title=f"Reminder sent to {count} partner address{'es' if count != 1 else ''}: "
-            f"“{questionnaire.title}” closes on {questionnaire.closes_on:%-d %B}",
+            f"“{questionnaire.title}” closes on {questionnaire.closes_on:%-d %B %Y}",
             link=reverse("focusgroups:distribute", args=[questionnaire.review_id, questionnaire.pk]),
         )
     return True

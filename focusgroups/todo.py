@@ -98,7 +98,7 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
                 event, title = "opens", f"“{questionnaire.title}” opens today"
             elif questionnaire.closes_on == closing:
                 event = "closing"
-                title = f"“{questionnaire.title}” closes on {closing:%-d %B}: {summary} so far"
+                title = f"“{questionnaire.title}” closes on {closing:%-d %B %Y}: {summary} so far"
             else:
                 event, title = "closed", f"“{questionnaire.title}” has closed: {summary}"
             found.append(

@@ -100,6 +100,12 @@ def _filtered(request: HttpRequest, entries: QuerySet, people: QuerySet | None) 
     return filters, entries.select_related("user", "review").order_by("-at", "-pk")
 
 
+def _status(filters: AccessLogFilterForm, fmt: str) -> int:
+    """A download asked for with a filter that cannot be read gets the page and its message, never the whole
+    unfiltered log."""
+    return 400 if fmt == "csv" and filters.errors else 200
+
+
 def _csv_lines(entries: QuerySet):
     out = io.StringIO()
     writer = csv.writer(out)
@@ -139,7 +145,7 @@ def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> Ht
     permissions.require(permissions.can_read_access_log(membership))
     people = get_user_model().objects.filter(review_memberships__review=review).order_by("first_name", "username")
     filters, entries = _filtered(request, AccessLog.objects.filter(review=review), people)
-    if fmt == "csv":
+    if fmt == "csv" and not filters.errors:
         stamp = timezone.localdate().isoformat()
         return _csv_response(entries, f"access-log-review-{review.pk}-{stamp}.csv")
     context = {
@@ -149,7 +155,7 @@ def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> Ht
         "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
     }
-    return render(request, "reviews/access_log.html", context)
+    return render(request, "reviews/access_log.html", context, status=_status(filters, fmt))
 
 
 @not_logged("a person's own history of what they read; reading it reads nothing about a review")
@@ -157,11 +163,11 @@ def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> Ht
 def my_access_history(request: HttpRequest, fmt: str = "") -> HttpResponse:
     """Everything the signed-in person has read, as the log holds it: their own history, visible to them."""
     filters, entries = _filtered(request, AccessLog.objects.filter(user=request.user), None)
-    if fmt == "csv":
+    if fmt == "csv" and not filters.errors:
         return _csv_response(entries, f"my-access-history-{timezone.localdate().isoformat()}.csv")
     context = {
         "filters": filters,
         "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
     }
-    return render(request, "reviews/access_history.html", context)
+    return render(request, "reviews/access_history.html", context, status=_status(filters, fmt))

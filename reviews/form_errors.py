@@ -56,6 +56,8 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         "max_length": f"{capitalised(words)} must be %(limit_value)d characters or less",
         "min_length": f"{capitalised(words)} must be %(limit_value)d characters or more",
         "max_value": f"{capitalised(words)} must be %(limit_value)s or less",
+        "null_characters_not_allowed": f"{capitalised(words)} holds a character that cannot be stored (a null "
+        "character, often pasted from another program): type that part again",
         "min_value": f"{capitalised(words)} must be %(limit_value)s or more",
         "missing": f"Select {words}",
         "empty": f"The file chosen for {words} is empty",

@@ -413,3 +413,16 @@ def test_rich_text_keeps_its_own_longer_limit_under_the_shared_cap():
     long_letter = Letter({"body": "<p>" + "word " * 30_000 + "</p>"})  # 150,007 characters
 
     assert long_letter.is_valid(), long_letter.errors
+
+
+def test_a_null_character_is_refused_with_a_message_naming_the_field():
+    class Notes(NamedErrors, forms.Form):
+        note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+    form = Notes({"note": "pasted\x00text"})
+
+    assert not form.is_valid()
+    assert form.errors["note"] == [
+        "The note holds a character that cannot be stored (a null character, often pasted from another program): "
+        "type that part again"
+    ]

@@ -329,7 +329,7 @@ def test_the_managers_closing_notice_gives_the_rate_against_expected_by_segment(
     notifications.send_reminders(today=CLOSES - datetime.timedelta(days=3))
 
     notice = Notification.objects.get(recipient=lead, kind="questionnaire")
-    assert notice.title == "“Partner survey” closes on 20 November: 6 responses of 10 expected (60%) so far"
+    assert notice.title == "“Partner survey” closes on 20 November 2026: 6 responses of 10 expected (60%) so far"
     assert notice.body == "Responses by segment:\n- Health: 6 of 10 expected (60%)"
 
 
@@ -378,7 +378,7 @@ def test_partners_are_reminded_once_three_days_before_closing_however_often_the_
     assert "Please remind them" in forwarded
     assert SentReminder.objects.filter(kind="partner_reminder", day=datetime.date(2026, 11, 17)).count() == 1
     told = Notification.objects.get(recipient=lead, title__startswith="Reminder sent")
-    assert told.title == "Reminder sent to 3 partner addresses: “Partner survey” closes on 20 November"
+    assert told.title == "Reminder sent to 3 partner addresses: “Partner survey” closes on 20 November 2026"
 
 
 def test_a_questionnaire_closed_early_is_not_reminded(closing, lead):

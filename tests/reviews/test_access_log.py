@@ -263,13 +263,15 @@ def test_a_filter_that_cannot_be_applied_says_what_is_wrong_and_shows_the_whole_
 
 
 def test_a_date_far_off_fails_nothing_on_either_page_or_download(review, lead_client):
-    for url in (
-        reverse("access_log", args=[review.pk]),
-        reverse("access_log_csv", args=[review.pk]),
-        reverse("access_history"),
-        reverse("access_history_csv"),
+    # Out of range, the pages say so; a download says so too rather than give the log unfiltered.
+    for url, status in (
+        (reverse("access_log", args=[review.pk]), 200),
+        (reverse("access_log_csv", args=[review.pk]), 400),
+        (reverse("access_history"), 200),
+        (reverse("access_history_csv"), 400),
     ):
-        assert lead_client.get(url, {"end": "9999-12-31", "start": "0001-01-01"}).status_code == 200, url
+        response = lead_client.get(url, {"end": "9999-12-31", "start": "0001-01-01"})
+        assert (response.status_code, "Enter a date from 2000 to 2100" in response.content.decode()) == (status, True)
 
 
 def test_the_csv_is_written_as_it_is_read_not_gathered_first(review, lead_client):
@@ -284,6 +286,15 @@ def test_the_csv_is_written_as_it_is_read_not_gathered_first(review, lead_client
     assert not any("reviews_accesslog" in query["sql"] for query in header_only.captured_queries)
     assert any("reviews_accesslog" in query["sql"] for query in rows.captured_queries)
     assert rest
+
+
+def test_a_download_with_a_filter_that_cannot_be_read_shows_the_message_not_the_whole_log(review, lead_client):
+    for url in [reverse("access_log_csv", args=[review.pk]), reverse("access_history_csv")]:
+        response = lead_client.get(url, {"start": "27/3/26"})
+
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        assert "Enter the first date as a real date" in response.content.decode()
 
 
 def test_the_log_downloads_as_csv_as_filtered_with_formulas_defused(review, peer, lead_client):

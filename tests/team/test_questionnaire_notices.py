@@ -47,7 +47,7 @@ def test_the_managers_hear_when_it_opens_before_it_closes_and_when_it_has_closed
     assert opening == {name: ["“Staff health check” opens today"] for name in ["challenge", "lead", "organiser"]}
     assert between == {}
     assert closing == {
-        name: ["“Staff health check” closes on 30 October: 6 responses so far"]
+        name: ["“Staff health check” closes on 30 October 2026: 6 responses so far"]
         for name in ["challenge", "lead", "organiser"]
     }
     assert again == {}
@@ -59,5 +59,5 @@ def test_a_small_count_is_given_only_as_fewer_than_the_smallest_group(review, le
     questionnaire(review, answered=2)
 
     assert told(CLOSES - 3 * DAY) == {
-        "lead": ["“Staff health check” closes on 30 October: fewer than 5 responses so far"]
+        "lead": ["“Staff health check” closes on 30 October 2026: fewer than 5 responses so far"]
     }
