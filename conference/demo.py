@@ -1,6 +1,10 @@
 """Demo data for the conference of the first (Northmoor) review: a closed round whose ballot cards were issued and
 mostly used, a letter published after a factual-accuracy round, and a plan. The second review's letter is shared with
-its sponsor, with comments still open."""
+its sponsor, with comments still open.
+
+Each happens only once its day has come, and is dated on its day, not the day the demo is seeded: the round is
+closed at the conference, the letter published three weeks after it (before it is due), the monthly update and the
+3-month check recorded on their days."""
 
 import datetime
 from decimal import Decimal
@@ -119,9 +123,21 @@ ACTIONS = [
 ]
 
 
+LETTER_SHARED_AFTER = datetime.timedelta(days=10)  # days after the conference
+LETTER_PUBLISHED_AFTER = datetime.timedelta(days=21)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    """That day at that hour, or now if it is later: nothing is dated ahead of the moment it is recorded."""
+    return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))), timezone.now())
+
+
 def demo(*, reviews: list[Review], users: dict) -> None:
     review = reviews[0]
     conference_day = review.conference_date or review.onsite_end or datetime.date(2026, 3, 13)
+    shared_letter_demo(reviews, users)
+    if conference_day > timezone.localdate():
+        return  # no round, letter or plan before the conference
     areas = {f.summary: f for f in review.findings.filter(kind=Finding.Kind.AREA)}
     round_ = Round.objects.filter(review=review, number=1).first()
     if round_ is None:
@@ -145,6 +161,10 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             cast_vote(ballot_id=card.pk, values={c.pk: value for c, value in zip(candidates, points, strict=True)})
     if round_.is_open:
         round_.close()
+        # Voted on and closed at the conference, not when the demo was seeded.
+        Round.objects.filter(pk=round_.pk).update(opened_at=_at(conference_day, 14), closed_at=_at(conference_day, 15))
+        round_.ballots.update(issued_at=_at(conference_day, 14))
+        round_.ballots.filter(cast_at__isnull=False).update(cast_at=_at(conference_day, 14))
 
     priorities = []
     for order, row in enumerate(results(round_), start=1):
@@ -193,7 +213,6 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         )
 
     letter_demo(review, users)
-    shared_letter_demo(reviews, users)
 
     check_day = conference_day + datetime.timedelta(days=91)
     if check_day <= timezone.localdate():  # a check records the actions as they stand: never ahead of its day
@@ -282,6 +301,26 @@ def letter_demo(review: Review, users: dict) -> None:
         reason="The areas for consideration are the team's agreed findings; the letter keeps them as agreed.",
     )
     letters.publish_letter(letter=letter, user=lead, include_drafts=True)
+    _date_letter(letter, review.conference_date)
+
+
+def _date_letter(letter: Letter, conference_day: datetime.date) -> None:
+    """Date the letter's history from the conference: drafted the next working days, shared ten days after,
+    commented on and answered, and published three weeks after, a week before it is due."""
+    shared = _at(conference_day + LETTER_SHARED_AFTER, 10)
+    published = _at(conference_day + LETTER_PUBLISHED_AFTER, 11)
+    Letter.objects.filter(pk=letter.pk).update(shared_at=shared, published_at=published)
+    versions = list(letter.versions.order_by("pk"))
+    for number, version in enumerate(versions):
+        # The first versions before it was shared, the last at publication, the rest between.
+        at = _at(conference_day + datetime.timedelta(days=3 + 3 * number), 9)
+        at = published if number == len(versions) - 1 else min(at, published)
+        type(version).objects.filter(pk=version.pk).update(created_at=at)
+    for number, comment in enumerate(letter.comments.order_by("pk")):
+        made = shared + datetime.timedelta(days=2 + number)
+        type(comment).objects.filter(pk=comment.pk).update(
+            created_at=made, resolved_at=made + datetime.timedelta(days=2) if comment.resolved_at else None
+        )
 
 
 def shared_letter_demo(reviews: list[Review], users: dict) -> None:
@@ -291,6 +330,8 @@ def shared_letter_demo(reviews: list[Review], users: dict) -> None:
     for review in reviews[1:]:
         if review.status != Review.Status.REPORTING or Letter.objects.filter(review=review).exists():
             continue
+        if review.conference_date is None or review.conference_date > timezone.localdate():
+            continue  # a letter follows the conference
         sponsor = review.memberships.filter(role=Role.SPONSOR).select_related("user").first()
         lead = review.memberships.filter(role=Role.LEAD).select_related("user").first()
         if sponsor is None or lead is None:

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reviews.demo import demo_pdf, demo_xlsx, upsert
+from reviews.demo_data import REQUESTS_DUE_DAYS_BEFORE_ONSITE
 from reviews.models import EvidenceDocument
 from reviews.services import store_document
 
@@ -22,6 +23,8 @@ from .models import (
     Submission,
 )
 from .services import send_standard_requests, set_up_entries
+
+DAY = datetime.timedelta(days=1)
 
 # Per scope area (in framework order): what we know, how we know it, what next, council grade, peer grade, commentary.
 ENTRIES = [
@@ -102,7 +105,7 @@ DOCUMENTS = [
         "Quality assurance framework and recent audit reports",
     ),
     ("Thematic audit: child in need plans", "audit", "cin-audit.pdf", [3], None),
-    ("Children's services scorecard, October 2026", "data", "scorecard.xlsx", [1, 2], "Performance data"),
+    ("Children's services scorecard", "data", "scorecard.xlsx", [1, 2], "Performance data"),
     (
         "Ofsted inspection report, June 2011",
         "inspection",
@@ -158,7 +161,8 @@ def add_demo_data(*, reviews, users) -> None:
     set_up_entries(review=review, include_themes=False)
     grades = {grade.label: grade for grade in review.grade_scale.grades.all()}
     entries = list(review.self_assessment_entries.filter(scope_area__isnull=False).order_by("scope_area__order"))
-    submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 2, 10, 0))
+    # Submitted five weeks before the on-site week; the document requests were due a fortnight before it.
+    submitted_at = timezone.make_aware(datetime.datetime.combine(review.onsite_start - DAY * 35, datetime.time(10)))
     for index, (entry, data) in enumerate(zip(entries, ENTRIES, strict=False)):
         know, how, what_next, council_grade, peer_grade, commentary = data
         status = Entry.Status.ACCEPTED if index < 3 else Entry.Status.SUBMITTED
@@ -192,7 +196,9 @@ def add_demo_data(*, reviews, users) -> None:
     for entry in entries:
         entry.documents.add(*[doc for doc in documents.values() if entry.scope_area in doc.scope_areas.all()])
 
-    send_standard_requests(review=review, user=users["lead"], due_date=datetime.date(2026, 11, 13))
+    send_standard_requests(
+        review=review, user=users["lead"], due_date=review.onsite_start - DAY * REQUESTS_DUE_DAYS_BEFORE_ONSITE
+    )
     answers = {request_title: documents[title] for title, *_rest, request_title in DOCUMENTS if request_title}
     decided_at = submitted_at + datetime.timedelta(days=5)
     for index, item in enumerate(review.document_requests.order_by("pk")):
@@ -234,7 +240,7 @@ RECOMMENDATIONS = [
         Rag.GREEN,
         "A multi-agency safeguarding hub opened in 2013 with qualified social workers on every shift.",
         "Decisions on contacts within one working day rose from 61% to 97%.",
-        ["MASH performance report", "Children's services scorecard, October 2026"],
+        ["MASH performance report", "Children's services scorecard"],
         (Rag.GREEN, "The contacts the peers sampled were all decided within a working day.", True),
     ),
     (
@@ -242,7 +248,7 @@ RECOMMENDATIONS = [
         Rag.AMBER,
         "Single assessments replaced initial and core assessments; assessment training for every team.",
         "Assessments within 45 working days are at 83%, but audits still find analysis weak in a third.",
-        ["Children's services scorecard, October 2026"],
+        ["Children's services scorecard"],
         (Rag.AMBER, "Timeliness has improved; the quality of analysis has not kept pace.", True),
     ),
     (
@@ -295,7 +301,7 @@ def _last_inspection(review, users, documents) -> None:
     grades = {grade.label: grade for grade in kind.grade_scale.grades.all()}
     for order, (area, grade) in enumerate(JUDGEMENTS, start=1):
         upsert(Judgement, {"inspection": inspection, "order": order}, {"area": area, "grade": grades[grade]})
-    progress_at = timezone.make_aware(datetime.datetime(2026, 11, 5, 14, 0))
+    progress_at = timezone.make_aware(datetime.datetime.combine(review.onsite_start - DAY * 32, datetime.time(14)))
     for order, (text, rag, done, changed, titles, view) in enumerate(RECOMMENDATIONS, start=1):
         recommendation = upsert(
             Recommendation,
