@@ -313,9 +313,10 @@ WORKSHOPS = {
         "venue": "Room 4, Fenwick House",
         "facilitators": "Health peer and challenge manager",
         "cases": ["NM-C01", "NM-C05"],
-        "went_well": "Health and police colleagues rebuilt the strategy discussions of both cases together.",
+        "went_well": "Health colleagues and the social workers rebuilt the strategy discussions of both cases "
+        "together; the police could not send anyone.",
         "worries": "Neither case had a health representative at its first strategy discussion.",
-        "agencies": {CSC: (2, 2), HEALTH: (2, 1), POLICE: (1, 1)},
+        "agencies": {CSC: (2, 2), HEALTH: (2, 1), POLICE: (1, 0), ICB: (1, 1)},
         "learning": [],
     },
     "EV": {

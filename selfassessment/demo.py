@@ -30,15 +30,15 @@ DAY = datetime.timedelta(days=1)
 ENTRIES = [
     (
         "Since the 2011 inspection we have reduced re-referrals and stabilised the workforce in the assessment teams.",
-        "Monthly performance scorecard; the inspection action plan tracker; two thematic audits in 2025.",
-        "Finish the action plan items on management oversight by March 2027.",
+        "Monthly performance scorecard; the inspection action plan tracker; two thematic audits last year.",
+        "Finish the action plan items on management oversight by the end of the financial year.",
         "Good",
         "Requires improvement to be good",
         "The action plan is well tracked, but two of the six recommendations are not yet evidenced in case files.",
     ),
     (
         "The front door applies thresholds consistently; early help assessments have risen by a quarter.",
-        "Dip samples of contacts each month; the partnership's threshold audit in June 2026.",
+        "Dip samples of contacts each month; the partnership's latest threshold audit.",
         "Refresh the threshold document with partners and train school designated leads.",
         "Good",
         "Good",
@@ -53,7 +53,7 @@ ENTRIES = [
         "Audits the peers read show plans that list actions without outcomes, and IRO escalations rarely resolved in time.",
     ),
     (
-        "Supervision happens regularly and is recorded; the quality assurance framework was relaunched in 2025.",
+        "Supervision happens regularly and is recorded; the quality assurance framework was relaunched last year.",
         "Supervision audit of 60 files; the quality assurance framework and its annual report.",
         "Make reflective supervision the norm for newly qualified workers.",
         "Requires improvement to be good",
@@ -89,9 +89,9 @@ ENTRIES = [
 
 # Title, kind, file name, scope area orders it supports, and the request it answers (by title), if any.
 DOCUMENTS = [
-    ("Northmoor threshold document 2026", "policy", "thresholds.pdf", [2], "The threshold document"),
+    ("Northmoor threshold document", "policy", "thresholds.pdf", [2], "The threshold document"),
     (
-        "Safeguarding partnership annual report 2025-26",
+        "Safeguarding partnership annual report",
         "report",
         "annual-report.pdf",
         [7],
@@ -263,7 +263,7 @@ RECOMMENDATIONS = [
         "Ensure that all social workers receive regular, recorded supervision that includes reflective discussion.",
         Rag.GREEN,
         "A supervision policy with monthly recorded supervision and quarterly reflective sessions.",
-        "The 2025 supervision audit found 92% of files with supervision in the last month.",
+        "Last year's supervision audit found 92% of files with supervision in the last month.",
         ["Supervision policy"],
         None,
     ),

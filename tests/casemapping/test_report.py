@@ -107,7 +107,7 @@ def test_seed_demo_maps_six_cases_and_running_it_twice_changes_nothing(demo_sett
     assert levels == {2, 3, 4}
     # The earlier Northmoor review adds four cases of six events each.
     # A follow-up workshop is planned for the on-site week with three agencies invited.
-    assert first == {"Event": 57 + 24, "Workshop": 3, "WorkshopAgency": 12, "LearningPoint": 2}
+    assert first == {"Event": 57 + 24, "Workshop": 3, "WorkshopAgency": 13, "LearningPoint": 2}
 
 
 @pytest.mark.django_db

@@ -66,11 +66,17 @@ def assert_honest(today: datetime.date) -> None:
     assert Letter.objects.get(review=eastwick_vale).status == Letter.Status.SHARED
 
     # The programme dashboard: done only on or before today, late for nothing the demo has done.
-    rows = programme.build_rows(list(programme.reviews_queryset().filter(pk__in=[northmoor.pk])), today)
-    milestones = {milestone.kind.key: milestone for milestone in rows[0].milestones}
-    assert all(m.done_on is None or m.done_on <= today for m in milestones.values())
-    assert [key for key, m in milestones.items() if m.done] == ["scoping", "onsite", "conference", "letter"]
-    assert not rows[0].late
+    reviews = list(programme.reviews_queryset().filter(pk__in=[northmoor.pk, eastwick_vale.pk]).order_by("pk"))
+    rows = {row.review.pk: row for row in programme.build_rows(reviews, today)}
+    for review, done in (
+        (northmoor, ["scoping", "onsite", "conference", "letter"]),
+        (eastwick_vale, ["scoping", "onsite", "conference"]),
+    ):
+        milestones = {milestone.kind.key: milestone for milestone in rows[review.pk].milestones}
+        assert [key for key, m in milestones.items() if m.done] == done, review.title
+        assert all(m.done_on is None or m.done_on <= today for m in milestones.values()), review.title
+        assert milestones["conference"].done_on == review.conference_date
+        assert not rows[review.pk].late, review.title
 
     # The retention schedule purges no demo review within a year of seeding, and warns of none.
     for review in Review.objects.all():
