@@ -57,11 +57,12 @@ LOCAL_THRESHOLD_LABELS: dict[str, dict[int, str]] = {
 # Reviews, and the demo's dates: every date of the demo comes from one anchor, the day it is seeded, through
 # `timeline`. The rich review's on-site week began seven weeks before the week of seeding, so by the seeding day
 # its conference is some six weeks past: the letter is published, the votes closed, the plan under way with its
-# first monthly update, and the 3-month check still to come. The second review's conference was three weeks
-# before the week of seeding: it is writing its letter, due a week or so after. The earlier review of the first
-# council was on site three years before the rich one.
+# first monthly update, and the 3-month check still to come. The second review's on-site week began three weeks
+# before the week of seeding: its conference some two and a half weeks past, it is writing its letter, due a week
+# or so after the seeding day. The earlier review of the first council was on site three years before the rich one.
 
 TITLE = "{council} children's safeguarding peer review {year}"
+SCALE_FROM_2013 = "Ofsted scale from November 2013"
 NORTHMOOR_PREFIX = "Northmoor children's safeguarding peer review "
 ONSITE_WEEKS_BEFORE_SEEDING = {NORTHMOOR: 7, EASTWICK_VALE: 3}
 EARLIER_WEEKS_BEFORE = 156  # the earlier review's on-site week, before the rich review's
@@ -149,8 +150,6 @@ def reviews_data(dates: Timeline) -> list[dict[str, Any]]:
         },
     ]
 
-
-SCALE_FROM_2013 = "Ofsted scale from November 2013"
 
 # The titles of a demo seeded today, which is what the tests seed.
 TODAY = timeline()
