@@ -28,6 +28,7 @@ AUDITS = [
     ("NM-A12", "223222322", 2, None, None),
 ]
 MODERATED = {"NM-C01", "NM-C03", "NM-C06"}
+NOON = datetime.time(12, 0)
 
 
 def demo(*, reviews: list[Review], users: dict) -> None:
@@ -60,7 +61,8 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                 "tool": tool,
                 "auditor_role": "Team manager" if index % 2 else "Practice manager",
                 "auditor_team": TEAMS[index % 3],
-                "audit_date": datetime.date(2025, 6, 2) + datetime.timedelta(days=7 * index),
+                # The council audited its sample weekly in the half year before the on-site week.
+                "audit_date": review.onsite_start - datetime.timedelta(weeks=26 - index),
                 "overall_grade": grades[council_overall],
                 "narrative": f"Council audit of {reference}: the child was seen and the plan reviewed on time.",
             },
@@ -79,7 +81,10 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                 status=Validation.Status.REGRADED,
                 overall_grade=grades[peer_overall],
                 narrative=f"Peer regrade of {reference}: the analysis of risk was thinner than the council found.",
-                submitted_at=timezone.now(),
+                # The peers regraded blind in the fortnight before the on-site week.
+                submitted_at=timezone.make_aware(
+                    datetime.datetime.combine(review.onsite_start - datetime.timedelta(days=14 - index), NOON)
+                ),
                 version=2,
             )
         for domain, rank, council_rank in zip(domains, peer, council, strict=False):
@@ -95,7 +100,9 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                 "Agreed with the council's quality officer: supervision did not direct the work when it drifted."
             )
             validation.moderated_by = lead
-            validation.moderated_at = timezone.now()
+            validation.moderated_at = timezone.make_aware(
+                datetime.datetime.combine(review.onsite_start + datetime.timedelta(days=2), NOON)
+            )
             validation.status = Validation.Status.MODERATED
             validation.version += 1
             validation.save()

@@ -1,6 +1,10 @@
 """Fictional chronologies for the demo: six Northmoor cases mapped at one workshop, some missing timescales,
-a follow-up workshop planned for the on-site week, and one Eastwick Vale case from 2012 checked against the 2010
-guidance. Safe to run again."""
+a follow-up workshop in the on-site week, and one Eastwick Vale case. Safe to run again.
+
+The chronologies were written for reviews on site in the weeks of `WRITTEN_FOR`. Each case's events move by whole
+years with its review's on-site week, so the texts that name a day stay true and a baby's events stay in the years
+its age band allows, and a year less when that would bring them within four weeks of the week (the workshop maps
+them before it). The workshops move by days, keeping their distance from the week."""
 
 import datetime
 
@@ -8,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from reviews.demo import upsert
+from reviews.demo import moved, upsert
 from reviews.models import Finding, FindingEvidence, FocusArea, Review
 
 from .models import Event, EventKind, LearningPoint, Workshop, WorkshopAgency
@@ -258,6 +262,9 @@ CHRONOLOGIES: dict[str, list[tuple]] = {
     ],
 }
 
+# The on-site week each review's chronologies and workshops were written for, by the prefix of their references.
+WRITTEN_FOR = {"NM": D(2026, 12, 7), "EV": D(2012, 5, 14)}
+
 # Each workshop is planned (date, venue, practitioners invited by agency) and recorded once held: who came,
 # what went well, what worries the group, the learning. A workshop whose day has not come stays planned.
 WORKSHOPS = {
@@ -306,9 +313,10 @@ WORKSHOPS = {
         "venue": "Room 4, Fenwick House",
         "facilitators": "Health peer and challenge manager",
         "cases": ["NM-C01", "NM-C05"],
-        "went_well": "",
-        "worries": "",
-        "agencies": {CSC: (2, None), HEALTH: (2, None), POLICE: (1, None)},
+        "went_well": "Health colleagues and the social workers rebuilt the strategy discussions of both cases "
+        "together; the police could not send anyone.",
+        "worries": "Neither case had a health representative at its first strategy discussion.",
+        "agencies": {CSC: (2, 2), HEALTH: (2, 1), POLICE: (1, 0), ICB: (1, 1)},
         "learning": [],
     },
     "EV": {
@@ -336,8 +344,10 @@ def demo(*, reviews: list[Review], users: dict) -> None:
             case = cases.get(reference)
             if case is None:
                 continue
+            years = _years(review, reference)
             sequences: dict[datetime.date, int] = {}
-            for day, time, kind, agency, summary, decision, level, flags in rows:
+            for written_day, time, kind, agency, summary, decision, level, flags in rows:
+                day = moved(written_day, years)
                 sequences[day] = sequences.get(day, 0) + 1
                 disputed = next((flag for flag in flags.split(";") if flag.startswith("d:")), "")
                 _, disputed_kind, reason = disputed.split(":", 2) if disputed else ("", "", "")
@@ -362,17 +372,32 @@ def demo(*, reviews: list[Review], users: dict) -> None:
                     },
                     bump_version=True,
                 )
-        for data in WORKSHOPS.values():
+        for key, data in WORKSHOPS.items():
             if not all(reference in cases for reference in data["cases"]):
                 continue
-            _workshop(review, data, cases, partners, users, added_by)
+            _workshop(review, data, cases, partners, users, added_by, _written_for(key))
 
 
-def _workshop(review, data, cases, partners, users, added_by) -> None:
-    held = data["held_on"] <= timezone.localdate()  # never recorded as held before its day
+def _written_for(reference: str) -> datetime.date:
+    return WRITTEN_FOR[reference.split("-")[0]]
+
+
+def _years(review: Review, reference: str) -> int:
+    """The whole years the case's events move by for this review."""
+    cutoff = review.onsite_start - datetime.timedelta(weeks=4)
+    last = max(row[0] for row in CHRONOLOGIES[reference])
+    years = review.onsite_start.year - _written_for(reference).year
+    while moved(last, years) >= cutoff:
+        years -= 1
+    return years
+
+
+def _workshop(review, data, cases, partners, users, added_by, written_for: datetime.date) -> None:
+    held_on = review.onsite_start + (data["held_on"] - written_for)
+    held = held_on <= timezone.localdate()  # never recorded as held before its day
     workshop = upsert(
         Workshop,
-        {"review": review, "held_on": data["held_on"]},
+        {"review": review, "held_on": held_on},
         {
             "venue": data["venue"],
             "status": Workshop.Status.HELD if held else Workshop.Status.PLANNED,
@@ -412,7 +437,9 @@ def _workshop(review, data, cases, partners, users, added_by) -> None:
             {"theme": theme, "kind": kind, "finding": finding, "created_by": added_by},
         )
         events = [
-            Event.objects.filter(case=cases[reference], date=day).order_by("sequence").first()
+            Event.objects.filter(case=cases[reference], date=moved(day, _years(review, reference)))
+            .order_by("sequence")
+            .first()
             for reference, day in event_keys
         ]
         point.events.set(events)

@@ -1,6 +1,10 @@
 """Demo data for the conference of the first (Northmoor) review: a closed round whose ballot cards were issued and
 mostly used, a letter published after a factual-accuracy round, and a plan. The second review's letter is shared with
-its sponsor, with comments still open."""
+its sponsor, with comments still open.
+
+Each happens only once its day has come, and is dated on its day, not the day the demo is seeded: the round is
+closed at the conference, the letter published three weeks after it (before it is due), the monthly update and the
+3-month check recorded on their days."""
 
 import datetime
 from decimal import Decimal
@@ -24,10 +28,12 @@ from .presentation import add_demo_presentation
 from .services import cast_vote, issue_cards, results
 
 DEMO_CODE = "NMRDMO"
-DEMO_CARDS = 8
+SECOND_CODE = "EVRDMV"
 
 # Points given on six of the eight demo ballot cards to the candidates, in candidate order.
 VOTES = [[4, 3, 2, 1], [5, 2, 2, 1], [3, 4, 1, 2], [2, 2, 4, 2], [4, 1, 3, 2], [3, 3, 3, 1]]
+# The second review's round: its two areas for consideration, on four of six cards.
+SECOND_VOTES = [[6, 4], [3, 7], [5, 5], [7, 3]]
 
 CANDIDATES = [
     "Make the front door's threshold decisions consistent across agencies",
@@ -119,32 +125,22 @@ ACTIONS = [
 ]
 
 
+LETTER_SHARED_AFTER = datetime.timedelta(days=10)  # days after the conference
+LETTER_PUBLISHED_AFTER = datetime.timedelta(days=21)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    """That day at that hour, or now if it is later: nothing is dated ahead of the moment it is recorded."""
+    return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))), timezone.now())
+
+
 def demo(*, reviews: list[Review], users: dict) -> None:
     review = reviews[0]
-    conference_day = review.conference_date or review.onsite_end or datetime.date(2026, 3, 13)
-    areas = {f.summary: f for f in review.findings.filter(kind=Finding.Kind.AREA)}
-    round_ = Round.objects.filter(review=review, number=1).first()
-    if round_ is None:
-        round_ = Round.objects.create(
-            review=review,
-            number=1,
-            title="Priorities for improvement",
-            method=Round.Method.POINTS,
-            points=10,
-            code=DEMO_CODE,
-            opened_by=users["lead"],
-        )
-    candidates = [
-        upsert(Candidate, {"round": round_, "order": index}, {"title": title, "finding": areas.get(title)})
-        for index, title in enumerate(CANDIDATES, start=1)
-    ]
-    if round_.is_open and not round_.ballots.exists():
-        # The codes are drawn and dropped: nobody can use the demo's cards; two are left unused.
-        issue_cards(round_=round_, count=DEMO_CARDS)
-        for card, points in zip(round_.ballots.order_by("number"), VOTES, strict=False):
-            cast_vote(ballot_id=card.pk, values={c.pk: value for c, value in zip(candidates, points, strict=True)})
-    if round_.is_open:
-        round_.close()
+    conference_day = review.conference_date
+    shared_letter_demo(reviews, users)
+    if conference_day > timezone.localdate():
+        return  # no round, letter or plan before the conference
+    round_ = _conference_round(review, code=DEMO_CODE, titles=CANDIDATES, votes=VOTES, opened_by=users["lead"])
 
     priorities = []
     for order, row in enumerate(results(round_), start=1):
@@ -193,13 +189,45 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         )
 
     letter_demo(review, users)
-    shared_letter_demo(reviews, users)
 
     check_day = conference_day + datetime.timedelta(days=91)
     if check_day <= timezone.localdate():  # a check records the actions as they stand: never ahead of its day
         _three_month_check(review, check_day)
 
     add_demo_presentation(review=review, user=users.get("challenge"))
+
+
+def _conference_round(review: Review, *, code: str, titles: list[str], votes: list[list[int]], opened_by) -> Round:
+    """The review's first round, voted on with demo ballot cards (two left unused) and closed at its conference."""
+    conference_day = review.conference_date
+    areas = {f.summary: f for f in review.findings.filter(kind=Finding.Kind.AREA)}
+    round_ = Round.objects.filter(review=review, number=1).first()
+    if round_ is None:
+        round_ = Round.objects.create(
+            review=review,
+            number=1,
+            title="Priorities for improvement",
+            method=Round.Method.POINTS,
+            points=10,
+            code=code,
+            opened_by=opened_by,
+        )
+    candidates = [
+        upsert(Candidate, {"round": round_, "order": index}, {"title": title, "finding": areas.get(title)})
+        for index, title in enumerate(titles, start=1)
+    ]
+    if round_.is_open and not round_.ballots.exists():
+        # The codes are drawn and dropped: nobody can use the demo's cards.
+        issue_cards(round_=round_, count=len(votes) + 2)
+        for card, points in zip(round_.ballots.order_by("number"), votes, strict=False):
+            cast_vote(ballot_id=card.pk, values={c.pk: value for c, value in zip(candidates, points, strict=True)})
+    if round_.is_open:
+        round_.close()
+        # Voted on and closed at the conference, not when the demo was seeded.
+        Round.objects.filter(pk=round_.pk).update(opened_at=_at(conference_day, 14), closed_at=_at(conference_day, 15))
+        round_.ballots.update(issued_at=_at(conference_day, 14))
+        round_.ballots.filter(cast_at__isnull=False).update(cast_at=_at(conference_day, 14))
+    return round_
 
 
 def _three_month_check(review: Review, check_day: datetime.date) -> None:
@@ -282,18 +310,45 @@ def letter_demo(review: Review, users: dict) -> None:
         reason="The areas for consideration are the team's agreed findings; the letter keeps them as agreed.",
     )
     letters.publish_letter(letter=letter, user=lead, include_drafts=True)
+    _date_letter(letter, review.conference_date)
+
+
+def _date_letter(letter: Letter, conference_day: datetime.date) -> None:
+    """Date the letter's history from the conference: drafted the next working days, shared ten days after,
+    commented on and answered, and published three weeks after, a week before it is due."""
+    shared = _at(conference_day + LETTER_SHARED_AFTER, 10)
+    published = _at(conference_day + LETTER_PUBLISHED_AFTER, 11)
+    Letter.objects.filter(pk=letter.pk).update(shared_at=shared, published_at=published)
+    versions = list(letter.versions.order_by("pk"))
+    for number, version in enumerate(versions):
+        # The first versions before it was shared, the last at publication, the rest between.
+        at = _at(conference_day + datetime.timedelta(days=3 + 3 * number), 9)
+        at = published if number == len(versions) - 1 else min(at, published)
+        type(version).objects.filter(pk=version.pk).update(created_at=at)
+    for number, comment in enumerate(letter.comments.order_by("pk")):
+        made = shared + datetime.timedelta(days=2 + number)
+        type(comment).objects.filter(pk=comment.pk).update(
+            created_at=made, resolved_at=made + datetime.timedelta(days=2) if comment.resolved_at else None
+        )
 
 
 def shared_letter_demo(reviews: list[Review], users: dict) -> None:
-    """A later review at the reporting stage, with a sponsor: its draft is shared and two comments are open."""
+    """A later review at the reporting stage, with a sponsor: its conference's round closed, its draft letter shared
+    and two comments open."""
     from . import letter as letters
 
     for review in reviews[1:]:
-        if review.status != Review.Status.REPORTING or Letter.objects.filter(review=review).exists():
+        if review.status != Review.Status.REPORTING:
             continue
+        if review.conference_date is None or review.conference_date > timezone.localdate():
+            continue  # its round and letter follow the conference
         sponsor = review.memberships.filter(role=Role.SPONSOR).select_related("user").first()
         lead = review.memberships.filter(role=Role.LEAD).select_related("user").first()
         if sponsor is None or lead is None:
+            continue
+        areas = list(review.findings.filter(kind=Finding.Kind.AREA).order_by("pk").values_list("summary", flat=True))
+        _conference_round(review, code=SECOND_CODE, titles=areas[:2], votes=SECOND_VOTES, opened_by=lead.user)
+        if Letter.objects.filter(review=review).exists():
             continue
         name, role = letters.default_addressee(review)
         letter = letters.generate_letter(review=review, user=lead.user, addressee_name=name, addressee_role=role)

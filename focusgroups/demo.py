@@ -115,7 +115,7 @@ def demo(*, reviews: list[Review], users: dict) -> None:
         upsert(Segment, {"review": review, "name": name}, {"expected": expected, "partner": partners.get(agency)})
         for name, expected, agency in SEGMENTS
     ]
-    opens = (review.onsite_start or datetime.date(2026, 11, 2)) - datetime.timedelta(days=28)
+    opens = review.onsite_start - datetime.timedelta(days=28)
     closes = opens + datetime.timedelta(days=365)
     questionnaires = []
     for entry in library:
@@ -223,7 +223,7 @@ def _codebook(review: Review) -> dict[str, Code]:
 
 def _focus_groups(review: Review, users: dict, codes: dict[str, Code]) -> None:
     # Focus groups run in the fortnight before the on-site week, so they have been held by the time it starts.
-    day = (review.onsite_start or datetime.date(2026, 11, 16)) - datetime.timedelta(days=14)
+    day = review.onsite_start - datetime.timedelta(days=14)
     agencies = list(Partner.objects.filter(council=review.council).order_by("name")[:4])
     for offset, (title, (audience, participants, notes)) in enumerate(NOTES.items()):
         group = upsert(

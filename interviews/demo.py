@@ -113,8 +113,9 @@ SESSIONS = [
      [(R.LEAD_MEMBER, "csc", "")], ["lead"], [9]),
 ]  # fmt: skip
 
-# Days 0 and 1 are held (with notes); one session on day 2 was cancelled; the rest are confirmed.
-HELD_DAYS = {0, 1}
+# Each day of the week is held (with notes) once it has come, and confirmed until then; one session on day 2 was
+# cancelled.
+HELD_DAYS = {0, 1, 2, 3, 4}
 CANCELLED = "Head of housing options"
 
 NOTE_TEXT = [

@@ -1,5 +1,6 @@
 """Helpers for demo data that every stage's `demo` hook can use. Demo data is fictional, always."""
 
+import datetime
 from typing import Any, TypeVar
 
 from django.db import models
@@ -26,6 +27,14 @@ def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], *, bu
         obj.full_clean()
         obj.save()
     return obj
+
+
+def moved(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:

@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from reviews.models import Case, Council, Finding, Review
 
 # Councils and their partners (all invented)
@@ -31,9 +33,8 @@ PARTNERS: dict[str, list[tuple[str, str]]] = {
     ],
     EASTWICK_VALE: [
         ("childrens-social-care", "Eastwick Vale Council Children's Services"),
-        ("lscb", "Eastwick Vale Local Safeguarding Children Board"),
         ("police", "Eastwick Vale Policing Area"),
-        ("pct", "Eastwick Vale Primary Care Trust"),
+        ("icb", "Eastwick Vale and Ashby Integrated Care Board"),
         ("health-provider", "Eastwick Vale Community Health NHS Trust"),
         ("camhs", "Eastwick Vale Child and Adolescent Mental Health Service"),
         ("education", "Eastwick Vale Schools Service"),
@@ -53,44 +54,108 @@ LOCAL_THRESHOLD_LABELS: dict[str, dict[int, str]] = {
 }
 
 
-# Reviews
+# Reviews, and the demo's dates: every date of the demo comes from one anchor, the day it is seeded, through
+# `timeline`. The rich review's on-site week began seven weeks before the week of seeding, so by the seeding day
+# its conference is some six weeks past: the letter is published, the votes closed, the plan under way with its
+# first monthly update, and the 3-month check still to come. The second review's on-site week began three weeks
+# before the week of seeding: its conference some two and a half weeks past, it is writing its letter, due a week
+# or so after the seeding day. The earlier review of the first council was on site three years before the rich one.
 
-NORTHMOOR_REVIEW = "Northmoor children's safeguarding peer review 2026"
-EASTWICK_VALE_REVIEW = "Eastwick Vale children's safeguarding peer review 2012"
-
+TITLE = "{council} children's safeguarding peer review {year}"
 SCALE_FROM_2013 = "Ofsted scale from November 2013"
-SCALE_UNTIL_2013 = "Ofsted scale until November 2013"
+NORTHMOOR_PREFIX = "Northmoor children's safeguarding peer review "
+ONSITE_WEEKS_BEFORE_SEEDING = {NORTHMOOR: 7, EASTWICK_VALE: 3}
+EARLIER_WEEKS_BEFORE = 156  # the earlier review's on-site week, before the rich review's
+REQUESTS_DUE_DAYS_BEFORE_ONSITE = 24  # the self assessment's document requests, due on a Friday
 
-REVIEWS: list[dict[str, Any]] = [
-    {
-        "title": NORTHMOOR_REVIEW,
-        "council": NORTHMOOR,
-        "grade_scale": SCALE_FROM_2013,
-        "status": Review.Status.PREPARATION,
-        "scoping_date": datetime.date(2026, 9, 14),
-        "onsite_start": datetime.date(2026, 12, 7),
-        "onsite_end": datetime.date(2026, 12, 11),
-        "conference_date": datetime.date(2026, 12, 11),
-        "letter_due": datetime.date(2027, 1, 8),
-        "followup_3_months": datetime.date(2027, 3, 11),
-        "followup_12_months": datetime.date(2027, 12, 10),
-        "baseline_reference": "Ofsted inspection of safeguarding and looked after children services, June 2011",
-    },
-    {
-        "title": EASTWICK_VALE_REVIEW,
-        "council": EASTWICK_VALE,
-        "grade_scale": SCALE_UNTIL_2013,
-        "status": Review.Status.REPORTING,
-        "scoping_date": datetime.date(2012, 2, 13),
-        "onsite_start": datetime.date(2012, 5, 14),
-        "onsite_end": datetime.date(2012, 5, 18),
-        "conference_date": datetime.date(2012, 5, 18),
-        "letter_due": datetime.date(2012, 6, 15),
-        "followup_3_months": datetime.date(2012, 8, 17),
-        "followup_12_months": datetime.date(2013, 5, 17),
-        "baseline_reference": "Ofsted inspection of safeguarding and looked after children services, June 2011",
-    },
-]
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """A review's timetable, from its on-site week (Monday to Friday, the conference on the Friday)."""
+
+    scoping_date: datetime.date
+    onsite_start: datetime.date
+    onsite_end: datetime.date
+    conference_date: datetime.date
+    letter_due: datetime.date
+    followup_3_months: datetime.date
+    followup_12_months: datetime.date
+
+    @classmethod
+    def around(cls, onsite_start: datetime.date, *, scoping_weeks: int = 12) -> "ReviewDates":
+        conference = onsite_start + datetime.timedelta(days=4)
+        return cls(
+            scoping_date=onsite_start - datetime.timedelta(weeks=scoping_weeks),
+            onsite_start=onsite_start,
+            onsite_end=conference,
+            conference_date=conference,
+            letter_due=conference + datetime.timedelta(weeks=4),
+            followup_3_months=conference + datetime.timedelta(weeks=13),
+            followup_12_months=conference + datetime.timedelta(weeks=52),
+        )
+
+    def title(self, council: str) -> str:
+        """The review's title: the council's short name and the year of its on-site week."""
+        return TITLE.format(council=council.removesuffix(" Borough Council").removesuffix(" Council"), year=self.year)
+
+    @property
+    def year(self) -> int:
+        return self.onsite_start.year
+
+    def as_fields(self) -> dict[str, datetime.date]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    seeding_day: datetime.date
+    northmoor: ReviewDates
+    eastwick_vale: ReviewDates
+    earlier: ReviewDates
+
+
+def timeline(seeding_day: datetime.date | None = None) -> Timeline:
+    """The demo's dates for a demo seeded on `seeding_day` (today by default): the one place they are set."""
+    seeding_day = seeding_day or timezone.localdate()
+    week = seeding_day - datetime.timedelta(days=seeding_day.weekday())  # the Monday of the seeding week
+    northmoor = ReviewDates.around(week - datetime.timedelta(weeks=ONSITE_WEEKS_BEFORE_SEEDING[NORTHMOOR]))
+    eastwick_vale = ReviewDates.around(
+        week - datetime.timedelta(weeks=ONSITE_WEEKS_BEFORE_SEEDING[EASTWICK_VALE]), scoping_weeks=13
+    )
+    earlier = ReviewDates.around(
+        northmoor.onsite_start - datetime.timedelta(weeks=EARLIER_WEEKS_BEFORE), scoping_weeks=13
+    )
+    return Timeline(seeding_day, northmoor, eastwick_vale, earlier)
+
+
+def reviews_data(dates: Timeline) -> list[dict[str, Any]]:
+    """The two current reviews, the rich one first, with their dates and status on the timeline."""
+    baseline = "Ofsted inspection of safeguarding and looked after children services, June 2011"
+    return [
+        {
+            "title": dates.northmoor.title(NORTHMOOR),
+            "council": NORTHMOOR,
+            "grade_scale": SCALE_FROM_2013,
+            "status": Review.Status.IMPROVEMENT,
+            **dates.northmoor.as_fields(),
+            "baseline_reference": baseline,
+        },
+        {
+            "title": dates.eastwick_vale.title(EASTWICK_VALE),
+            "council": EASTWICK_VALE,
+            "grade_scale": SCALE_FROM_2013,
+            "status": Review.Status.REPORTING,
+            **dates.eastwick_vale.as_fields(),
+            "baseline_reference": "Ofsted inspection of local authority children's services, March 2019",
+        },
+    ]
+
+
+# The titles of a demo seeded today, which is what the tests seed.
+TODAY = timeline()
+NORTHMOOR_REVIEW = TODAY.northmoor.title(NORTHMOOR)
+EASTWICK_VALE_REVIEW = TODAY.eastwick_vale.title(EASTWICK_VALE)
+EARLIER_REVIEW = TODAY.earlier.title(NORTHMOOR)
 
 
 # Cases: a review-local reference and coded facts only; never a name, date of birth or address.
@@ -113,7 +178,7 @@ CP = Case.CPCategory
 AGE = Case.AgeBand
 
 CASES: dict[str, list[DemoCase]] = {
-    NORTHMOOR_REVIEW: [
+    NORTHMOOR: [
         DemoCase(
             "NM-C01",
             AGE.UNDER_1,
@@ -167,7 +232,7 @@ CASES: dict[str, list[DemoCase]] = {
             partner_kinds=("childrens-social-care", "education", "camhs"),
         ),
     ],
-    EASTWICK_VALE_REVIEW: [
+    EASTWICK_VALE: [
         DemoCase(
             "EV-C01",
             AGE.AGE_1_4,
@@ -223,7 +288,7 @@ AGREED = Finding.Status.AGREED
 PUBLISHED = Finding.Status.PUBLISHED
 
 FINDINGS: dict[str, list[DemoFinding]] = {
-    NORTHMOOR_REVIEW: [
+    NORTHMOOR: [
         DemoFinding(
             1,
             STRENGTH,
@@ -317,7 +382,7 @@ FINDINGS: dict[str, list[DemoFinding]] = {
             "lead",
         ),
     ],
-    EASTWICK_VALE_REVIEW: [
+    EASTWICK_VALE: [
         DemoFinding(
             1,
             STRENGTH,
@@ -333,9 +398,9 @@ FINDINGS: dict[str, list[DemoFinding]] = {
         DemoFinding(
             3,
             AREA,
-            "The Common Assessment Framework is not yet used consistently by schools and health visitors, "
+            "Early help assessments are not yet used consistently by schools and health visitors, "
             "so early help is offered late",
-            "Audits found CAFs started only after a referral to children's social care had been declined, "
+            "Audits found early help assessments started only after a referral to children's social care had been declined, "
             "rather than when needs first emerged.",
             "audits",
             AGREED,
@@ -348,9 +413,9 @@ FINDINGS: dict[str, list[DemoFinding]] = {
         DemoFinding(
             5,
             AREA,
-            "The Local Safeguarding Children Board does not yet have the capacity to hold partners to account "
+            "The safeguarding partnership does not yet have the capacity to hold partners to account "
             "for the quality of practice",
-            "The board's business unit is small and its multi-agency audit programme has not run this year.",
+            "The partnership's business unit is small and its multi-agency audit programme has not run this year.",
             "general",
             AGREED,
             "lead2",

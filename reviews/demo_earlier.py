@@ -6,6 +6,9 @@ events, an audit sample regraded by the peers, questionnaire answers on the libr
 the demo is a member of it, so the comparison shows that members of the later review see its
 figures but not its records. Everything is invented; running it again changes nothing.
 
+Its dates follow the rich review's (`demo_data.timeline`): on site three years before it, so its records, kept
+for ten years after its 12-month check, stay for years after the demo is seeded.
+
 Like seed_demo, this module composes the stage apps' demo data; each stage's part runs only when
 the stage is registered, and imports the stage app only then.
 """
@@ -16,28 +19,18 @@ from django.utils import timezone
 
 from . import stages
 from .demo import upsert
+from .demo_data import ReviewDates
 from .models import Case, Framework, Review
 
-D = datetime.date
-TITLE = "Northmoor children's safeguarding peer review 2023"
-DATES = {
-    "status": Review.Status.CLOSED,
-    "scoping_date": D(2022, 12, 5),
-    "onsite_start": D(2023, 3, 6),
-    "onsite_end": D(2023, 3, 10),
-    "conference_date": D(2023, 3, 10),
-    "letter_due": D(2023, 4, 7),
-    "followup_3_months": D(2023, 6, 9),
-    "followup_12_months": D(2024, 3, 8),
-    "baseline_reference": "Ofsted inspection of local authority children's services, June 2019",
-}
+DAY = datetime.timedelta(days=1)
+RETENTION_MONTHS = 120
 
 # Council grade and the peers' published grade (ranks: 1 Outstanding .. 4 Inadequate), per scope area in order.
 GRADES = [(3, 3), (3, 4), (3, 3), (2, 3), (3, 3), (2, 2), (3, 3)]
 
 # Per case: days after the strategy discussion of the initial conference, then of the first core group.
 CASES = {"NM23-C01": (12, 8), "NM23-C02": (28, 9), "NM23-C03": (18, 20), "NM23-C04": (14, 12)}
-STRATEGY_DAY = D(2022, 9, 5)
+STRATEGY_DAYS_BEFORE = 182  # the strategy discussions, half a year before the on-site week
 
 # Council overall rank, then the peers' regrade of every domain and overall.
 AUDITS = {"NM23-A01": (2, 3), "NM23-A02": (2, 2), "NM23-A03": (1, 3), "NM23-A04": (2, 3), "NM23-A05": (3, 3)}
@@ -56,13 +49,20 @@ ACTIONS = [
 ]
 
 
-def seed_earlier_review(*, review: Review, users: dict) -> Review:
-    """Create the earlier review of `review`'s council and set it as `review`'s previous review."""
+def seed_earlier_review(*, review: Review, users: dict, dates: ReviewDates) -> Review:
+    """Create the earlier review of `review`'s council, on these dates, and set it as `review`'s previous review."""
     framework = Framework.objects.get(is_default=True)
     earlier = upsert(
         Review,
-        {"title": TITLE},
-        {"council": review.council, "framework": framework, "grade_scale": review.grade_scale, **DATES},
+        {"title": dates.title(review.council.name)},
+        {
+            "council": review.council,
+            "framework": framework,
+            "grade_scale": review.grade_scale,
+            "status": Review.Status.CLOSED,
+            **dates.as_fields(),
+            "baseline_reference": "Ofsted inspection of local authority children's services, June 2019",
+        },
     )
     upsert(Review, {"pk": review.pk}, {"previous_review": earlier})
     parts = {
@@ -75,10 +75,12 @@ def seed_earlier_review(*, review: Review, users: dict) -> Review:
     for slug, add in parts.items():
         if stages.get(slug) is not None:
             add(earlier, users)
-    # Finished and archived (read-only), its records kept for three years after its 12-month check.
-    Review.objects.filter(pk=earlier.pk).update(retention_months=36)
+    # Finished and archived (read-only) a few weeks after its 12-month check; its records kept for ten years after
+    # that check, so the retention schedule leaves them for years after the demo is seeded.
+    Review.objects.filter(pk=earlier.pk).update(retention_months=RETENTION_MONTHS)
+    archived = datetime.datetime.combine(dates.followup_12_months + 25 * DAY, datetime.time(9, 30))
     Review.objects.filter(pk=earlier.pk, archived_at__isnull=True).update(
-        archived_at=timezone.make_aware(datetime.datetime(2024, 4, 2, 9, 30)), archived_by=users.get("admin")
+        archived_at=timezone.make_aware(archived), archived_by=users.get("admin")
     )
     earlier.refresh_from_db()
     return earlier
@@ -90,14 +92,14 @@ def _self_assessment(review: Review, users: dict) -> None:
 
     set_up_entries(review=review, include_themes=False)
     grades = {grade.rank: grade for grade in review.grade_scale.grades.all()}
-    decided = timezone.make_aware(datetime.datetime(2023, 2, 20, 10, 0))
+    decided = timezone.make_aware(datetime.datetime.combine(review.onsite_start - 14 * DAY, datetime.time(10, 0)))
     entries = review.self_assessment_entries.filter(scope_area__isnull=False).order_by("scope_area__order")
     for entry, (council, peers) in zip(entries, GRADES, strict=False):
         upsert(
             Entry,
             {"pk": entry.pk},
             {
-                "what_we_know": "The council's view of this area in 2023.",
+                "what_we_know": f"The council's view of this area in {review.onsite_start.year}.",
                 "how_we_know": "Performance data and the council's own audits.",
                 "what_next": "Actions in the improvement plan.",
                 "grade": grades[council],
@@ -109,7 +111,11 @@ def _self_assessment(review: Review, users: dict) -> None:
         upsert(
             PeerAnalysis,
             {"entry": entry},
-            {"commentary": "The peers' view in 2023.", "grade": grades[peers], "published_at": decided},
+            {
+                "commentary": f"The peers' view in {review.onsite_start.year}.",
+                "grade": grades[peers],
+                "published_at": decided,
+            },
         )
 
 
@@ -132,11 +138,12 @@ def _case_mapping(review: Review, users: dict) -> None:
     kinds = {kind.slug: kind for kind in EventKind.objects.all()}
     partners = {partner.kind.slug: partner for partner in review.council.partners.select_related("kind")}
     agency = partners.get("childrens-social-care") or review.council.partners.order_by("pk").first()
+    strategy_day = review.onsite_start - STRATEGY_DAYS_BEFORE * DAY
     for reference, (conference_after, core_group_after) in CASES.items():
         case = _case(review, reference, Case.LegalStatus.CHILD_PROTECTION)
-        conference = STRATEGY_DAY + datetime.timedelta(days=conference_after)
+        conference = strategy_day + datetime.timedelta(days=conference_after)
         events = [
-            (STRATEGY_DAY, "strategy-discussion", "Strategy discussion with police and health"),
+            (strategy_day, "strategy-discussion", "Strategy discussion with police and health"),
             (conference, "initial-cp-conference", "Initial child protection conference"),
             (conference + datetime.timedelta(days=core_group_after), "core-group", "First core group"),
             (conference + datetime.timedelta(days=80), "review-cp-conference", "First review conference"),
@@ -169,7 +176,7 @@ def _audits(review: Review, users: dict) -> None:
                 "tool": tool,
                 "auditor_role": "Team manager",
                 "auditor_team": "Assessment team",
-                "audit_date": D(2023, 1, 9) + datetime.timedelta(days=7 * index),
+                "audit_date": review.onsite_start - 56 * DAY + datetime.timedelta(days=7 * index),
                 "overall_grade": grades[council],
                 "narrative": f"Council audit of {reference}.",
             },
@@ -182,11 +189,13 @@ def _audits(review: Review, users: dict) -> None:
                 review=review,
                 audit=audit,
                 auditor=auditor,
-                sample_seed=2023,
+                sample_seed=review.onsite_start.year,
                 status=Validation.Status.REGRADED,
                 overall_grade=grades[peers],
                 narrative=f"Peer regrade of {reference}.",
-                submitted_at=timezone.make_aware(datetime.datetime(2023, 3, 7, 10, 0)),
+                submitted_at=timezone.make_aware(
+                    datetime.datetime.combine(review.onsite_start + DAY, datetime.time(10))
+                ),
                 version=2,
             )
         for domain in domains:
@@ -205,9 +214,10 @@ def _questionnaires(review: Review, users: dict) -> None:
     ]
     for entry in ensure_library():
         if entry.audience == Audience.CHILDREN:
-            continue  # the children's questionnaires were not used in 2023
+            continue  # the children's questionnaires were not used in the earlier review
         copy = Questionnaire.objects.filter(review=review, source=entry).order_by("pk").first() or entry.copy_to(review)
-        upsert(Questionnaire, {"pk": copy.pk}, {"opens_on": D(2023, 1, 16), "closes_on": D(2023, 2, 24)})
+        opens, closes = review.onsite_start - 49 * DAY, review.onsite_start - 10 * DAY
+        upsert(Questionnaire, {"pk": copy.pk}, {"opens_on": opens, "closes_on": closes})
         if not copy.responses.exists():
             _responses(copy, segments, 25)
 
@@ -227,7 +237,7 @@ def _plan(review: Review, users: dict) -> None:
             {
                 "owner_role": role,
                 "owner_agency": "Northmoor Borough Council Children's Services",
-                "due_date": D(2023, 9, 29) + datetime.timedelta(days=91 * index),
+                "due_date": review.conference_date + 203 * DAY + datetime.timedelta(days=91 * index),
                 "success_measure": "Reported to the safeguarding partnership each quarter",
                 "status": status,
                 "rag": rag,

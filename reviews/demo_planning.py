@@ -6,6 +6,8 @@ agencies that sent fewer practitioners than they committed, and one agency that 
 
 import datetime
 
+from django.utils import timezone
+
 from . import scope
 from .demo import upsert
 from .models import Commitment, Partner, PlanningMeeting, PlanningMember, Review
@@ -27,11 +29,12 @@ MEMBERS = [
     ("Service manager", "Northmoor Domestic Abuse Support Service", "", ""),
 ]
 
+# (weeks after the scoping meeting, what the meeting covered)
 MEETINGS = [
-    (datetime.date(2026, 9, 14), "Scoping: terms of reference, the scope and the review's timetable."),
-    (datetime.date(2026, 10, 5), "Partners' commitments for case mapping and focus groups; the questionnaire."),
-    (datetime.date(2026, 10, 26), "Case sample agreed; focus-group invitations; the self assessment draft."),
-    (datetime.date(2026, 11, 16), "The on-site programme and interviewees; arrangements for the conference."),
+    (0, "Scoping: terms of reference, the scope and the review's timetable."),
+    (3, "Partners' commitments for case mapping and focus groups; the questionnaire."),
+    (6, "Case sample agreed; focus-group invitations; the self assessment draft."),
+    (9, "The on-site programme and interviewees; arrangements for the conference."),
 ]
 
 # agency name: (practitioners for case mapping, for focus groups, distributes, expected responses, contact)
@@ -60,8 +63,10 @@ def add_planning_demo(reviews: list[Review]) -> None:
             {"name": name, "email": email},
             bump_version=True,
         )
-    for day, note in MEETINGS:
-        upsert(PlanningMeeting, {"review": review, "held_on": day}, {"note": note})
+    for weeks, note in MEETINGS:
+        day = review.scoping_date + datetime.timedelta(weeks=weeks)
+        if day <= timezone.localdate():  # a meeting is recorded once held, never ahead of its day
+            upsert(PlanningMeeting, {"review": review, "held_on": day}, {"note": note})
     for agency, (mapping, groups, distributes, expected, (contact, contact_role)) in COMMITMENTS.items():
         upsert(
             Commitment,

@@ -10,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .demo import upsert
+from .demo_data import REQUESTS_DUE_DAYS_BEFORE_ONSITE
 from .models import EmailRecord, Invitation, Notification, Review, Role
 
-# (username, kind, title, body, link suffix under the review, read, email status, email error, attempts)
+# (username, kind, title with the review's dates in braces, body, link suffix under the review, read, email status, email error, attempts)
 NOTIFICATIONS = [
     (
         "contributor",
         Notification.Kind.DUE_SOON,
-        "Due on 13 November: a document request assigned to you",
+        "Due on {requests_due}: a document request assigned to you",
         "",
         "self-assessment/requests/",
         False,
@@ -39,7 +40,7 @@ NOTIFICATIONS = [
     (
         "organiser",
         Notification.Kind.OVERDUE,
-        "Overdue since 13 November: a document request assigned to you",
+        "Overdue since {requests_due}: a document request assigned to you",
         "",
         "self-assessment/requests/",
         False,
@@ -61,7 +62,7 @@ NOTIFICATIONS = [
     (
         "lead",
         Notification.Kind.IMPACT_CHECK,
-        "The 3-month impact check is on 11 March 2027",
+        "The 3-month impact check is on {check_3}",
         "",
         "conference/plan/",
         False,
@@ -121,7 +122,10 @@ def add_team_demo(*, reviews: list[Review], users: dict) -> None:
                 "last_tried_at": sent,
             },
         )
+    requests_due = review.onsite_start - datetime.timedelta(days=REQUESTS_DUE_DAYS_BEFORE_ONSITE)
+    dates = {"requests_due": f"{requests_due:%-d %B}", "check_3": f"{review.followup_3_months:%-d %B %Y}"}
     for username, kind, title, body, link, read, email_status, error, attempts in NOTIFICATIONS:
+        title = title.format(**dates)
         recipient = users.get(username)
         if recipient is None:
             continue

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reviews.demo import demo_pdf, demo_xlsx, upsert
+from reviews.demo_data import REQUESTS_DUE_DAYS_BEFORE_ONSITE
 from reviews.models import EvidenceDocument
 from reviews.services import store_document
 
@@ -23,19 +24,21 @@ from .models import (
 )
 from .services import send_standard_requests, set_up_entries
 
+DAY = datetime.timedelta(days=1)
+
 # Per scope area (in framework order): what we know, how we know it, what next, council grade, peer grade, commentary.
 ENTRIES = [
     (
         "Since the 2011 inspection we have reduced re-referrals and stabilised the workforce in the assessment teams.",
-        "Monthly performance scorecard; the inspection action plan tracker; two thematic audits in 2025.",
-        "Finish the action plan items on management oversight by March 2027.",
+        "Monthly performance scorecard; the inspection action plan tracker; two thematic audits last year.",
+        "Finish the action plan items on management oversight by the end of the financial year.",
         "Good",
         "Requires improvement to be good",
         "The action plan is well tracked, but two of the six recommendations are not yet evidenced in case files.",
     ),
     (
         "The front door applies thresholds consistently; early help assessments have risen by a quarter.",
-        "Dip samples of contacts each month; the partnership's threshold audit in June 2026.",
+        "Dip samples of contacts each month; the partnership's latest threshold audit.",
         "Refresh the threshold document with partners and train school designated leads.",
         "Good",
         "Good",
@@ -50,7 +53,7 @@ ENTRIES = [
         "Audits the peers read show plans that list actions without outcomes, and IRO escalations rarely resolved in time.",
     ),
     (
-        "Supervision happens regularly and is recorded; the quality assurance framework was relaunched in 2025.",
+        "Supervision happens regularly and is recorded; the quality assurance framework was relaunched last year.",
         "Supervision audit of 60 files; the quality assurance framework and its annual report.",
         "Make reflective supervision the norm for newly qualified workers.",
         "Requires improvement to be good",
@@ -86,9 +89,9 @@ ENTRIES = [
 
 # Title, kind, file name, scope area orders it supports, and the request it answers (by title), if any.
 DOCUMENTS = [
-    ("Northmoor threshold document 2026", "policy", "thresholds.pdf", [2], "The threshold document"),
+    ("Northmoor threshold document", "policy", "thresholds.pdf", [2], "The threshold document"),
     (
-        "Safeguarding partnership annual report 2025-26",
+        "Safeguarding partnership annual report",
         "report",
         "annual-report.pdf",
         [7],
@@ -102,7 +105,7 @@ DOCUMENTS = [
         "Quality assurance framework and recent audit reports",
     ),
     ("Thematic audit: child in need plans", "audit", "cin-audit.pdf", [3], None),
-    ("Children's services scorecard, October 2026", "data", "scorecard.xlsx", [1, 2], "Performance data"),
+    ("Children's services scorecard", "data", "scorecard.xlsx", [1, 2], "Performance data"),
     (
         "Ofsted inspection report, June 2011",
         "inspection",
@@ -158,7 +161,8 @@ def add_demo_data(*, reviews, users) -> None:
     set_up_entries(review=review, include_themes=False)
     grades = {grade.label: grade for grade in review.grade_scale.grades.all()}
     entries = list(review.self_assessment_entries.filter(scope_area__isnull=False).order_by("scope_area__order"))
-    submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 2, 10, 0))
+    # Submitted five weeks before the on-site week; the document requests were due a fortnight before it.
+    submitted_at = timezone.make_aware(datetime.datetime.combine(review.onsite_start - DAY * 35, datetime.time(10)))
     for index, (entry, data) in enumerate(zip(entries, ENTRIES, strict=False)):
         know, how, what_next, council_grade, peer_grade, commentary = data
         status = Entry.Status.ACCEPTED if index < 3 else Entry.Status.SUBMITTED
@@ -192,7 +196,9 @@ def add_demo_data(*, reviews, users) -> None:
     for entry in entries:
         entry.documents.add(*[doc for doc in documents.values() if entry.scope_area in doc.scope_areas.all()])
 
-    send_standard_requests(review=review, user=users["lead"], due_date=datetime.date(2026, 11, 13))
+    send_standard_requests(
+        review=review, user=users["lead"], due_date=review.onsite_start - DAY * REQUESTS_DUE_DAYS_BEFORE_ONSITE
+    )
     answers = {request_title: documents[title] for title, *_rest, request_title in DOCUMENTS if request_title}
     decided_at = submitted_at + datetime.timedelta(days=5)
     for index, item in enumerate(review.document_requests.order_by("pk")):
@@ -234,7 +240,7 @@ RECOMMENDATIONS = [
         Rag.GREEN,
         "A multi-agency safeguarding hub opened in 2013 with qualified social workers on every shift.",
         "Decisions on contacts within one working day rose from 61% to 97%.",
-        ["MASH performance report", "Children's services scorecard, October 2026"],
+        ["MASH performance report", "Children's services scorecard"],
         (Rag.GREEN, "The contacts the peers sampled were all decided within a working day.", True),
     ),
     (
@@ -242,7 +248,7 @@ RECOMMENDATIONS = [
         Rag.AMBER,
         "Single assessments replaced initial and core assessments; assessment training for every team.",
         "Assessments within 45 working days are at 83%, but audits still find analysis weak in a third.",
-        ["Children's services scorecard, October 2026"],
+        ["Children's services scorecard"],
         (Rag.AMBER, "Timeliness has improved; the quality of analysis has not kept pace.", True),
     ),
     (
@@ -257,7 +263,7 @@ RECOMMENDATIONS = [
         "Ensure that all social workers receive regular, recorded supervision that includes reflective discussion.",
         Rag.GREEN,
         "A supervision policy with monthly recorded supervision and quarterly reflective sessions.",
-        "The 2025 supervision audit found 92% of files with supervision in the last month.",
+        "Last year's supervision audit found 92% of files with supervision in the last month.",
         ["Supervision policy"],
         None,
     ),
@@ -295,7 +301,7 @@ def _last_inspection(review, users, documents) -> None:
     grades = {grade.label: grade for grade in kind.grade_scale.grades.all()}
     for order, (area, grade) in enumerate(JUDGEMENTS, start=1):
         upsert(Judgement, {"inspection": inspection, "order": order}, {"area": area, "grade": grades[grade]})
-    progress_at = timezone.make_aware(datetime.datetime(2026, 11, 5, 14, 0))
+    progress_at = timezone.make_aware(datetime.datetime.combine(review.onsite_start - DAY * 32, datetime.time(14)))
     for order, (text, rag, done, changed, titles, view) in enumerate(RECOMMENDATIONS, start=1):
         recommendation = upsert(
             Recommendation,

@@ -152,7 +152,9 @@ def test_seed_demo_adds_twelve_audits_eight_regraded_and_is_idempotent(db, setti
     assert stage.progress(northmoor).summary == "8 cases assigned, 8 regraded, 3 moderated"
     shared = Validation.objects.filter(review=northmoor).exclude(auditor__username="auditor")
     assert set(shared.values_list("auditor__username", flat=True)) == {"peer"}  # a small team shares regrading
-    assert datetime.date(2025, 6, 2) in set(CouncilAudit.objects.values_list("audit_date", flat=True))
+    # The council audited its sample weekly in the half year before the on-site week.
+    first_audit = northmoor.onsite_start - datetime.timedelta(weeks=26)
+    assert first_audit in set(CouncilAudit.objects.values_list("audit_date", flat=True))
 
 
 def test_the_lead_names_a_moderator_who_may_then_moderate(review, case_auditor, peer, lead_client, peer_client):

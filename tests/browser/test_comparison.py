@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conference.models import Action
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import Review, Role
 
 from ..conference.factories import ActionFactory, PriorityFactory
@@ -108,7 +109,7 @@ def test_the_lead_chooses_the_earlier_review_with_the_keyboard(live_server, page
 def test_the_demo_comparison_reads_well_for_the_peer_lead(live_server, page, settings):
     settings.DEBUG = True  # the demo's default password needs it, as in the quick start
     call_command("seed_demo", stdout=io.StringIO())
-    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    northmoor = Review.objects.get(title=NORTHMOOR_REVIEW)
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("lead")

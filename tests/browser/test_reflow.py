@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from conference import services as conference_services
 from focusgroups.models import Audience
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import Review
 
 from ..conference.factories import CandidateFactory, RoundFactory
@@ -121,7 +122,7 @@ def crawl(page, start: str, origin: str) -> tuple[list[str], list[str]]:
 def demo_review(settings):
     settings.DEBUG = True  # the demo's default password needs it, as in the quick start
     call_command("seed_demo", stdout=io.StringIO())
-    return Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    return Review.objects.get(title=NORTHMOOR_REVIEW)
 
 
 def test_every_page_a_lead_reaches_reflows_at_320_px(live_server, browser, demo_review):

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from casemapping.models import Event, LearningPoint, Workshop, WorkshopAgency
 from casemapping.stage import progress
 from reviews.baseline import baseline_context
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import Report, Review
 from reviews.services import build_report_pdf
 
@@ -96,7 +97,7 @@ def test_seed_demo_maps_six_cases_and_running_it_twice_changes_nothing(demo_sett
     call_command("seed_demo", stdout=io.StringIO())
 
     assert {model.__name__: model.objects.count() for model in models} == first
-    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    northmoor = Review.objects.get(title=NORTHMOOR_REVIEW)
     result = progress(northmoor)
     # Six cases mapped; audit validation's demo adds six more audited cases to the sample.
     assert (result.done, result.total) == (6, 12)
@@ -106,7 +107,7 @@ def test_seed_demo_maps_six_cases_and_running_it_twice_changes_nothing(demo_sett
     assert levels == {2, 3, 4}
     # The earlier Northmoor review adds four cases of six events each.
     # A follow-up workshop is planned for the on-site week with three agencies invited.
-    assert first == {"Event": 57 + 24, "Workshop": 3, "WorkshopAgency": 12, "LearningPoint": 2}
+    assert first == {"Event": 57 + 24, "Workshop": 3, "WorkshopAgency": 13, "LearningPoint": 2}
 
 
 @pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_some_demo_cases_miss_timescales(demo_settings):
     from casemapping.services import review_timeliness
 
     call_command("seed_demo", stdout=io.StringIO())
-    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    northmoor = Review.objects.get(title=NORTHMOOR_REVIEW)
 
     _, summaries = review_timeliness(northmoor)
 

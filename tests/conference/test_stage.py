@@ -34,16 +34,17 @@ def test_the_demo_completes_the_first_reviews_conference_and_running_it_twice_ch
 
     review = Review.objects.order_by("pk").first()
     assert counts() == first
-    # The earlier Northmoor review adds a plan of one priority and four actions.
+    # The earlier Northmoor review adds a plan of one priority and four actions; the second review's conference a
+    # round of its own, six cards issued and four used on its two candidates.
     assert (first["Round"], first["Ballot"], first["Priority"], first["Action"], first["Letter"]) == (
-        1,
-        8,
+        2,
+        8 + 6,
         4 + 1,
         6 + 4,
         2,
     )
     # Eight cards were issued and six used, each with a choice for each of the four candidates.
-    assert services.ballot_counts(Round.objects.get()) == {
+    assert services.ballot_counts(Round.objects.get(review=review)) == {
         "issued": 8,
         "cards_used": 6,
         "unused": 2,
@@ -52,9 +53,9 @@ def test_the_demo_completes_the_first_reviews_conference_and_running_it_twice_ch
         "devices": 0,
         "votes": 6,
     }
-    assert first["Choice"] == 6 * 4
+    assert first["Choice"] == 6 * 4 + 4 * 2
     assert set(Action.objects.values_list("rag", flat=True)) == {"red", "amber", "green"}
-    assert Round.objects.get().status == Round.Status.CLOSED
+    assert set(Round.objects.values_list("status", flat=True)) == {Round.Status.CLOSED}
     # The first review's letter went through a factual-accuracy round before it was published; the second review's
     # draft is with its sponsor, with comments still open.
     published = Letter.objects.get(review=review)

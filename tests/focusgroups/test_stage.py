@@ -21,6 +21,7 @@ from focusgroups.models import (
 )
 from reviews import stages
 from reviews.baseline import baseline_context
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import Review
 
 from ..factories import ReviewFactory
@@ -156,7 +157,7 @@ def test_seed_demo_adds_responses_and_three_coded_focus_groups_once(demo_setting
     call_command("seed_demo", stdout=io.StringIO())
 
     assert counts() == first
-    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    northmoor = Review.objects.get(title=NORTHMOOR_REVIEW)
     assert Response.objects.filter(questionnaire__review=northmoor).count() == 280
     assert northmoor.focus_groups.count() == 3
     assert not northmoor.focus_groups.filter(codings__isnull=True).exists()

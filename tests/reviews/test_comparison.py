@@ -14,6 +14,7 @@ from conference.models import Action
 from focusgroups.models import Audience, Question, Questionnaire, QuestionnaireSettings, Section
 from focusgroups.services import submit_response
 from reviews.comparison import Direction, compare_with_earlier
+from reviews.demo_data import EARLIER_REVIEW, NORTHMOOR_REVIEW
 from reviews.models import Case, GradeScale, Report, Review, Role
 from reviews.services import build_report_pdf
 from selfassessment.models import Entry
@@ -567,10 +568,10 @@ def test_the_demo_has_an_earlier_northmoor_review_to_compare_with_and_running_it
     call_command("seed_demo", stdout=io.StringIO())
 
     assert (Review.objects.count(), Review.history.count(), Case.objects.count(), Event.objects.count()) == first
-    northmoor = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    northmoor = Review.objects.get(title=NORTHMOOR_REVIEW)
     earlier = northmoor.previous_review
     assert (earlier.title, earlier.status, earlier.council_id) == (
-        "Northmoor children's safeguarding peer review 2023",
+        EARLIER_REVIEW,
         Review.Status.CLOSED,
         northmoor.council_id,
     )

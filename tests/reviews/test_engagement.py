@@ -393,9 +393,12 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
     assert all(member.email.endswith(".example") for member in members.exclude(email=""))
     assert PlanningMeeting.objects.filter(review=review).count() == 4
     assert (table.committed_partners, table.partner_count) == (7, 8)
-    # Workshops still planned and questionnaires still open: nobody is short on those yet.
+    # Questionnaires still open: nobody is short on those yet.
     assert {row.partner.name: row.reasons for row in table.under_represented} == {
-        "Northmoor Police Division": ["Focus groups attended: none, though it committed 2 practitioners"],
+        "Northmoor Police Division": [
+            "Practitioners at case-mapping workshops: 2 of 3 committed",
+            "Focus groups attended: none, though it committed 2 practitioners",
+        ],
     }
     assert {row.partner.name: row.status.label for row in table.needs_attention} == {
         "Northmoor Police Division": "Under-represented",

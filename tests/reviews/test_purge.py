@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection, models, transaction
 from conference.models import Action, Letter
 from focusgroups.models import Answer, Response
 from reviews import retention
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import AccessLog, Case, DocumentVersion, Finding, PurgeRecord, Report, Review
 from reviews.storage import private_storage
 
@@ -20,7 +21,7 @@ from ..factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-RICH = "Northmoor children's safeguarding peer review 2026"
+RICH = NORTHMOOR_REVIEW
 
 
 @pytest.fixture

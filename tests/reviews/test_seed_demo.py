@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import (
     AccessLog,
     Case,
@@ -95,7 +96,7 @@ def test_demo_accounts_have_their_roles():
         user = user_model.objects.get(username=username)
         assert list(user.review_memberships.values_list("role", flat=True)) == [role]
         assert user.email.endswith(".example")
-    first = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    first = Review.objects.get(title=NORTHMOOR_REVIEW)
     second = Review.objects.get(council__name="Eastwick Vale Council")
     assert set(first.memberships.values_list("user__username", flat=True)) == {
         "lead",

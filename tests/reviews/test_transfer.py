@@ -22,6 +22,7 @@ from focusgroups.models import Questionnaire
 from interviews.models import LineOfEnquiry, LineTemplate
 from reviews import transfer
 from reviews.demo import demo_pdf
+from reviews.demo_data import NORTHMOOR_REVIEW
 from reviews.models import (
     AccessLog,
     DocumentVersion,
@@ -233,7 +234,7 @@ def test_known_models_of_every_stage_are_carried_and_shared_configuration_is_not
 def test_the_demo_review_is_copied_whole_and_the_original_is_untouched(settings, client):
     settings.DEBUG = True  # the demo's default password needs it, as in the quick start
     call_command("seed_demo", stdout=io.StringIO())
-    original = Review.objects.get(title="Northmoor children's safeguarding peer review 2026")
+    original = Review.objects.get(title=NORTHMOOR_REVIEW)
     lead = get_user_model().objects.get(username="lead")
     add_files(original, lead)
     before = snapshot(original)

@@ -3,8 +3,15 @@
 Every council, agency, person and case here is invented. Email addresses use the reserved `.example` domain.
 Running the command again leaves the data as it is: records are found by their natural keys and only
 saved when something differs.
+
+Its dates are set against the day it is first seeded (`reviews.demo_data.timeline`): the first council's review
+had its conference some six weeks before, the second's three weeks before, and nothing is recorded as held,
+published or closed ahead of its day. Run again on a later day, it keeps the dates of the first run (it finds them
+on the review it made) and adds only what has come due since, such as the 3-month check and its action updates, so
+the demo ages as a real review would. To move the demo to today's dates, seed an empty database.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from reviews import stages, two_factor
 from reviews.demo import add_demo_reports, upsert
@@ -24,13 +32,15 @@ from reviews.demo_data import (
     CASES,
     COUNCILS,
     EASTWICK_VALE,
-    EASTWICK_VALE_REVIEW,
     FINDINGS,
     LOCAL_THRESHOLD_LABELS,
     NORTHMOOR,
-    NORTHMOOR_REVIEW,
+    NORTHMOOR_PREFIX,
+    ONSITE_WEEKS_BEFORE_SEEDING,
     PARTNERS,
-    REVIEWS,
+    Timeline,
+    reviews_data,
+    timeline,
 )
 from reviews.demo_earlier import seed_earlier_review
 from reviews.demo_planning import add_planning_demo, add_scope_demo
@@ -64,7 +74,7 @@ class Account:
     first_name: str
     last_name: str
     email: str
-    review: str | None = None
+    review: str | None = None  # the council whose current review the account is a member of
     role: str | None = None
     job_title: str = ""
     organisation: str = ""
@@ -79,7 +89,7 @@ ACCOUNTS: list[Account] = [
         "Helen",
         "Ashdown",
         "lead@peers.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.LEAD,
         "Director of Children's Services",
         "Fenby City Council (peer)",
@@ -89,7 +99,7 @@ ACCOUNTS: list[Account] = [
         "Samuel",
         "Okonjo-Price",
         "challenge@peers.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.CHALLENGE_MANAGER,
         "Challenge manager",
         "Regional Children's Improvement Partnership (peer)",
@@ -99,7 +109,7 @@ ACCOUNTS: list[Account] = [
         "Priya",
         "Lindqvist",
         "peer@peers.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.PEER,
         "Head of Safeguarding and Quality Assurance",
         "Westerley County Council (peer)",
@@ -109,7 +119,7 @@ ACCOUNTS: list[Account] = [
         "Gareth",
         "Pennick",
         "auditor@peers.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.CASE_AUDITOR,
         "Practice Manager, Quality Assurance",
         "Highcombe Borough Council (peer)",
@@ -119,7 +129,7 @@ ACCOUNTS: list[Account] = [
         "Ruth",
         "Calloway",
         "sponsor@northmoor.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.SPONSOR,
         "Director of Children's Services",
         NORTHMOOR,
@@ -129,7 +139,7 @@ ACCOUNTS: list[Account] = [
         "Daniel",
         "Frome",
         "organiser@northmoor.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.ORGANISER,
         "Peer review coordinator",
         NORTHMOOR,
@@ -139,7 +149,7 @@ ACCOUNTS: list[Account] = [
         "Leah",
         "Brightwater",
         "contributor@northmoor.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.CONTRIBUTOR,
         "Detective Inspector, Public Protection Unit",
         "Northmoor Police Division",
@@ -149,7 +159,7 @@ ACCOUNTS: list[Account] = [
         "Tomasz",
         "Whitlow",
         "observer@northmoor.example",
-        NORTHMOOR_REVIEW,
+        NORTHMOOR,
         Role.OBSERVER,
         "Business Manager, Northmoor Safeguarding Children Partnership",
         NORTHMOOR,
@@ -159,7 +169,7 @@ ACCOUNTS: list[Account] = [
         "Martin",
         "Greave",
         "lead2@peers.example",
-        EASTWICK_VALE_REVIEW,
+        EASTWICK_VALE,
         Role.LEAD,
         "Director of Children's Services",
         "Ashby Moor Council (peer)",
@@ -169,7 +179,7 @@ ACCOUNTS: list[Account] = [
         "Fiona",
         "Tarrant",
         "peer2@peers.example",
-        EASTWICK_VALE_REVIEW,
+        EASTWICK_VALE,
         Role.PEER,
         "Assistant Director, Children's Social Care",
         "Kelderby Borough Council (peer)",
@@ -179,13 +189,29 @@ ACCOUNTS: list[Account] = [
         "Imogen",
         "Westacre",
         "sponsor2@eastwickvale.example",
-        EASTWICK_VALE_REVIEW,
+        EASTWICK_VALE,
         Role.SPONSOR,
         "Director of Children's Services",
         EASTWICK_VALE,
     ),
     Account("programme", "Nadia", "Holbeck", "programme@peers.example", programme=True),
 ]
+
+
+def seeding_day() -> datetime.date:
+    """The day the demo is anchored on: today, or the day of the first run when the demo is already there (the
+    Monday of that week, which gives the same dates). A demo made before its dates followed the seeding day, with
+    an on-site week too recent for that, is moved to today's dates."""
+    today = timezone.localdate()
+    current = (
+        Review.objects.filter(council__name=NORTHMOOR, title__startswith=NORTHMOOR_PREFIX, onsite_start__isnull=False)
+        .order_by("-onsite_start")
+        .first()
+    )
+    if current is None:
+        return today
+    first_run = current.onsite_start + datetime.timedelta(weeks=ONSITE_WEEKS_BEFORE_SEEDING[NORTHMOOR])
+    return first_run if first_run <= today else today
 
 
 def _ensure_user(account: Account, password: str) -> AbstractUser:
@@ -249,8 +275,9 @@ class Command(BaseCommand):
             raise CommandError("The authenticator secret must be base32 (A to Z, 2 to 7) of at least 16 characters.")
 
         with transaction.atomic():
+            dates = timeline(seeding_day())
             councils = self._councils()
-            reviews = self._reviews(councils)
+            reviews = self._reviews(councils, dates)
             users = self._accounts(reviews, password)
             self._cases(reviews)
             self._findings(reviews, users)
@@ -265,7 +292,7 @@ class Command(BaseCommand):
             # A fortnight of who read what, for the access log.
             add_access_demo(review=next(iter(reviews.values())), users=users)
             # An earlier review of the first council, to compare with.
-            earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users)
+            earlier = seed_earlier_review(review=next(iter(reviews.values())), users=users, dates=dates.earlier)
             # Finished reports, rendered last so they show everything above.
             add_demo_reports(review=next(iter(reviews.values())), user=users.get("challenge"))
             # Two-factor sign-in for the accounts that must use it, now that every role is given.
@@ -273,7 +300,7 @@ class Command(BaseCommand):
                 if two_factor.required_for(user):
                     two_factor.set_known_secret(user, totp_secret)
 
-        self._print_accounts(password)
+        self._print_accounts(password, reviews)
         self.stdout.write(f"Demo authenticator secret (TOTP, base32), for the accounts marked 2FA: {totp_secret}")
         self.stdout.write("")
         demo_reviews = [*reviews.values(), earlier]
@@ -300,16 +327,18 @@ class Command(BaseCommand):
             councils[name] = council
         return councils
 
-    def _reviews(self, councils: dict[str, Council]) -> dict[str, Review]:
+    def _reviews(self, councils: dict[str, Council], dates: Timeline) -> dict[str, Review]:
+        """The current review of each council, by the council's name."""
         framework = Framework.objects.get(is_default=True)
         reviews: dict[str, Review] = {}
-        for data in REVIEWS:
+        for data in reviews_data(dates):
             values = dict(data)
             title = values.pop("title")
-            values["council"] = councils[values["council"]]
+            council = values["council"]
+            values["council"] = councils[council]
             values["grade_scale"] = framework.grade_scales.get(name=values["grade_scale"])
             values["framework"] = framework
-            reviews[title] = upsert(Review, {"title": title}, values)
+            reviews[council] = upsert(Review, {"title": title}, values)
         return reviews
 
     def _accounts(self, reviews: dict[str, Review], password: str) -> dict[str, AbstractUser]:
@@ -332,8 +361,8 @@ class Command(BaseCommand):
         return users
 
     def _cases(self, reviews: dict[str, Review]) -> None:
-        for title, cases in CASES.items():
-            review = reviews[title]
+        for council, cases in CASES.items():
+            review = reviews[council]
             for demo in cases:
                 case = upsert(
                     Case,
@@ -354,8 +383,8 @@ class Command(BaseCommand):
                 case.partners.set(review.council.partners.filter(kind__slug__in=demo.partner_kinds))
 
     def _findings(self, reviews: dict[str, Review], users: dict[str, AbstractUser]) -> None:
-        for title, findings in FINDINGS.items():
-            review = reviews[title]
+        for council, findings in FINDINGS.items():
+            review = reviews[council]
             framework = review.framework
             for demo in findings:
                 if demo.stage != stages.GENERAL and stages.get(demo.stage) is None:
@@ -383,7 +412,7 @@ class Command(BaseCommand):
                     )
                 )
 
-    def _print_accounts(self, password: str) -> None:
+    def _print_accounts(self, password: str, reviews: dict[str, Review]) -> None:
         rows = [("Username", "Role", "Review", "Password", "2FA")]
         for account in ACCOUNTS:
             if account.superuser:
@@ -391,7 +420,7 @@ class Command(BaseCommand):
             elif account.programme:
                 role, review = "Programme manager", "All reviews (programme dashboard)"
             else:
-                role, review = Role(account.role).label, account.review or "-"
+                role, review = Role(account.role).label, reviews[account.review].title if account.review else "-"
             user = get_user_model().objects.get(username=account.username)
             rows.append((account.username, role, review, password, "yes" if two_factor.has_app(user) else ""))
         widths = [max(len(row[column]) for row in rows) for column in range(5)]
