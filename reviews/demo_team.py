@@ -123,7 +123,7 @@ def add_team_demo(*, reviews: list[Review], users: dict) -> None:
             },
         )
     requests_due = review.onsite_start - datetime.timedelta(days=REQUESTS_DUE_DAYS_BEFORE_ONSITE)
-    dates = {"requests_due": f"{requests_due:%-d %B}", "check_3": f"{review.followup_3_months:%-d %B %Y}"}
+    dates = {"requests_due": f"{requests_due:%-d %B %Y}", "check_3": f"{review.followup_3_months:%-d %B %Y}"}
     for username, kind, title, body, link, read, email_status, error, attempts in NOTIFICATIONS:
         title = title.format(**dates)
         recipient = users.get(username)
