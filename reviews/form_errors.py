@@ -16,10 +16,14 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
 
+from .validators import EARLIEST_DATE, LATEST_DATE
+
 DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
 # Free text with no length of its own (a note, a narrative, a letter's paragraph) is kept to about 16,000 words:
 # more than any of them needs, and no one field can fill a page, a report or an export with megabytes.
 MAX_FREE_TEXT = 100_000
+# Codes of shared rules that forms check in their own clean methods, named after the field all the same.
+RENAMED_IN_CLEAN = frozenset({"date_window"})
 # A label that is already an instruction ("Upload a CSV or Excel file") is its own message when nothing was given.
 INSTRUCTIONS = re.compile(r"^(upload|choose|select|enter|give|add|tick|paste|say|describe|name|list|write)\b", re.I)
 
@@ -79,6 +83,12 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         if isinstance(field, kind):
             messages["invalid"] = f"{capitalised(words)} {ending}"
             break
+    if isinstance(field, forms.DateField):
+        # reviews/validators.py: the window every date of a review lies in, named here so that a page with several
+        # dates (the schedule has seven) says which one is outside it.
+        messages["date_window"] = (
+            f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {LATEST_DATE:%-d %B %Y} for “{bare(label)}”"
+        )
     if isinstance(field, forms.EmailField):
         messages["invalid"] = f"Enter {words} in the right format, like name@example.org"
     elif isinstance(field, forms.URLField):
@@ -141,6 +151,14 @@ class NamedErrors:
                     cap_free_text(field, label)
                 name_errors(field, label, model_field_validators(model, name))
         super().full_clean()
+        # A rule a form checks in its own clean_<field> (a date's window before whether it has happened) raises
+        # its shared message there, past the field's messages: it is named here as the field's own would be.
+        for name, errors in getattr(self, "_errors", {}).items():
+            field = self.fields.get(name)
+            for error in getattr(errors, "data", []):
+                named = field.error_messages.get(getattr(error, "code", None)) if field else None
+                if named and getattr(error, "code", None) in RENAMED_IN_CLEAN:
+                    error.message = named
 
 
 def first_input_id(field: BoundField) -> str:

@@ -173,7 +173,9 @@ def test_planning_with_bad_input_names_the_field(review, other_review, case, lea
 
     assert no_date.context["form"].errors["held_on"] == ["Enter the date of the workshop."]
     assert bad_date.context["form"].errors["held_on"] == ["Enter the date as 2026-01-20."]
-    assert far.context["form"].errors["held_on"] == ["Enter a date between 1 January 2000 and 31 December 2100."]
+    assert far.context["form"].errors["held_on"] == [
+        "Enter a date between 1 January 2000 and 31 December 2100 for “Date”"
+    ]
     assert other_case.context["form"].errors["cases"] == ["Choose cases from this review's sample."]
     assert not Workshop.objects.exists()
 

@@ -13,6 +13,7 @@ from focusgroups.forms import FocusGroupForm, QuestionnaireDatesForm
 from interviews.forms import SessionForm
 from reviews.forms import PlanningMeetingForm
 from reviews.models import Case, Review
+from reviews.schedule_views import ScheduleForm as SchedulePageForm
 from reviews.validators import WINDOW_MESSAGE, earliest_birth_year, review_date_validator
 from selfassessment.forms import InspectionForm, RequestForm, StartRequestsForm
 
@@ -28,6 +29,7 @@ SCHEDULE = [
     "followup_3_months",
     "followup_12_months",
 ]
+WINDOW = "between 1 January 2000 and 31 December 2100"
 # The review's schedule is kept in the admin, whose form is a ModelForm of these fields.
 ScheduleForm = modelform_factory(Review, fields=SCHEDULE)
 
@@ -66,7 +68,32 @@ def test_a_date_outside_2000_to_2100_is_refused_with_the_window_named(name, type
     form = form_class(dict.fromkeys(fields, typed), **kwargs(review, case))
 
     assert not form.is_valid()
-    assert {field: form.errors.get(field) for field in fields} == {field: [WINDOW_MESSAGE] for field in fields}
+    messages = {field: form.errors.get(field) for field in fields}
+    assert all(len(found) == 1 and WINDOW in found[0] for found in messages.values()), messages
+    if name == "review schedule":  # the admin's own form: Django's words, beside each field of its page
+        assert messages == {field: [WINDOW_MESSAGE] for field in fields}
+    else:  # the project's forms name the date, so that an error summary says which one is outside the window
+        labels = {field: str(form.fields[field].label).removesuffix(" (optional)") for field in fields}
+        assert messages == {field: [f"Enter a date {WINDOW} for “{labels[field]}”"] for field in fields}
+
+
+def test_each_date_of_the_schedule_page_outside_the_window_is_named(review):
+    in_order = {field: f"1999-{month:02}-01" for month, field in enumerate(SCHEDULE, start=1)}
+    data = {"status": review.status, "version": review.version, **in_order}
+
+    form = SchedulePageForm(data, instance=review)
+
+    assert not form.is_valid()
+    named = [
+        "Scoping",
+        "On-site week starts",
+        "On-site week ends",
+        "Feedback conference",
+        "Letter due",
+        "Impact check at 3 months",
+        "Impact check at 12 months",
+    ]
+    assert [form.errors[field] for field in SCHEDULE] == [[f"Enter a date {WINDOW} for “{what}”"] for what in named]
 
 
 # A chronology's events have their own, narrower rule, tested below; what records something done (an impact
