@@ -34,18 +34,22 @@ class RequestIdFilter(logging.Filter):
 
 
 class ClientErrorFilter(logging.Filter):
-    """A refused request (403, 400) is logged as one line with its status, without the traceback.
+    """A refused request (403, 400) is logged as one warning line with its status, without the traceback.
 
     Django logs a refusal with the exception that caused it. For a status below 500 that exception is the refusal
     itself (a role that may not write, a disallowed host), not a fault: a traceback there reads as a crash and
-    hides the real ones, which keep theirs.
+    hides the real ones, which keep theirs. Django's security loggers write such a refusal (a Host header not in
+    ALLOWED_HOSTS, a request body too large) at ERROR; it is the client's mistake, so it is a warning here, and an
+    alert on errors fires for the site's faults only.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if record.exc_info and status is not None and status < 500:
+        if status is not None and status < 500:
             record.exc_info = None
             record.exc_text = None
+            if record.levelno > logging.WARNING:
+                record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         return True
 
 

@@ -164,6 +164,23 @@ def test_a_refused_request_is_one_line_with_its_status_and_no_traceback(review, 
     assert "Traceback" not in written.getvalue() and "PermissionDenied" not in written.getvalue()
 
 
+@pytest.mark.django_db
+def test_a_disallowed_host_is_a_warning_of_one_line():
+    handler = console_handler()
+    written = io.StringIO()
+    previous = handler.setStream(written)
+    try:
+        response = Client().get(reverse("health"), HTTP_HOST="not-this-site.example")
+    finally:
+        handler.setStream(previous)
+
+    assert response.status_code == 400
+    lines = [line for line in written.getvalue().splitlines() if "not-this-site.example" in line]
+    assert len(lines) == 1, written.getvalue()
+    assert " WARNING django.security.DisallowedHost " in lines[0] or '"level": "WARNING"' in lines[0]
+    assert "ERROR" not in written.getvalue() and "Traceback" not in written.getvalue()
+
+
 def test_a_server_error_keeps_its_traceback():
     try:
         raise ValueError("broken")
@@ -176,3 +193,4 @@ def test_a_server_error_keeps_its_traceback():
 
     assert handler.filter(record)
     assert "ValueError: broken" in handler.format(record)
+    assert record.levelname == "ERROR"
