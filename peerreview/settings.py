@@ -339,6 +339,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.expire_review_exports",
         "schedule": crontab(minute=25),  # hourly: an export's file is deleted within the hour after its time
     },
+    "retry-file-deletions": {
+        "task": "reviews.tasks.retry_file_deletions",
+        "schedule": crontab(
+            minute=35
+        ),  # hourly: files the storage did not delete when asked (reviews/file_deletions.py)
+    },
     "remind-questionnaire-partners": {
         "task": "focusgroups.tasks.remind_partners",
         "schedule": crontab(hour="8-17", minute=15),  # from 08:15 in working hours; later runs catch a missed one

@@ -10,6 +10,7 @@ from .models import (
     Council,
     DocumentVersion,
     EvidenceDocument,
+    FileToDelete,
     Finding,
     FindingEvidence,
     FocusArea,
@@ -290,6 +291,16 @@ class ReviewExportAdmin(ReadOnlyAdmin):
         "review", "requested_by", "requested_at", "status", "size", "counts", "error", "attempts", "finished_at",
         "expires_at",
     ]  # fmt: skip
+
+
+@admin.register(FileToDelete)
+class FileToDeleteAdmin(ReadOnlyAdmin):
+    """Files the storage did not delete when asked: deleted by the hourly retry (reviews/file_deletions.py). A list
+    that stays long means the storage is refusing deletions; its last error says why."""
+
+    list_display = ["name", "first_tried_at", "last_tried_at", "attempts", "last_error"]
+    search_fields = ["name"]
+    fields = readonly_fields = ["name", "first_tried_at", "last_tried_at", "attempts", "last_error"]
 
 
 @admin.register(AccessLog)

@@ -19,6 +19,7 @@ from .document_models import (  # noqa: F401 (their own module; this app's model
     EvidenceDocument,
 )
 from .export_record import ReviewExport  # noqa: F401 (its own module; this app's model)
+from .file_deletions import FileToDelete  # noqa: F401 (its own module; this app's model)
 from .framework_models import (  # noqa: F401 (their own module; this app's models)
     FocusArea,
     Framework,

@@ -189,7 +189,8 @@ def purge(review: Review, *, by=None, reason: str) -> PurgeRecord:
     files; keep its aggregates, findings, feedback letter and improvement plan; record it all in a PurgeRecord.
 
     `by` is the administrator, or None when the retention schedule runs it. All or nothing: files go only after the
-    database has committed, and one that cannot be removed is left for the storage sweep.
+    database has committed, and one the storage does not remove then is kept by name and removed by the hourly retry
+    (reviews/file_deletions.py).
     """
     review = Review.objects.get(pk=review.pk)
     if by is not None and not by.is_superuser:

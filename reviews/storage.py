@@ -19,9 +19,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
+from django.db import DatabaseError
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 logger = logging.getLogger(__name__)
@@ -98,13 +101,48 @@ def writing() -> Iterator[None]:
 
 
 def delete_quietly(name: str) -> None:
-    """Remove an object written by a step that then failed; a storage that is down leaves it for the sweep."""
+    """Remove an object no record needs any more. A storage that does not answer leaves its name in FileToDelete,
+    and `retry_deletions` deletes it later; the caller goes on either way."""
     if not name:
         return
     try:
         private_storage().delete(name)
     except STORAGE_ERRORS as error:
         logger.warning("An unused object could not be removed from the private storage: %s", type(error).__name__)
+        _keep_to_delete(name, type(error).__name__)
+
+
+def _keep_to_delete(name: str, error: str) -> None:
+    from .file_deletions import FileToDelete  # a model: storage is imported by the models' modules
+
+    try:
+        kept, made = FileToDelete.objects.get_or_create(name=name[:500], defaults={"last_error": error})
+        if not made:
+            FileToDelete.objects.filter(pk=kept.pk).update(
+                attempts=F("attempts") + 1, last_tried_at=timezone.now(), last_error=error
+            )
+    except DatabaseError:
+        # Called while a failed transaction unwinds, the database refuses until it has: the error being handled
+        # must not be replaced by this one. The name goes to the log for an operator to remove.
+        logger.error("An unused object could not be removed nor kept to remove later: %s", name)
+
+
+def retry_deletions(limit: int = 500) -> tuple[int, int]:
+    """Try again to delete the files the storage did not delete when asked: (deleted now, still kept)."""
+    from .file_deletions import FileToDelete
+
+    deleted = 0
+    for kept in FileToDelete.objects.order_by("last_tried_at")[:limit]:
+        try:
+            private_storage().delete(kept.name)
+        except STORAGE_ERRORS as error:
+            FileToDelete.objects.filter(pk=kept.pk).update(
+                attempts=F("attempts") + 1, last_tried_at=timezone.now(), last_error=type(error).__name__
+            )
+            continue
+        kept.delete()
+        deleted += 1
+    return deleted, FileToDelete.objects.count()
 
 
 def sha256_of(name: str, storage=None) -> str:

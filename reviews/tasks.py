@@ -125,3 +125,12 @@ def write_review_export(*, export_id: int) -> None:
 def expire_review_exports() -> int:
     """Delete the files of whole-review exports past their time (run hourly)."""
     return review_exports.delete_expired()
+
+
+@shared_task
+def retry_file_deletions() -> int:
+    """Delete the files the storage did not delete when asked (run hourly); the number still kept."""
+    deleted, kept = storage.retry_deletions()
+    if deleted or kept:
+        logger.info("Files left by a storage that did not answer: %s deleted now, %s still to delete", deleted, kept)
+    return kept

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import DataError, connection, transaction
 from django.urls import reverse
 
 from peerreview import storage_settings
-from reviews import services, storage
+from reviews import services, storage, tasks
 from reviews.backup import storage_names
 from reviews.health import run_checks
-from reviews.models import AccessLog, DocumentVersion, EvidenceDocument, Report
+from reviews.models import AccessLog, DocumentVersion, EvidenceDocument, FileToDelete, Report, ReviewExport
 from reviews.tasks import render_report
 
 from ..factories import FindingFactory
@@ -211,6 +212,57 @@ def test_a_worker_tries_again_when_the_store_is_down_and_finishes_when_it_is_bac
         assert sorted(keys) == sorted([report.file.name, report.docx.name])
     finally:
         server.stop()
+
+
+def test_a_file_the_store_did_not_delete_is_kept_by_name_and_deleted_when_it_answers_again(
+    s3_bucket, settings, review, lead, lead_client
+):
+    """The lead deletes an export's file while the store is down: the export says deleted, the file's name is kept,
+    and the hourly retry deletes the file once the store answers; a name already gone costs nothing."""
+    name = storage.private_storage().save("exports/whole-review.zip", io.BytesIO(b"PK every record of the review"))
+    export = ReviewExport.objects.create(
+        review=review, requested_by=lead, status=ReviewExport.Status.DONE, file=name, size=29
+    )
+    use_storage(settings, unreachable_environment(s3_bucket.name))
+
+    response = lead_client.post(reverse("reviews:export_delete", args=[review.pk, export.pk]))
+
+    assert response.status_code == 302
+    export.refresh_from_db()
+    assert (export.status, export.file.name) == (ReviewExport.Status.DELETED, "")
+    assert s3_bucket.keys() == [name]  # still there: the store did not answer
+    kept = FileToDelete.objects.get()
+    assert (kept.name, kept.attempts) == (name, 1)
+    assert kept.last_error  # the kind of failure, such as EndpointConnectionError
+
+    assert tasks.retry_file_deletions() == 1  # still down: kept, tried once more
+    assert FileToDelete.objects.get().attempts == 2
+
+    use_storage(settings, s3_bucket.env)
+    assert tasks.retry_file_deletions() == 0
+    assert s3_bucket.keys() == []
+    assert not FileToDelete.objects.exists()
+
+
+def test_a_deletion_refused_while_a_failed_transaction_unwinds_leaves_that_error_to_be_seen(settings, review):
+    use_storage(settings, unreachable_environment())
+
+    with pytest.raises(DataError), transaction.atomic(), connection.cursor() as cursor:
+        try:
+            cursor.execute("SELECT 1 / 0")
+        except DataError:
+            storage.delete_quietly("documents/written-before-the-failure.pdf")  # must not raise its own error
+            raise
+
+    assert not FileToDelete.objects.exists()
+
+
+def test_the_retry_of_deletions_runs_hourly_from_the_beat():
+    from django.conf import settings as configured
+
+    entries = {entry["task"]: entry["schedule"] for entry in configured.CELERY_BEAT_SCHEDULE.values()}
+    assert "reviews.tasks.retry_file_deletions" in entries
+    assert entries["reviews.tasks.retry_file_deletions"].hour == set(range(24))
 
 
 def test_readiness_names_the_store_when_it_does_not_answer(settings):
