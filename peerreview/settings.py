@@ -340,10 +340,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=25),  # hourly: an export's file is deleted within the hour after its time
     },
     "retry-file-deletions": {
+        # hourly: files the storage did not delete when asked (reviews/file_deletions.py)
         "task": "reviews.tasks.retry_file_deletions",
-        "schedule": crontab(
-            minute=35
-        ),  # hourly: files the storage did not delete when asked (reviews/file_deletions.py)
+        "schedule": crontab(minute=35),
     },
     "remind-questionnaire-partners": {
         "task": "focusgroups.tasks.remind_partners",

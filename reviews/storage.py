@@ -116,30 +116,36 @@ def _keep_to_delete(name: str, error: str) -> None:
     from .file_deletions import FileToDelete  # a model: storage is imported by the models' modules
 
     try:
-        kept, made = FileToDelete.objects.get_or_create(name=name[:500], defaults={"last_error": error})
+        kept, made = FileToDelete.objects.get_or_create(name=name, defaults={"last_error": error})
         if not made:
-            FileToDelete.objects.filter(pk=kept.pk).update(
-                attempts=F("attempts") + 1, last_tried_at=timezone.now(), last_error=error
-            )
+            _tried_again(kept, error)
     except DatabaseError:
         # Called while a failed transaction unwinds, the database refuses until it has: the error being handled
         # must not be replaced by this one. The name goes to the log for an operator to remove.
         logger.error("An unused object could not be removed nor kept to remove later: %s", name)
 
 
+def _tried_again(kept, error: str) -> None:
+    type(kept).objects.filter(pk=kept.pk).update(
+        attempts=F("attempts") + 1, last_tried_at=timezone.now(), last_error=error
+    )
+
+
 def retry_deletions(limit: int = 500) -> tuple[int, int]:
-    """Try again to delete the files the storage did not delete when asked: (deleted now, still kept)."""
+    """Try again to delete the files the storage did not delete when asked: (deleted now, still kept).
+
+    The least recently tried first; the first that fails again ends the run (the storage is likely still down, and
+    each try waits for its timeout), and goes to the back of the queue, so one the storage always refuses never
+    holds up the others."""
     from .file_deletions import FileToDelete
 
     deleted = 0
-    for kept in FileToDelete.objects.order_by("last_tried_at")[:limit]:
+    for kept in FileToDelete.objects.order_by("last_tried_at", "pk")[:limit]:
         try:
             private_storage().delete(kept.name)
         except STORAGE_ERRORS as error:
-            FileToDelete.objects.filter(pk=kept.pk).update(
-                attempts=F("attempts") + 1, last_tried_at=timezone.now(), last_error=type(error).__name__
-            )
-            continue
+            _tried_again(kept, type(error).__name__)
+            break
         kept.delete()
         deleted += 1
     return deleted, FileToDelete.objects.count()

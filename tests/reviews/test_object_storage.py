@@ -235,8 +235,12 @@ def test_a_file_the_store_did_not_delete_is_kept_by_name_and_deleted_when_it_ans
     assert (kept.name, kept.attempts) == (name, 1)
     assert kept.last_error  # the kind of failure, such as EndpointConnectionError
 
-    assert tasks.retry_file_deletions() == 1  # still down: kept, tried once more
-    assert FileToDelete.objects.get().attempts == 2
+    storage.delete_quietly("exports/another-export.zip")  # a second, while the store is still down
+    assert tasks.retry_file_deletions() == 2  # still down: the first tried again ends the run, the other waits
+    assert sorted(FileToDelete.objects.values_list("name", "attempts")) == [
+        ("exports/another-export.zip", 1),
+        (name, 2),
+    ]
 
     use_storage(settings, s3_bucket.env)
     assert tasks.retry_file_deletions() == 0
