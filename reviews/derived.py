@@ -1,9 +1,10 @@
 """Figures derived from a review's records (the comparison with the earlier review, timeliness, questionnaire
 results), worked out once and kept in the cache until the review's records change, not on every page view.
 
-Each review has a generation in the cache: a random token, replaced whenever its records may have changed. A
-figure is kept under the generations of the reviews it was worked out from, so a change to any of them makes the
-next view work it out again; nothing is ever deleted by pattern. What replaces a review's generation:
+Each review has a generation in the cache: a random number (a number, which the cache reads without unpickling),
+replaced whenever its records may have changed. A figure is kept under the generations of the reviews it was
+worked out from, so a change to any of them makes the next view work it out again; nothing is ever deleted by
+pattern. What replaces a review's generation:
 
 - every request that may write to a review (any method but GET, HEAD and OPTIONS to one of its addresses), after
   the response, so that a page worked out between the write and its commit is not kept (the middleware below);
@@ -15,7 +16,7 @@ The figures are also dropped after DERIVED_FIGURES_SECONDS, so that a change mad
 in the end; 0 keeps nothing (the tests' default, except those of this module). With the local-memory cache (the quick start, tests) the same rules hold within one process.
 """
 
-import uuid
+import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -31,17 +32,21 @@ def _key(review_id: int) -> str:
     return f"derived:generation:{review_id}"
 
 
+def _new_generation() -> int:
+    return secrets.randbits(62) + 1  # never 0, which reads as "nothing kept"
+
+
 def _generations(review_ids: Iterable[int]) -> list[str]:
     keys = [_ALL, *(_key(review_id) for review_id in review_ids)]
     found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    missing = {key: _new_generation() for key in keys if key not in found}
     if missing:
         # add, not set: two processes starting a generation at once agree on the first one written.
         for key, token in missing.items():
             if not cache.add(key, token, None):
                 missing[key] = cache.get(key) or token
         found.update(missing)
-    return [found[key] for key in keys]
+    return [str(found[key]) for key in keys]
 
 
 def changed(review_id: int | None) -> None:
@@ -53,8 +58,8 @@ def changed(review_id: int | None) -> None:
     # Now, and again when the transaction commits: a figure worked out in between (from the records before the
     # commit) is kept under the first new generation only, which the second replaces.
     if transaction.get_connection().in_atomic_block:
-        cache.set(key, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))  # at once outside a transaction
+        cache.set(key, _new_generation(), None)
+    transaction.on_commit(lambda: cache.set(key, _new_generation(), None))  # at once outside a transaction
 
 
 def cached(name: str, review_ids: Iterable[int], compute: Callable[[], T]) -> T:

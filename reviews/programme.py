@@ -11,7 +11,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.safestring import SafeString
 
@@ -160,6 +160,19 @@ def _figures(reviews: list[Review], today: date) -> dict[int, tuple]:
     }
 
 
+def _lead_names(reviews: list[Review]) -> dict[int, list[str]]:
+    """Each review's leads by name (their full name, else their username), by surname: one query, no objects."""
+    names: dict[int, list[str]] = {}
+    leads = (
+        ReviewMembership.objects.filter(role=Role.LEAD, review__in=reviews)
+        .order_by("user__last_name", "user__first_name", "user__username")
+        .values_list("review_id", "user__first_name", "user__last_name", "user__username")
+    )
+    for review_id, first, last, username in leads:
+        names.setdefault(review_id, []).append(f"{first} {last}".strip() or username)
+    return names
+
+
 def build_rows(reviews: list[Review], today: date) -> list[Row]:
     """Rows for these reviews (fetched with `reviews_queryset`), in a fixed number of queries. Each review's figures
     are kept until its records change (reviews/derived.py), so a dashboard of the whole programme works out only
@@ -168,6 +181,7 @@ def build_rows(reviews: list[Review], today: date) -> list[Row]:
     # kept by the code before a release is never read by the code after it.
     name = f"programme-row-2-{today.isoformat()}"
     figures = derived.cached_many(name, reviews, lambda some: _figures(some, today))
+    leads = _lead_names(reviews)
     return [
         Row(
             review=review,
@@ -175,17 +189,14 @@ def build_rows(reviews: list[Review], today: date) -> list[Row]:
             milestones=milestones(review, figures[review.pk][1], today),
             plan=figures[review.pk][2],
             findings=figures[review.pk][3],
-            leads=[membership.user.get_full_name() or membership.user.username for membership in review.leads],
+            leads=leads.get(review.pk, []),
         )
         for review in reviews
     ]
 
 
 def reviews_queryset():
-    leads = ReviewMembership.objects.filter(role=Role.LEAD).select_related("user").order_by("user__last_name")
-    return Review.objects.select_related("council").prefetch_related(
-        Prefetch("memberships", queryset=leads, to_attr="leads")
-    )
+    return Review.objects.select_related("council")
 
 
 SORTS = {

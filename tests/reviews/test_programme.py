@@ -111,6 +111,24 @@ def test_the_programme_manager_sees_every_review_with_its_stage_progress(review,
     assert rows[other_review.pk].progress[0].status == "Not started"
 
 
+def test_each_review_names_its_leads_by_surname_and_no_one_else(review, other_review, programme_client):
+    MembershipFactory(review=review, role=Role.LEAD, user=UserFactory(first_name="Zoe", last_name="Young"))
+    MembershipFactory(review=review, role=Role.LEAD, user=UserFactory(username="nameless", first_name="", last_name=""))
+    MembershipFactory(review=review, role=Role.LEAD, user=UserFactory(first_name="Ada", last_name="Adams"))
+    MembershipFactory(review=review, role=Role.PEER, user=UserFactory(first_name="Pat", last_name="Peer"))
+    MembershipFactory(review=other_review, role=Role.LEAD, user=UserFactory(first_name="Olu", last_name="Other"))
+
+    response = programme_client.get(reverse("reviews:programme"))
+
+    rows = rows_of(response)
+    leads_of_review = [name for name in rows[review.pk].leads if name in {"nameless", "Ada Adams", "Zoe Young"}]
+    assert leads_of_review == ["nameless", "Ada Adams", "Zoe Young"]
+    assert "Pat Peer" not in rows[review.pk].leads
+    assert "Olu Other" not in rows[review.pk].leads
+    assert "Olu Other" in rows[other_review.pk].leads
+    assert "Led by " in response.content.decode()
+
+
 def test_a_past_date_with_nothing_done_is_late_and_done_work_is_done_on_its_day(review, programme_client):
     Review.objects.filter(pk=review.pk).update(
         status=Review.Status.IMPROVEMENT,
