@@ -6,8 +6,14 @@ is kept here and `storage.retry_deletions` (hourly, by the beat) tries again unt
 child's case data never outlives its record because the storage was down for a minute.
 """
 
+import datetime
+
 from django.db import models
+from django.db.models import Count, Min
 from django.utils import timezone
+
+# A name still here after this long means the storage refuses deletions, not that it was down for a while.
+OVERDUE_AFTER = datetime.timedelta(days=1)
 
 
 class FileToDelete(models.Model):
@@ -24,3 +30,11 @@ class FileToDelete(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def overdue() -> tuple[int, datetime.datetime | None]:
+    """The names kept for longer than OVERDUE_AFTER, and since when the oldest of them: (count, first tried at)."""
+    found = FileToDelete.objects.filter(first_tried_at__lt=timezone.now() - OVERDUE_AFTER).aggregate(
+        count=Count("pk"), oldest=Min("first_tried_at")
+    )
+    return found["count"], found["oldest"]

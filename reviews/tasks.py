@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import retention, review_exports, storage
+from . import file_deletions, retention, review_exports, storage
 from .models import Notification, Report
 from .notifications import services as notifications
 from .services import build_report
@@ -133,4 +133,13 @@ def retry_file_deletions() -> int:
     deleted, kept = storage.retry_deletions()
     if deleted or kept:
         logger.info("Files left by a storage that did not answer: %s deleted now, %s still to delete", deleted, kept)
+    count, oldest = file_deletions.overdue()
+    if count:
+        # At ERROR, so the operators' alert on errors fires: a file of a child's case data is outliving its record.
+        logger.error(
+            "%s files have waited more than a day to be deleted from the private storage, the first since %s: "
+            "see “Files still to delete” in the admin for the storage's last error",
+            count,
+            oldest.isoformat(timespec="minutes"),
+        )
     return kept

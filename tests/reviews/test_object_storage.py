@@ -1,6 +1,7 @@
 """Private files in an S3-compatible object store: uploads, reports and downloads through a real S3 API server on
 loopback, server-side encryption, a missing object, a store that does not answer, and moving files across."""
 
+import datetime
 import hashlib
 import io
 import time
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import DataError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from peerreview import storage_settings
 from reviews import services, storage, tasks
@@ -246,6 +248,36 @@ def test_a_file_the_store_did_not_delete_is_kept_by_name_and_deleted_when_it_ans
     assert tasks.retry_file_deletions() == 0
     assert s3_bucket.keys() == []
     assert not FileToDelete.objects.exists()
+
+
+def test_a_name_kept_for_more_than_a_day_is_logged_at_error_each_hour_until_it_is_gone(db, settings, caplog, tmp_path):
+    """The operators' alert on errors is what tells them the store refuses deletions; a name kept for hours is
+    not yet a fault (the store may be down for a while) and says so at INFO only."""
+    use_storage(settings, unreachable_environment())
+    now = timezone.now()
+    FileToDelete.objects.create(name="exports/recent.zip", first_tried_at=now - datetime.timedelta(hours=23))
+
+    with caplog.at_level("INFO", logger="reviews.tasks"):
+        assert tasks.retry_file_deletions() == 1
+    assert [record.levelname for record in caplog.records] == ["INFO"]
+
+    FileToDelete.objects.create(name="documents/old.pdf", first_tried_at=now - datetime.timedelta(days=3, hours=2))
+    FileToDelete.objects.create(name="documents/older.pdf", first_tried_at=now - datetime.timedelta(days=4))
+    caplog.clear()
+    with caplog.at_level("INFO", logger="reviews.tasks"):
+        assert tasks.retry_file_deletions() == 3
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    oldest = (now - datetime.timedelta(days=4)).isoformat(timespec="minutes")
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"2 files have waited more than a day to be deleted from the private storage, the first since {oldest}"
+    )
+
+    settings.STORAGES = {**settings.STORAGES, "private": storage_settings.private_storage({}, tmp_path)}
+    caplog.clear()
+    with caplog.at_level("INFO", logger="reviews.tasks"):
+        assert tasks.retry_file_deletions() == 0  # the file system answers: every name is deleted, nothing to say
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 def test_a_deletion_refused_while_a_failed_transaction_unwinds_leaves_that_error_to_be_seen(settings, review):
