@@ -274,7 +274,7 @@ def presentation_pptx(context: dict) -> bytes:
 
 def add_demo_presentation(*, review: Review, user) -> None:
     """The demo's conference ends with its slides: a finished presentation, shared with the council; made once."""
-    from reviews.models import Report
+    from reviews.models import Report, ReportSharing
     from reviews.tasks import render_report
 
     if review.reports.filter(kind=Report.Kind.PRESENTATION).exists():
@@ -283,3 +283,4 @@ def add_demo_presentation(*, review: Review, user) -> None:
         review=review, kind=Report.Kind.PRESENTATION, version=1, requested_by=user, shared_with_host=True
     )
     render_report(report_id=report.pk)  # here and now, so the demo is complete when seeding ends
+    ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)

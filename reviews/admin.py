@@ -23,6 +23,7 @@ from .models import (
     PlanningMember,
     PurgeRecord,
     Report,
+    ReportSharing,
     Review,
     ReviewExport,
     ReviewMembership,
@@ -262,12 +263,29 @@ class FindingAdmin(SimpleHistoryAdmin):
     inlines = [FindingEvidenceInline]
 
 
+class ReportSharingInline(admin.TabularInline):
+    """When the report was shared with the council and withdrawn, and by whom: read only."""
+
+    model = ReportSharing
+    fields = readonly_fields = ["action", "by", "at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["review", "kind", "version", "status", "requested_at", "finished_at"]
     list_filter = ["status", "kind"]
     search_fields = ["review__title"]
-    readonly_fields = ["file", "sha256", "error", "started_at", "finished_at", "attempts"]
+    # Sharing goes through the report's page, which tells the council's people and keeps who shared it and when.
+    readonly_fields = ["file", "sha256", "error", "started_at", "finished_at", "attempts", "shared_with_host"]
+    inlines = [ReportSharingInline]
 
 
 @admin.register(PurgeRecord)

@@ -77,7 +77,7 @@ def demo_xlsx(rows: list[list]) -> bytes:
 def add_demo_reports(*, review, user) -> None:
     """The first review's reports page shows a finished baseline report (PDF and Word) and case mapping pack,
     the baseline shared with the council; made once, here and now, so the demo is complete when seeding ends."""
-    from .models import Report
+    from .models import Report, ReportSharing
     from .tasks import render_report
 
     for kind, shared in ((Report.Kind.BASELINE, True), (Report.Kind.CASE_MAPPING_PACK, False)):
@@ -85,3 +85,5 @@ def add_demo_reports(*, review, user) -> None:
             continue
         report = Report.objects.create(review=review, kind=kind, version=1, requested_by=user, shared_with_host=shared)
         render_report(report_id=report.pk)
+        if shared:
+            ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)

@@ -50,6 +50,7 @@ from .report_models import (  # noqa: F401 (their own module; this app's models)
     AccessLogQuerySet,
     Report,
     ReportQuerySet,
+    ReportSharing,
 )
 from .storage import private_storage  # noqa: F401 (the migrations name reviews.models.private_storage)
 from .validators import review_date_validator

@@ -131,6 +131,28 @@ class Report(models.Model):
         field.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
 
 
+class ReportSharing(models.Model):
+    """Each time a report was shared with the council's side of its review or withdrawn from it: who did it, and
+    when. Written by `services.share_report` and `services.withdraw_report`, never edited."""
+
+    class Action(models.TextChoices):
+        SHARED = "shared", "Shared with the council"
+        WITHDRAWN = "withdrawn", "Withdrawn from the council"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sharings")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "report shared or withdrawn"
+        verbose_name_plural = "reports shared and withdrawn"
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_action_display().lower()}"
+
+
 # Access log: written by the application, never edited by users.
 
 

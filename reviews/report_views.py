@@ -88,6 +88,7 @@ def report_detail(request: HttpRequest, review_id: int, report_id: int) -> HttpR
         "membership": membership,
         "report": report,
         "downloads": [(extension, FORMATS[extension][2]) for extension in report.formats()],
+        "sharings": list(report.sharings.select_related("by")),
         "earlier": [other for other in versions if other.version < report.version],
         "newer": [other for other in versions if other.version > report.version],
         "can_request": permissions.can_request_reports(membership),
@@ -139,7 +140,7 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
             "unpublished": review.findings.exclude(status=Finding.Status.PUBLISHED).count(),
         }
         return render(request, "reviews/report_share.html", context)
-    elif services.share_report(report):
+    elif services.share_report(report, request.user):
         messages.success(request, f"{describe(report)} shared with the council. Its people have been told.")
     else:
         messages.success(request, f"{describe(report)} is already shared with the council.")
@@ -150,7 +151,7 @@ def report_share(request: HttpRequest, review_id: int, report_id: int) -> HttpRe
 def report_withdraw(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
     """Take a shared report back from the council's side: shared by mistake, or overtaken by a later version."""
     review, _, report = report_to_change(request, review_id, report_id, permissions.can_share_reports)
-    if Report.objects.filter(pk=report.pk, shared_with_host=True).update(shared_with_host=False):
+    if services.withdraw_report(report, request.user):
         messages.success(
             request,
             f"{describe(report)} withdrawn from the council: its people can no longer see or download it. "

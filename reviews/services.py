@@ -21,6 +21,7 @@ from .models import (
     EvidenceDocument,
     Notification,
     Report,
+    ReportSharing,
     Review,
     ScopeArea,
     Theme,
@@ -217,9 +218,9 @@ def store_document(
     return document
 
 
-def share_report(report: Report) -> bool:
-    """Let the council's side of the review read and download a finished report, and tell each of them so.
-    False, and no one is told again, if it was already shared."""
+def share_report(report: Report, user: AbstractBaseUser) -> bool:
+    """Let the council's side of the review read and download a finished report, and tell each of them so; who
+    shared it, and when, is kept with the report. False, and no one is told again, if it was already shared."""
     from .permissions import HOST_SIDE
 
     review = report.review
@@ -227,6 +228,7 @@ def share_report(report: Report) -> bool:
         shared = Report.objects.filter(pk=report.pk, shared_with_host=False).update(shared_with_host=True)
         if not shared:
             return False
+        ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)
         what = f"{report.get_kind_display()} version {report.version}"
         for membership in review.memberships.filter(role__in=HOST_SIDE).select_related("user"):
             notifications.notify(
@@ -237,4 +239,14 @@ def share_report(report: Report) -> bool:
                 body="Read it or download it from the review's reports.",
                 link=reverse("reviews:reports", args=[review.pk]),
             )
+    return True
+
+
+def withdraw_report(report: Report, user: AbstractBaseUser) -> bool:
+    """Take a shared report back from the council's side; who withdrew it, and when, is kept with the report.
+    False, and nothing kept, if it was not shared."""
+    with transaction.atomic():
+        if not Report.objects.filter(pk=report.pk, shared_with_host=True).update(shared_with_host=False):
+            return False
+        ReportSharing.objects.create(report=report, action=ReportSharing.Action.WITHDRAWN, by=user)
     return True

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reviews import stages
-from reviews.models import AccessLog, Finding, Notification, Report
+from reviews import services, stages
+from reviews.models import AccessLog, Finding, Notification, Report, ReportSharing
 from reviews.services import request_report
 from reviews.tasks import render_report
 
@@ -357,6 +357,44 @@ def test_withdrawing_a_report_that_is_not_shared_says_so_and_changes_nothing(rev
     assert response.redirect_chain == [(reverse("reviews:reports", args=[review.pk]), 302)]
     assert "is not shared with the council, so there is nothing to withdraw" in response.content.decode()
     assert done_report.shared_with_host is False
+
+
+def test_who_shared_and_withdrew_a_report_and_when_is_kept_and_shown_with_it(
+    review, lead, lead_client, sponsor_client, done_report
+):
+    lead.first_name, lead.last_name = "Lena", "Lead"
+    lead.save()
+    share = reverse("reviews:report_share", args=[review.pk, done_report.pk])
+    withdraw = reverse("reviews:report_withdraw", args=[review.pk, done_report.pk])
+    detail = reverse("reviews:report_detail", args=[review.pk, done_report.pk])
+
+    lead_client.post(share, {"confirm": "yes"})
+    lead_client.post(share, {"confirm": "yes"})  # already shared: nothing more to keep
+    lead_client.post(withdraw)
+    lead_client.post(withdraw)  # not shared: nothing to keep
+    lead_client.post(share, {"confirm": "yes"})
+
+    kept = list(ReportSharing.objects.filter(report=done_report).values_list("action", "by"))
+    assert kept == [("shared", lead.pk), ("withdrawn", lead.pk), ("shared", lead.pk)]
+    page = lead_client.get(detail).content.decode()
+    history = page.split('id="report-sharings"')[1].split("</ul>")[0]
+    lines = [line.split(" on ")[0].split(">")[-1] for line in history.split("</li>")[:-1]]
+    assert lines == ["Shared with the council", "Withdrawn from the council", "Shared with the council"]
+    assert history.count("by Lena Lead") == 3
+    assert "Shared with the council on " in sponsor_client.get(detail).content.decode()  # the council sees it too
+
+
+def test_a_report_cannot_be_shared_from_the_admin_which_shows_its_sharing_read_only(
+    review, lead, admin_client, done_report
+):
+    services.share_report(done_report, lead)
+    url = reverse("admin:reviews_report_change", args=[done_report.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    assert 'name="shared_with_host"' not in page  # shared through the report's page, which tells the council
+    assert "Shared with the council" in page
+    assert 'name="sharings-0-action"' not in page
 
 
 def test_only_the_lead_withdraws_a_report_and_only_by_post(
