@@ -10,11 +10,14 @@ import re
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from . import pdf_objects
 
 MAX_NAME_LENGTH = 200
 HEAD_BYTES = 8192
@@ -63,12 +66,17 @@ OLE2_STREAMS = (("WordDocument", DOC), ("Workbook", XLS), ("Book", XLS), ("Power
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Markup or scripts that a browser or a shell would run, refused even in a file named .txt or .csv.
 ACTIVE_TEXT_MARKERS = ("<!doctype", "<html", "<head", "<body", "<script", "<?xml", "<svg", "<iframe", "<object")
-# PDF names that run something when the document is opened: scripts, programs, embedded files or media.
-# (A script action is always `/S /JavaScript`, so the short `/JS` key need not be sought: in a large
-# binary stream it would turn up by chance.)
-ACTIVE_PDF_NAMES = frozenset({"JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia"})
+# PDF names that run something when the document is opened: scripts (XFA forms carry their own), programs,
+# embedded files or media, forms that send their data away, links into other files. (A script action is
+# always `/S /JavaScript`, so the short `/JS` key need not be sought: in a large binary stream it would turn up
+# by chance.)
+ACTIVE_PDF_NAMES = frozenset(
+    {
+        "JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA", "SubmitForm", "ImportData",
+        "GoToR", "GoToE",
+    }
+)  # fmt: skip
 PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /()<>\[\]{}%]{1,200})")
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # The whole file is scanned in chunks; each chunk is read with the end of the one before, so that a
 # marker across a boundary is seen whole (a PDF name is at most 127 bytes, 3 per #-escaped byte).
 SCAN_CHUNK_BYTES = 64 * 1024
@@ -77,7 +85,8 @@ ACTIVE_CONTENT = (
     "The selected file contains a web page, markup or a script, which is not accepted; upload it as a PDF instead."
 )
 ACTIVE_PDF = (
-    "The selected PDF contains scripts, embedded files or actions that start programs, which are not accepted; "
+    "The selected PDF contains scripts, embedded files, forms that send data away or actions that open other files "
+    "or programs, which are not accepted; "
     "print it to a new PDF and upload that instead."
 )
 ACTIVE_OFFICE = (
@@ -264,14 +273,29 @@ def _windows(uploaded_file, overlap: int):
         chunk = following
 
 
+def _pdf_names(window: bytes, last: bool = True) -> Iterator[str]:
+    for match in PDF_NAME.finditer(window):
+        if match.end() == len(window) and not last:
+            continue  # the name may go on in the next chunk, which begins with this one's end
+        yield pdf_objects.unescape(match.group(1)).decode("latin-1")
+
+
 def _scan_pdf(uploaded_file) -> None:
+    """Refuse a PDF that names an active feature, in its bytes as they are or in its packed object streams."""
+    encrypted = False
     for window, last in _windows(uploaded_file, SCAN_OVERLAP_BYTES):
-        for match in PDF_NAME.finditer(window):
-            if match.end() == len(window) and not last:
-                continue  # the name may go on in the next chunk, which begins with this one's end
-            name = PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), match.group(1))
-            if name.decode("latin-1") in ACTIVE_PDF_NAMES:
+        for name in _pdf_names(window, last):
+            if name in ACTIVE_PDF_NAMES:
                 raise ValidationError(ACTIVE_PDF, code="active_content")
+            encrypted = encrypted or name == "Encrypt"
+    uploaded_file.seek(0)
+    data = uploaded_file.read(settings.EVIDENCE_MAX_UPLOAD_BYTES)
+    try:
+        for unpacked in pdf_objects.object_streams(data, encrypted=encrypted):
+            if any(name in ACTIVE_PDF_NAMES for name in _pdf_names(unpacked)):
+                raise ValidationError(ACTIVE_PDF, code="active_content")
+    except pdf_objects.Unreadable as unreadable:
+        raise ValidationError(str(unreadable), code="active_content") from unreadable
 
 
 def _detect_text(uploaded_file) -> _Kind:

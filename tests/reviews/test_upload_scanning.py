@@ -1,12 +1,16 @@
 """Active content is looked for in the whole upload, in chunks that overlap, not only in its first bytes."""
 
+import base64
 import io
 import random
 import zipfile
+import zlib
 
 import pytest
+import weasyprint
 from django.core.exceptions import ValidationError
 
+from reviews.pdf_objects import MAX_UNPACKED_BYTES, NOT_CHECKABLE, PROTECTED
 from reviews.uploads import ACTIVE_CONTENT, ACTIVE_OFFICE, ACTIVE_PDF, SCAN_CHUNK_BYTES, validate_upload
 
 from . import files
@@ -93,3 +97,100 @@ def test_an_office_file_with_macros_is_refused():
         archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0macros")
 
     assert refusal("policy.docx", buffer.getvalue()) == ACTIVE_OFFICE
+
+
+# Names packed in object streams (PDF 1.5 and later), where a reader finds them and the bytes as they are do not
+
+SCRIPT_ACTION = b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"
+
+
+def packed_pdf(objects: bytes, *, filters: bytes = b"/FlateDecode", pack=zlib.compress, extra: bytes = b"") -> bytes:
+    """A PDF whose catalog opens an action kept in a compressed object stream, as a modern PDF keeps most of its
+    dictionaries."""
+    packed = pack(b"4 0 " + objects)
+    return (
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter " + filters + b" /Length %d" % len(packed) + extra + b" >>"
+        b"\nstream\n" + packed + b"\nendstream\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def test_a_pdf_made_by_a_renderer_with_its_objects_packed_and_a_link_passes():
+    made = weasyprint.HTML(string='<h1>Threshold</h1><p><a href="https://example.org">Levels of need</a></p>')
+    content = made.write_pdf()
+
+    assert b"/ObjStm" in content  # packed, as word processors' PDFs are
+    assert validate_upload(files.named("threshold.pdf", content)).content_type == "application/pdf"
+
+
+def test_a_script_packed_in_a_compressed_object_stream_is_refused():
+    content = packed_pdf(SCRIPT_ACTION)
+
+    assert b"JavaScript" not in content
+    assert refusal("plan.pdf", content) == ACTIVE_PDF
+
+
+@pytest.mark.parametrize(
+    ("filters", "pack"),
+    [
+        (b"[/ASCIIHexDecode /FlateDecode]", lambda raw: zlib.compress(raw).hex().encode() + b">"),
+        (b"/ASCII85Decode", lambda raw: base64.a85encode(raw) + b"~>"),
+        (b"/Fl", zlib.compress),
+    ],
+)
+def test_a_script_packed_under_other_filters_is_refused(filters, pack):
+    assert refusal("plan.pdf", packed_pdf(SCRIPT_ACTION, filters=filters, pack=pack)) == ACTIVE_PDF
+
+
+def test_a_script_in_an_object_stream_that_hides_its_type_is_refused():
+    content = packed_pdf(SCRIPT_ACTION).replace(b"/Type /ObjStm ", b"/Type /Obj#53tm ").replace(b"ObjStm", b"")
+
+    assert refusal("plan.pdf", content) == ACTIVE_PDF
+
+
+@pytest.mark.parametrize("marker", [b"/XFA", b"/SubmitForm", b"/GoToR", b"/Launch"])
+def test_forms_that_send_data_away_and_links_into_other_files_are_refused_packed_or_not(marker):
+    action = b"<< /S " + marker + b" /F (\\\\\\\\server\\\\share\\\\x.pdf) >>"
+
+    assert refusal("plan.pdf", packed_pdf(action)) == ACTIVE_PDF
+    assert refusal("plan.pdf", pdf_with(action, at=100)) == ACTIVE_PDF
+
+
+def test_a_harmless_object_stream_passes():
+    content = packed_pdf(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+
+    assert validate_upload(files.named("plan.pdf", content)).content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (packed_pdf(SCRIPT_ACTION, filters=b"/LZWDecode"), NOT_CHECKABLE),
+        (packed_pdf(SCRIPT_ACTION, extra=b" /DecodeParms << /Predictor 12 /Columns 5 >>"), NOT_CHECKABLE),
+        (packed_pdf(b"<< /Type /Page >>", pack=lambda raw: b"not compressed at all " + raw), NOT_CHECKABLE),
+        (packed_pdf(SCRIPT_ACTION).replace(b"trailer << ", b"trailer << /Encrypt 9 0 R "), PROTECTED),
+    ],
+    ids=["unknown filter", "predictor", "damaged", "protected"],
+)
+def test_an_object_stream_that_cannot_be_checked_is_refused_with_the_reason(content, message):
+    assert refusal("plan.pdf", content) == message
+
+
+def test_a_decompression_bomb_in_an_object_stream_is_refused_without_unpacking_it_all():
+    packer = zlib.compressobj(9)
+    zeros = bytes(1024 * 1024)
+    bomb = b"".join(packer.compress(zeros) for _ in range(MAX_UNPACKED_BYTES // len(zeros) + 8)) + packer.flush()
+
+    content = packed_pdf(b"", pack=lambda raw: bomb)
+
+    assert len(content) < 1024 * 1024
+    assert refusal("plan.pdf", content) == NOT_CHECKABLE
+
+
+def test_a_protected_pdf_without_object_streams_is_read_as_it_is():
+    content = pdf_with(b"<< /Filter /Standard /V 2 /R 3 >>", at=100).replace(
+        b"trailer\n<<", b"trailer\n<< /Encrypt 9 0 R"
+    )
+
+    assert validate_upload(files.named("plan.pdf", content)).content_type == "application/pdf"
