@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import access, derived, exports, permissions, throttle
 from reviews.charts import Series, bar_chart
+from reviews.csrf_failure import keeps_typed_answers
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
 from reviews.views import load_review
@@ -79,10 +80,16 @@ def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) ->
     )
 
 
-@login_not_required
-@access.not_logged("a questionnaire's link is its secret, and an answer must never be linked to a person")
-@require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+NOT_SENT_CHECK = (
+    "Your answers have not been sent yet: this page was open for a long time, or your browser did not keep a "
+    "cookie this page needs. Check your answers below, then press the button at the end again. If you see this "
+    "message again, allow cookies for this site, or ask whoever gave you the link for another way to answer."
+)
+
+
+def _open_questionnaire(request: HttpRequest, token: str) -> tuple[Questionnaire, HttpResponse | None]:
+    """The questionnaire of this link, with the page saying it is closed if it is (404 for a link this site never
+    made)."""
     if not LINK_TOKEN.fullmatch(token):
         raise Http404("No such questionnaire.")  # never a link this site made; not worth a query (nor a NUL byte)
     # The review's settings come in the same query: the answer and the thanks page both need them.
@@ -92,7 +99,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     archived = questionnaire.review.archived_at is not None
     if archived or not questionnaire.is_open():
         context = {"questionnaire": questionnaire, "archived": archived}
-        return render(request, "focusgroups/closed.html", context, status=410)
+        return questionnaire, render(request, "focusgroups/closed.html", context, status=410)
+    return questionnaire, None
+
+
+def _answer_form(request: HttpRequest, questionnaire: Questionnaire) -> tuple[AnswerForm, bool]:
     # A cookie notices a second answer from the same browser; it holds no identity and is not stored with the response.
     seen_before = request.COOKIES.get(SEEN_COOKIE.format(questionnaire.pk)) == "1"
     form = AnswerForm(
@@ -101,18 +112,41 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         questions=_questions(questionnaire),
         seen_before=seen_before,
     )
+    return form, seen_before
+
+
+def _not_sent(request, questionnaire, form, seen_before: bool, message: str, status: int) -> HttpResponse:
+    """The questionnaire again with what they wrote and why it was not sent; nothing is stored."""
+    form.is_valid()
+    form.add_error(None, message)
+    config = QuestionnaireSettings.for_review(questionnaire.review)
+    context = {"questionnaire": questionnaire, "form": form, "seen_before": seen_before, "help_text": config.help_text}
+    return render(request, "focusgroups/answer.html", context, status=status)
+
+
+def _answer_check_failed(request: HttpRequest, token: str) -> HttpResponse:
+    """The form's security check failed (reviews/csrf_failure.py): the answers are shown again, not sent, with a
+    fresh token, so what a child wrote is not lost to an expired page or a cookie their browser dropped."""
+    questionnaire, closed = _open_questionnaire(request, token)
+    if closed is not None:
+        return closed
+    form, seen_before = _answer_form(request, questionnaire)
+    return _not_sent(request, questionnaire, form, seen_before, NOT_SENT_CHECK, status=403)
+
+
+@login_not_required
+@access.not_logged("a questionnaire's link is its secret, and an answer must never be linked to a person")
+@keeps_typed_answers(_answer_check_failed)
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    questionnaire, closed = _open_questionnaire(request, token)
+    if closed is not None:
+        return closed
+    form, seen_before = _answer_form(request, questionnaire)
     if request.method == "POST" and not _within_answer_limits(request, questionnaire):
         # Nothing is stored; the page keeps what they wrote so they can send it again in a few minutes.
-        form.is_valid()
-        form.add_error(None, TOO_MANY_ANSWERS.format(minutes=ANSWER_WINDOW_SECONDS // 60))
-        config = QuestionnaireSettings.for_review(questionnaire.review)
-        context = {
-            "questionnaire": questionnaire,
-            "form": form,
-            "seen_before": seen_before,
-            "help_text": config.help_text,
-        }
-        return render(request, "focusgroups/answer.html", context, status=429)
+        message = TOO_MANY_ANSWERS.format(minutes=ANSWER_WINDOW_SECONDS // 60)
+        return _not_sent(request, questionnaire, form, seen_before, message, status=429)
     if request.method == "POST" and form.is_valid():
         _, alert = services.submit_response(
             questionnaire=questionnaire,

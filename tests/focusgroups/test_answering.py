@@ -186,6 +186,47 @@ def test_the_anonymous_form_needs_its_csrf_token(questionnaire):
     assert Response.objects.count() == 0
 
 
+def test_answers_sent_without_the_cookie_the_check_needs_are_shown_again_not_lost_and_go_on_the_next_press(
+    questionnaire,
+):
+    """A browser that dropped the security cookie (or a page left open past a sign-in in another tab): what was
+    written comes back, not sent, with a fresh token, and the next press sends it."""
+    text = Question.objects.get(section__questionnaire=questionnaire, kind=Question.Kind.TEXT)
+    written = "I am scared to go home because of what happens there"
+    client = Client(enforce_csrf_checks=True)
+
+    refused = client.post(url(questionnaire), {f"q{text.pk}": written, "csrfmiddlewaretoken": "stale" * 8})
+
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert Response.objects.count() == 0
+    assert "Your answers have not been sent yet: this page was open for a long time" in page
+    assert written in page  # in the text box, as written
+    assert "CSRF" not in page and "DEBUG" not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert client.cookies["csrftoken"].value  # a fresh cookie came with the page
+
+    sent = client.post(url(questionnaire), {f"q{text.pk}": written, "csrfmiddlewaretoken": token})
+
+    assert sent.status_code == 200
+    assert "Your answers have been sent." in sent.content.decode()
+    assert Answer.objects.get(question=text).text == written
+
+
+def test_a_failed_check_on_a_closed_questionnaire_says_it_is_closed(questionnaire):
+    questionnaire.closes_on = datetime.date(2001, 1, 1)
+    questionnaire.save()
+
+    response = Client(enforce_csrf_checks=True).post(url(questionnaire), {})
+
+    assert response.status_code == 410
+    assert Response.objects.count() == 0
+
+
+def test_a_failed_check_on_a_link_this_site_never_made_is_404(db):
+    assert Client(enforce_csrf_checks=True).post("/q/no-such-token/", {}).status_code == 404
+
+
 def test_childrens_pages_are_simple_with_faces(review):
     questionnaire = make_questionnaire(
         review, title="Children 8 to 11", audience="children", age_band="8-11", simple_pages=True

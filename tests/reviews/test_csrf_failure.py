@@ -1,0 +1,32 @@
+"""A failed security check (CSRF) is a page in the site's own words that says what to do, never Django's technical
+page; nothing is saved."""
+
+from django.test import Client
+from django.urls import reverse
+
+from reviews.models import Finding
+
+
+def test_a_staff_form_sent_with_a_stale_token_says_it_was_not_sent_and_saves_nothing(review, lead):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+
+    response = client.post(
+        reverse("reviews:finding_create", args=[review.pk]), {"summary": "Thresholds are applied inconsistently"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form was not sent" in page
+    assert "Go back, refresh the page, then fill it in and send it again." in page
+    assert "CSRF" not in page and "DEBUG" not in page
+    assert 'class="govuk-header' in page  # the site's layout
+    assert not Finding.objects.exists()
+
+
+def test_signing_in_from_a_page_left_open_says_what_to_do(db):
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    assert "Your form was not sent" in response.content.decode()
+    assert "Verification failed" not in response.content.decode()
