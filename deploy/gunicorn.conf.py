@@ -23,6 +23,8 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Logs go to standard output and error, for the platform to collect; the app's own lines are JSON with request ids.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The lines of the anonymous pages (questionnaires, votes) keep no address, browser or link secret.
+logger_class = "peerreview.gunicorn_logging.AccessLogger"
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 capture_output = True
 # The temporary files of request bodies in memory rather than on a disk that may be slow or read-only.

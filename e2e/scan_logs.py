@@ -1,5 +1,6 @@
 """Fails if a log holds personal data or case text: the names and addresses of the site's people, what happened in
-a case's chronology, or what someone wrote in a questionnaire.
+a case's chronology, or what someone wrote in a questionnaire; or anything that could tell who answered one: the
+secret of a questionnaire's link, or a network address in an access-log line of a questionnaire or a vote.
 
 Run by `.ci/production` after the journey, with the production environment, against the logs of gunicorn, the
 worker and beat:
@@ -8,11 +9,13 @@ worker and beat:
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import django
 
+ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")  # the journey runs on 127.0.0.1
 MIN_TEXT = 24  # shorter snippets of text (such as "Yes") would match by chance
 
 
@@ -21,7 +24,7 @@ def sensitive_strings() -> dict[str, str]:
     from django.contrib.auth import get_user_model
 
     from casemapping.models import Event
-    from focusgroups.models import Answer
+    from focusgroups.models import Answer, Questionnaire
 
     found: dict[str, str] = {}
     for user in get_user_model().objects.all():
@@ -33,6 +36,8 @@ def sensitive_strings() -> dict[str, str]:
     for event in Event.objects.exclude(summary=""):
         if len(event.summary) >= MIN_TEXT:
             found[event.summary[:60]] = f"the chronology of event {event.pk}"
+    for questionnaire in Questionnaire.objects.exclude(token=""):
+        found[f"/q/{questionnaire.token}"] = f"the link of questionnaire {questionnaire.pk}"
     for answer in Answer.objects.exclude(text=""):
         if len(answer.text) >= MIN_TEXT:
             found[answer.text[:60]] = f"the free text of answer {answer.pk}"
@@ -50,6 +55,9 @@ def main(paths: list[str]) -> int:
         for value, label in secrets.items():
             if value in text:
                 problems.append(f"{Path(path).name} holds {label}")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if re.search(r'"[A-Z]+ /(?:q|vote)/', line) and ADDRESS.search(line):
+                problems.append(f"{Path(path).name} line {number} gives the address of someone answering anonymously")
     if problems:
         print("Personal data or case text reached the logs:", *problems, sep="\n  ", file=sys.stderr)
         return 1

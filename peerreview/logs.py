@@ -18,6 +18,23 @@ import re
 import uuid
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+# The pages anyone answers without an account (a questionnaire, a conference vote): their link is their secret, and
+# nothing logged of them may tell who answered, so their requests carry no id, their links are written without the
+# secret, and gunicorn's access log keeps only the time and the status of them (peerreview/gunicorn_logging.py).
+ANONYMOUS_PATH = re.compile(r"^/(?:q|vote)/")
+ANONYMOUS_LINK = re.compile(r"(/q/|/vote/ballot/)[^/\s\"']+")
+
+
+def is_anonymous_path(path: str) -> bool:
+    return bool(ANONYMOUS_PATH.match(path or ""))
+
+
+def without_secrets(text: str) -> str:
+    """`text` with the secret of every questionnaire or ballot link in it left out: /q/…/."""
+    return ANONYMOUS_LINK.sub(r"\1…", text)
+
+
 current_task_id: contextvars.ContextVar[str] = contextvars.ContextVar("task_id", default="")
 WELL_FORMED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -30,6 +47,17 @@ class RequestIdFilter(logging.Filter):
             record.request_id = request_id.get()
         if not getattr(record, "task_id", ""):
             record.task_id = current_task_id.get()
+        return True
+
+
+class LinkSecretFilter(logging.Filter):
+    """Leaves the secret of a questionnaire's or a ballot's link out of a line (Django names the path of a refused
+    request: "Forbidden (CSRF cookie not set.): /q/<token>/")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/q/" in message or "/vote/ballot/" in message:
+            record.msg, record.args = without_secrets(message), None
         return True
 
 
@@ -100,6 +128,12 @@ class RequestIdMiddleware:
         request_finished.connect(clear_request_id, dispatch_uid="peerreview.logs.clear_request_id")
 
     def __call__(self, request):
+        if is_anonymous_path(request.path_info):
+            # No id to join what an anonymous answer set off (an alert's email, in the worker's log) to the request,
+            # or to the proxy's log line of it.
+            request.request_id = ""
+            request_id.set("")
+            return self.get_response(request)
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if WELL_FORMED.match(incoming) else uuid.uuid4().hex
         request.request_id = rid

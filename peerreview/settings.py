@@ -385,13 +385,18 @@ LOGGING = {
     "filters": {
         "ids": {"()": "peerreview.logs.RequestIdFilter"},
         "client_errors": {"()": "peerreview.logs.ClientErrorFilter"},
+        "link_secrets": {"()": "peerreview.logs.LinkSecretFilter"},
     },
     "formatters": {
         "json": {"()": "peerreview.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids", "client_errors"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["ids", "client_errors", "link_secrets"],
+        }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {

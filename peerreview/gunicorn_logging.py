@@ -1,0 +1,29 @@
+"""gunicorn's access log, with nothing in the lines of the anonymous pages that could tell who answered.
+
+A line of a questionnaire or a ballot (`logs.is_anonymous_path`) keeps the time, the method, the path without its
+link's secret and the status: not the address, the browser, the referring page, any header, the size of the
+response (a thanks page that says someone has been told is longer) or how long it took (raising an alert takes
+longer). Every other line is gunicorn's own. Used with `--logger-class peerreview.gunicorn_logging.AccessLogger`
+(deploy/gunicorn.conf.py sets it).
+"""
+
+from gunicorn.glogging import Logger
+
+from .logs import is_anonymous_path, without_secrets
+
+KEPT = frozenset({"t", "m", "s", "H", "l", "p"})
+
+
+class AccessLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = environ.get("PATH_INFO") or ""
+        if not is_anonymous_path(path):
+            return atoms
+        kept = dict.fromkeys(atoms, "-")
+        kept.update({key: atoms[key] for key in KEPT if key in atoms})
+        kept["U"] = without_secrets(path)
+        kept["r"] = (
+            f"{environ.get('REQUEST_METHOD', '-')} {without_secrets(path)} {environ.get('SERVER_PROTOCOL', '-')}"
+        )
+        return kept
