@@ -45,11 +45,17 @@ def columns(tool: AuditTool) -> list[str]:
     return FIXED_COLUMNS + [domain.name.lower() for domain in domains(tool)] + END_COLUMNS
 
 
+def _example(tool: AuditTool) -> list[str]:
+    """The template's example row, which an import refuses if it comes back unchanged."""
+    grades = [grade.label for grade in tool.grade_scale.grades.order_by("rank")]
+    example = ["C-01", "Team manager", "Assessment team 1", "2025-01-15"] + [grades[1]] * len(domains(tool))
+    return example + [grades[1], "The plan was clear and the child was seen alone."]
+
+
 def template(tool: AuditTool, format: str) -> tuple[bytes, str, str]:
     grades = [grade.label for grade in tool.grade_scale.grades.order_by("rank")]
     names = columns(tool)
-    example = ["C-01", "Team manager", "Assessment team 1", "2025-01-15"] + [grades[1]] * len(domains(tool))
-    example += [grades[1], "The plan was clear and the child was seen alone."]
+    example = _example(tool)
     if format == "xlsx":
         notes = [("case reference", "A case already in the sample"), ("audit date", "YYYY-MM-DD or DD/MM/YYYY")]
         notes += [(name, "; ".join(grades)) for name in names[4:-1]]
@@ -68,7 +74,9 @@ def _grade(text: str, grades: dict[str, Grade]) -> Grade | None:
 
 def import_audits(*, review: Review, tool: AuditTool, upload, user) -> tuple[int, list[RowError]]:
     """Every row checked before anything is saved; all or nothing."""
-    table = tables.read_table(upload, columns(tool), limits=IMPORT_LIMITS)
+    table = tables.read_table(
+        upload, columns(tool), limits=IMPORT_LIMITS, example=tables.example_words(columns(tool), _example(tool))
+    )
     grades = {grade.label.lower(): grade for grade in tool.grade_scale.grades.all()}
     allowed = ", ".join(sorted(grade.label for grade in grades.values()))
     cases = {case.reference.lower(): case for case in review.cases.all()}

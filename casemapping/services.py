@@ -128,7 +128,9 @@ def event_template(kind: str) -> tuple[bytes, str, str]:
 
 def import_cases(*, review: Review, upload) -> tuple[int, list[RowError]]:
     """Check every row, then create every case or none. Returns (created, errors)."""
-    rows = tables.read_table(upload, CASE_COLUMNS, limits=IMPORT_LIMITS)
+    rows = tables.read_table(
+        upload, CASE_COLUMNS, limits=IMPORT_LIMITS, example=dict(zip(CASE_COLUMNS, CASE_EXAMPLE, strict=True))
+    )
     council = review.council
     levels = list(council.threshold_levels.all())
     partners = list(council.partners.select_related("kind"))
@@ -231,7 +233,9 @@ def end_before_start(kind: EventKind, day: datetime.date, starts: list[datetime.
 
 def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, list[RowError]]:
     """Check every row of a chronology, then add every event in order, or none."""
-    rows = tables.read_table(upload, EVENT_COLUMNS, limits=IMPORT_LIMITS)
+    rows = tables.read_table(
+        upload, EVENT_COLUMNS, limits=IMPORT_LIMITS, example=tables.example_words(EVENT_COLUMNS, EVENT_EXAMPLE)
+    )
     review = case.review
     council = review.council
     kinds = list(EventKind.objects.select_related("ends"))

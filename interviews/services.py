@@ -340,14 +340,19 @@ def role_synonyms() -> list[tuple[str, str]]:
     ]
 
 
-def timetable_template(review: Review, format: str) -> tuple[bytes, str, str]:
-    """The timetable's columns and an example row; the XLSX adds a sheet of the values each column allows."""
+def _example(review: Review) -> list[str]:
+    """The template's example row, which an import refuses if it comes back unchanged."""
     partner = Partner.objects.filter(council=review.council_id).order_by("name").first()
     agency = partner.name if partner else "An agency of the council"
-    example = [
+    return [
         "2026-12-07", "09:30", "10:30", "Interview", "Head of service, front door", "Committee Room 2", "",
         f"Head of service | {agency}", "", "planned",
     ]  # fmt: skip
+
+
+def timetable_template(review: Review, format: str) -> tuple[bytes, str, str]:
+    """The timetable's columns and an example row; the XLSX adds a sheet of the values each column allows."""
+    example = _example(review)
     if format != "xlsx":
         return tables.template_csv(IMPORT_COLUMNS, example), exports.CSV_CONTENT_TYPE, "timetable-template.csv"
     own_roles = list(ReviewRole.objects.filter(review=review).order_by("name"))
@@ -370,10 +375,16 @@ def timetable_template(review: Review, format: str) -> tuple[bytes, str, str]:
     return tables.template_xlsx(IMPORT_COLUMNS, example, notes), exports.XLSX_CONTENT_TYPE, "timetable-template.xlsx"
 
 
-def read_timetable(upload) -> list[dict]:
+def read_timetable(review: Review, upload) -> list[dict]:
     """The rows of a timetable file; a missing column is an error of the header row, as the cells' errors are."""
     try:
-        return tables.read_table(upload, IMPORT_COLUMNS, required=REQUIRED_COLUMNS, limits=IMPORT_LIMITS)
+        return tables.read_table(
+            upload,
+            IMPORT_COLUMNS,
+            required=REQUIRED_COLUMNS,
+            limits=IMPORT_LIMITS,
+            example=tables.example_words(IMPORT_COLUMNS, _example(review)),
+        )
     except tables.ColumnsError as error:
         problems = [
             tables.RowError(error.row, name, "This column is missing from the header row.") for name in error.missing
@@ -389,7 +400,7 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
 
     A file that cannot be read raises tables.TableError; wrong cells raise TimetableImportFailed.
     """
-    rows = read_timetable(upload)
+    rows = read_timetable(review, upload)
     errors: list[tables.RowError] = []
     partners = {p.name.lower(): p for p in Partner.objects.filter(council=review.council_id)}
     members = {

@@ -12,7 +12,7 @@ The stage then checks every row and saves all of them in one transaction, or non
 
 import datetime
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reviews import exports
 
@@ -52,29 +52,58 @@ __all__ = [
     "parse_yes_no",
     "read_rows",
     "read_table",
+    "example_words",
     "split_list",
     "template_csv",
     "template_xlsx",
 ]
 
 EXTENSIONS = (".csv", ".xlsx")
+EXAMPLE_WORDS = 12  # a cell of the example row this long is its words, which identify it
 
 
 def read_table(
-    upload, columns: Sequence[str], *, required: Sequence[str] | None = None, limits: Limits = LIMITS
+    upload,
+    columns: Sequence[str],
+    *,
+    required: Sequence[str] | None = None,
+    limits: Limits = LIMITS,
+    example: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """The rows of an upload as {column: text, "_row": number}, keyed by the stage's `columns`.
 
     Without `required` the header must hold exactly `columns`, in any order; with it, those columns
     must be there, the rest of `columns` may be, and any other column is ignored. Header cells match
-    whatever their case, and a space matches an underscore.
+    whatever their case, and a space matches an underscore. `example` holds the cells that identify the example
+    row of the stage's template ({column: value}, see `example_words`): a row with those cells is refused, so an
+    example never becomes a record.
     """
     table = read_rows(upload, limits=limits)
     index = _match_header(table, columns, required)
-    return [
+    rows = [
         {column: (cells[i] if i is not None and i < len(cells) else "") for column, i in index.items()} | {"_row": n}
         for n, cells in table.rows
     ]
+    if example:
+        expected = {column: _plain(value) for column, value in example.items()}
+        for row in rows:
+            if all(_plain(row.get(column, "")) == value for column, value in expected.items()):
+                raise TableError(
+                    f"Row {row['_row']} of {display_name(upload)} is the template's example, not a record of "
+                    "yours: replace it with your own rows, or delete it. Nothing has been imported."
+                )
+    return rows
+
+
+def example_words(columns: Sequence[str], example: Sequence[str]) -> dict[str, str]:
+    """The cells of a template's example row that identify it: its words, not its dates, times and codes, which a
+    spreadsheet may have written another way when it saved the file, and which a real row may share."""
+    return {column: value for column, value in zip(columns, example, strict=True) if len(value) >= EXAMPLE_WORDS}
+
+
+def _plain(value: object) -> str:
+    """A cell as the template wrote it, whatever a spreadsheet did to it: no case, spaces or formula guard."""
+    return " ".join(str(value).removeprefix("'").split()).casefold()
 
 
 def read_rows(upload, *, limits: Limits = LIMITS) -> Table:
