@@ -3,7 +3,7 @@
 A line of a questionnaire or a ballot (`logs.is_anonymous_path`) keeps the time, the method, the path without its
 link's secret and the status: not the address, the browser, the referring page, any header, the size of the
 response (a thanks page that says someone has been told is longer) or how long it took (raising an alert takes
-longer). Every other line is gunicorn's own. Used with `--logger-class peerreview.gunicorn_logging.AccessLogger`
+longer). Every other line is gunicorn's own, less the secret of a link in its referring page. Used with `--logger-class peerreview.gunicorn_logging.AccessLogger`
 (deploy/gunicorn.conf.py sets it).
 """
 
@@ -19,6 +19,10 @@ class AccessLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         path = environ.get("PATH_INFO") or ""
         if not is_anonymous_path(path):
+            # A page opened from a questionnaire (its accessibility statement) names the questionnaire as its referrer.
+            for key in ("f", "{referer}i"):
+                if isinstance(atoms.get(key), str):
+                    atoms[key] = without_secrets(atoms[key])
             return atoms
         kept = dict.fromkeys(atoms, "-")
         kept.update({key: atoms[key] for key in KEPT if key in atoms})

@@ -16,7 +16,7 @@ from ..focusgroups.conftest import make_questionnaire
 from .test_logs import console_handler
 
 
-def access_line(tmp_path, path: str, *, status="200 OK", sent=2869) -> str:
+def access_line(tmp_path, path: str, *, status="200 OK", sent=2869, referer: str = "") -> str:
     """The line gunicorn's access log gets for one request, written by the project's logger class."""
     log_file = tmp_path / "access.log"
     config = Config()
@@ -30,7 +30,7 @@ def access_line(tmp_path, path: str, *, status="200 OK", sent=2869) -> str:
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "10.20.30.40",
         "HTTP_USER_AGENT": "ChildTablet/1.0 (unique-ua-xyz)",
-        "HTTP_REFERER": f"https://peer-review.example{path}",
+        "HTTP_REFERER": referer or f"https://peer-review.example{path}",
     }
     request = SimpleNamespace(headers=[("USER-AGENT", environ["HTTP_USER_AGENT"]), ("X-FORWARDED-FOR", "10.9.9.9")])
     response = SimpleNamespace(status=status, sent=sent, headers=[("Content-Type", "text/html")])
@@ -56,6 +56,13 @@ def test_a_staff_page_s_access_line_is_gunicorns_own(tmp_path):
 
     assert line.startswith("10.20.30.40 ")
     assert "ChildTablet/1.0" in line and " 2869 " in line
+
+
+def test_a_page_opened_from_a_questionnaire_does_not_log_the_questionnaire_s_secret(tmp_path):
+    line = access_line(tmp_path, "/accessibility/", referer="https://peer-review.example/q/r5UKl4KsI-jwIXT1c33/")
+
+    assert "r5UKl4KsI" not in line
+    assert '"https://peer-review.example/q/…/"' in line
 
 
 @pytest.mark.django_db
