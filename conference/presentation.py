@@ -279,8 +279,9 @@ def add_demo_presentation(*, review: Review, user) -> None:
 
     if review.reports.filter(kind=Report.Kind.PRESENTATION).exists():
         return
-    report = Report.objects.create(
-        review=review, kind=Report.Kind.PRESENTATION, version=1, requested_by=user, shared_with_host=True
-    )
+    report = Report.objects.create(review=review, kind=Report.Kind.PRESENTATION, version=1, requested_by=user)
     render_report(report_id=report.pk)  # here and now, so the demo is complete when seeding ends
-    ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)
+    report.refresh_from_db()
+    if report.status == Report.Status.DONE:  # only a finished report is ever shared
+        Report.objects.filter(pk=report.pk).update(shared_with_host=True)
+        ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)

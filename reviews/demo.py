@@ -83,7 +83,9 @@ def add_demo_reports(*, review, user) -> None:
     for kind, shared in ((Report.Kind.BASELINE, True), (Report.Kind.CASE_MAPPING_PACK, False)):
         if review.reports.filter(kind=kind).exists():
             continue
-        report = Report.objects.create(review=review, kind=kind, version=1, requested_by=user, shared_with_host=shared)
+        report = Report.objects.create(review=review, kind=kind, version=1, requested_by=user)
         render_report(report_id=report.pk)
-        if shared:
+        report.refresh_from_db()
+        if shared and report.status == Report.Status.DONE:  # only a finished report is ever shared
+            Report.objects.filter(pk=report.pk).update(shared_with_host=True)
             ReportSharing.objects.create(report=report, action=ReportSharing.Action.SHARED, by=user)
