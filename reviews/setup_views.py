@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from . import permissions, scope
 from .invitations import services as invitations
 from .models import FocusArea, Review, ReviewMembership, Role, ScopeArea
+from .notifications.services import email_is_set_up
 from .setup_forms import DATE_FIELDS, CouncilStep, DatesStep, FrameworkStep, ScopeForm, TeamStep
 from .versioning import OPEN_AGAIN, SAVED, posted_int
 from .views import load_review
@@ -226,6 +227,7 @@ def setup_done(request: HttpRequest, created_id: int) -> HttpResponse:
         "invited": invited,
         "is_member": review.memberships.filter(user=request.user).exists(),
         "programme": request.user.has_perm("reviews.view_programme"),
+        "email_set_up": email_is_set_up(),
     }
     return render(request, "reviews/setup/done.html", context)
 

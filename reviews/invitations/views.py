@@ -12,11 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import access, lockout, permissions
 from ..models import Role
+from ..notifications.services import email_is_set_up
 from ..versioning import posted_int
 from ..views import load_review
 from . import services
 from .forms import InviteForm, InviteListForm
 from .models import Invitation
+
+# What the lead is told when the site cannot send email: the invitation is made, but no one has been emailed.
+NOT_EMAILED = (
+    "email is not set up on this site, so no email was sent. Once it is, send the invitation again from the team page"
+)
 
 
 @require_GET
@@ -65,7 +71,9 @@ def invite_person(request: HttpRequest, review_id: int) -> HttpResponse:
         except services.Refused as error:
             refused = error.problems
         else:
-            if invitation.is_pending:
+            if invitation.is_pending and not email_is_set_up():
+                messages.warning(request, f"{invitation.email} is invited, but {NOT_EMAILED}.")
+            elif invitation.is_pending:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
             else:
                 messages.success(request, f"{invitation.name} already had an account and is now in the team.")
@@ -90,9 +98,11 @@ def invite_list(request: HttpRequest, review_id: int) -> HttpResponse:
             sent = sum(1 for invitation in made if invitation.is_pending)
             added = len(made) - sent
             summary = f"{sent} invitation{'s' if sent != 1 else ''} sent"
+            if sent and not email_is_set_up():
+                summary = f"{sent} {'people' if sent != 1 else 'person'} invited, but {NOT_EMAILED}"
             if added:
                 summary += f"; {added} {'people' if added != 1 else 'person'} with an account added to the team"
-            messages.success(request, summary + ".")
+            (messages.warning if sent and not email_is_set_up() else messages.success)(request, summary + ".")
             return redirect("team:index", review.pk)
     context = {"review": review, "membership": membership, "form": form, "refused": refused, "roles": Role.choices}
     return render(request, "invitations/invite_list.html", context)
@@ -107,7 +117,15 @@ def resend(request: HttpRequest, review_id: int, invitation_id: int) -> HttpResp
     if problem:
         messages.error(request, problem)
     else:
-        messages.success(request, f"A new invitation was sent to {invitation.email}; the earlier link no longer works.")
+        if email_is_set_up():
+            messages.success(
+                request, f"A new invitation was sent to {invitation.email}; the earlier link no longer works."
+            )
+        else:
+            messages.warning(
+                request,
+                f"A new invitation for {invitation.email} is made and the earlier link no longer works, but {NOT_EMAILED}.",
+            )
     return redirect("team:index", review.pk)
 
 

@@ -13,7 +13,9 @@ class NotificationSettingsForm(VersionedForm):
         model = NotificationSettings
         fields = ["email"]
         labels = {"email": "How should we email you?"}
-        help_texts = {"email": "Safeguarding alerts are always emailed at once, whatever you choose."}
+        help_texts = {
+            "email": "Safeguarding alerts are always emailed at once, whatever you choose, once email is set up on this site."
+        }
         error_messages = {
             "email": {"required": "Choose how we should email you.", "invalid_choice": "Choose one of the options."}
         }

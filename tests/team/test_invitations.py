@@ -474,3 +474,48 @@ def test_the_team_page_runs_the_same_queries_for_1_and_30_invitations(
 
     with django_assert_num_queries(len(one.captured_queries)):
         lead_client.get(url)
+
+
+# When the site cannot send email
+
+
+@pytest.fixture
+def no_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def test_without_email_an_invitation_says_no_email_was_sent(no_email, review, lead_client, after_commit):
+    with after_commit():
+        response = lead_client.post(invite_url(review), person(), follow=True)
+
+    page = response.content.decode()
+    assert (
+        "jo.example@northmoor.example is invited, but email is not set up on this site, so no email was sent." in page
+    )
+    assert "Invitation sent to" not in page
+    assert Invitation.objects.get().is_pending
+
+
+def test_without_email_a_pasted_list_says_no_email_was_sent(no_email, review, lead_client, after_commit):
+    pasted = "name,email,role\nAnn Adams,ann@northmoor.example,Sponsor\nBen Brown,ben@peers.example,case auditor\n"
+
+    with after_commit():
+        response = lead_client.post(list_url(review), {"pasted": pasted}, follow=True)
+
+    page = response.content.decode()
+    assert "2 people invited, but email is not set up on this site, so no email was sent." in page
+    assert "invitations sent" not in page
+
+
+def test_without_email_sending_again_says_no_email_was_sent(no_email, review, lead_client, after_commit):
+    with after_commit():
+        lead_client.post(invite_url(review), person())
+    invitation = Invitation.objects.get()
+
+    with after_commit():
+        response = lead_client.post(
+            reverse("team:resend", args=[review.pk, invitation.pk]), {"version": invitation.version}, follow=True
+        )
+
+    page = response.content.decode()
+    assert "the earlier link no longer works, but email is not set up on this site, so no email was sent." in page

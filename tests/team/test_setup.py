@@ -123,6 +123,7 @@ def test_a_programme_manager_sets_up_a_review_and_the_invited_lead_finds_it(
 
     review = Review.objects.get()
     assert done.status_code == 200 and "Review set up" in done.content.decode()
+    assert "Invited: an email with a link to set a password" in done.content.decode()
     assert (review.council, review.status, str(review.onsite_start)) == (council, "scoping", "2027-03-08")
     assert [area.title for area in review.excluded_scope_areas.all()] == [
         "Fitness for purpose and capacity of the Local Safeguarding Children Board (LSCB)"
@@ -155,6 +156,18 @@ def test_a_programme_manager_sets_up_a_review_and_the_invited_lead_finds_it(
     assert "How schools are heard at the front door" in scope_page
     # The answers are gone: setting up another review starts afresh.
     assert manager_client.get(reverse("reviews:setup_check")).url == step("council")
+
+
+def test_without_email_the_done_page_says_no_email_was_sent(manager_client, council, settings, after_commit):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    answer_all(manager_client, council)
+
+    with after_commit():
+        done = manager_client.post(reverse("reviews:setup_check"), follow=True)
+
+    page = done.content.decode()
+    assert "Invited, but no email was sent: email is not set up on this site" in page
+    assert "Invited: an email with a link" not in page
 
 
 def test_the_manager_can_lead_the_review_themselves(manager, manager_client, council, after_commit):
