@@ -142,6 +142,20 @@ class NamedErrors:
     # Text fields whose form checks their length itself, with a message that says what to do instead.
     length_checked_in_clean: tuple[str, ...] = ()
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A question asked with radios that must be answered offers no blank "---------" radio: Django adds one to a
+        # model field without a default, which a select needs and a radio group does not.
+        for field in self.fields.values():
+            if not (field.required and isinstance(field.widget, forms.RadioSelect)):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = None
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0][0] in ("", None):
+                    field.choices = choices[1:]
+
     def full_clean(self) -> None:
         model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():

@@ -426,3 +426,16 @@ def test_a_null_character_is_refused_with_a_message_naming_the_field():
         "The note holds a character that cannot be stored (a null character, often pasted from another program): "
         "type that part again"
     ]
+
+
+def test_a_required_question_asked_with_radios_offers_no_blank_radio(review):
+    from conference.forms import CheckpointForm
+    from focusgroups.forms import FocusGroupForm
+
+    checkpoint = CheckpointForm(review=review)
+    focus_group = FocusGroupForm(review=review)
+
+    assert [value for value, _ in checkpoint.fields["months"].choices] == [3, 12]
+    assert "" not in [value for value, _ in focus_group.fields["audience"].choices]
+    assert "---------" not in str(checkpoint["months"]) + str(focus_group["audience"])
+    assert not CheckpointForm({"months": "", "held_on": "2026-01-05"}, review=review).is_valid()
