@@ -62,3 +62,9 @@ class Invitation(models.Model):
         if self.last_sent_at is None:
             return None
         return self.last_sent_at + timezone.timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def link_expired(self) -> bool:
+        """Whether the link last sent no longer works (the invitation is still open: it can be sent again)."""
+        expires = self.expires_at()
+        return expires is not None and expires <= timezone.now()

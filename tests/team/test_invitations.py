@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.invitations import services
 from reviews.invitations.tokens import LINK_PLACEHOLDER, invitation_path, invitation_tokens
@@ -84,6 +85,20 @@ def test_the_lead_sees_who_has_not_accepted(invited, review, lead_client):
     assert "jo.example@northmoor.example" in page
     assert "Not yet accepted" in page
     assert page.count("<h1") == 1
+
+
+def test_an_invitation_whose_link_has_expired_says_so_on_the_team_page(invited, review, lead_client, settings):
+    invitation, _ = invited
+    live = lead_client.get(reverse("team:index", args=[review.pk])).content.decode()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        last_sent_at=timezone.now() - datetime.timedelta(days=settings.INVITATION_VALID_DAYS, minutes=1)
+    )
+
+    expired = lead_client.get(reverse("team:index", args=[review.pk])).content.decode()
+
+    assert "Link works until" in live and "Link expired" not in live
+    assert "Link expired" in expired and "send the invitation again" in expired
+    assert "Link works until" not in expired
 
 
 def test_following_the_link_sets_the_password_and_joins_the_team(invited, review, lead):
