@@ -427,6 +427,8 @@ def _save_notes(form: NotesForm, session: Session, user, mine: dict) -> bool:
                 continue
             note.text = text
             changes.append(note)
+    if not changes and not mine:
+        form.add_error(None, "Write your notes in at least one box, then save them. Nothing has been saved.")
     if form.errors:
         return False
     for note in changes:

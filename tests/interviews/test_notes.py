@@ -42,6 +42,18 @@ def test_saving_again_changes_the_notes_and_raises_their_version(review, peer, p
     assert list(SessionNote.objects.values_list("text", "version")) == [("Second thoughts.", 2)]
 
 
+def test_saving_notes_with_nothing_written_says_so_and_saves_nothing(review, peer, peer_client, line):
+    session = make_session(review, peers=[peer], status=Session.Status.HELD)
+    session.lines.set([line])
+
+    response = peer_client.post(notes_url(review, session), {f"line_{line.pk}": "  ", "general": ""})
+
+    assert response.status_code == 200
+    assert "Write your notes in at least one box, then save them. Nothing has been saved." in response.content.decode()
+    assert "Notes saved." not in response.content.decode()
+    assert not SessionNote.objects.exists()
+
+
 def test_a_stale_notes_form_saves_nothing(review, peer, peer_client, line):
     session = make_session(review, peers=[peer])
     session.lines.set([line])
