@@ -40,6 +40,8 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
             open=Count("id", filter=open_now, distinct=True),
             complete=Count("id", filter=complete, distinct=True),
             response_total=Count("responses"),
+            # The expected figures are the agencies' and teams' people: measured against their responses only.
+            expected_answered=Count("responses", filter=Q(responses__segment__expected__isnull=False)),
         )
         .order_by()
     }
@@ -59,13 +61,17 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
     }
     result = {}
     for review in reviews:
-        q = questionnaires.get(review.pk, {"total": 0, "open": 0, "complete": 0, "response_total": 0})
+        q = questionnaires.get(
+            review.pk, {"total": 0, "open": 0, "complete": 0, "response_total": 0, "expected_answered": 0}
+        )
         g = groups.get(review.pk, {"total": 0, "coded": 0})
         if not q["total"] and not g["total"]:
             result[review.pk] = Progress(summary="No questionnaires or focus groups yet")
             continue
         wanted = expected.get(review.pk) or 0
-        responses = f"{q['response_total']} responses" + (f" of {wanted} expected" if wanted else "")
+        responses = f"{q['response_total']} responses"
+        if wanted:
+            responses += f" ({q['expected_answered']} of the {wanted} expected from agencies and teams)"
         result[review.pk] = Progress(
             done=q["complete"] + g["coded"],
             total=q["total"] + g["total"],

@@ -46,9 +46,12 @@ def test_progress_counts_questionnaires_open_responses_against_expected_and_grou
     questionnaire = make_questionnaire(review)
     make_questionnaire(review, title="Closed one").responses.all()
     Questionnaire.objects.filter(title="Closed one").update(opens_on=None)
-    make_segment(review, "Police", expected=30)
+    police = make_segment(review, "Police", expected=30)
     make_segment(review, "Health", expected=20)
+    unexpected = make_segment(review, "Volunteers")  # no expected figure: its responses are not measured
     add_responses(questionnaire, values=[4, 5, 3])
+    add_responses(questionnaire, segment=police, values=[4, 2])
+    add_responses(questionnaire, segment=unexpected, values=[5])
     coded = make_group(review, title="Coded")
     make_group(review, title="Not coded")
     services.code_passage(group=coded, code=make_code(review), start=0, end=5, coder=peer, version=1)
@@ -56,7 +59,8 @@ def test_progress_counts_questionnaires_open_responses_against_expected_and_grou
     progress = stage.progress(review)
 
     assert progress.summary == (
-        "1 of 2 questionnaires open, 0 closed, 3 responses of 50 expected; 2 focus groups held, 1 coded"
+        "1 of 2 questionnaires open, 0 closed, 6 responses (2 of the 50 expected from agencies and teams); "
+        "2 focus groups held, 1 coded"
     )
     # Units: each questionnaire done once closed (neither is: one open with 3 responses, one not opened yet) and
     # each focus group once coded. Responses alone no longer count a questionnaire done.

@@ -87,13 +87,15 @@ def test_a_questionnaire_open_with_13_of_260_responses_leaves_the_stage_in_progr
     staff = Questionnaire.objects.create(
         review=review, title="Staff", audience=Audience.STAFF, opens_on=today - 7 * DAY, closes_on=today + 7 * DAY
     )
-    Segment.objects.create(review=review, name="Everyone", expected=260)
-    Response.objects.bulk_create(Response(questionnaire=staff) for _ in range(13))
+    everyone = Segment.objects.create(review=review, name="Everyone", expected=260)
+    Response.objects.bulk_create(Response(questionnaire=staff, segment=everyone) for _ in range(13))
 
     progress = focusgroups_progress(review)
 
     assert (progress.done, progress.total, progress.status) == (0, 1, "In progress")
-    assert progress.summary.startswith("1 of 1 questionnaires open, 0 closed, 13 responses of 260 expected")
+    assert progress.summary.startswith(
+        "1 of 1 questionnaires open, 0 closed, 13 responses (13 of the 260 expected from agencies and teams)"
+    )
     assert staff.status().label == "Open"
 
 
