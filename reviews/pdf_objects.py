@@ -102,11 +102,17 @@ def _inflate(raw: bytes, budget: int) -> bytes:
             piece = inflater.decompress(inflater.unconsumed_tail, UNPACK_STEP)
     except zlib.error as error:
         raise Unreadable(NOT_CHECKABLE) from error
+    if not inflater.eof:
+        # Cut short: the stream's data went on past where this check saw it end (the word "endstream" within it).
+        raise Unreadable(NOT_CHECKABLE)
     return b"".join(parts)
 
 
 def _hex(raw: bytes) -> bytes:
-    digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", raw).split(b">", 1)[0]
+    text = re.sub(rb"[\x00\t\n\x0c\r ]", b"", raw)
+    if b">" not in text:
+        raise Unreadable(NOT_CHECKABLE)  # no end marker: cut short
+    digits = text.split(b">", 1)[0]
     try:
         return binascii.unhexlify(digits + b"0" * (len(digits) % 2))
     except binascii.Error as error:
@@ -115,6 +121,8 @@ def _hex(raw: bytes) -> bytes:
 
 def _ascii85(raw: bytes) -> bytes:
     text = re.sub(rb"[\x00\t\n\x0c\r ]", b"", raw)
+    if b"~>" not in text:
+        raise Unreadable(NOT_CHECKABLE)  # no end marker: cut short
     text = text.split(b"~>", 1)[0].removeprefix(b"<~")
     try:
         return base64.a85decode(text)

@@ -3,6 +3,7 @@
 import base64
 import io
 import random
+import struct
 import zipfile
 import zlib
 
@@ -169,9 +170,11 @@ def test_a_harmless_object_stream_passes():
         (packed_pdf(SCRIPT_ACTION, filters=b"/LZWDecode"), NOT_CHECKABLE),
         (packed_pdf(SCRIPT_ACTION, extra=b" /DecodeParms << /Predictor 12 /Columns 5 >>"), NOT_CHECKABLE),
         (packed_pdf(b"<< /Type /Page >>", pack=lambda raw: b"not compressed at all " + raw), NOT_CHECKABLE),
+        (packed_pdf(b"<< /Type /Page >>", pack=lambda raw: zlib.compress(raw)[:-6]), NOT_CHECKABLE),
+        (packed_pdf(b"<< /Type /Page >>", filters=b"/ASCII85Decode", pack=base64.a85encode), NOT_CHECKABLE),
         (packed_pdf(SCRIPT_ACTION).replace(b"trailer << ", b"trailer << /Encrypt 9 0 R "), PROTECTED),
     ],
-    ids=["unknown filter", "predictor", "damaged", "protected"],
+    ids=["unknown filter", "predictor", "damaged", "cut short", "no end marker", "protected"],
 )
 def test_an_object_stream_that_cannot_be_checked_is_refused_with_the_reason(content, message):
     assert refusal("plan.pdf", content) == message
@@ -194,3 +197,20 @@ def test_a_protected_pdf_without_object_streams_is_read_as_it_is():
     )
 
     assert validate_upload(files.named("plan.pdf", content)).content_type == "application/pdf"
+
+
+def test_a_script_after_the_word_endstream_inside_packed_data_is_not_hidden_by_it():
+    """A deflate stream may begin with a stored block, the bytes as they are, holding the word "endstream"; the
+    check reads the stream up to that word, so what follows it (a script, compressed) would go unseen. A stream
+    that stops before its end is refused, never taken as the whole."""
+    visible = b"4 0 << /Type /Page >> endstream "
+    stored = b"\x00" + struct.pack("<HH", len(visible), len(visible) ^ 0xFFFF) + visible  # not the last block
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    hidden = packer.compress(SCRIPT_ACTION) + packer.flush()
+    packed = b"\x78\x01" + stored + hidden + struct.pack(">I", zlib.adler32(visible + SCRIPT_ACTION))
+    assert zlib.decompress(packed) == visible + SCRIPT_ACTION  # a valid stream, as a reader inflates it
+
+    content = packed_pdf(b"", pack=lambda raw: packed)
+
+    assert b"JavaScript" not in content
+    assert refusal("plan.pdf", content) == NOT_CHECKABLE
