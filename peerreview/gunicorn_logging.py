@@ -3,8 +3,9 @@
 A line of a questionnaire or a ballot (`logs.is_anonymous_path`) keeps the time, the method, the path without its
 link's secret and the status: not the address, the browser, the referring page, any header, the size of the
 response (a thanks page that says someone has been told is longer) or how long it took (raising an alert takes
-longer). Every other line is gunicorn's own, less the secret of a link in its referring page. Used with `--logger-class peerreview.gunicorn_logging.AccessLogger`
-(deploy/gunicorn.conf.py sets it).
+longer). Every other line is gunicorn's own, less the secret of a link in its referring page.
+
+Used with `--logger-class peerreview.gunicorn_logging.AccessLogger` (deploy/gunicorn.conf.py sets it).
 """
 
 from gunicorn.glogging import Logger
