@@ -79,7 +79,10 @@ def round_create(request: HttpRequest, review_id: int) -> HttpResponse:
             }
         )
     posting_to(form, "conference:round_create", review.pk)
-    return render(request, "conference/round_form.html", {"review": review, "membership": membership, "form": form})
+    # Said before the form is filled in, not after: one round is open at a time (services.open_round checks it).
+    open_round = Round.objects.filter(review=review, status=Round.Status.OPEN).first()
+    context = {"review": review, "membership": membership, "form": form, "open_round": open_round}
+    return render(request, "conference/round_form.html", context)
 
 
 @require_GET

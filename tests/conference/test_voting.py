@@ -672,6 +672,20 @@ def test_a_second_open_round_is_refused(points_round, review, lead_client):
     assert Ballot.objects.count() == 0
 
 
+def test_opening_a_round_while_one_is_open_says_so_before_the_form_is_filled_in(points_round, review, lead_client):
+    page = lead_client.get(reverse("conference:round_create", args=[review.pk])).content.decode()
+
+    assert f"Round {points_round.number}, “{points_round.title}”, is still open" in page
+    assert points_round.get_absolute_url() in page
+    assert 'name="candidates"' not in page
+
+
+def test_with_no_round_open_the_form_to_open_one_is_shown(review, lead_client):
+    page = lead_client.get(reverse("conference:round_create", args=[review.pk])).content.decode()
+
+    assert 'name="candidates"' in page and "is still open" not in page
+
+
 def test_adopting_a_closed_round_sets_the_priorities_in_order(points_round, review, lead_client):
     vote(points_round, [2, 0, 8])
     points_round.close()
