@@ -116,7 +116,7 @@ def report_request(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def report_retry(request: HttpRequest, review_id: int, report_id: int) -> HttpResponse:
     review, _, report = report_to_change(request, review_id, report_id, permissions.can_request_reports)
-    retried, reason = services.retry_report(report=report)
+    retried, reason = services.retry_report(report=report, user=request.user)
     if retried:
         messages.success(request, f"{describe(report)} queued again.")
     else:

@@ -58,7 +58,8 @@ def request_report(*, review: Review, kind: str, user: AbstractBaseUser) -> tupl
     return report, True
 
 
-def retry_report(*, report: Report) -> tuple[bool, str]:
+def retry_report(*, report: Report, user: AbstractBaseUser) -> tuple[bool, str]:
+    """Queue a failed report again, made from the records as they are now: asked for by `user` now."""
     from .rendering import start_rendering
 
     with transaction.atomic():
@@ -69,6 +70,7 @@ def retry_report(*, report: Report) -> tuple[bool, str]:
             return False, "Another report of this kind is being prepared; wait for it to finish."
         locked.status = Report.Status.QUEUED
         locked.error = ""
+        locked.requested_by = user
         locked.requested_at = timezone.now()
         locked.started_at = None
         locked.finished_at = None

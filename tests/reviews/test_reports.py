@@ -164,9 +164,9 @@ def test_the_reports_page_shows_the_failure_and_a_retry_button(review, lead_clie
 
 
 def test_a_failed_report_can_be_retried_and_then_succeeds(
-    review, lead_client, broken_stage, django_capture_on_commit_callbacks
+    review, lead, lead_client, broken_stage, django_capture_on_commit_callbacks
 ):
-    report = ReportFactory(review=review)
+    report = ReportFactory(review=review, requested_by=None)
     render_report(report_id=report.pk)
     stages.unregister("broken")
 
@@ -181,6 +181,7 @@ def test_a_failed_report_can_be_retried_and_then_succeeds(
     assert len(callbacks) == 1
     assert queued == ("queued", "")
     assert (report.status, report.attempts, report.version) == ("done", 2, 1)
+    assert report.requested_by == lead  # whoever asked for it again, for what it now holds
 
 
 def test_only_a_failed_report_can_be_retried(review, lead_client):
