@@ -185,7 +185,11 @@ def _summary(answered: dict) -> list[dict]:
         },
         {
             "step": "team",
-            "people": [(person.name, person.email, Role(person.role).label) for person in team["team"]],
+            # Someone with an account already joins as that account, whatever name was typed: say whose it is.
+            "people": [
+                (person.name, person.email, Role(person.role).label, invitations.existing_account(person.email))
+                for person in team["team"]
+            ],
             "lead_is_me": team["who_leads"] == TeamStep.LEAD_ME,
         },
     ]
@@ -221,7 +225,7 @@ def setup_done(request: HttpRequest, created_id: int) -> HttpResponse:
     if done.get("review") != created_id:
         raise Http404("No such page.")
     review = get_object_or_404(Review.objects.select_related("council"), pk=created_id)
-    invited = review.invitations.filter(pk__in=done.get("invited", [])).order_by("pk")
+    invited = review.invitations.filter(pk__in=done.get("invited", [])).select_related("user").order_by("pk")
     context = {
         "review": review,
         "invited": invited,

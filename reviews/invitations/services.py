@@ -96,9 +96,19 @@ def invite(*, review: Review, people: list[Person], invited_by, labels: list[str
         return [_invite_one(review, person, invited_by) for person in people]
 
 
+def _account_for(email: str):
+    """The account of `email`: an active one first, else one made for an earlier invitation not yet accepted."""
+    return get_user_model().objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
+
+
+def existing_account(email: str):
+    """The active account an invitation to `email` joins at once, if there is one; else None (they are invited)."""
+    user = _account_for(email)
+    return user if user is not None and user.is_active else None
+
+
 def _invite_one(review: Review, person: Person, invited_by) -> Invitation:
-    users = get_user_model().objects.filter(email__iexact=person.email).order_by("-is_active", "pk")
-    user = users.first()
+    user = _account_for(person.email)
     now = timezone.now()
     if user is not None and user.is_active:
         # They have an account already: they join at once and are told, with nothing to accept.

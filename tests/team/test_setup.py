@@ -170,6 +170,19 @@ def test_without_email_the_done_page_says_no_email_was_sent(manager_client, coun
     assert "Invited: an email with a link" not in page
 
 
+def test_a_lead_named_with_an_existing_account_s_email_is_shown_as_that_account(manager_client, council, after_commit):
+    UserFactory(username="helen", first_name="Helen", last_name="Ashdown", email="lee@peers.example")
+    answer_all(manager_client, council)  # the lead typed as "Lee Lead", with Helen's address
+
+    check = manager_client.get(reverse("reviews:setup_check")).content.decode()
+    with after_commit():
+        done = manager_client.post(reverse("reviews:setup_check"), follow=True).content.decode()
+
+    assert "Lee Lead, lee@peers.example: Peer lead" in check
+    assert "Already has an account, as Helen Ashdown: they join as that account" in check
+    assert "Added: they already had an account, as Helen Ashdown" in done
+
+
 def test_the_manager_can_lead_the_review_themselves(manager, manager_client, council, after_commit):
     answer_all(manager_client, council, team={"who_leads": "me", "people": ""})
 
