@@ -159,6 +159,7 @@ def setup_check(request: HttpRequest) -> HttpResponse:
 
 def _summary(answered: dict) -> list[dict]:
     council, dates, framework, team = (answered[k] for k in ("council", "dates", "framework", "team"))
+    accounts = invitations.existing_accounts([person.email for person in team["team"]])
     chosen = answered["scope"]
     date_rows = [
         (DatesStep.base_fields[name].label.removesuffix(" (optional)"), dates.get(name)) for name in DATE_FIELDS
@@ -187,7 +188,7 @@ def _summary(answered: dict) -> list[dict]:
             "step": "team",
             # Someone with an account already joins as that account, whatever name was typed: say whose it is.
             "people": [
-                (person.name, person.email, Role(person.role).label, invitations.existing_account(person.email))
+                (person.name, person.email, Role(person.role).label, accounts.get(person.email.lower()))
                 for person in team["team"]
             ],
             "lead_is_me": team["who_leads"] == TeamStep.LEAD_ME,

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..models import Review, ReviewMembership, Role
@@ -101,16 +102,26 @@ def _account_for(email: str):
     return get_user_model().objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
 
 
-def existing_account(email: str):
-    """The active account an invitation to `email` joins at once, if there is one; else None (they are invited)."""
-    user = _account_for(email)
-    return user if user is not None and user.is_active else None
+def existing_accounts(emails: list[str]) -> dict[str, object]:
+    """The active account each of these addresses would join as at once, by address in lower case, in one query;
+    an address without one is left out (they are invited)."""
+    wanted = {email.lower() for email in emails}
+    found: dict[str, object] = {}
+    users = (
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted, is_active=True)
+        .order_by("pk")
+    )
+    for user in users:
+        found.setdefault(user.address, user)
+    return found
 
 
 def _invite_one(review: Review, person: Person, invited_by) -> Invitation:
     user = _account_for(person.email)
     now = timezone.now()
-    if user is not None and user.is_active:
+    if user is not None and user.is_active:  # as existing_accounts finds it
         # They have an account already: they join at once and are told, with nothing to accept.
         ReviewMembership.objects.create(
             review=review,

@@ -8,10 +8,13 @@ from html import escape
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import scope
+from reviews.invitations import services as invitations
 from reviews.models import (
     EmailRecord,
     FocusArea,
@@ -472,3 +475,14 @@ def test_a_review_created_anywhere_has_its_frameworks_whole_scope():
 
     assert scope.scope_areas(review).count() == ScopeArea.objects.filter(framework=review.framework).count()
     assert scope.focus_areas(review).count() == FocusArea.objects.filter(framework=review.framework).count()
+
+
+def test_the_accounts_of_everyone_named_are_found_in_one_query_whatever_the_case_of_their_address(db):
+    helen = UserFactory(username="helen", email="Helen@Peers.example")
+    UserFactory(username="gone", email="gone@peers.example", is_active=False)  # an invitation not yet accepted
+
+    with CaptureQueriesContext(connection) as queries:
+        found = invitations.existing_accounts(["helen@peers.example", "gone@peers.example", "new@peers.example"])
+
+    assert len(queries) == 1
+    assert found == {"helen@peers.example": helen}
