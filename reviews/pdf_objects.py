@@ -24,7 +24,9 @@ NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 FILTER_NAMES = re.compile(rb"/Filter" + WHITESPACE + rb"*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 # How far before `stream` its dictionary may begin; a stream's dictionary is short.
 DICT_LOOKBACK = 16 * 1024
-MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+# Object streams are small (a modern PDF of 25 MB packs a few MB of objects); this bounds what a web process
+# holds while it checks one upload, well under its memory target.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 UNPACK_STEP = 1024 * 1024
 
 
