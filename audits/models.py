@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -96,6 +96,31 @@ class CouncilGrade(models.Model):
         return f"{self.domain}: {self.grade}"
 
 
+def disagreement() -> Q:
+    """The one rule for which cases need moderation: the peer's grade differs from the council's, overall or on a
+    domain both graded. A case whose grades all agree is done once regraded; each disagreement is moderated.
+    """
+    council_differs = CouncilGrade.objects.filter(
+        audit_id=OuterRef("validation__audit_id"), domain_id=OuterRef("domain_id")
+    ).exclude(grade_id=OuterRef("grade_id"))
+    peer_differs = PeerGrade.objects.filter(validation_id=OuterRef("pk")).filter(Exists(council_differs))
+    return Q(Exists(peer_differs)) | ~Q(overall_grade_id=F("audit__overall_grade_id"))
+
+
+class ValidationQuerySet(models.QuerySet):
+    def to_moderate(self) -> "ValidationQuerySet":
+        """Regraded cases whose grades differ from the council's and have not been moderated yet."""
+        return self.filter(disagreement(), status=Validation.Status.REGRADED)
+
+    def with_to_moderate(self) -> "ValidationQuerySet":
+        """Each case marked `to_moderate` by the same rule, in the same query."""
+        return self.annotate(
+            to_moderate=models.ExpressionWrapper(
+                Q(status=Validation.Status.REGRADED) & disagreement(), output_field=models.BooleanField()
+            )
+        )
+
+
 class Validation(models.Model):
     """A council audit chosen for blind regrading by a case auditor, then compared and moderated."""
 
@@ -131,6 +156,8 @@ class Validation(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ValidationQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from reviews.models import Review
 from reviews.stages import Progress, ReportSection
 
 from . import services
-from .models import Validation
+from .models import Validation, disagreement
 
 
 def progress(review: Review) -> Progress:
@@ -15,7 +15,10 @@ def progress(review: Review) -> Progress:
 
 
 def progress_many(reviews: list[Review]) -> dict[int, Progress]:
-    """Cases assigned, regraded and moderated, for many reviews in one query."""
+    """Cases assigned, regraded and moderated, for many reviews in one query.
+
+    A case is done once regraded if its grades agree with the council's, and once moderated if they differ.
+    """
     rows = {
         row["review_id"]: row
         for row in Validation.objects.filter(review__in=reviews)
@@ -24,18 +27,20 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
             assigned=Count("pk"),
             regraded=Count("pk", filter=~Q(status=Validation.Status.ASSIGNED)),
             moderated=Count("pk", filter=Q(status=Validation.Status.MODERATED)),
+            to_moderate=Count("pk", filter=Q(status=Validation.Status.REGRADED) & disagreement()),
         )
         .order_by()
     }
     result = {}
     for review in reviews:
-        row = rows.get(review.pk, {"assigned": 0, "regraded": 0, "moderated": 0})
-        result[review.pk] = Progress(
-            done=row["regraded"],
-            total=row["assigned"],
-            summary=f"{row['assigned']} case{'s' if row['assigned'] != 1 else ''} assigned, "
-            f"{row['regraded']} regraded, {row['moderated']} moderated",
+        row = rows.get(review.pk, {"assigned": 0, "regraded": 0, "moderated": 0, "to_moderate": 0})
+        summary = (
+            f"{row['assigned']} case{'s' if row['assigned'] != 1 else ''} assigned, "
+            f"{row['regraded']} regraded, {row['moderated']} moderated"
         )
+        if row["to_moderate"]:
+            summary += f", {row['to_moderate']} with grades that differ from the council's still to moderate"
+        result[review.pk] = Progress(done=row["regraded"] - row["to_moderate"], total=row["assigned"], summary=summary)
     return result
 
 
@@ -55,10 +60,13 @@ def agreement_chart(stats, chart_id: str) -> str:
 
 def report_section(review: Review) -> ReportSection:
     stats = services.statistics(review)
-    moderated = Validation.objects.filter(review=review, status=Validation.Status.MODERATED).count()
+    counts = Validation.objects.filter(review=review).aggregate(
+        moderated=Count("pk", filter=Q(status=Validation.Status.MODERATED)),
+        to_moderate=Count("pk", filter=Q(status=Validation.Status.REGRADED) & disagreement()),
+    )
     return ReportSection(
         "reports/sections/audits.html",
-        {"stats": stats, "chart": agreement_chart(stats, "report-agreement"), "moderated": moderated},
+        {"stats": stats, "chart": agreement_chart(stats, "report-agreement"), **counts},
     )
 
 

@@ -35,12 +35,12 @@ def tasks(user, today: datetime.date) -> list[todo.Task]:
         )
         for validation in regrades
     ]
-    # The named moderator moderates, and the lead moderates any case.
+    # Each case whose grades differ from the council's: the named moderator moderates it, and the lead any case.
     moderations = (
-        Validation.objects.filter(
+        Validation.objects.to_moderate()
+        .filter(
             Q(review__memberships__user=user, review__memberships__role=Role.LEAD)
             | Q(moderator=user, review__memberships__user=user, review__memberships__role__in=PEER_WRITERS),
-            status=Validation.Status.REGRADED,
         )
         .select_related("review", "audit__case")
         .distinct()

@@ -35,6 +35,10 @@ def _blind_audit_ids(review, user) -> set[int]:
     )
 
 
+# The index's filter for the cases still to moderate, beside the statuses themselves.
+TO_MODERATE = "to_moderate"
+
+
 def _tool(review):
     tool = services.review_tool(review)
     if tool is None:
@@ -57,6 +61,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     validations = (
         Validation.objects.filter(review=review)
+        .with_to_moderate()
         .select_related("audit__case", "auditor", "moderator")
         .order_by("audit__case__reference")
     )
@@ -64,8 +69,10 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         validations = validations.filter(auditor=request.user)
     elif not permissions.is_peer_side(membership):
         validations = validations.none()
-    status = choice_param(request, "status", Validation.Status.values)
-    if status:
+    status = choice_param(request, "status", [*Validation.Status.values, TO_MODERATE])
+    if status == TO_MODERATE:
+        validations = validations.to_moderate()
+    elif status:
         validations = validations.filter(status=status)
     page = Paginator(validations, 25).get_page(request.GET.get("page"))
     context = {
@@ -74,7 +81,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "progress": stage.progress(review),
         "page": page,
         "status": status,
-        "statuses": Validation.Status.choices,
+        "statuses": [*Validation.Status.choices, (TO_MODERATE, "To moderate: grades differ from the council's")],
         "query": f"status={status}" if status else "",
         "can_see_audits": permissions.can_see_council_audits(membership),
         "can_enter": permissions.can_enter_council_audits(membership),

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits import stage
+from audits import services, stage
 from audits.models import AuditTool, CouncilAudit, CouncilGrade, PeerGrade, Validation
 from reviews.models import GradeScale, Review, ThresholdLevel
 
@@ -100,6 +100,47 @@ def test_progress_counts_assigned_regraded_and_moderated_for_many_reviews_in_one
     assert result[other_review.pk].total == 0
 
 
+def test_a_case_is_done_when_regraded_in_agreement_or_moderated_and_waits_while_its_grades_differ(
+    review, case_auditor, lead
+):
+    make_validation(make_audit(review, "C-01"), case_auditor, ranks=[2] * 9, overall=2)  # agrees: done
+    make_validation(make_audit(review, "C-02"), case_auditor, ranks=[2] * 9, overall=3)  # overall differs
+    make_validation(make_audit(review, "C-03"), case_auditor, ranks=[2] * 8 + [1], overall=2)  # one domain differs
+    differs = make_validation(make_audit(review, "C-04"), case_auditor, ranks=[3] * 9, overall=3)
+    make_validation(make_audit(review, "C-05"), case_auditor)  # not regraded yet
+    grades = {grade.rank: grade for grade in review.grade_scale.grades.all()}
+    services.moderate(
+        validation=differs, agreed={}, agreed_overall=grades[2], rationale="Agreed at 2.", version=differs.version,
+        user=lead,
+    )  # fmt: skip
+
+    progress = stage.progress(review)
+    waiting = Validation.objects.filter(review=review).to_moderate()
+    marked = dict(Validation.objects.with_to_moderate().values_list("audit__case__reference", "to_moderate"))
+
+    assert (progress.done, progress.total) == (2, 5)
+    assert progress.summary == (
+        "5 cases assigned, 4 regraded, 1 moderated, 2 with grades that differ from the council's still to moderate"
+    )
+    assert sorted(waiting.values_list("audit__case__reference", flat=True)) == ["C-02", "C-03"]
+    assert marked == {"C-01": False, "C-02": True, "C-03": True, "C-04": False, "C-05": False}
+
+
+def test_the_lead_filters_the_sample_to_the_cases_still_to_moderate(review, case_auditor, lead_client):
+    make_validation(make_audit(review, "C-01"), case_auditor, ranks=[2] * 9, overall=2)
+    make_validation(make_audit(review, "C-02"), case_auditor, ranks=[2] * 9, overall=3)
+    url = reverse("audits:index", args=[review.pk])
+
+    everything = lead_client.get(url).content.decode()
+    waiting = lead_client.get(url, {"status": "to_moderate"}).content.decode()
+    regraded = lead_client.get(url, {"status": "regraded"}).content.decode()
+
+    assert everything.count("To moderate</strong>") == 1
+    assert "Case C-02" in waiting and "Case C-01" not in waiting
+    assert "Case C-01" in regraded and "Case C-02" in regraded  # the status itself is unchanged
+    assert '<option value="to_moderate" selected>' in waiting
+
+
 def test_the_report_section_has_the_agreement_table_chart_and_kappa(review, case_auditor):
     make_validation(make_audit(review, "C-01", overall=1), case_auditor, ranks=[2] * 9, overall=2)
     make_validation(make_audit(review, "C-02", overall=3), case_auditor, ranks=[3] * 9, overall=3)
@@ -113,6 +154,10 @@ def test_the_report_section_has_the_agreement_table_chart_and_kappa(review, case
     assert "<svg" in html
     assert "Calibration by the council's auditor team" in html
     assert section.context["stats"].overall.council_higher == (1, 0.5)
+    assert (
+        "2 cases regraded; 0 moderated to agreed grades; 2 whose grades differ from the council's not yet moderated."
+        in html
+    )
 
 
 def test_the_default_tool_has_the_typical_domains(db):
@@ -149,7 +194,11 @@ def test_seed_demo_adds_twelve_audits_eight_regraded_and_is_idempotent(db, setti
     assert first == {"audits": 12, "grades": 108, "validations": 8, "regraded": 8, "moderated": 3, "peer_grades": 72}
     assert _counts() == first
     northmoor = Review.objects.order_by("pk").first()
-    assert stage.progress(northmoor).summary == "8 cases assigned, 8 regraded, 3 moderated"
+    progress = stage.progress(northmoor)
+    assert progress.summary == (
+        "8 cases assigned, 8 regraded, 3 moderated, 4 with grades that differ from the council's still to moderate"
+    )
+    assert (progress.done, progress.total) == (4, 8)  # the stage is not complete while disagreements wait
     shared = Validation.objects.filter(review=northmoor).exclude(auditor__username="auditor")
     assert set(shared.values_list("auditor__username", flat=True)) == {"peer"}  # a small team shares regrading
     # The council audited its sample weekly in the half year before the on-site week.

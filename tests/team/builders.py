@@ -30,7 +30,8 @@ def returned_entry(review, submitter, reason="Add how you know thresholds are ap
 def validation(review, auditor, reference, *, regraded=False, moderator=None):
     audit = make_audit(review, reference)
     ranks = [2] * audit.tool.domains.count() if regraded else None
-    made = make_validation(audit, auditor, ranks=ranks, overall=2 if regraded else None)
+    # Regraded one grade lower overall than the council's 2, so the case awaits moderation.
+    made = make_validation(audit, auditor, ranks=ranks, overall=3 if regraded else None)
     if moderator is not None:
         made.moderator = moderator
         made.save(update_fields=["moderator"])

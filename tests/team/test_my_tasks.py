@@ -125,6 +125,14 @@ def test_work_that_is_done_leaves_the_list(review, lead, peer, case_auditor, spo
     assert remaining == {"lead": [("Audit to moderate", "Case C-01")], "peer": [], "auditor": [], "sponsor": []}
 
 
+def test_a_case_regraded_in_agreement_with_the_council_is_not_given_to_moderate(review, lead, case_auditor):
+    agreeing = builders.validation(review, case_auditor, "C-01", regraded=True)
+    Validation.objects.filter(pk=agreeing.pk).update(overall_grade=agreeing.audit.overall_grade)
+    builders.validation(review, case_auditor, "C-02", regraded=True)
+
+    assert titles(todo.tasks_for(lead, today=TODAY)) == [("Audit to moderate", "Case C-02")]
+
+
 def test_a_former_member_is_not_given_the_review_s_work(review, contributor):
     builders.document_request(review, contributor, TODAY + 5 * DAY)
     review.memberships.filter(user=contributor).delete()
