@@ -103,11 +103,16 @@ class _Answers:
 
 def setup_start(request: HttpRequest) -> HttpResponse:
     _require_setup(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    if request.GET.get("restart"):
-        _Answers(request).clear()
-    return render(request, "reviews/setup/start.html", {"steps": STEPS})
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    answers = _Answers(request)
+    if request.method == "POST":
+        # Clearing takes a press of the button (a POST with its token), never a link someone could be sent.
+        if request.POST.get("restart"):
+            answers.clear()
+            messages.success(request, "Your answers were cleared. Nothing had been created.")
+        return redirect("reviews:setup_start")
+    return render(request, "reviews/setup/start.html", {"steps": STEPS, "has_answers": bool(answers.data)})
 
 
 def setup_step(request: HttpRequest, step: str) -> HttpResponse:

@@ -486,3 +486,20 @@ def test_the_accounts_of_everyone_named_are_found_in_one_query_whatever_the_case
 
     assert len(queries) == 1
     assert found == {"helen@peers.example": helen}
+
+
+def test_answers_are_cleared_only_by_pressing_the_button_not_by_a_link(manager_client, council):
+    manager_client.post(step("council"), {"council": council.pk, "title": ""})
+    start = reverse("reviews:setup_start")
+
+    linked = manager_client.get(start, {"restart": "1"})  # the old link, or one someone was sent
+    after_link = manager_client.get(step("dates"))
+    pressed = manager_client.post(start, {"restart": "1"}, follow=True)
+    after_press = manager_client.get(step("dates"))
+
+    assert "Clear my answers and start again</button>" in linked.content.decode()
+    assert after_link.status_code == 200  # the council step is still answered
+    assert "Your answers were cleared. Nothing had been created." in pressed.content.decode()
+    assert "Clear my answers" not in pressed.content.decode()  # nothing left to clear
+    assert after_press.url == step("council")
+    assert Review.objects.count() == 0
