@@ -56,7 +56,8 @@ def describe(report: Report) -> str:
 def report_list(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     review.reports.fail_stale()  # shown as failed, with the reason and a way to try again, never stuck
-    reports = visible_reports(review, membership).select_related("requested_by").order_by("-requested_at")
+    # Newest first by when each report was first asked for: a version tried again keeps its place below later ones.
+    reports = visible_reports(review, membership).select_related("requested_by").order_by("-pk")
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
     context = {
         "review": review,

@@ -184,6 +184,18 @@ def test_a_failed_report_can_be_retried_and_then_succeeds(
     assert report.requested_by == lead  # whoever asked for it again, for what it now holds
 
 
+def test_a_version_tried_again_stays_below_the_later_version_on_the_reports_page(review, lead_client):
+    first = ReportFactory(review=review, version=1, status=Report.Status.FAILED, error="Boom")
+    second = ReportFactory(review=review, version=2, status=Report.Status.FAILED, error="Boom")
+
+    lead_client.post(reverse("reviews:report_retry", args=[review.pk, first.pk]))
+    page = lead_client.get(reverse("reviews:reports", args=[review.pk])).content.decode()
+
+    first.refresh_from_db()
+    assert first.status == "queued" and first.requested_at > second.requested_at  # asked for after version 2
+    assert page.index("Baseline report version 2</a>") < page.index("Baseline report version 1</a>")
+
+
 def test_only_a_failed_report_can_be_retried(review, lead_client):
     report = ReportFactory(review=review, status=Report.Status.DONE, sha256="b" * 64)
 
