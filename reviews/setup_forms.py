@@ -29,6 +29,8 @@ DATE_FIELDS = [
     "followup_3_months",
     "followup_12_months",
 ]
+# The dates a review named by default takes its year from, the on-site week first.
+TITLE_YEAR_FROM = ["onsite_start", "onsite_end", "conference_date", "scoping_date"]
 
 
 # (date, the date it must not come before, whether it must come strictly after, the message): scoping, the on-site
@@ -62,6 +64,22 @@ def _helper(*fields, button: str = "Continue") -> FormHelper:
     return helper
 
 
+def review_title(council: Council, typed: str, dates: dict) -> str:
+    """The name typed, or the council's name and the year of the on-site week.
+
+    Without on-site dates, the year of the first other date given, or this year: a review set up in December for
+    the March after is named for March.
+    """
+    if typed:
+        return typed
+    day = next(filter(None, (dates.get(name) for name in TITLE_YEAR_FROM)), None) or timezone.localdate()
+    return f"{council.name} children's safeguarding peer review {day.year}"
+
+
+def _title_taken(council: Council, title: str) -> bool:
+    return Review.objects.filter(council=council, title__iexact=title).exists()
+
+
 class CouncilStep(NamedErrors, forms.Form):
     council = forms.ModelChoiceField(
         label="Which council is being reviewed?",
@@ -74,7 +92,8 @@ class CouncilStep(NamedErrors, forms.Form):
         label="Name of the review (optional)",
         max_length=200,
         required=False,
-        help_text="Left empty, it is the council's name followed by “children's safeguarding peer review” and the year.",
+        help_text="Left empty, it is the council's name followed by “children's safeguarding peer review” and the "
+        "year of the on-site week.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -86,9 +105,9 @@ class CouncilStep(NamedErrors, forms.Form):
         council = cleaned.get("council")
         if council is None:
             return cleaned
-        title = " ".join(cleaned.get("title", "").split())
-        cleaned["title"] = title or f"{council.name} children's safeguarding peer review {timezone.localdate().year}"
-        if Review.objects.filter(council=council, title__iexact=cleaned["title"]).exists():
+        # A name left empty is made once the dates are known (review_title); a typed one is checked here.
+        cleaned["title"] = " ".join(cleaned.get("title", "").split())
+        if cleaned["title"] and _title_taken(council, cleaned["title"]):
             self.add_error(
                 "title", f"{council.name} already has a review called “{cleaned['title']}”: give this one another name."
             )
@@ -112,9 +131,10 @@ class DatesStep(NamedErrors, forms.Form):
         error_messages={"invalid_choice": "Choose one of the council's earlier reviews."},
     )
 
-    def __init__(self, *args, council: Council, **kwargs) -> None:
+    def __init__(self, *args, council: Council, title: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.council = council
+        self.title = title
         self.fields["previous_review"].queryset = council.reviews.order_by("-onsite_start", "title")
         for name in DATE_FIELDS:
             field = self.fields[name]
@@ -133,6 +153,13 @@ class DatesStep(NamedErrors, forms.Form):
                 "previous_review",
                 f"The earlier review must have been on site before this one: “{previous}” was on site from "
                 f"{previous.onsite_start:%-d %B %Y}.",
+            )
+        name = review_title(self.council, self.title, cleaned)
+        if not self.title and _title_taken(self.council, name):
+            self.add_error(
+                None,
+                f"{self.council.name} already has a review called “{name}”, the name these dates give: go back to the "
+                "first step and give this one a name.",
             )
         return cleaned
 

@@ -19,7 +19,7 @@ from . import permissions, scope
 from .invitations import services as invitations
 from .models import FocusArea, Review, ReviewMembership, Role, ScopeArea
 from .notifications.services import email_is_set_up
-from .setup_forms import DATE_FIELDS, CouncilStep, DatesStep, FrameworkStep, ScopeForm, TeamStep
+from .setup_forms import DATE_FIELDS, CouncilStep, DatesStep, FrameworkStep, ScopeForm, TeamStep, review_title
 from .versioning import OPEN_AGAIN, SAVED, posted_int
 from .views import load_review
 
@@ -80,7 +80,7 @@ class _Answers:
     def _context_for(self, slug: str) -> dict | None:
         if slug == "dates":
             council = self.cleaned("council")
-            return None if council is None else {"council": council["council"]}
+            return None if council is None else {"council": council["council"], "title": council["title"]}
         if slug == "scope":
             framework = self.cleaned("framework")
             return None if framework is None else {"framework": framework["framework"]}
@@ -170,7 +170,13 @@ def _summary(answered: dict) -> list[dict]:
         (DatesStep.base_fields[name].label.removesuffix(" (optional)"), dates.get(name)) for name in DATE_FIELDS
     ]
     return [
-        {"step": "council", "rows": [("Council", council["council"].name), ("Name", council["title"])]},
+        {
+            "step": "council",
+            "rows": [
+                ("Council", council["council"].name),
+                ("Name", review_title(council["council"], council["title"], dates)),
+            ],
+        },
         {
             "step": "dates",
             "rows": [(label, f"{value:%-d %B %Y}" if value else "Not set yet") for label, value in date_rows]
@@ -206,7 +212,7 @@ def _create(request: HttpRequest, answered: dict, scope_form: ScopeForm):
     with transaction.atomic():
         review = Review(
             council=council["council"],
-            title=council["title"],
+            title=review_title(council["council"], council["title"], dates),
             framework=framework["framework"],
             grade_scale=framework["grade_scale"],
             previous_review=dates.get("previous_review"),

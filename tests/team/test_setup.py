@@ -79,9 +79,11 @@ def scope_answers(**changes) -> dict:
     return answers | changes
 
 
-def answer_all(client, council, *, team=None) -> None:
+def answer_all(client, council, *, team=None, dates=None) -> None:
     client.post(step("council"), {"council": council.pk, "title": ""})
-    client.post(step("dates"), {"onsite_start": "2027-03-08", "onsite_end": "2027-03-12", "conference_date": ""})
+    client.post(
+        step("dates"), dates or {"onsite_start": "2027-03-08", "onsite_end": "2027-03-12", "conference_date": ""}
+    )
     client.post(step("framework"), framework_answers())
     client.post(step("scope"), scope_answers())
     client.post(
@@ -503,3 +505,32 @@ def test_answers_are_cleared_only_by_pressing_the_button_not_by_a_link(manager_c
     assert "Clear my answers" not in pressed.content.decode()  # nothing left to clear
     assert after_press.url == step("council")
     assert Review.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("dates", "year"),
+    [
+        ({"onsite_start": "2028-01-10", "scoping_date": "2027-11-01"}, "2028"),  # the on-site week's year
+        ({"conference_date": "2029-02-01"}, "2029"),
+    ],
+)
+def test_a_name_left_empty_takes_the_year_of_the_on_site_week(manager_client, council, dates, year):
+    answer_all(manager_client, council, dates=dates)
+
+    page = manager_client.get(reverse("reviews:setup_check")).content.decode()
+
+    assert f"Testshire County Council children&#x27;s safeguarding peer review {year}" in page
+
+
+def test_a_name_left_empty_that_the_dates_make_taken_is_refused_at_the_dates(manager_client, council):
+    ReviewFactory(council=council, title="Testshire County Council children's safeguarding peer review 2028")
+    manager_client.post(step("council"), {"council": council.pk, "title": ""})
+
+    response = manager_client.post(step("dates"), {"onsite_start": "2028-01-10"})
+    chosen = manager_client.post(step("dates"), {"onsite_start": "2029-01-08"})
+
+    assert (
+        "already has a review called “Testshire County Council children&#x27;s safeguarding peer review 2028”, the "
+        in (response.content.decode())
+    )
+    assert chosen.status_code == 302  # another year's name is free
