@@ -272,6 +272,12 @@ def has_voted(round_: Round, user: AbstractBaseUser) -> bool:
     return round_.ballots.filter(user=user).exists()
 
 
+def close_needs_confirming(round_: Round) -> bool:
+    """Closing now would shut out cards not yet used, or show the results of no vote at all."""
+    counts = ballot_counts(round_)
+    return bool(counts["unused"] or not counts["votes"])
+
+
 def close_round(*, round_: Round) -> None:
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)

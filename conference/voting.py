@@ -93,11 +93,15 @@ def round_detail(request: HttpRequest, review_id: int, round_id: int) -> HttpRes
     return _round_page(request, review, membership, round_)
 
 
-def _round_page(request, review, membership, round_: Round, void_form=None, status: int = 200) -> HttpResponse:
-    """The round's page; with a refused card number, the voiding form again with its error and the number."""
+def _round_page(
+    request, review, membership, round_: Round, void_form=None, status: int = 200, confirm_close: bool = False
+) -> HttpResponse:
+    """The round's page; with a refused card number, the voiding form again with its error and the number; or
+    asking the lead to confirm closing while cards are still unused or nobody has voted."""
     can_run = permissions.can_run_rounds(membership)
     counts = services.ballot_counts(round_)
     context = {
+        "confirm_close": confirm_close,
         "review": review,
         "membership": membership,
         "round": round_,
@@ -128,6 +132,9 @@ def round_close(request: HttpRequest, review_id: int, round_id: int) -> HttpResp
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_run_rounds(membership))
     round_ = get_object_or_404(Round, review=review, pk=round_id)
+    # Closing cannot be undone: with cards still unused, or no vote yet, the lead confirms first.
+    if round_.is_open and request.POST.get("confirm") != "yes" and services.close_needs_confirming(round_):
+        return _round_page(request, review, membership, round_, confirm_close=True)
     try:
         services.close_round(round_=round_)
     except ValidationError as error:

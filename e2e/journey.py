@@ -280,6 +280,8 @@ def voting(journey: Journey, page: Page, browser, review_url: str) -> None:
     journey.land(page, "Priorities agreed at the production check")
     expect(page.locator("#ballots")).to_contain_text("Cards issued")
     page.get_by_role("button", name="Close the round and show the results").click()
+    expect(page.get_by_text("4 of the 5 ballot cards issued have not been used.")).to_be_visible()
+    page.get_by_role("button", name="Close the round anyway").click()
     expect(page.get_by_text(re.compile(r"with 1 vote\b"))).to_be_visible()
     journey.land(page, "Priorities agreed at the production check")
 

@@ -634,6 +634,35 @@ def test_the_lead_closes_the_round_and_sees_the_ranking(points_round, lead_clien
     assert page.index("Front door") < page.index("Caseloads")
 
 
+def test_closing_with_cards_still_unused_asks_the_lead_to_confirm_first(points_round, lead_client):
+    vote(points_round, [7, 3, 0])
+    card(points_round)
+    card(points_round)
+    url = reverse("conference:round_close", args=[points_round.review_id, points_round.pk])
+
+    asked = lead_client.post(url)
+    points_round.refresh_from_db()
+    still_open = points_round.is_open
+    confirmed = lead_client.post(url, {"confirm": "yes"})
+    points_round.refresh_from_db()
+
+    page = asked.content.decode()
+    assert asked.status_code == 200 and still_open
+    assert "2 of the 3 ballot cards issued have not been used." in page
+    assert "Close the round anyway</button>" in page and 'id="results"' not in page
+    assert confirmed.status_code == 302 and not points_round.is_open
+
+
+def test_closing_a_round_nobody_has_voted_in_asks_first_and_a_stray_confirm_is_harmless(points_round, lead_client):
+    url = reverse("conference:round_close", args=[points_round.review_id, points_round.pk])
+
+    asked = lead_client.post(url, {"confirm": "no"})
+    points_round.refresh_from_db()
+
+    assert "Nobody has voted in this round yet." in asked.content.decode()
+    assert points_round.is_open
+
+
 def test_a_round_can_be_run_again_with_the_same_candidates(points_round, lead, lead_client):
     points_round.close()
 
