@@ -10,6 +10,7 @@ from reviews.people import label_people, members
 from reviews.permissions import PEER_WRITERS
 from reviews.pseudonyms import check_free_text
 from reviews.validators import check_has_happened, review_date_validator
+from reviews.widgets import DATE_HINT
 
 from .models import AuditTool, CouncilAudit, Validation
 from .services import domains
@@ -61,9 +62,7 @@ class CouncilAuditForm(NamedErrors, _GradesMixin, forms.Form):
     case = forms.ModelChoiceField(queryset=Case.objects.none(), error_messages={"required": "Choose the case."})
     auditor_role = forms.CharField(label="Auditor's role", max_length=120)
     auditor_team = forms.CharField(label="Auditor's team", max_length=120)
-    audit_date = forms.DateField(
-        label="Audit date", help_text="For example, 2025-01-15.", validators=[review_date_validator]
-    )
+    audit_date = forms.DateField(label="Audit date", help_text=DATE_HINT, validators=[review_date_validator])
 
     def __init__(self, *args, review: Review, tool: AuditTool, **kwargs) -> None:
         super().__init__(*args, **kwargs)

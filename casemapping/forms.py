@@ -14,7 +14,7 @@ from reviews.pseudonyms import check_case_reference, check_free_text
 from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
-from reviews.widgets import DateInput
+from reviews.widgets import DATE_HINT, DateInput
 
 from .models import Event, EventKind, LearningPoint, Workshop
 from .services import end_before_start
@@ -154,7 +154,7 @@ class EventForm(NamedErrors, forms.ModelForm):
             "dispute_reason": "Why it is disputed (if disputed)",
         }
         help_texts = {
-            "date": "For example, 2025-03-14",
+            "date": DATE_HINT,
             "time": "For example, 14:30",
             "source_record": "Which agency record it comes from, such as “police log” – not a record number "
             "that identifies the child.",
@@ -300,7 +300,7 @@ class WorkshopForm(NamedErrors, forms.ModelForm):
         model = Workshop
         fields = ["held_on", "venue", "facilitators", "cases"]
         labels = {"held_on": "Date", "venue": "Venue", "cases": "Cases to map"}
-        help_texts = {"held_on": "For example, 2026-01-20. A date ahead is fine: record the workshop once held."}
+        help_texts = {"held_on": f"{DATE_HINT}. A date ahead is fine: record the workshop once held."}
         widgets = {"held_on": DateInput(), "cases": forms.CheckboxSelectMultiple}
         error_messages = {
             "held_on": {"required": "Enter the date of the workshop.", "invalid": "Enter the date as 2026-01-20."},

@@ -9,6 +9,7 @@ from reviews.people import label_people
 from reviews.richtext import RichTextField
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
+from reviews.widgets import DATE_HINT, invalid_date
 
 from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
@@ -352,10 +353,10 @@ class ActionForm(NamedErrors, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     due_date = forms.DateField(
         label="Due date",
-        help_text="For example, 27/03/2027",
+        help_text=DATE_HINT,
         error_messages={
             "required": "Enter the due date.",
-            "invalid": "Enter the due date as a real date, for example 27/03/2027.",
+            "invalid": invalid_date("the due date"),
         },
     )
 
@@ -434,10 +435,10 @@ class HostActionForm(ActionForm):
 class ActionUpdateForm(NamedErrors, forms.ModelForm):
     on = forms.DateField(
         label="Date of the update",
-        help_text="For example, 27/03/2027",
+        help_text=DATE_HINT,
         error_messages={
             "required": "Enter the date of the update.",
-            "invalid": "Enter the date as a real date, for example 27/03/2027.",
+            "invalid": invalid_date("the date of the update"),
         },
     )
 
@@ -477,10 +478,10 @@ def _update_on(form: forms.ModelForm):
 class CheckpointForm(NamedErrors, forms.ModelForm):
     held_on = forms.DateField(
         label="Date of the check",
-        help_text="For example, 27/03/2027",
+        help_text=DATE_HINT,
         error_messages={
             "required": "Enter the date of the check.",
-            "invalid": "Enter the date as a real date, for example 27/03/2027.",
+            "invalid": invalid_date("the date of the check"),
         },
     )
 

@@ -7,7 +7,7 @@ from reviews.form_errors import NamedErrors
 from reviews.models import FocusArea, Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.versioning import VersionedForm
-from reviews.widgets import DateInput
+from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, ReviewRole, Session, match_role
 
@@ -43,7 +43,7 @@ class SessionForm(VersionedForm):
             "peers": "Peers attending",
             "lines": "Lines of enquiry it will pursue",
         }
-        help_texts = {"day": "For example, 2026-12-07.", "start": "For example, 09:30.", "end": "For example, 10:30."}
+        help_texts = {"day": DATE_HINT, "start": "For example, 09:30.", "end": "For example, 10:30."}
         widgets = {
             "day": DateInput(),
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -65,7 +65,7 @@ class SessionForm(VersionedForm):
         self.fields["lines"].error_messages["invalid_choice"] = "Choose lines of enquiry of this review."
         self.fields["end"].error_messages["invalid"] = "Enter the end as a time, such as 10:30."
         self.fields["start"].error_messages["invalid"] = "Enter the start as a time, such as 09:30."
-        self.fields["day"].error_messages["invalid"] = "Enter the day as a date, such as 2026-12-07."
+        self.fields["day"].error_messages["invalid"] = invalid_date("the day")
         self.helper = _helper(
             "kind",
             Field.text("title"),

@@ -21,6 +21,7 @@ from .form_errors import NamedErrors, choose_from_list
 from .models import AccessLog
 from .params import filters_querystring
 from .views import load_review
+from .widgets import invalid_date
 
 PAGE_SIZE = 50
 MAX_WORDS_LENGTH = 100
@@ -52,8 +53,8 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
             choose_from_list(self, {"person": "a person"})
         choose_from_list(self, {"action": "an action"})
         for name in ("start", "end"):
-            self.fields[name].error_messages["invalid"] = (
-                f"Enter the {'first' if name == 'start' else 'last'} date as a real date, such as 2027-03-08."
+            self.fields[name].error_messages["invalid"] = invalid_date(
+                f"the {'first' if name == 'start' else 'last'} date"
             )
 
     def _clean_date(self, name: str):

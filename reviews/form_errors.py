@@ -17,6 +17,7 @@ from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
 
 from .validators import EARLIEST_DATE, LATEST_DATE
+from .widgets import DATE_EXAMPLE
 
 DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
 # Free text with no length of its own (a note, a narrative, a letter's paragraph) is kept to about 16,000 words:
@@ -75,7 +76,7 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         forms.DecimalField: "must be a number",
         forms.FloatField: "must be a number",
         forms.DateTimeField: "must be a real date and time",
-        forms.DateField: "must be a real date, like 27 3 2026",
+        forms.DateField: f"must be a real date, for example {DATE_EXAMPLE}",
         forms.TimeField: "must be a real time, like 14:30",
         forms.DurationField: "must be a length of time",
     }

@@ -24,7 +24,7 @@ from .models import (
 from .params import filters_querystring
 from .uploads import ACCEPTED, DetectedFile, validate_upload
 from .versioning import VersionedForm
-from .widgets import DateInput
+from .widgets import DATE_HINT, DateInput, invalid_date
 
 
 def posting_to(form: forms.Form, url_name: str, *args) -> forms.Form:
@@ -427,7 +427,7 @@ class PlanningMeetingForm(VersionedForm):
         model = PlanningMeeting
         fields = ["held_on", "note"]
         labels = {"held_on": "Date of the meeting", "note": "Agenda or note (optional)"}
-        help_texts = {"held_on": "For example, 27/3/2026 or 2026-03-27."}
+        help_texts = {"held_on": DATE_HINT}
         widgets = {
             "held_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
@@ -435,7 +435,7 @@ class PlanningMeetingForm(VersionedForm):
         error_messages = {
             "held_on": {
                 "required": "Enter the date of the meeting.",
-                "invalid": "Enter the date of the meeting as a real date, such as 2026-03-27.",
+                "invalid": invalid_date("the date of the meeting"),
             }
         }
 

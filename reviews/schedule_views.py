@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from . import permissions
 from .models import Review
-from .setup_forms import DATE_FIELDS, check_date_order
+from .setup_forms import DATE_FIELDS, DATE_NAMES, check_date_order
 from .versioning import VersionedForm
 from .views import load_review
-from .widgets import DateInput
+from .widgets import DATE_HINT, DateInput, invalid_date
 
 DATES = DATE_FIELDS
 
@@ -50,11 +50,8 @@ class ScheduleForm(VersionedForm):
             "invalid_choice": "Choose one of the statuses.",
         }
         for name in DATES:
-            label = str(self.fields[name].label).removesuffix(" (optional)").lower()
-            self.fields[name].help_text = "For example, 2027-03-11 or 11/3/2027."
-            self.fields[name].error_messages["invalid"] = (
-                f"Enter the date of the {label} as a real date, such as 2027-03-11."
-            )
+            self.fields[name].help_text = DATE_HINT
+            self.fields[name].error_messages["invalid"] = invalid_date(DATE_NAMES[name])
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.attrs = {"novalidate": True}  # errors come from the server, in the error summary

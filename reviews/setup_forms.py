@@ -16,7 +16,7 @@ from .invitations import services as invitations
 from .invitations.forms import LIST_LIMITS, MAX_PASTED_CHARS
 from .models import Council, FocusArea, Framework, GradeScale, Review, Role, ScopeArea
 from .tables import TableError, read_table
-from .widgets import DateInput
+from .widgets import DATE_HINT, DateInput, invalid_date
 
 MAX_LOCAL_ITEMS = 30
 MAX_LOCAL_CHARS = 300
@@ -29,6 +29,16 @@ DATE_FIELDS = [
     "followup_3_months",
     "followup_12_months",
 ]
+# What each of a review's dates is called in a message, for setting up and for the lead's later changes alike.
+DATE_NAMES = {
+    "scoping_date": "the date of the scoping meeting",
+    "onsite_start": "the day the on-site week starts",
+    "onsite_end": "the day the on-site week ends",
+    "conference_date": "the date of the feedback conference",
+    "letter_due": "the date the letter is due",
+    "followup_3_months": "the date of the 3-month impact check",
+    "followup_12_months": "the date of the 12-month impact check",
+}
 # The dates a review named by default takes its year from, the on-site week first.
 TITLE_YEAR_FROM = ["onsite_start", "onsite_end", "conference_date", "scoping_date"]
 
@@ -139,9 +149,8 @@ class DatesStep(NamedErrors, forms.Form):
         for name in DATE_FIELDS:
             field = self.fields[name]
             field.widget = DateInput()
-            field.help_text = "For example, 2027-03-11 or 11/3/2027."
-            label = str(field.label).removesuffix(" (optional)").lower()
-            field.error_messages["invalid"] = f"Enter the date of the {label} as a real date, such as 2027-03-11."
+            field.help_text = DATE_HINT
+            field.error_messages["invalid"] = invalid_date(DATE_NAMES[name])
         self.helper = _helper(*DATE_FIELDS, "previous_review")
 
     def clean(self) -> dict:

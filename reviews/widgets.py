@@ -4,6 +4,16 @@ from django import forms
 
 ISO_DATE = "%Y-%m-%d"
 
+# One example of a date for every form's hint and message: as people here write one, and as a browser's date
+# picker shows it in British English. Every form also takes 2027-03-27, 27 3 2027 and 27-3-2027.
+DATE_EXAMPLE = "27/3/2027"
+DATE_HINT = f"For example, {DATE_EXAMPLE}"
+
+
+def invalid_date(what: str) -> str:
+    """The message for a date that is not one; `what` names it: "the due date", "the date of the meeting"."""
+    return f"Enter {what} as a real date, for example {DATE_EXAMPLE}."
+
 
 class DateInput(forms.DateInput):
     """A browser's date picker, given its value as 2026-03-27: the only way a date input reads one.

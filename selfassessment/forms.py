@@ -10,6 +10,7 @@ from reviews.models import Grade, Review
 from reviews.models import ReviewMembership as Membership
 from reviews.people import person_name
 from reviews.validators import review_date_validator
+from reviews.widgets import DATE_HINT, invalid_date
 
 from . import services
 from .models import (
@@ -32,11 +33,11 @@ class DayField(forms.DateField):
     default_validators = [review_date_validator]
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", "For example, 27/03/2027")
+        kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(**kwargs)
         label = str(kwargs.get("label", "the date")).lower()
         self.error_messages["required"] = f"Enter the {label}."
-        self.error_messages["invalid"] = f"Enter the {label} as a real date, for example 27/03/2027."
+        self.error_messages["invalid"] = invalid_date(f"the {label}")
 
 
 def _helper(*fields, submit: str) -> FormHelper:

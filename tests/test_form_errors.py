@@ -324,7 +324,7 @@ def test_every_form_class_of_the_project_words_its_errors_the_one_way():
     [
         (forms.ChoiceField(widget=forms.RadioSelect), "Kind of finding", "required", "Select the kind of finding"),
         (forms.DateField(), "Date held", "required", "Enter the date held"),
-        (forms.DateField(), "Date held", "invalid", "The date held must be a real date, like 27 3 2026"),
+        (forms.DateField(), "Date held", "invalid", "The date held must be a real date, for example 27/3/2027"),
         (forms.IntegerField(), "How many cases", "invalid", "How many cases must be a whole number"),
         (forms.CharField(), "Summary", "required", "Enter the summary"),
         (forms.CharField(), "Detail (optional)", "required", "Enter the detail"),
@@ -353,7 +353,7 @@ def test_a_summary_link_leads_to_the_first_radio_of_a_group():
 
     assert first_input_id(form["kind"]) == "id_kind_1"
     assert first_input_id(form["when"]) == "id_when"
-    assert form.errors == {"kind": ["Select the kind"], "when": ["The date held must be a real date, like 27 3 2026"]}
+    assert form.errors == {"kind": ["Select the kind"], "when": ["The date held must be a real date, for example 27/3/2027"]}
 
 
 @pytest.mark.parametrize(

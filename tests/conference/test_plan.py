@@ -78,7 +78,7 @@ def test_a_due_date_that_is_not_a_date_is_refused(review, lead_client):
         reverse("conference:action_create", args=[review.pk, priority.pk]), {**ACTION_FIELDS, "due_date": "31/02/2027"}
     )
 
-    assert "Enter the due date as a real date, for example 27/03/2027." in response.content.decode()
+    assert "Enter the due date as a real date, for example 27/3/2027." in response.content.decode()
     assert Action.objects.count() == 0
 
 

@@ -239,8 +239,8 @@ def test_the_log_filters_by_person_words_action_and_dates(review, lead, peer, sp
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "31/02/2027"}, "Enter the first date as a real date, such as 2027-03-08."),
-        ({"end": "yesterday"}, "Enter the last date as a real date, such as 2027-03-08."),
+        ({"start": "31/02/2027"}, "Enter the first date as a real date, for example 27/3/2027."),
+        ({"end": "yesterday"}, "Enter the last date as a real date, for example 27/3/2027."),
         ({"start": "2027-03-09", "end": "2027-03-08"}, "The last date must be the same as or after the first date."),
         ({"end": "9999-12-31"}, "Enter a date from 2000 to 2100."),
         ({"start": "0001-01-01"}, "Enter a date from 2000 to 2100."),

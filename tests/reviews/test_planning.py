@@ -310,8 +310,8 @@ def test_the_organiser_adds_a_meeting_with_an_agenda(review, organiser_client):
     ("held_on", "message"),
     [
         ("", "Enter the date of the meeting."),
-        ("2026-02-30", "Enter the date of the meeting as a real date, such as 2026-03-27."),
-        ("next Tuesday", "Enter the date of the meeting as a real date, such as 2026-03-27."),
+        ("2026-02-30", "Enter the date of the meeting as a real date, for example 27/3/2027."),
+        ("next Tuesday", "Enter the date of the meeting as a real date, for example 27/3/2027."),
     ],
 )
 def test_a_meeting_needs_a_real_date(review, lead_client, held_on, message):
@@ -435,7 +435,7 @@ def test_a_stale_edit_of_a_meeting_is_refused_and_the_first_edit_is_kept(review,
         ({"held_on": "", "version": "1"}, {"held_on": ["Enter the date of the meeting."]}),
         (
             {"held_on": "2026-02-30", "version": "1"},
-            {"held_on": ["Enter the date of the meeting as a real date, such as 2026-03-27."]},
+            {"held_on": ["Enter the date of the meeting as a real date, for example 27/3/2027."]},
         ),
         (
             {"held_on": "2026-11-02", "version": "1"},

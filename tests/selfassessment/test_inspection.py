@@ -116,8 +116,8 @@ def test_a_date_outside_the_kinds_years_is_refused_on_the_date(review, organiser
         ({"kind": "999999"}, "kind", "Choose a kind of inspection that exists."),
         ({"kind": ""}, "kind", "Choose the kind of inspection."),
         ({"date": ""}, "date", "Enter the date of the inspection."),
-        ({"date": "31/02/2011"}, "date", "Enter the date of the inspection as a real date, for example 27/03/2027."),
-        ({"date": "last June"}, "date", "Enter the date of the inspection as a real date, for example 27/03/2027."),
+        ({"date": "31/02/2011"}, "date", "Enter the date of the inspection as a real date, for example 27/3/2027."),
+        ({"date": "last June"}, "date", "Enter the date of the inspection as a real date, for example 27/3/2027."),
     ],
 )
 def test_wrong_or_missing_inspection_details_are_named(review, organiser_client, changes, field, message):

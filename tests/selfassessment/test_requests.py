@@ -51,8 +51,8 @@ def test_the_lead_sends_the_standard_requests_once(review, lead_client, lead):
     ("fields", "message"),
     [
         ({}, "Enter the due date for every request."),
-        ({"due_date": "31/02/2030"}, "Enter the due date for every request as a real date, for example 27/03/2027."),
-        ({"due_date": "next week"}, "Enter the due date for every request as a real date, for example 27/03/2027."),
+        ({"due_date": "31/02/2030"}, "Enter the due date for every request as a real date, for example 27/3/2027."),
+        ({"due_date": "next week"}, "Enter the due date for every request as a real date, for example 27/3/2027."),
     ],
 )
 def test_standard_requests_need_a_real_due_date(review, lead_client, fields, message):

@@ -68,7 +68,7 @@ def test_the_form_page_opens_for_the_lead_with_the_saved_values(review, lead, le
         ({"conference_date": "2026-11-01"}, "The conference must be on or after the first day on site."),
         ({"letter_due": "2026-12-01"}, "The letter must be due on or after the conference."),
         ({"followup_3_months": "2026-12-11"}, "The 3-month impact check must come after the conference."),
-        ({"letter_due": "2027-02-31"}, "Enter the date of the letter due as a real date, such as 2027-03-11."),
+        ({"letter_due": "2027-02-31"}, "Enter the date the letter is due as a real date, for example 27/3/2027."),
         ({"conference_date": "soon"}, "Enter the date of the feedback conference as a real date"),
         ({"scoping_date": "1999-12-31"}, "2000"),
         ({"status": ""}, "Choose the review&#x27;s status."),
