@@ -10,6 +10,7 @@ from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
 from reviews.validators import check_has_happened
+from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
 from .distribution import MAX_ADDRESSES, Addresses, read_addresses
 from .models import (
@@ -171,6 +172,12 @@ class QuestionnaireDatesForm(VersionedForm):
         model = Questionnaire
         fields = ["opens_on", "closes_on", "ask_segment"]
         labels = {"opens_on": "Opens on", "closes_on": "Closes on (optional)"}
+        help_texts = {"opens_on": DATE_HINT, "closes_on": DATE_HINT}
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
+        error_messages = {
+            "opens_on": {"invalid": invalid_date("the date the questionnaire opens")},
+            "closes_on": {"invalid": invalid_date("the date the questionnaire closes")},
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -391,7 +398,15 @@ class FocusGroupForm(VersionedForm):
             "consent_noted",
             "ground_rules_noted",
         ]
-        widgets = {"agencies": forms.CheckboxSelectMultiple, "audience": forms.RadioSelect}
+        labels = {"held_on": "Date held"}
+        help_texts = {"held_on": DATE_HINT}
+        widgets = {"agencies": forms.CheckboxSelectMultiple, "audience": forms.RadioSelect, "held_on": DateInput()}
+        error_messages = {
+            "held_on": {
+                "required": "Enter the date the focus group was held.",
+                "invalid": invalid_date("the date the focus group was held"),
+            }
+        }
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)

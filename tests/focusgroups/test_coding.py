@@ -240,6 +240,7 @@ def test_a_focus_group_needs_participants_and_a_peer_facilitator(review, sponsor
 
     errors = response.context["form"].errors
     assert errors["facilitator"] == ["Choose a member of the peer team."]
+    assert errors["held_on"] == ["Enter the date the focus group was held as a real date, for example 27/3/2027."]
     assert set(errors) == {"facilitator", "held_on", "participants"}
     assert FocusGroup.objects.count() == 0
 

@@ -195,6 +195,30 @@ def test_the_lead_sets_the_dates_and_bad_dates_are_refused(questionnaire, lead_c
     assert str(questionnaire.opens_on) == "2000-01-01"
 
 
+@pytest.mark.parametrize(
+    ("sent", "errors"),
+    [
+        (
+            {"opens_on": "2027-13-01"},
+            {"opens_on": ["Enter the date the questionnaire opens as a real date, for example 27/3/2027."]},
+        ),
+        (
+            {"opens_on": "31/02/2027", "closes_on": "soon"},
+            {
+                "opens_on": ["Enter the date the questionnaire opens as a real date, for example 27/3/2027."],
+                "closes_on": ["Enter the date the questionnaire closes as a real date, for example 27/3/2027."],
+            },
+        ),
+    ],
+)
+def test_dates_that_are_not_dates_are_named(questionnaire, lead_client, sent, errors):
+    response = lead_client.post(questionnaire.get_absolute_url(), {**sent, "version": "1"})
+
+    assert response.context["form"].errors == errors
+    questionnaire.refresh_from_db()
+    assert str(questionnaire.opens_on) == "2000-01-01"
+
+
 def test_a_contributor_may_not_change_the_dates(questionnaire, contributor_client):
     response = contributor_client.post(questionnaire.get_absolute_url(), {"opens_on": "2026-11-10"})
 
