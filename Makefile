@@ -7,6 +7,8 @@ PY_STAMP := $(VENV)/.installed
 DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 NODE_STAMP := node_modules/.installed
+# The suite runs in one process a core (at most four); tests/parallel.py gives each its own Redis database.
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
 .PHONY: install run test lint format security worker beat migrate seed bench bench-scale check-deploy production-check backup restore backup-drill clean
 
