@@ -17,7 +17,7 @@ from reviews.versioning import VersionedForm
 from reviews.widgets import DATE_HINT, DateInput
 
 from .models import Event, EventKind, LearningPoint, Workshop
-from .services import end_before_start
+from .services import already_in_message, end_before_start, events_already_in, same_event
 
 
 def _helper(*fields, submit: str) -> FormHelper:
@@ -230,6 +230,15 @@ class EventForm(NamedErrors, forms.ModelForm):
             problem = end_before_start(kind, day, starts)
             if problem:
                 self.add_error("date", problem[0].upper() + problem[1:])
+        agency, summary = cleaned.get("agency"), cleaned.get("summary")
+        if (
+            kind is not None
+            and day is not None
+            and agency is not None
+            and summary
+            and same_event(day, kind.pk, agency.pk, summary) in events_already_in(self.case, self.instance.pk)
+        ):
+            self.add_error(None, already_in_message(kind, day, agency))
         if self.instance.pk:
             submitted = cleaned.get("version")
             if submitted is None or submitted != self.instance.version:

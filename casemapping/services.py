@@ -246,6 +246,8 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
     starts: dict[int, list[datetime.date]] = {}
     for kind_id, day in case.events.values_list("kind_id", "date"):
         starts.setdefault(kind_id, []).append(day)
+    already_in = events_already_in(case)
+    rows_of: dict[tuple, int] = {}  # each event in the file, by the row it is first on
     for row in rows:
         number = row["_row"]
 
@@ -302,6 +304,16 @@ def import_events(*, case: Case, upload, user: AbstractBaseUser) -> tuple[int, l
             if problem:
                 error("date", problem)
             starts.setdefault(kind.pk, []).append(day)
+        if kind is not None and day is not None and agency is not None and row["what_happened"]:
+            key = same_event(day, kind.pk, agency.pk, row["what_happened"])
+            if key in already_in:
+                error("what_happened", "this event is already in the chronology, with the same day, kind, agency and "
+                      "account of what happened: remove the row, or say what differed.")  # fmt: skip
+            elif key in rows_of:
+                error(
+                    "what_happened", f"this is the same event as row {rows_of[key]}: remove one, or say what differed."
+                )
+            rows_of.setdefault(key, number)
         parsed.append(
             Event(
                 review=review,
@@ -336,10 +348,32 @@ def _next_sequence(case: Case, day: datetime.date) -> int:
     return (case.events.filter(date=day).aggregate(last=Max("sequence"))["last"] or 0) + 1
 
 
+def same_event(day: datetime.date, kind_id: int, agency_id: int, summary: str) -> tuple:
+    """Two events of one chronology are the same when their day, kind, agency and account of what happened are,
+    the account read without its case or spacing. One rule for the form, a second press of Save and the import."""
+    return (day, kind_id, agency_id, " ".join(summary.split()).casefold())
+
+
+def events_already_in(case: Case, exclude_pk: int | None = None) -> set[tuple]:
+    """Every event of the case, as `same_event` reads it, in one query."""
+    events = case.events.exclude(pk=exclude_pk) if exclude_pk else case.events.all()
+    return {same_event(*row) for row in events.values_list("date", "kind_id", "agency_id", "summary")}
+
+
+def already_in_message(kind: EventKind, day: datetime.date, agency) -> str:
+    return (
+        f"This event is already in the chronology: {kind.name} on {day:%-d %B %Y} from {agency}, with the same "
+        "account of what happened. If it happened again, say what differed."
+    )
+
+
 def add_event(*, event: Event, user: AbstractBaseUser) -> Event:
-    """Add an event at the end of its day; the case row serialises people adding to one chronology."""
+    """Add an event at the end of its day; the case row serialises people adding to one chronology, so a second
+    press of Save (or two people adding the same event at once) finds the first and is refused."""
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=event.case_id).first()
+        if same_event(event.date, event.kind_id, event.agency_id, event.summary) in events_already_in(event.case):
+            raise ValidationError(already_in_message(event.kind, event.date, event.agency))
         event.sequence = _next_sequence(event.case, event.date)
         event.added_by = user
         event.save()

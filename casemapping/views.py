@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
@@ -253,9 +254,13 @@ def event_create(request: HttpRequest, review_id: int, case_id: int) -> HttpResp
     case = get_object_or_404(Case, review=review, pk=case_id)
     form = EventForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
-        event = services.add_event(event=form.save(commit=False), user=request.user)
-        messages.success(request, f"{event.kind.name} on {event.date:%-d %B %Y} added to the chronology.")
-        return redirect("casemapping:case_detail", review.pk, case.pk)
+        try:
+            event = services.add_event(event=form.save(commit=False), user=request.user)
+        except ValidationError as refused:  # the same event, added by a second press or someone else meanwhile
+            form.add_error(None, refused)
+        else:
+            messages.success(request, f"{event.kind.name} on {event.date:%-d %B %Y} added to the chronology.")
+            return redirect("casemapping:case_detail", review.pk, case.pk)
     context = {"review": review, "membership": membership, "form": form, "case": case}
     return render(request, "casemapping/event_form.html", context)
 

@@ -269,6 +269,43 @@ def test_bad_event_rows_are_reported_and_nothing_is_saved(review, case, peer_cli
     assert not Event.objects.exists()
 
 
+def test_a_chronology_imported_twice_is_refused_the_second_time_and_nothing_is_doubled(
+    review, case, peer_client, police, social_care
+):
+    text = (
+        f"{EVENT_HEADER}\n"
+        f"2025-03-17,no,,Referral decision,{social_care.name},Decision made,Assessment,,,no,,,no\n"
+        "2025-03-14,no,09:30,referral,Police,Police referral,,Police log,,no,,,no\n"
+    )
+
+    first = post_events(peer_client, case, text)
+    second = post_events(peer_client, case, text)
+
+    assert first.status_code == 302 and second.status_code == 400
+    assert errors_of(second) == [
+        f"Row {row}, column “what_happened”: this event is already in the chronology, with the same day, kind, agency "
+        "and account of what happened: remove the row, or say what differed."
+        for row in (2, 3)
+    ]
+    assert case.events.count() == 2
+
+
+def test_the_same_event_twice_in_one_file_is_named_by_its_first_row(review, case, peer_client, police):
+    text = (
+        f"{EVENT_HEADER}\n"
+        "2025-03-14,no,,referral,Police,Police referral,,,,no,,,no\n"
+        "2025-03-15,no,,referral,Police,Police referral,,,,no,,,no\n"
+        "2025-03-14,no,10:00,referral,Police,police  REFERRAL,,,,no,,,no\n"
+    )
+
+    response = post_events(peer_client, case, text)
+
+    assert errors_of(response) == [
+        "Row 4, column “what_happened”: this is the same event as row 2: remove one, or say what differed."
+    ]
+    assert not Event.objects.exists()
+
+
 def test_an_imported_event_meets_the_date_rules_of_the_event_form(review, peer_client, police):
     baby = CaseFactory(review=review, reference="C-B01", age_band=Case.AgeBand.UNDER_1)
     born_from = (review.onsite_start or datetime.date.today()).year - 1  # a baby at the review: born last year at most

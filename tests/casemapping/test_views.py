@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -125,6 +126,47 @@ def test_a_plan_cannot_end_before_it_began(review, case, peer_client, police, ki
         "The child protection plan ended on 1 March 2025 is before the child protection plan started on "
         "5 March 2025: an end cannot come before its start."
     ]
+
+
+def test_the_same_event_added_twice_is_refused_and_kept_once(review, case, peer_client, police, kinds):
+    url = reverse("casemapping:event_create", args=[review.pk, case.pk])
+
+    first = peer_client.post(url, event_data(police, kinds["referral"]))
+    again = peer_client.post(url, event_data(police, kinds["referral"], summary="  referral   RECEIVED "))
+    different = peer_client.post(url, event_data(police, kinds["referral"], summary="Second referral received"))
+
+    assert first.status_code == 302 and different.status_code == 302
+    assert again.status_code == 200
+    assert again.context["form"].non_field_errors() == [
+        "This event is already in the chronology: Referral on 14 March 2025 from Testshire Police, with the same account of "
+        "what happened. If it happened again, say what differed."
+    ]
+    assert case.events.count() == 2
+
+
+def test_the_same_event_added_by_a_second_press_meanwhile_is_refused_by_the_service(case, police, kinds, peer):
+    from casemapping import services
+
+    def unsaved() -> Event:
+        return Event(review=case.review, case=case, date=D(2025, 3, 14), kind=kinds["referral"], agency=police,
+                     summary="Referral received")  # fmt: skip
+
+    services.add_event(event=unsaved(), user=peer)  # the first press, saved after the second's form was checked
+    with pytest.raises(ValidationError, match="already in the chronology"):
+        services.add_event(event=unsaved(), user=peer)
+    assert case.events.count() == 1
+
+
+def test_an_event_edited_into_another_is_refused(review, case, peer_client, police, kinds, add_event):
+    add_event(case, D(2025, 3, 14), "referral", agency=police, summary="Referral received")
+    other = add_event(case, D(2025, 3, 14), "referral", agency=police, summary="Another referral")
+    url = reverse("casemapping:event_edit", args=[review.pk, case.pk, other.pk])
+
+    response = peer_client.post(url, event_data(police, kinds["referral"], version=1))
+    unchanged = peer_client.post(url, event_data(police, kinds["referral"], summary="Another referral", version=1))
+
+    assert response.status_code == 200 and "already in the chronology" in response.content.decode()
+    assert unchanged.status_code == 302  # saving an event as it is never matches itself
 
 
 def test_a_stale_event_edit_is_refused(review, case, peer_client, police, kinds, add_event):
