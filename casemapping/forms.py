@@ -10,7 +10,7 @@ from django.urls import reverse
 from reviews import scope
 from reviews.form_errors import NamedErrors
 from reviews.models import Case, FocusArea, Partner, Review, ThresholdLevel
-from reviews.pseudonyms import check_case_reference, check_free_text
+from reviews.pseudonyms import check_case_reference, check_fields
 from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
@@ -26,16 +26,6 @@ def _helper(*fields, submit: str) -> FormHelper:
     helper.legend_size = Size.SMALL
     helper.layout = Layout(*fields, Submit("save", submit))
     return helper
-
-
-def _free_text(form: forms.Form, *names: str) -> None:
-    for name in names:
-        value = form.cleaned_data.get(name)
-        if value:
-            try:
-                check_free_text(value)
-            except forms.ValidationError as error:
-                form.add_error(name, error)
 
 
 class CaseForm(NamedErrors, forms.ModelForm):
@@ -211,7 +201,7 @@ class EventForm(NamedErrors, forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        _free_text(self, "summary", "decision", "source_record", "dispute_reason")
+        check_fields(self, "summary", "decision", "source_record", "dispute_reason")
         if cleaned.get("is_disputed"):
             if not cleaned.get("disputed_by"):
                 self.add_error("disputed_by", "Choose the agency that disputes this event.")
@@ -336,7 +326,7 @@ class WorkshopForm(NamedErrors, forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        _free_text(self, "venue", "facilitators")
+        check_fields(self, "venue", "facilitators")
         return cleaned
 
 
@@ -362,7 +352,7 @@ class WorkshopRecordForm(VersionedForm):
             check_has_happened(self.instance.held_on, what="A workshop")
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
-        _free_text(self, "went_well", "worries")
+        check_fields(self, "went_well", "worries")
         return cleaned
 
     def save(self, commit: bool = True) -> Workshop:
@@ -496,5 +486,5 @@ class LearningPointForm(NamedErrors, forms.ModelForm):
                 "Record learning points once the workshop has been held; "
                 f"it is planned for {self.workshop.held_on:%-d %B %Y}."
             )
-        _free_text(self, "summary", "detail")
+        check_fields(self, "summary", "detail")
         return cleaned

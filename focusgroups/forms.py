@@ -9,6 +9,7 @@ from reviews.form_errors import NamedErrors
 from reviews.models import Partner, Review, Theme
 from reviews.people import label_people
 from reviews.permissions import PEER_WRITERS
+from reviews.pseudonyms import check_fields
 from reviews.validators import check_has_happened
 from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
@@ -436,6 +437,11 @@ class FocusGroupForm(VersionedForm):
             submit="Save focus group",
         )
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_fields(self, "title")
+        return cleaned
+
     def clean_held_on(self):
         """A focus group is recorded with who took part, so it has been held: its day has come."""
         day = self.cleaned_data["held_on"]
@@ -450,6 +456,11 @@ class NotesForm(NamedErrors, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("notes"), "version", submit="Save notes")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_fields(self, "notes")  # what the group said, by role: never a child's or a family's details
+        return cleaned
 
 
 class CodeForm(NamedErrors, forms.ModelForm):

@@ -6,6 +6,7 @@ from reviews import permissions, scope
 from reviews.form_errors import NamedErrors
 from reviews.models import FocusArea, Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
+from reviews.pseudonyms import check_fields
 from reviews.versioning import VersionedForm
 from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
@@ -86,6 +87,7 @@ class SessionForm(VersionedForm):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end <= start:
             self.add_error("end", "The end must be after the start.")
+        check_fields(self, "title")
         return cleaned
 
 
@@ -301,6 +303,11 @@ class NotesForm(NamedErrors, forms.Form):
         self.fields[f"{key}_version"] = forms.IntegerField(
             widget=forms.HiddenInput, required=False, initial=note.version if note else 0
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_fields(self, *self.keys)  # what was said, by role: never a child's or a family's details
+        return cleaned
 
     def line_for(self, key: str) -> LineOfEnquiry | None:
         return next((line for line in self.lines if f"line_{line.pk}" == key), None)

@@ -75,9 +75,20 @@ def check_free_text(text: str) -> None:
     reason = identifier_in(text)
     if reason:
         raise ValidationError(
-            f"Remove the personal identifier: {reason}. Case records here are pseudonymised, so describe "
+            f"Remove the personal identifier: {reason}. Records here are pseudonymised, so describe "
             "people by their role and leave out names, addresses, numbers and dates of birth."
         )
+
+
+def check_fields(form, *names: str) -> None:
+    """The same check on each named field of a form's cleaned data, each refusal beside its field."""
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value:
+            try:
+                check_free_text(value)
+            except ValidationError as error:
+                form.add_error(name, error)
 
 
 def check_case_reference(reference: str, council: Council) -> None:

@@ -132,6 +132,20 @@ def test_a_stale_notes_edit_is_refused_and_nothing_is_saved(group, peer_client):
     assert FocusGroup.objects.get().notes == "Someone else's notes."
 
 
+def test_notes_that_identify_someone_are_refused_and_nothing_is_saved(group, peer_client):
+    response = peer_client.post(
+        f"{group_url(group)}notes/",
+        {"notes": "A parent gave her email, jo@family.example, to be kept in touch.", "version": 1},
+    )
+
+    assert (
+        response.context["form"]
+        .errors["notes"][0]
+        .startswith("Remove the personal identifier: it contains an email address.")
+    )
+    assert FocusGroup.objects.get().version == 1
+
+
 def test_the_code_page_shows_every_coded_passage_across_sessions(review, code, peer, peer_client):
     first = make_group(review, title="Staff", notes=NOTES)
     second = make_group(review, title="Partners", notes="Supervision is patchy.")

@@ -54,6 +54,26 @@ def test_saving_notes_with_nothing_written_says_so_and_saves_nothing(review, pee
     assert not SessionNote.objects.exists()
 
 
+def test_notes_that_identify_someone_are_refused_by_name_and_nothing_is_saved(review, peer, peer_client, line):
+    session = make_session(review, peers=[peer], status=Session.Status.HELD)
+    session.lines.set([line])
+
+    response = peer_client.post(
+        notes_url(review, session),
+        {
+            f"line_{line.pk}": "Mum can be reached on 07700 900123.",
+            "general": "Ran to time.",
+            f"line_{line.pk}_version": 0,
+        },
+    )
+
+    errors = response.context["form"].errors
+    assert list(errors) == [f"line_{line.pk}"]
+    assert errors[f"line_{line.pk}"][0].startswith("Remove the personal identifier: it contains a phone number.")
+    assert "Mum can be reached on 07700 900123." in response.content.decode()  # kept in its box to mend
+    assert not SessionNote.objects.exists()
+
+
 def test_a_stale_notes_form_saves_nothing(review, peer, peer_client, line):
     session = make_session(review, peers=[peer])
     session.lines.set([line])

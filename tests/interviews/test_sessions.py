@@ -73,6 +73,15 @@ def test_wrong_types_and_missing_place_are_named(review, organiser_client):
     assert not Session.objects.exists()
 
 
+def test_a_title_that_identifies_someone_is_refused(review, organiser_client):
+    response = organiser_client.post(
+        f"/reviews/{review.pk}/interviews/sessions/new/", session_data(title="Call back jo@family.example")
+    )
+
+    assert response.context["form"].errors["title"][0].startswith("Remove the personal identifier: it contains an")
+    assert not Session.objects.exists()
+
+
 def test_peers_and_lines_from_another_review_are_refused(review, organiser_client, outsider, other_line):
     response = organiser_client.post(
         f"/reviews/{review.pk}/interviews/sessions/new/", session_data(peers=[outsider.pk], lines=[other_line.pk])
