@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Max, Min
 from django.utils.html import format_html
 
 from reviews import scope, versioning
@@ -193,6 +194,18 @@ class QuestionnaireDatesForm(VersionedForm):
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        # The dates must still hold the answers already given: moving them past those would misdate them.
+        received = self.instance.responses.aggregate(first=Min("submitted_on"), last=Max("submitted_on"))
+        if opens and received["first"] and opens > received["first"]:
+            self.add_error(
+                "opens_on",
+                f"Answers have been received since {received['first']:%-d %B %Y}, so it cannot open later than that.",
+            )
+        if closes and received["last"] and closes < received["last"]:
+            self.add_error(
+                "closes_on",
+                f"Answers were received on {received['last']:%-d %B %Y}, so it cannot close before that day.",
+            )
         return cleaned
 
 

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -217,6 +218,28 @@ def test_dates_that_are_not_dates_are_named(questionnaire, lead_client, sent, er
     assert response.context["form"].errors == errors
     questionnaire.refresh_from_db()
     assert str(questionnaire.opens_on) == "2000-01-01"
+
+
+def test_the_dates_cannot_be_moved_past_answers_already_received(questionnaire, lead_client):
+    add_responses(questionnaire, values=[4, 5])
+    first, last = datetime.date(2026, 11, 2), datetime.date(2026, 11, 9)
+    questionnaire.responses.filter(pk=questionnaire.responses.order_by("pk")[0].pk).update(submitted_on=first)
+    questionnaire.responses.exclude(submitted_on=first).update(submitted_on=last)
+
+    refused = lead_client.post(
+        questionnaire.get_absolute_url(), {"opens_on": "2026-11-03", "closes_on": "2026-11-08", "version": "1"}
+    )
+    kept = lead_client.post(
+        questionnaire.get_absolute_url(), {"opens_on": "2026-11-02", "closes_on": "2026-11-09", "version": "1"}
+    )
+
+    assert refused.context["form"].errors == {
+        "opens_on": ["Answers have been received since 2 November 2026, so it cannot open later than that."],
+        "closes_on": ["Answers were received on 9 November 2026, so it cannot close before that day."],
+    }
+    assert kept.status_code == 302
+    questionnaire.refresh_from_db()
+    assert (questionnaire.opens_on, questionnaire.closes_on) == (first, last)
 
 
 def test_a_contributor_may_not_change_the_dates(questionnaire, contributor_client):
