@@ -20,6 +20,7 @@ from .models import (
     Question,
     Questionnaire,
     QuestionnaireSettings,
+    Response,
     Segment,
 )
 
@@ -187,6 +188,11 @@ def _distributions(review: Review, users: dict, questionnaires: list[Questionnai
 def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int) -> None:
     rng = random.Random(f"{questionnaire.title}-{count}")
     questions = list(Question.objects.filter(section__questionnaire=questionnaire).order_by("section__order", "order"))
+    # Each answer is dated within the days the questionnaire was open, up to today.
+    today = timezone.localdate()
+    opens, closes = Questionnaire.objects.values_list("opens_on", "closes_on").get(pk=questionnaire.pk)
+    first = min(opens or today, today)
+    days = (max(min(closes or today, today), first) - first).days + 1
     for number in range(count):
         answers = {}
         for question in questions:
@@ -206,7 +212,9 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
                 answers[question] = value
         segment = rng.choice(segments) if questionnaire.audience in {Audience.STAFF, Audience.PARTNERS} else None
         mode = "paper" if questionnaire.audience == Audience.CHILDREN and number % 3 == 0 else "online"
-        services.submit_response(questionnaire=questionnaire, answers=answers, segment=segment, mode=mode)
+        response, _ = services.submit_response(questionnaire=questionnaire, answers=answers, segment=segment, mode=mode)
+        day = first + datetime.timedelta(days=rng.randrange(days))
+        Response.objects.filter(pk=response.pk).update(submitted_on=day)
 
 
 def _codebook(review: Review) -> dict[str, Code]:
