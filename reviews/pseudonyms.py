@@ -12,7 +12,9 @@ from .models import Council
 
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 NHS_NUMBER = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
-PHONE = re.compile(r"(?<![\w])(?:\+44\s?\(?0?\)?\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+# A UK number: 0, (0, +44 or 0044 (with or without "(0)"), then 9 or 10 more digits, spaced, dashed, dotted or with the
+# area code in brackets: 0161 496 0000, (0161) 496 0000, +44 (0)7700 900123, 0044 7700 900123.
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|\(?0)(?:\d[\s.)(-]*){8,9}\d(?!\d)")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 BIRTH_DATE = re.compile(
     r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*[:\-]?\s*"

@@ -12,6 +12,11 @@ from reviews.pseudonyms import check_case_reference, identifier_in
         ("NHS number 943 476 5919", "it contains what looks like an NHS number"),
         ("Call mum on 07700 900123", "it contains a phone number"),
         ("Call the school on +44 20 7946 0000", "it contains a phone number"),
+        ("Office (0161) 496 0000", "it contains a phone number"),
+        ("Nan on (01632) 960123", "it contains a phone number"),
+        ("Dad abroad: 0044 7700 900123", "it contains a phone number"),
+        ("GP +44 (0)161 496 0000", "it contains a phone number"),
+        ("Mobile 07700.900.123", "it contains a phone number"),
         ("Email jo.bloggs@family.example", "it contains an email address"),
         ("DOB: 03/04/2015", "it contains a date of birth"),
         ("born on 3 April 2015", "it contains a date of birth"),
@@ -29,6 +34,8 @@ def test_text_with_a_personal_identifier_is_recognised_with_the_reason(text, rea
         "Referral C-01 passed to the front door at 09:30",
         "Ten working days after the referral, 3 visits in 6 weeks",
         "1234567890 is not a valid NHS number",
+        "Seen on 14.03.2025 and again (01/04/2025) at 09:30",
+        "Caseload (0.5 FTE) of 18 children",
     ],
 )
 def test_ordinary_case_notes_pass(text):
