@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from peerreview.logs import is_anonymous_path
+
 
 def keeps_typed_answers(on_failure: Callable[..., HttpResponse]) -> Callable:
     """Mark a view whose failed security check is answered by `on_failure(request, *args, **kwargs)`."""
@@ -32,4 +34,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     on_failure = getattr(match.func, "csrf_failure", None) if match else None
     if on_failure is not None:
         return on_failure(request, *match.args, **match.kwargs)
-    return render(request, "403_csrf.html", status=403)
+    # The public layout (with its help for a child in danger) is for the questionnaire's and the vote's pages only;
+    # a sign-in page, or any other staff page, keeps the staff layout, signed in or not.
+    layout = "public_base.html" if is_anonymous_path(request.path_info) else "base.html"
+    return render(request, "403_csrf.html", {"layout": layout}, status=403)

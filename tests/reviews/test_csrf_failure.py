@@ -27,6 +27,16 @@ def test_a_staff_form_sent_with_a_stale_token_says_it_was_not_sent_and_saves_not
 def test_signing_in_from_a_page_left_open_says_what_to_do(db):
     response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
 
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form was not sent" in page
+    assert "Verification failed" not in page
+    assert "Childline" not in page and 'class="govuk-header' in page  # the staff layout, not the questionnaire's
+
+
+def test_a_ballot_sent_with_a_stale_token_gets_the_public_layout(db):
+    response = Client(enforce_csrf_checks=True).post(reverse("vote:join"), {"code": "ABCD-EFGH"})
+
     assert response.status_code == 403
     assert "Your form was not sent" in response.content.decode()
-    assert "Verification failed" not in response.content.decode()
+    assert "Childline" in response.content.decode()
