@@ -83,6 +83,7 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "status": status,
         "statuses": [*Validation.Status.choices, (TO_MODERATE, "To moderate: grades differ from the council's")],
         "query": f"status={status}" if status else "",
+        "in_sample": page.paginator.count if not status else Validation.objects.filter(review=review).exists(),
         "can_see_audits": permissions.can_see_council_audits(membership),
         "can_enter": permissions.can_enter_council_audits(membership),
         "can_sample": permissions.can_manage_validation_sample(membership),
@@ -294,7 +295,9 @@ def comparison(request: HttpRequest, review_id: int, validation_id: int) -> Http
         "validation": validation,
         "rows": rows,
         "history": history,
-        "disagreements": sum(1 for row in rows if not row["exact"]),
+        # Grades both sides gave that differ; the tag follows the rule the list and the tasks use.
+        "disagreements": sum(1 for row in rows if row["council"] and row["peer"] and not row["exact"]),
+        "to_moderate": Validation.objects.filter(pk=validation.pk).to_moderate().exists(),
         "can_moderate": permissions.can_moderate(membership, validation),
         "can_raise": permissions.can_edit_findings(membership),
     }

@@ -139,6 +139,11 @@ def test_the_lead_filters_the_sample_to_the_cases_still_to_moderate(review, case
     assert "Case C-02" in waiting and "Case C-01" not in waiting
     assert "Case C-01" in regraded and "Case C-02" in regraded  # the status itself is unchanged
     assert '<option value="to_moderate" selected>' in waiting
+    assigned = lead_client.get(url, {"status": "assigned"}).content.decode()
+    assert "No cases in the sample match this filter." in assigned
+    waiting_one = Validation.objects.get(audit__case__reference="C-02")
+    comparison = lead_client.get(reverse("audits:comparison", args=[review.pk, waiting_one.pk])).content.decode()
+    assert "To moderate</strong> 1 disagreement." in comparison
 
 
 def test_the_report_section_has_the_agreement_table_chart_and_kappa(review, case_auditor):
