@@ -206,10 +206,12 @@ class VoteForm(NamedErrors, forms.Form):
                     required=False,
                     widget=NUMBER_INPUT,
                 )
+                points = f"Give “{candidate.title}” a whole number of points from 0 to {round_.points}."
+                field.error_messages.update(invalid=points, min_value=points, max_value=points)
             else:
                 field = forms.IntegerField(label=candidate.title, min_value=1, max_value=n, widget=NUMBER_INPUT)
-                field.error_messages["required"] = f"Give {candidate.title} a rank from 1 to {n}."
-            field.error_messages["invalid"] = "Enter a whole number."
+                rank = f"Give “{candidate.title}” a rank from 1 to {n}."
+                field.error_messages.update(required=rank, invalid=rank, min_value=rank, max_value=rank)
             self.fields[f"candidate_{candidate.pk}"] = field
         self.helper = _helper(*[Field.text(name, field_width=3) for name in self.fields], submit="Send my vote")
 

@@ -332,6 +332,27 @@ def test_voiding_needs_a_post_with_a_csrf_token(points_round, lead):
 # Voting with a card on a phone
 
 
+TITLES = ("Front door", "Child's voice", "Caseloads")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "values", "expected"),
+    [
+        ("points_round", ["11", "x", "-1"], [f"Give “{t}” a whole number of points from 0 to 10." for t in TITLES]),
+        ("rank_round", ["4", "", "two"], [f"Give “{t}” a rank from 1 to 3." for t in TITLES]),
+    ],
+)
+def test_each_candidate_s_bad_value_is_named_by_its_title(request, fixture, values, expected):
+    round_ = request.getfixturevalue(fixture)
+    code = card(round_)
+
+    response = Client().post(ballot_url(code), dict(zip(form_data(round_, [0, 0, 0]), values, strict=True)))
+
+    page = response.content.decode()
+    assert [message for message in expected if message.replace("'", "&#x27;") in page] == expected
+    assert Ballot.objects.get(round=round_).status == Ballot.Status.UNUSED
+
+
 def test_a_phone_enters_a_card_code_and_votes_once(points_round):
     code = card(points_round)
     phone = Client()
@@ -650,6 +671,7 @@ def test_closing_with_cards_still_unused_asks_the_lead_to_confirm_first(points_r
     assert asked.status_code == 200 and still_open
     assert "2 of the 3 ballot cards issued have not been used." in page
     assert "Close the round anyway</button>" in page and 'id="results"' not in page
+    assert "Close the round and show the results" not in page  # one way to close on this page, the confirmed one
     assert confirmed.status_code == 302 and not points_round.is_open
 
 
