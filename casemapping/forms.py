@@ -14,7 +14,7 @@ from reviews.pseudonyms import check_case_reference, check_fields
 from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
-from reviews.widgets import DATE_HINT, DateInput
+from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
 from .models import Event, EventKind, LearningPoint, Workshop
 from .services import already_in_message, end_before_start, events_already_in, same_event
@@ -302,7 +302,10 @@ class WorkshopForm(NamedErrors, forms.ModelForm):
         help_texts = {"held_on": f"{DATE_HINT}. A date ahead is fine: record the workshop once held."}
         widgets = {"held_on": DateInput(), "cases": forms.CheckboxSelectMultiple}
         error_messages = {
-            "held_on": {"required": "Enter the date of the workshop.", "invalid": "Enter the date as 2026-01-20."},
+            "held_on": {
+                "required": "Enter the date of the workshop.",
+                "invalid": invalid_date("the date of the workshop"),
+            },
             "facilitators": {"required": "Enter who facilitates, by role."},
         }
 

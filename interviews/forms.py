@@ -66,6 +66,8 @@ class SessionForm(VersionedForm):
         self.fields["lines"].error_messages["invalid_choice"] = "Choose lines of enquiry of this review."
         self.fields["end"].error_messages["invalid"] = "Enter the end as a time, such as 10:30."
         self.fields["start"].error_messages["invalid"] = "Enter the start as a time, such as 09:30."
+        self.fields["start"].error_messages["required"] = "Enter the time the session starts."
+        self.fields["end"].error_messages["required"] = "Enter the time the session ends."
         self.fields["day"].error_messages["invalid"] = invalid_date("the day")
         self.helper = _helper(
             "kind",

@@ -21,7 +21,7 @@ from .form_errors import NamedErrors, choose_from_list
 from .models import AccessLog
 from .params import filters_querystring
 from .views import load_review
-from .widgets import invalid_date
+from .widgets import DATE_HINT, invalid_date
 
 PAGE_SIZE = 50
 MAX_WORDS_LENGTH = 100
@@ -39,8 +39,8 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
         help_text="Words from what was read, such as a case reference or a document's title.",
         error_messages={"max_length": f"Enter at most {MAX_WORDS_LENGTH} characters in What was read."},
     )
-    start = forms.DateField(label="From (YYYY-MM-DD)", required=False)
-    end = forms.DateField(label="To (YYYY-MM-DD)", required=False)
+    start = forms.DateField(label="From (optional)", required=False, help_text=DATE_HINT)
+    end = forms.DateField(label="To (optional)", required=False, help_text=DATE_HINT)
 
     def __init__(self, *args, people: QuerySet | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +54,7 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
         choose_from_list(self, {"action": "an action"})
         for name in ("start", "end"):
             self.fields[name].error_messages["invalid"] = invalid_date(
-                f"the {'first' if name == 'start' else 'last'} date"
+                "the first day to show" if name == "start" else "the last day to show"
             )
 
     def _clean_date(self, name: str):

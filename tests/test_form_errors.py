@@ -353,7 +353,10 @@ def test_a_summary_link_leads_to_the_first_radio_of_a_group():
 
     assert first_input_id(form["kind"]) == "id_kind_1"
     assert first_input_id(form["when"]) == "id_when"
-    assert form.errors == {"kind": ["Select the kind"], "when": ["The date held must be a real date, for example 27/3/2027"]}
+    assert form.errors == {
+        "kind": ["Select the kind"],
+        "when": ["The date held must be a real date, for example 27/3/2027"],
+    }
 
 
 @pytest.mark.parametrize(

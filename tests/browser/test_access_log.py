@@ -105,7 +105,7 @@ def test_a_lead_finds_a_case_in_the_log_and_filters_it_by_keyboard_with_a_refuse
 
     # A last date before the first: refused, named in the error summary and beside the box, and nothing filtered.
     page.goto(f"{live_server.url}/reviews/{review.pk}/access-log/")
-    for label, value in [("From (YYYY-MM-DD)", "2026-03-09"), ("To (YYYY-MM-DD)", "2026-03-01")]:
+    for label, value in [("From (optional)", "2026-03-09"), ("To (optional)", "2026-03-01")]:
         box = page.get_by_label(label)
         tab_to(page, box)
         page.keyboard.type(value)
@@ -116,7 +116,7 @@ def test_a_lead_finds_a_case_in_the_log_and_filters_it_by_keyboard_with_a_refuse
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.title().startswith("Error: Access log")
-    end = page.get_by_label("To (YYYY-MM-DD)")
+    end = page.get_by_label("To (optional)")
     expect(end).to_have_value("2026-03-01")
     expect(end).to_have_attribute("aria-describedby", "id_end-error")
     expect(page.locator("#id_end-error")).to_have_text(f"Error: {message}")
@@ -152,8 +152,8 @@ def test_without_javascript_the_filters_the_error_summary_and_the_csv_still_work
     page.get_by_label("Person").select_option(label="Alexandra Lead")
     page.get_by_label("Action").select_option(label="Viewed")
     page.get_by_label("What was read").fill("LX-117")
-    page.get_by_label("From (YYYY-MM-DD)").fill(today)
-    page.get_by_label("To (YYYY-MM-DD)").fill(today)
+    page.get_by_label("From (optional)").fill(today)
+    page.get_by_label("To (optional)").fill(today)
     with page.expect_navigation():
         page.get_by_role("button", name="Filter").click()
     assert "words=LX-117" in page.url
@@ -172,8 +172,8 @@ def test_without_javascript_the_filters_the_error_summary_and_the_csv_still_work
     assert rows[1][2] == "lead"
 
     # A refused filter is named without JavaScript too; its link is a plain link to the box.
-    page.get_by_label("From (YYYY-MM-DD)").fill("2026-03-09")
-    page.get_by_label("To (YYYY-MM-DD)").fill("2026-03-01")
+    page.get_by_label("From (optional)").fill("2026-03-09")
+    page.get_by_label("To (optional)").fill("2026-03-01")
     with page.expect_navigation():
         page.get_by_role("button", name="Filter").click()
     summary = page.locator(".govuk-error-summary")

@@ -172,7 +172,9 @@ def test_planning_with_bad_input_names_the_field(review, other_review, case, lea
     other_case = _plan(lead_client, review, case, timezone.localdate(), cases=[foreign.pk])
 
     assert no_date.context["form"].errors["held_on"] == ["Enter the date of the workshop."]
-    assert bad_date.context["form"].errors["held_on"] == ["Enter the date as 2026-01-20."]
+    assert bad_date.context["form"].errors["held_on"] == [
+        "Enter the date of the workshop as a real date, for example 27/3/2027."
+    ]
     assert far.context["form"].errors["held_on"] == [
         "Enter a date between 1 January 2000 and 31 December 2100 for “Date”"
     ]

@@ -73,6 +73,16 @@ def test_wrong_types_and_missing_place_are_named(review, organiser_client):
     assert not Session.objects.exists()
 
 
+def test_missing_times_are_named_in_words(review, organiser_client):
+    response = organiser_client.post(f"/reviews/{review.pk}/interviews/sessions/new/", session_data(start="", end=""))
+
+    errors = response.context["form"].errors
+    assert (errors["start"], errors["end"]) == (
+        ["Enter the time the session starts."],
+        ["Enter the time the session ends."],
+    )
+
+
 def test_a_title_that_identifies_someone_is_refused(review, organiser_client):
     response = organiser_client.post(
         f"/reviews/{review.pk}/interviews/sessions/new/", session_data(title="Call back jo@family.example")

@@ -239,8 +239,8 @@ def test_the_log_filters_by_person_words_action_and_dates(review, lead, peer, sp
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "31/02/2027"}, "Enter the first date as a real date, for example 27/3/2027."),
-        ({"end": "yesterday"}, "Enter the last date as a real date, for example 27/3/2027."),
+        ({"start": "31/02/2027"}, "Enter the first day to show as a real date, for example 27/3/2027."),
+        ({"end": "yesterday"}, "Enter the last day to show as a real date, for example 27/3/2027."),
         ({"start": "2027-03-09", "end": "2027-03-08"}, "The last date must be the same as or after the first date."),
         ({"end": "9999-12-31"}, "Enter a date from 2000 to 2100."),
         ({"start": "0001-01-01"}, "Enter a date from 2000 to 2100."),
@@ -294,7 +294,7 @@ def test_a_download_with_a_filter_that_cannot_be_read_shows_the_message_not_the_
 
         assert response.status_code == 400
         assert response["Content-Type"].startswith("text/html")
-        assert "Enter the first date as a real date" in response.content.decode()
+        assert "Enter the first day to show as a real date" in response.content.decode()
 
 
 def test_the_log_downloads_as_csv_as_filtered_with_formulas_defused(review, peer, lead_client):

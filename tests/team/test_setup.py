@@ -280,7 +280,10 @@ def test_a_title_the_council_already_uses_is_refused(manager_client, council):
     ("data", "message"),
     [
         ({"onsite_start": "2027-03-12", "onsite_end": "2027-03-08"}, "must end on or after the day it starts"),
-        ({"onsite_start": "31/02/2027"}, "Enter the day the on-site week starts as a real date, for example 27/3/2027."),
+        (
+            {"onsite_start": "31/02/2027"},
+            "Enter the day the on-site week starts as a real date, for example 27/3/2027.",
+        ),
         ({"followup_3_months": "2027-09-01", "followup_12_months": "2027-06-01"}, "must come after the 3-month one"),
         ({"previous_review": "999999"}, "Choose one of the council&#x27;s earlier reviews."),
     ],
