@@ -226,9 +226,15 @@ class ModeratorForm(NamedErrors, forms.Form):
         error_messages={"invalid_choice": "Choose a peer writer of this review."},
     )
 
-    def __init__(self, *args, review: Review, **kwargs) -> None:
+    def __init__(self, *args, review: Review, auditor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["moderator"].queryset = members(review, [Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER])
+        # Moderation is a second pair of eyes: never the case auditor who regraded the case.
+        self.fields["moderator"].queryset = members(review, [Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER]).exclude(
+            pk=auditor.pk
+        )
+        self.fields["moderator"].error_messages["invalid_choice"] = (
+            "Choose a peer writer of this review other than the case auditor who regraded the case."
+        )
         label_people(self.fields["moderator"])
         self.helper = _helper(Field("moderator"), submit="Name the moderator")
 

@@ -352,6 +352,7 @@ def name_moderator(request: HttpRequest, review_id: int, validation_id: int) -> 
     form = ModeratorForm(
         request.POST if request.method == "POST" else None,
         review=review,
+        auditor=validation.auditor,
         initial={"moderator": validation.moderator_id},
     )
     if request.method == "POST" and form.is_valid():

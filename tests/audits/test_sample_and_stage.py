@@ -230,7 +230,19 @@ def test_naming_someone_outside_the_peer_writers_as_moderator_is_refused(review,
         reverse("audits:name_moderator", args=[review.pk, validation.pk]), {"moderator": sponsor.pk}
     )
 
-    assert "Choose a peer writer of this review." in response.content.decode()
+    assert "Choose a peer writer of this review other than the case auditor" in response.content.decode()
+    assert Validation.objects.get(pk=validation.pk).moderator is None
+
+
+def test_the_peer_who_regraded_a_case_cannot_be_named_its_moderator(review, peer, lead_client):
+    validation = make_validation(make_audit(review, "C-01"), peer, ranks=[3] * 9, overall=3)
+    url = reverse("audits:name_moderator", args=[review.pk, validation.pk])
+
+    offered = lead_client.get(url).content.decode()
+    response = lead_client.post(url, {"moderator": peer.pk})
+
+    assert f'value="{peer.pk}"' not in offered
+    assert "other than the case auditor who regraded the case" in response.content.decode()
     assert Validation.objects.get(pk=validation.pk).moderator is None
 
 
