@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import permissions
 from .models import Review
-from .setup_forms import DATE_FIELDS, DATE_NAMES, check_date_order
+from .setup_forms import DATE_FIELDS, DATE_NAMES, check_date_order, check_onsite_week_free
 from .versioning import VersionedForm
 from .views import load_review
 from .widgets import DATE_HINT, DateInput, invalid_date
@@ -62,6 +62,7 @@ class ScheduleForm(VersionedForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         check_date_order(self, cleaned)
+        check_onsite_week_free(self, self.instance.council, cleaned, exclude_pk=self.instance.pk)
         return cleaned
 
 

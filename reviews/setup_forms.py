@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from . import scope
@@ -53,6 +54,27 @@ DATE_ORDER = [
     ("followup_3_months", "conference_date", True, "The 3-month impact check must come after the conference."),
     ("followup_12_months", "followup_3_months", True, "The 12-month impact check must come after the 3-month one."),
 ]
+
+
+def check_onsite_week_free(form: forms.Form, council: Council, cleaned: dict, exclude_pk: int | None = None) -> None:
+    """A council is reviewed once at a time: its on-site weeks never overlap, whatever the reviews are called."""
+    start = cleaned.get("onsite_start")
+    if not start:
+        return
+    end = cleaned.get("onsite_end") or start
+    clash = (
+        Review.objects.filter(council=council, onsite_start__lte=end)
+        .filter(Q(onsite_end__gte=start) | Q(onsite_end__isnull=True, onsite_start__gte=start))
+        .exclude(pk=exclude_pk)
+        .order_by("onsite_start")
+        .first()
+    )
+    if clash:
+        form.add_error(
+            "onsite_start",
+            f"{council.name} already has a review on site then: “{clash.title}”, from {clash.onsite_start:%-d %B %Y}. "
+            "Choose other dates, or carry on with that review.",
+        )
 
 
 def check_date_order(form: forms.Form, cleaned: dict) -> None:
@@ -156,6 +178,7 @@ class DatesStep(NamedErrors, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         check_date_order(self, cleaned)
+        check_onsite_week_free(self, self.council, cleaned)
         previous, start = cleaned.get("previous_review"), cleaned.get("onsite_start")
         if previous and previous.onsite_start and start and previous.onsite_start >= start:
             self.add_error(

@@ -86,6 +86,28 @@ def test_bad_input_gets_a_message_naming_the_field_and_nothing_changes(changes, 
     assert saved(review) == before
 
 
+def test_an_on_site_week_that_overlaps_another_review_of_the_council_is_refused(review, lead, lead_client):
+    from ..factories import ReviewFactory
+
+    ReviewFactory(
+        council=review.council, title="Testshire, a second look",
+        onsite_start=datetime.date(2026, 12, 10), onsite_end=datetime.date(2026, 12, 14),
+    )  # fmt: skip
+    before = saved(review)
+
+    response = lead_client.post(url(review), {**FORM, "version": review.version})
+    lead_client.post(
+        url(review), {**FORM, "onsite_start": "2026-12-01", "onsite_end": "2026-12-05", "version": review.version}
+    )
+
+    assert response.context["form"].errors["onsite_start"] == [
+        f"{review.council.name} already has a review on site then: “Testshire, a second look”, from 10 December 2026. "
+        "Choose other dates, or carry on with that review."
+    ]
+    assert before[1] != datetime.date(2026, 12, 1)
+    assert saved(review)[1] == datetime.date(2026, 12, 1)  # another week is free, and its own week never clashes
+
+
 def test_every_date_out_of_order_is_named_beside_it(review, lead, lead_client):
     sent = {**FORM, "conference_date": "2026-11-01", "letter_due": "2026-10-01", "version": review.version}
 

@@ -2,6 +2,7 @@
 the review with its own scope and its lead invited; the lead sets a password from the email and finds the
 review. Everyone else gets a 404; bad answers are named and nothing is created until the last page."""
 
+import datetime
 import re
 from html import escape
 
@@ -537,3 +538,19 @@ def test_a_name_left_empty_that_the_dates_make_taken_is_refused_at_the_dates(man
         in (response.content.decode())
     )
     assert chosen.status_code == 302  # another year's name is free
+
+
+def test_a_second_review_of_the_council_on_site_the_same_week_is_refused_whatever_its_name(manager_client, council):
+    ReviewFactory(
+        council=council,
+        title="Testshire children's safeguarding peer review",
+        onsite_start=datetime.date(2027, 3, 8),
+        onsite_end=datetime.date(2027, 3, 12),
+    )
+    manager_client.post(step("council"), {"council": council.pk, "title": "Testshire 2027, again"})
+
+    response = manager_client.post(step("dates"), {"onsite_start": "2027-03-11"})
+
+    assert "already has a review on site then: “Testshire children&#x27;s safeguarding peer review”" in (
+        response.content.decode()
+    )
