@@ -38,7 +38,7 @@ def _grade_field(grades: list[Grade], label: str, help_text: str = "") -> Listed
         empty_label=None,
         error_messages={
             "required": f"Choose a grade for {label.lower()}.",
-            "invalid_choice": f"Choose a grade on the tool's scale for {label.lower()}.",
+            "invalid_choice": f"Choose one of the grades listed for {label.lower()}.",
         },
     )
 

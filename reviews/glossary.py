@@ -36,7 +36,7 @@ TERMS = [
     ),
     Term(
         "counts",
-        "Counts such as “5 of 26”",
+        "Counts such as ‘5 of 26’",
         "How much of a stage's work is done: the first number is what is finished (entries submitted, cases "
         "mapped, sessions held), the second all there is to do. A stage is complete when the two are the same.",
     ),

@@ -29,7 +29,7 @@ class ScheduleForm(VersionedForm):
         fields = ["status", *DATES]
         labels = {
             "status": "Status",
-            "scoping_date": "Scoping (optional)",
+            "scoping_date": "Scoping meeting (optional)",
             "onsite_start": "On-site week starts (optional)",
             "onsite_end": "On-site week ends (optional)",
             "conference_date": "Feedback conference (optional)",

@@ -57,6 +57,6 @@ def check_has_happened(day: date, *, what: str, done: str = "held") -> None:
     """
     if day is not None and EARLIEST_DATE <= day <= LATEST_DATE and day > timezone.localdate():
         raise ValidationError(
-            f"{what} on {day.day} {day:%B %Y} has not happened yet: record it as {done} on or after that day.",
+            f"{what} on {day.day} {day:%B %Y} has not happened yet: record it as {done} once that day has come.",
             code="not_yet_happened",
         )

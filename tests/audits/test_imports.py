@@ -192,7 +192,7 @@ def test_a_council_audit_dated_in_the_future_is_refused_by_import_and_by_form(re
 
     CaseFactory(review=review, reference="C-01")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    expected = f"A council audit on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as done on or after that day."
+    expected = f"A council audit on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as done once that day has come."
 
     imported = post(lead_client, review, csv_file([row("C-01", date=tomorrow.isoformat())]))
     typed = lead_client.post(

@@ -103,7 +103,7 @@ def test_a_grade_not_on_the_tools_scale_is_refused_and_nothing_saved(review, ass
     response = auditor_client.post(reverse("audits:validation_detail", args=[review.pk, assigned.pk]), data)
 
     assert response.status_code == 200
-    assert "Choose a grade on the tool&#x27;s scale for impact and outcomes." in response.content.decode()
+    assert "Choose one of the grades listed for impact and outcomes." in response.content.decode()
     assert PeerGrade.objects.count() == 0
 
 

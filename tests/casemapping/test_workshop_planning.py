@@ -93,7 +93,7 @@ def test_a_workshop_in_the_future_cannot_be_recorded_as_held(review, case, lead_
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        f"A workshop on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held on or after that day."
+        f"A workshop on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held once that day has come."
     ]
     workshop.refresh_from_db()
     assert (workshop.status, workshop.went_well) == (Workshop.Status.PLANNED, "")

@@ -243,7 +243,7 @@ def test_a_check_dated_in_the_future_is_refused_and_nothing_recorded(review, lea
 
     assert response.context["form"].errors == {
         "held_on": [
-            f"The check on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held on or after that day."
+            f"The check on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held once that day has come."
         ]
     }
     assert not Checkpoint.objects.exists()
@@ -263,6 +263,6 @@ def test_a_progress_update_dated_in_the_future_is_refused_and_not_saved(review, 
 
     assert (
         f"A progress update on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
-        "record it as made on or after that day."
+        "record it as made once that day has come."
     ) in response.content.decode()
     assert not ActionUpdate.objects.exists()

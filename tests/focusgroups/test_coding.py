@@ -274,7 +274,7 @@ def test_a_focus_group_dated_in_the_future_is_refused_and_nothing_saved(review, 
     )
 
     assert response.context["form"].errors["held_on"] == [
-        f"A focus group on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held on or after that day."
+        f"A focus group on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: record it as held once that day has come."
     ]
     assert FocusGroup.objects.count() == 0
 

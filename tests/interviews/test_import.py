@@ -231,6 +231,6 @@ def test_an_imported_session_held_in_the_future_is_refused_by_row_and_column(rev
     assert response.status_code == 400
     assert errors(response) == [
         f"Row 3, column “status”: A session on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
-        "record it as held on or after that day."
+        "record it as held once that day has come."
     ]
     assert not Session.objects.exists()

@@ -263,7 +263,7 @@ def test_a_session_dated_in_the_future_cannot_be_set_to_held(review, organiser_c
     assert response.context["form"].errors == {
         "status": [
             f"A session on {tomorrow.day} {tomorrow:%B %Y} has not happened yet: "
-            "record it as held on or after that day."
+            "record it as held once that day has come."
         ]
     }
     assert 'href="#id_status' in response.content.decode()

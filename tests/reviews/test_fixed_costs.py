@@ -80,7 +80,7 @@ def test_the_audit_form_refuses_a_grade_of_another_scale_or_not_a_number(review)
     not_a_number, _ = audit_form(review, data | {"overall_grade": "1; DROP TABLE"})
     right, _ = audit_form(review, data | {"overall_grade": good.pk})
 
-    assert wrong_scale.errors["overall_grade"] == ["Choose a grade on the tool's scale for overall grade."]
-    assert not_a_number.errors["overall_grade"] == ["Choose a grade on the tool's scale for overall grade."]
+    assert wrong_scale.errors["overall_grade"] == ["Choose one of the grades listed for overall grade."]
+    assert not_a_number.errors["overall_grade"] == ["Choose one of the grades listed for overall grade."]
     assert right.is_valid(), right.errors
     assert right.cleaned_data["overall_grade"] == good

@@ -19,7 +19,7 @@ def test_the_glossary_defines_the_review_jargon(lead_client):
         term = glossary.get(slug)
         assert f'id="{term.anchor}"' in content
         assert escape(term.definition) in content
-    assert "Counts such as “5 of 26”" in content
+    assert "Counts such as ‘5 of 26’" in content
 
 
 def test_the_glossary_needs_a_login(client):
