@@ -14,7 +14,7 @@ from reviews.pseudonyms import check_case_reference, check_fields
 from reviews.tables import MAX_CELL_CHARS
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
-from reviews.widgets import DATE_HINT, DateInput, invalid_date
+from reviews.widgets import DATE_HINT, TIME_HINT, DateInput, invalid_date
 
 from .models import Event, EventKind, LearningPoint, Workshop
 from .services import already_in_message, end_before_start, events_already_in, same_event
@@ -145,7 +145,7 @@ class EventForm(NamedErrors, forms.ModelForm):
         }
         help_texts = {
             "date": DATE_HINT,
-            "time": "For example, 14:30",
+            "time": TIME_HINT,
             "source_record": "Which agency record it comes from, such as “police log” – not a record number "
             "that identifies the child.",
         }

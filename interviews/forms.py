@@ -8,7 +8,7 @@ from reviews.models import FocusArea, Partner, Review, ReviewMembership, Theme
 from reviews.people import label_people, members, person_name
 from reviews.pseudonyms import check_fields
 from reviews.versioning import VersionedForm
-from reviews.widgets import DATE_HINT, DateInput, invalid_date
+from reviews.widgets import DATE_HINT, TIME_HINT, DateInput, invalid_date, invalid_time
 
 from .models import Interviewee, IntervieweeRole, LineOfEnquiry, ProgrammeRules, ReviewRole, Session, match_role
 
@@ -44,7 +44,7 @@ class SessionForm(VersionedForm):
             "peers": "Peers attending",
             "lines": "Lines of enquiry it will pursue",
         }
-        help_texts = {"day": DATE_HINT, "start": "For example, 09:30.", "end": "For example, 10:30."}
+        help_texts = {"day": DATE_HINT, "start": TIME_HINT, "end": TIME_HINT}
         widgets = {
             "day": DateInput(),
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -64,8 +64,8 @@ class SessionForm(VersionedForm):
         self.fields["peers"].error_messages["invalid_choice"] = "Choose peers from this review's peer team."
         self.fields["lines"].queryset = review.lines_of_enquiry.order_by("theme__order", "scope_area__order", "pk")
         self.fields["lines"].error_messages["invalid_choice"] = "Choose lines of enquiry of this review."
-        self.fields["end"].error_messages["invalid"] = "Enter the end as a time, such as 10:30."
-        self.fields["start"].error_messages["invalid"] = "Enter the start as a time, such as 09:30."
+        self.fields["end"].error_messages["invalid"] = invalid_time("the time the session ends")
+        self.fields["start"].error_messages["invalid"] = invalid_time("the time the session starts")
         self.fields["start"].error_messages["required"] = "Enter the time the session starts."
         self.fields["end"].error_messages["required"] = "Enter the time the session ends."
         self.fields["day"].error_messages["invalid"] = invalid_date("the day")

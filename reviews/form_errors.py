@@ -17,7 +17,7 @@ from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
 
 from .validators import EARLIEST_DATE, LATEST_DATE
-from .widgets import DATE_EXAMPLE
+from .widgets import DATE_EXAMPLE, TIME_EXAMPLE
 
 DETERMINERS = re.compile(r"^(the|a|an|your|their|its|this|these|each|every|any|all|one|some|at least|how|who)\b", re.I)
 # Free text with no length of its own (a note, a narrative, a letter's paragraph) is kept to about 16,000 words:
@@ -77,7 +77,7 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         forms.FloatField: "must be a number",
         forms.DateTimeField: "must be a real date and time",
         forms.DateField: f"must be a real date, for example {DATE_EXAMPLE}",
-        forms.TimeField: "must be a real time, like 14:30",
+        forms.TimeField: f"must be a real time, for example {TIME_EXAMPLE}",
         forms.DurationField: "must be a length of time",
     }
     for kind, ending in invalid.items():

@@ -10,6 +10,16 @@ DATE_EXAMPLE = "27/3/2027"
 DATE_HINT = f"For example, {DATE_EXAMPLE}"
 
 
+# The same for a time of day.
+TIME_EXAMPLE = "14:30"
+TIME_HINT = f"For example, {TIME_EXAMPLE}"
+
+
+def invalid_time(what: str) -> str:
+    """The message for a time that is not one; `what` names it: "the time the session starts"."""
+    return f"Enter {what} as a real time, for example {TIME_EXAMPLE}."
+
+
 def invalid_date(what: str) -> str:
     """The message for a date that is not one; `what` names it: "the due date", "the date of the meeting"."""
     return f"Enter {what} as a real date, for example {DATE_EXAMPLE}."

@@ -67,7 +67,7 @@ def test_wrong_types_and_missing_place_are_named(review, organiser_client):
     assert response.context["form"].errors == {
         "kind": ["Select the kind of session from the choices given"],
         "day": ["Enter the day as a real date, for example 27/3/2027."],
-        "start": ["Enter the start as a time, such as 09:30."],
+        "start": ["Enter the time the session starts as a real time, for example 14:30."],
         "location": ["Enter a location or an online link."],
     }
     assert not Session.objects.exists()
