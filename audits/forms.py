@@ -226,11 +226,11 @@ class ModeratorForm(NamedErrors, forms.Form):
         error_messages={"invalid_choice": "Choose a peer writer of this review."},
     )
 
-    def __init__(self, *args, review: Review, auditor, **kwargs) -> None:
+    def __init__(self, *args, review: Review, auditor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Moderation is a second pair of eyes: never the case auditor who regraded the case.
         self.fields["moderator"].queryset = members(review, [Role.LEAD, Role.CHALLENGE_MANAGER, Role.PEER]).exclude(
-            pk=auditor.pk
+            pk=getattr(auditor, "pk", None)
         )
         self.fields["moderator"].error_messages["invalid_choice"] = (
             "Choose a peer writer of this review other than the case auditor who regraded the case."

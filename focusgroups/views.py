@@ -20,17 +20,8 @@ from reviews.models import AccessLog, ReviewMembership
 from reviews.views import load_review
 
 from . import distribution, services
-from .forms import (
-    AnswerCodeForm,
-    AnswerForm,
-    CodeForm,
-    CodePassageForm,
-    CopyQuestionnaireForm,
-    FocusGroupForm,
-    NotesForm,
-    QuestionnaireDatesForm,
-    SegmentForm,
-)
+from .forms import AnswerForm, CopyQuestionnaireForm, QuestionnaireDatesForm, SegmentForm
+from .group_forms import AnswerCodeForm, CodeForm, CodePassageForm, FocusGroupForm, NotesForm
 from .models import (
     Answer,
     Code,

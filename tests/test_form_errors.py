@@ -433,7 +433,7 @@ def test_a_null_character_is_refused_with_a_message_naming_the_field():
 
 def test_a_required_question_asked_with_radios_offers_no_blank_radio(review):
     from conference.forms import CheckpointForm
-    from focusgroups.forms import FocusGroupForm
+    from focusgroups.group_forms import FocusGroupForm
 
     checkpoint = CheckpointForm(review=review)
     focus_group = FocusGroupForm(review=review)

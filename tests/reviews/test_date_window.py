@@ -9,7 +9,8 @@ from django.utils import timezone
 from audits.forms import CouncilAuditForm
 from casemapping.forms import EventForm, WorkshopForm
 from conference.forms import ActionForm, ActionUpdateForm, CheckpointForm
-from focusgroups.forms import FocusGroupForm, QuestionnaireDatesForm
+from focusgroups.forms import QuestionnaireDatesForm
+from focusgroups.group_forms import FocusGroupForm
 from interviews.forms import SessionForm
 from reviews.forms import PlanningMeetingForm
 from reviews.models import Case, Review
@@ -85,7 +86,7 @@ def test_each_date_of_the_schedule_page_outside_the_window_is_named(review):
 
     assert not form.is_valid()
     named = [
-        "Scoping",
+        "Scoping meeting",
         "On-site week starts",
         "On-site week ends",
         "Feedback conference",

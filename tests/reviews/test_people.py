@@ -4,7 +4,7 @@ import pytest
 
 from audits.forms import AssignForm, DrawForm, ModeratorForm
 from conference.forms import ActionForm
-from focusgroups.forms import FocusGroupForm
+from focusgroups.group_forms import FocusGroupForm
 from interviews.forms import SessionFilterForm, SessionForm
 from reviews.models import Role
 from reviews.people import person_name
