@@ -193,6 +193,7 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
     opens, closes = Questionnaire.objects.values_list("opens_on", "closes_on").get(pk=questionnaire.pk)
     first = min(opens or today, today)
     days = (max(min(closes or today, today), first) - first).days + 1
+    dating = random.Random(f"{questionnaire.title}-{count}-days")  # its own draws: the answers stay as they were
     for number in range(count):
         answers = {}
         for question in questions:
@@ -213,7 +214,7 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
         segment = rng.choice(segments) if questionnaire.audience in {Audience.STAFF, Audience.PARTNERS} else None
         mode = "paper" if questionnaire.audience == Audience.CHILDREN and number % 3 == 0 else "online"
         response, _ = services.submit_response(questionnaire=questionnaire, answers=answers, segment=segment, mode=mode)
-        day = first + datetime.timedelta(days=rng.randrange(days))
+        day = first + datetime.timedelta(days=dating.randrange(days))
         Response.objects.filter(pk=response.pk).update(submitted_on=day)
 
 

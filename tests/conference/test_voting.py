@@ -342,7 +342,7 @@ TITLES = ("Front door", "Child's voice", "Caseloads")
         ("rank_round", ["4", "", "two"], [f"Give “{t}” a rank from 1 to 3." for t in TITLES]),
     ],
 )
-def test_each_candidate_s_bad_value_is_named_by_its_title(request, fixture, values, expected):
+def test_each_candidate_s_bad_value_is_named_by_its_title(db, request, fixture, values, expected):
     round_ = request.getfixturevalue(fixture)
     code = card(round_)
 
