@@ -218,6 +218,9 @@ RETENTION_MONTHS = env_int("RETENTION_MONTHS", 12)
 # How long a figure derived from a review's records (reviews/derived.py) is kept at most; it is worked out again
 # sooner when the review's records change.
 DERIVED_FIGURES_SECONDS = env_int("DERIVED_FIGURES_SECONDS", 15 * 60)
+# What every page shows of the signed-in person (permissions, unread count) is kept this long at most
+# (reviews/person_cache.py); 0 keeps nothing.
+PERSON_FIGURES_SECONDS = env_int("PERSON_FIGURES_SECONDS", 15 * 60)
 # How long a whole-review export (a ZIP of every record) stays on the server for its lead to download.
 EXPORT_KEPT_HOURS = env_int("EXPORT_KEPT_HOURS", 24)
 

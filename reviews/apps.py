@@ -7,5 +7,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Modules whose signal receivers must be connected: failed sign-ins counted per address (lockout), and a
-        # session's end counted from sign-in (sessions).
-        from . import lockout, sessions  # noqa: F401
+        # session's end counted from sign-in (sessions), and what every page shows of a person dropped from the
+        # cache when it changes (person_cache).
+        from . import lockout, person_cache, sessions  # noqa: F401

@@ -1,9 +1,12 @@
 """Django's model backend, asking for a user's permissions in one query (their own and their groups' together)
-rather than two. Every page asks once, for the header's links."""
+rather than two. Every page asks once, for the header's links: the answer is kept in the cache until groups or
+permissions change (reviews/person_cache.py)."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+
+from . import person_cache
 
 
 class ModelBackendOneQuery(ModelBackend):
@@ -11,11 +14,15 @@ class ModelBackendOneQuery(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            held = Permission.objects.all()
-            if not user_obj.is_superuser:
-                held = held.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in held.values_list("content_type__app_label", "codename").distinct()
-            }
+            user_obj._perm_cache = person_cache.permissions(user_obj, lambda: self._held(user_obj))
         return user_obj._perm_cache
+
+    @staticmethod
+    def _held(user_obj) -> set[str]:
+        held = Permission.objects.all()
+        if not user_obj.is_superuser:
+            held = held.filter(Q(user=user_obj) | Q(group__user=user_obj))
+        return {
+            f"{app_label}.{codename}"
+            for app_label, codename in held.values_list("content_type__app_label", "codename").distinct()
+        }

@@ -9,6 +9,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from . import person_cache
 from .demo import upsert
 from .demo_data import REQUESTS_DUE_DAYS_BEFORE_ONSITE
 from .models import EmailRecord, Invitation, Notification, Review, Role
@@ -141,6 +142,7 @@ def add_team_demo(*, reviews: list[Review], users: dict) -> None:
         )
         if read and notification.read_at is None:
             Notification.objects.filter(pk=notification.pk).update(read_at=now)
+            person_cache.forget_unread(recipient.pk)
         if email_status and notification.email_id is None:
             record = EmailRecord.objects.create(
                 recipient=recipient,

@@ -53,6 +53,9 @@ def _test_settings(settings, tmp_path):
     # Figures derived from a review are worked out on every view, as tests change records through the ORM between
     # views; tests/reviews/test_derived.py keeps them, as the site does, and checks when they are worked out again.
     settings.DERIVED_FIGURES_SECONDS = 0
+    # Likewise what every page shows of the person (permissions, unread count): asked for on every page, so that a
+    # page's queries are counted the same seen first or again; tests/reviews/test_fixed_costs.py keeps them.
+    settings.PERSON_FIGURES_SECONDS = 0
     # A signed-in session is written when a view changes it, never just for activity in the middle of a test (which
     # would make the count of a page's queries depend on the clock); tests/reviews/test_sessions.py sets a minute.
     settings.SESSION_REFRESH_SECONDS = 24 * 60 * 60

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import todo
+from .. import person_cache, todo
 from ..invitations.tokens import LINK_PLACEHOLDER, invitation_link
 from .models import EmailPreference, EmailRecord, Notification, NotificationSettings, SentReminder
 
@@ -173,7 +173,7 @@ def emails_to_retry() -> list[int]:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return person_cache.unread(user, lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count())
 
 
 def mark_read(*, user, notification_id: int) -> bool:
@@ -182,11 +182,14 @@ def mark_read(*, user, notification_id: int) -> bool:
     if not found.exists():
         return False
     found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    person_cache.forget_unread(user.pk)
     return True
 
 
 def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    person_cache.forget_unread(user.pk)
+    return marked
 
 
 # Reminders and daily summaries, made by the scheduled jobs

@@ -257,21 +257,23 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_notifications_page_runs_the_same_queries_for_1_and_30(
-    lead, review, lead_client, django_assert_num_queries
-):
+def test_the_notifications_page_runs_the_same_queries_for_1_and_30(lead, review, lead_client):
     tell(lead, review)
     url = reverse("notifications:list")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    lead_client.get(url)  # each time seen again, as the header's figures are kept until they change
     with CaptureQueriesContext(connection) as one:
         lead_client.get(url)
     for number in range(29):
         tell(lead, review, title=f"Thing {number}")
+    lead_client.get(url)
+    with CaptureQueriesContext(connection) as thirty:
+        page = lead_client.get(url).content.decode()
 
-    with django_assert_num_queries(len(one.captured_queries)):
-        lead_client.get(url)
+    assert "Thing 28" in page
+    assert len(one.captured_queries) == len(thirty.captured_queries) > 0
 
 
 def test_the_emails_page_shows_each_email_with_its_result_to_its_recipient_only(
