@@ -76,7 +76,16 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .select_related("review__council")
         .order_by("-review__onsite_start", "review__title")
     )
-    table = progress_table([membership.review for membership in memberships])
+    reviews = [membership.review for membership in memberships]
+    today = timezone.localdate()
+    # Both worked out when one of these reviews' records changes (reviews/derived.py), not on every view: each
+    # review's progress on its own, and this person's tasks across them (as of today).
+    table = derived.cached_many("list-progress", reviews, progress_table)
+    tasks = derived.cached(
+        f"tasks-{request.user.pk}-{today.isoformat()}",
+        [review.pk for review in reviews],
+        lambda: todo.tasks_for(request.user, today=today),
+    )
     rows = [
         {
             "review": membership.review,
@@ -90,11 +99,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
         }
         for membership in memberships
     ]
-    today = timezone.localdate()
     context = {
         "rows": rows,
         "stage_count": len(stages.all_stages()),
-        "tasks": todo.tasks_for(request.user, today=today),
+        "tasks": tasks,
         "today": today,
     }
     return render(request, "reviews/review_list.html", context)

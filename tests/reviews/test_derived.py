@@ -8,9 +8,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from focusgroups.models import Question
+from focusgroups.models import Question, QuestionnaireSettings
 from reviews import derived, stages
 from reviews.models import Case
+from selfassessment.models import DocumentRequest
 
 from ..factories import CaseFactory, ReviewFactory
 from ..focusgroups.conftest import make_questionnaire, question
@@ -157,3 +158,39 @@ def test_the_programme_works_out_only_the_reviews_that_changed(review, other_rev
     with CaptureQueriesContext(connection) as one_changed:
         programme.get(url)
     assert len(kept) < len(one_changed)
+
+
+def tasks_on_home(client) -> list[str]:
+    return [task.kind for task in client.get(reverse("reviews:list")).context["tasks"]]
+
+
+def test_my_reviews_keeps_its_progress_and_tasks_and_a_second_view_costs_fewer_queries(review, lead_client):
+    url = reverse("reviews:list")
+    with CaptureQueriesContext(connection) as first:
+        lead_client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        lead_client.get(url)
+    assert len(second) < len(first)
+
+
+def test_a_childs_answer_that_raises_an_alert_is_a_task_on_the_next_view(review, lead, lead_client):
+    QuestionnaireSettings.objects.create(review=review, safeguarding_lead=lead)
+    questionnaire = make_questionnaire(review, title="Children 8 to 11", audience="children", age_band="8-11")
+    safe = question(questionnaire, Question.Kind.AGREE)
+    assert "Safeguarding alert to acknowledge" not in tasks_on_home(lead_client)
+
+    Client().post(f"/q/{questionnaire.token}/", {f"q{safe.pk}": "1"})
+
+    assert "Safeguarding alert to acknowledge" in tasks_on_home(lead_client)
+
+
+def test_a_request_assigned_through_the_site_is_a_task_on_the_next_view(
+    review, lead_client, contributor, contributor_client
+):
+    assert tasks_on_home(contributor_client) == []
+    lead_client.post(
+        reverse("selfassessment:request_create", args=[review.pk]),
+        {"title": "Workforce data", "due_date": "1/3/2030", "assignee": contributor.pk},
+    )
+    assert DocumentRequest.objects.filter(review=review, assignee=contributor).exists()
+    assert tasks_on_home(contributor_client) == ["Document request"]
