@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "reviews.access.AccessLogMiddleware",
     "reviews.derived.DerivedFiguresMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the CSP, session and CSRF middleware, so the page it puts in place of an empty 405 gets their headers.
+    "reviews.middleware.NotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -3,6 +3,8 @@ from django.contrib.auth import middleware as auth_middleware
 from django.http import Http404
 from django.shortcuts import render
 
+from peerreview.logs import is_anonymous_path
+
 from . import sessions
 from .models import ReviewMembership
 from .permissions import can_view_programme
@@ -104,3 +106,22 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response:
             response["Cache-Control"] = self.value
         return response
+
+
+class NotAllowedPageMiddleware:
+    """A request with a method its address does not take (a form's address opened as a page, say) gets a page that
+    says so in the site's layout, not Django's empty 405; the status and its `Allow` header stay. The public pages
+    keep their own layout (with help for a child in danger)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        layout = "public_base.html" if is_anonymous_path(request.path_info) else "base.html"
+        page = render(request, "405.html", {"layout": layout}, status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

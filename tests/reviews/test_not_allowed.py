@@ -1,0 +1,48 @@
+"""An address opened with a method it does not take (a form's address opened as a page) gets a page saying so in
+the site's layout, with the 405 status and its Allow header; the public pages keep their own layout."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ..focusgroups.conftest import make_questionnaire
+
+
+def test_a_forms_address_opened_as_a_page_says_so_in_the_staff_layout(lead_client):
+    response = lead_client.get(reverse("notifications:mark_all_read"))
+
+    body = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert '<h1 class="govuk-heading-xl">This address has no page of its own</h1>' in body
+    assert "Nothing has been changed." in body
+    assert f'href="{reverse("reviews:list")}"' in body
+    assert "Content-Security-Policy" in response
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_a_form_sent_to_a_page_that_takes_none_says_nothing_was_saved(review, lead_client):
+    response = lead_client.post(reverse("conference:letter", args=[review.pk]))
+
+    assert response.status_code == 405
+    assert "nothing has been saved or changed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_questionnaire_link_sent_the_wrong_way_keeps_the_public_layout(review):
+    questionnaire = make_questionnaire(review, title="Staff survey", audience="staff")
+
+    response = Client().put(f"/q/{questionnaire.token}/")
+
+    body = response.content.decode()
+    assert response.status_code == 405
+    assert sorted(response["Allow"].split(", ")) == ["GET", "POST"]
+    assert "This address has no page of its own" in body
+    assert "Go to your reviews" not in body
+    assert "My reviews" not in body
+
+
+def test_an_outsider_still_gets_404_not_the_page(review, outsider_client):
+    response = outsider_client.get(reverse("conference:letter_generate", args=[review.pk]))
+
+    assert response.status_code == 404
