@@ -53,7 +53,7 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
         total = f["total"] + 1 + 1 + a["total"]
         done = f["agreed"] + min(held, 1) + int(letter) + a["on_track"]
         summary = (
-            f"{f['agreed']} of {f['total']} findings agreed; {held} round{'s' if held != 1 else ''} held; "
+            f"{f['agreed']} of {f['total']} findings agreed or published; {held} round{'s' if held != 1 else ''} held; "
             f"letter {'published' if letter else 'not published'}; "
             f"{a['on_track']} of {a['total']} actions on track"
         )

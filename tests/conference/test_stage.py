@@ -86,7 +86,9 @@ def test_progress_counts_agreed_findings_rounds_the_letter_and_actions_on_track(
     result = progress(review)
 
     assert (result.done, result.total, result.overdue) == (3, 6, 1)
-    assert result.summary == ("1 of 2 findings agreed; 1 round held; letter not published; 1 of 2 actions on track")
+    assert result.summary == (
+        "1 of 2 findings agreed or published; 1 round held; letter not published; 1 of 2 actions on track"
+    )
 
 
 def test_a_review_with_nothing_yet_is_not_started(review):
