@@ -70,8 +70,11 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
     elif not permissions.is_peer_side(membership):
         validations = validations.none()
     status = choice_param(request, "status", [*Validation.Status.values, TO_MODERATE])
+    # Each filter matches the tag the list shows: a regraded case whose grades differ is "To moderate", not "Regraded".
     if status == TO_MODERATE:
         validations = validations.to_moderate()
+    elif status == Validation.Status.REGRADED:
+        validations = validations.filter(status=status).exclude(to_moderate=True)
     elif status:
         validations = validations.filter(status=status)
     page = Paginator(validations, 25).get_page(request.GET.get("page"))
@@ -81,7 +84,12 @@ def index(request: HttpRequest, review_id: int) -> HttpResponse:
         "progress": stage.progress(review),
         "page": page,
         "status": status,
-        "statuses": [*Validation.Status.choices, (TO_MODERATE, "To moderate: grades differ from the council's")],
+        "statuses": [
+            (Validation.Status.ASSIGNED, "Assigned"),
+            (Validation.Status.REGRADED, "Regraded: grades agree with the council's"),
+            (TO_MODERATE, "To moderate: grades differ from the council's"),
+            (Validation.Status.MODERATED, "Moderated"),
+        ],
         "query": f"status={status}" if status else "",
         "in_sample": page.paginator.count if not status else Validation.objects.filter(review=review).exists(),
         "can_see_audits": permissions.can_see_council_audits(membership),

@@ -137,7 +137,9 @@ def test_the_lead_filters_the_sample_to_the_cases_still_to_moderate(review, case
 
     assert everything.count("To moderate</strong>") == 1
     assert "Case C-02" in waiting and "Case C-01" not in waiting
-    assert "Case C-01" in regraded and "Case C-02" in regraded  # the status itself is unchanged
+    # Each filter matches the tag shown: C-02 is regraded, but shown (and filtered) as to moderate.
+    assert "Case C-01" in regraded and "Case C-02" not in regraded
+    assert "Regraded: grades agree with the council&#x27;s" in everything
     assert '<option value="to_moderate" selected>' in waiting
     assigned = lead_client.get(url, {"status": "assigned"}).content.decode()
     assert "No cases in the sample match this filter." in assigned
