@@ -25,7 +25,7 @@ from .models import (
 NOT_ON_SCALE = "Choose one of the answers given."
 
 
-def _helper(*fields, submit: str, large: bool = False) -> FormHelper:
+def form_helper(*fields, submit: str, large: bool = False) -> FormHelper:
     helper = FormHelper()
     helper.label_size = Size.MEDIUM if large else Size.SMALL
     helper.legend_size = Size.MEDIUM if large else Size.SMALL
@@ -144,7 +144,7 @@ class AnswerForm(NamedErrors, forms.Form):
                 },
             )
             layout.append(Field.checkbox("again"))
-        self.helper = _helper(*layout, submit="Send my answers", large=questionnaire.simple_pages)
+        self.helper = form_helper(*layout, submit="Send my answers", large=questionnaire.simple_pages)
 
     def clean_segment(self) -> Segment | None:
         return self.segments.get(self.cleaned_data["segment"])
@@ -180,7 +180,7 @@ class QuestionnaireDatesForm(VersionedForm):
         if self.instance.audience == Audience.CHILDREN:
             del self.fields["ask_segment"]  # children and young people are never asked (a database constraint)
             asks = []
-        self.helper = _helper("opens_on", "closes_on", *asks, "version", submit="Save dates")
+        self.helper = form_helper("opens_on", "closes_on", *asks, "version", submit="Save dates")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -216,7 +216,7 @@ class SectionForm(VersionedForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("title", "version", submit="Save section" if self.instance.pk else "Add section")
+        self.helper = form_helper("title", "version", submit="Save section" if self.instance.pk else "Add section")
 
 
 def _options(choices: str) -> list[str]:
@@ -266,7 +266,7 @@ class QuestionForm(VersionedForm):
         self.fields["core_key"].error_messages["invalid"] = (
             "Enter a core key of lower-case letters, numbers and hyphens only, such as feel-safe."
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.textarea("text", rows=2),
             Field.radios("kind"),
             Field.textarea("choices"),
@@ -357,7 +357,7 @@ class CopyQuestionnaireForm(NamedErrors, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("questionnaire", submit="Copy into this review")
+        self.helper = form_helper("questionnaire", submit="Copy into this review")
 
 
 class SegmentForm(VersionedForm):
@@ -383,7 +383,7 @@ class SegmentForm(VersionedForm):
         partner.empty_label = "Not one of the council's partner agencies"
         partner.error_messages["invalid_choice"] = "Choose one of the council's own partner agencies."
         submit = "Save segment" if self.instance.pk else "Add segment"
-        self.helper = _helper("name", "expected", "partner", "version", submit=submit)
+        self.helper = form_helper("name", "expected", "partner", "version", submit=submit)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -403,7 +403,7 @@ class AlertActionForm(NamedErrors, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("action"), submit="Record what I did")
+        self.helper = form_helper(Field.textarea("action"), submit="Record what I did")
 
 
 class DistributionForm(NamedErrors, forms.Form):
@@ -439,7 +439,7 @@ class DistributionForm(NamedErrors, forms.Form):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("kind"), "partner", Field.textarea("addresses"), "version", submit="Send the link"
         )
 

@@ -13,7 +13,7 @@ from reviews.pseudonyms import check_fields
 from reviews.validators import check_has_happened
 from reviews.widgets import DATE_HINT, DateInput, invalid_date
 
-from .forms import VersionedForm, _helper
+from .forms import VersionedForm, form_helper
 from .models import Code, FocusGroup
 
 
@@ -58,7 +58,7 @@ class FocusGroupForm(VersionedForm):
             self.fields[name].error_messages["invalid_choice"] = "Choose a member of the peer team."
         self.fields["agencies"].queryset = Partner.objects.filter(council_id=review.council_id).order_by("name")
         self.fields["agencies"].error_messages["invalid_choice"] = "Choose agencies of this council."
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             "held_on",
             Field.radios("audience"),
@@ -90,7 +90,7 @@ class NotesForm(NamedErrors, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("notes"), "version", submit="Save notes")
+        self.helper = form_helper(Field.textarea("notes"), "version", submit="Save notes")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -125,7 +125,7 @@ class CodeForm(NamedErrors, forms.ModelForm):
             group = group or ("Focus areas" if item.kind == "focus" else "Specific circumstances")
             groups.setdefault(group, []).append((key, str(item)))
         self.fields["link"].choices = [("", "Not linked"), *groups.items()]
-        self.helper = _helper("name", "parent", "link", submit="Add code")
+        self.helper = form_helper("name", "parent", "link", submit="Add code")
 
     def clean_link(self) -> str:
         link = self.cleaned_data["link"]
