@@ -167,17 +167,21 @@ def run(url: str, described: str, password: str, secret: str) -> int:
                    (("lead", scale.LEAD_USERNAME), ("programme", scale.PROGRAMME_USERNAME))}  # fmt: skip
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         health = [get(conn, "/health/", "") for _ in range(RUNS)]
+        nothing = f"/bench/reviews/{scale.large_review().pk}/nothing/"
+        get(conn, nothing, cookies["lead"])
+        empty = [get(conn, nothing, cookies["lead"]) for _ in range(RUNS)]
         for page in pages:
             get(conn, page.url, cookies[page.who])  # warm: the first request of a route may compile templates
             page.timings = [get(conn, page.url, cookies[page.who]) for _ in range(RUNS)]
         health += [get(conn, "/health/", "") for _ in range(RUNS)]
+        empty += [get(conn, nothing, cookies["lead"]) for _ in range(RUNS)]
         writes = measure_writes(port, url)
         memory = worker_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
         shutil.rmtree(static_root, ignore_errors=True)
-    return report(pages, health, writes + export, memory, described, workers, time.time() - started)
+    return report(pages, health, empty, writes + export, memory, described, workers, time.time() - started)
 
 
 def national_free_port() -> int:
@@ -198,8 +202,9 @@ def wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def report(pages, health, writes, memory, described, workers, took) -> int:
+def report(pages, health, empty, writes, memory, described, workers, took) -> int:
     floor = statistics.median(health)
+    bare = statistics.median(empty)
     failures = 0
     load = os.getloadavg()
     print(f"database: {described}; gunicorn with debug off, {workers} workers; {RUNS} requests a page")
@@ -207,6 +212,10 @@ def report(pages, health, writes, memory, described, workers, took) -> int:
         f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores; took {took:.0f} s"
     )
     print(f"/health/ (the floor): median {floor * 1000:.1f} ms")
+    print(
+        f"a review's page with nothing on it (session, account, second step, membership, access log, layout): "
+        f"median {bare * 1000:.1f} ms, {bare / floor:.1f} times the floor (for reference, not a target)"
+    )
     print(f"{'page':<58}{'who':<10}{'median':>9}{'p95':>9}{'x med':>7}{'x p95':>7}{'queries':>10}  result")
     for page in pages:
         ratio, ratio95 = page.median / floor, page.p95 / floor

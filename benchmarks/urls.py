@@ -1,10 +1,12 @@
-"""The site's URLs and the benchmark's minimal write view (see benchmarks/settings.py)."""
+"""The site's URLs and the benchmark's two references (see benchmarks/settings.py): a minimal write view, and a
+review's page with nothing on it."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from focusgroups.models import Questionnaire, Response
 
@@ -19,4 +21,19 @@ def write_one_row(request):
     return HttpResponse("saved", content_type="text/plain")
 
 
-urlpatterns = [path("bench/write/", write_one_row), path("", include("peerreview.urls"))]
+EMPTY_PAGE = """{% extends "base.html" %}{% block title %}Nothing{% endblock %}
+{% block content %}<h1 class="govuk-heading-xl">Nothing</h1>{% endblock %}"""
+
+
+@require_GET
+def empty_review_page(request, review_id: int):
+    """A review's page with nothing on it: what every member's page costs before its own work (the session, the
+    account and its second step, the membership check, the access log's entry and the site's layout)."""
+    return HttpResponse(engines["django"].from_string(EMPTY_PAGE).render({}, request))
+
+
+urlpatterns = [
+    path("bench/write/", write_one_row),
+    path("bench/reviews/<int:review_id>/nothing/", empty_review_page),
+    path("", include("peerreview.urls")),
+]
