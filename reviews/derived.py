@@ -16,6 +16,7 @@ The figures are also dropped after DERIVED_FIGURES_SECONDS, so that a change mad
 in the end; 0 keeps nothing (the tests' default, except those of this module). With the local-memory cache (the quick start, tests) the same rules hold within one process.
 """
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -68,8 +69,10 @@ def cached(name: str, review_ids: Iterable[int], compute: Callable[[], T]) -> T:
     if settings.DERIVED_FIGURES_SECONDS <= 0:
         return compute()
     ids = list(review_ids)
-    key = "derived:" + name + ":" + ":".join(str(review_id) for review_id in ids)
-    key += ":" + ":".join(_generations(ids))
+    # The reviews and their generations, hashed: a person's tasks across many reviews would make a key longer than
+    # caches accept (250 characters).
+    kept_under = ":".join(str(review_id) for review_id in ids) + "/" + ":".join(_generations(ids))
+    key = f"derived:{name}:{hashlib.sha256(kept_under.encode()).hexdigest()}"
     value = cache.get(key)
     if value is None:
         value = compute()

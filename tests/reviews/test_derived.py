@@ -2,7 +2,10 @@
 costs fewer queries, and any change through the site (a member's form, an anonymous answer, Django admin) is seen
 on the next view."""
 
+import warnings
+
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,10 +13,10 @@ from django.urls import reverse
 
 from focusgroups.models import Question, QuestionnaireSettings
 from reviews import derived, stages
-from reviews.models import Case
+from reviews.models import Case, Role
 from selfassessment.models import DocumentRequest
 
-from ..factories import CaseFactory, ReviewFactory
+from ..factories import CaseFactory, MembershipFactory, ReviewFactory
 from ..focusgroups.conftest import make_questionnaire, question
 
 
@@ -194,3 +197,14 @@ def test_a_request_assigned_through_the_site_is_a_task_on_the_next_view(
     )
     assert DocumentRequest.objects.filter(review=review, assignee=contributor).exists()
     assert tasks_on_home(contributor_client) == ["Document request"]
+
+
+def test_tasks_across_many_reviews_are_kept_under_a_key_caches_accept(lead, lead_client):
+    for number in range(30):
+        MembershipFactory(review=ReviewFactory(title=f"Review {number}"), user=lead, role=Role.LEAD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # a key longer than 250 characters
+        first = lead_client.get(reverse("reviews:list"))
+        again = lead_client.get(reverse("reviews:list"))
+    assert first.status_code == again.status_code == 200
+    assert len(again.context["rows"]) == 31
