@@ -97,11 +97,11 @@ MIDDLEWARE = [
     "reviews.access.AccessLogMiddleware",
     "reviews.derived.DerivedFiguresMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Inside the CSP, session and CSRF middleware, so the page it puts in place of an empty 405 gets their headers.
-    "reviews.middleware.NotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so the page it puts in place of an empty 405 gets every other middleware's headers on its way out.
+    "reviews.middleware.NotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "peerreview.urls"

@@ -32,7 +32,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     except Resolver404:
         match = None
     on_failure = getattr(match.func, "csrf_failure", None) if match else None
-    if on_failure is not None:
+    # Only a form sent by POST has typed answers to keep; any other method (a PUT or DELETE sent by a script) gets
+    # the plain page below.
+    if on_failure is not None and request.method == "POST":
         return on_failure(request, *match.args, **match.kwargs)
     # The public layout (with its help for a child in danger) is for the questionnaire's and the vote's pages only;
     # a sign-in page, or any other staff page, keeps the staff layout, signed in or not.

@@ -80,7 +80,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # Both worked out when one of these reviews' records changes (reviews/derived.py), not on every view: each
     # review's progress on its own, and this person's tasks across them (as of today).
-    table = derived.cached_many("list-progress", reviews, progress_table)
+    table = derived.cached_many(f"list-progress-{today.isoformat()}", reviews, progress_table)
     tasks = derived.cached(
         f"tasks-{request.user.pk}-{today.isoformat()}",
         [review.pk for review in reviews],
@@ -114,9 +114,10 @@ def review_overview(request: HttpRequest, review_id: int) -> HttpResponse:
     team = review.memberships.select_related("user").order_by("role", "user__last_name", "user__first_name")
     peer_team = [m for m in team if permissions.is_peer_side(m)]
     host_team = [m for m in team if permissions.is_host_side(m)]
-    # Worked out when the review's records change (reviews/derived.py), not on every view.
+    # Worked out when the review's records change (reviews/derived.py), not on every view; afresh each day, as what
+    # is overdue moves on with the date.
     progress = derived.cached(
-        "progress",
+        f"progress-{timezone.localdate().isoformat()}",
         [review.pk],
         lambda: {stage.slug: stages.progress_of(stage, review) for stage in stages.all_stages()},
     )

@@ -46,3 +46,25 @@ def test_an_outsider_still_gets_404_not_the_page(review, outsider_client):
     response = outsider_client.get(reverse("conference:letter_generate", args=[review.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_page_keeps_every_header_the_site_sends(lead_client):
+    response = lead_client.get(reverse("notifications:mark_all_read"))
+
+    assert response.status_code == 405
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_another_method_to_a_questionnaire_link_without_its_security_check_is_refused_plainly(review, method):
+    questionnaire = make_questionnaire(review, title="Children 8 to 11", audience="children", age_band="8-11")
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)(f"/q/{questionnaire.token}/", "q1=1")
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form was not sent" in body
+    assert "Go to your reviews" not in body and "My reviews" not in body  # the public layout
