@@ -1,6 +1,8 @@
 """The site's URLs and the benchmark's two references (see benchmarks/settings.py): a minimal write view, and a
 review's page with nothing on it."""
 
+import functools
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.template import engines
@@ -29,7 +31,12 @@ EMPTY_PAGE = """{% extends "base.html" %}{% block title %}Nothing{% endblock %}
 def empty_review_page(request, review_id: int):
     """A review's page with nothing on it: what every member's page costs before its own work (the session, the
     account and its second step, the membership check, the access log's entry and the site's layout)."""
-    return HttpResponse(engines["django"].from_string(EMPTY_PAGE).render({}, request))
+    return HttpResponse(_empty_page().render({}, request))
+
+
+@functools.cache
+def _empty_page():
+    return engines["django"].from_string(EMPTY_PAGE)  # compiled once, as the site's templates are
 
 
 urlpatterns = [

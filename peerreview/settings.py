@@ -135,7 +135,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's, keeping one Redis client per connection pool (peerreview/cache.py).
+    CACHES = {"default": {"BACKEND": "peerreview.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # One process's own cache (the quick start): room for a figure of each review of a national programme.
     CACHES = {

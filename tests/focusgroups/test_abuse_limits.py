@@ -95,7 +95,7 @@ def test_behind_a_proxy_the_address_it_saw_counts_and_a_forged_header_does_not_e
 def test_the_limits_are_counted_in_redis_so_every_web_process_shares_them(questionnaire, settings, redis_url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "peerreview.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

@@ -69,7 +69,7 @@ def test_an_administrator_signed_in_may_read_it(admin_user):
 def test_a_cache_nobody_answers_is_named_and_gives_503(token, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "peerreview.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

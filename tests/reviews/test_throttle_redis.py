@@ -10,7 +10,7 @@ from reviews import throttle
 def test_hit_all_counts_each_limit_in_redis_and_refuses_past_its_count(settings, redis_url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "peerreview.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
