@@ -213,6 +213,7 @@ def _case_summary(case: Case) -> list[tuple[str, str]]:
 def case_detail(request: HttpRequest, review_id: int, case_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     case = get_object_or_404(Case.objects.select_related("threshold_level"), review=review, pk=case_id)
+    case.review = review  # already read with its council: the timescales and the partners ask for it
     events = list(services.chronology(case))
     results = services.case_timeliness(case, events)
     checks = [check for result in results for check in result.checks]

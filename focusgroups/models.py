@@ -389,6 +389,8 @@ class QuestionnaireSettings(models.Model):
         if relation.is_cached(review):
             return relation.get_cached_value(review) or cls(review=review)
         found = cls.objects.filter(review=review).first()
+        if found is not None:
+            relation.set_cached_value(review, found)  # asked again for the same review, no query
         return found or cls(review=review)
 
     def phrases(self) -> list[str]:

@@ -216,6 +216,7 @@ def questionnaire_copy(request: HttpRequest, review_id: int) -> HttpResponse:
 def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     questionnaire = get_object_or_404(Questionnaire, review=review, pk=questionnaire_id)
+    questionnaire.review = review  # already read: its settings and rates ask for it
     can_manage = permissions.can_manage_questionnaires(membership)
     if request.method == "POST":
         permissions.require(can_manage)
