@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,22 @@ def redis_url():
     except redis.exceptions.ConnectionError as exc:
         need_service(f"Redis at REDIS_URL does not answer: {exc}")
     return url
+
+
+@pytest.fixture
+def site_redis_cache(settings, redis_url):
+    """The site's Redis cache (peerreview/cache.py) on the run's Redis, under keys of this test's own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "peerreview.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The public questionnaire under abuse: answers are limited per network address and per link (generously), and a
 flood of identical alert-raising answers is one alert and one email that counts them."""
 
-import uuid
-
 import pytest
 from django.core import mail
 from django.test import Client
@@ -92,14 +90,7 @@ def test_behind_a_proxy_the_address_it_saw_counts_and_a_forged_header_does_not_e
     assert other_client.status_code == 200
 
 
-def test_the_limits_are_counted_in_redis_so_every_web_process_shares_them(questionnaire, settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peerreview.cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
+def test_the_limits_are_counted_in_redis_so_every_web_process_shares_them(questionnaire, settings, site_redis_cache):
     settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS = 2
     free = question(questionnaire, Question.Kind.TEXT)
 

@@ -1,20 +1,11 @@
 """Several limits counted in one round trip to Redis: the same counts as one at a time, each window expiring."""
 
-import uuid
-
 from django.core.cache import cache
 
 from reviews import throttle
 
 
-def test_hit_all_counts_each_limit_in_redis_and_refuses_past_its_count(settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peerreview.cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
+def test_hit_all_counts_each_limit_in_redis_and_refuses_past_its_count(site_redis_cache):
     by_address = throttle.Limit("test-address", 2, 600)
     by_link = throttle.Limit("test-link", 3, 600)
 
