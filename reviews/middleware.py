@@ -118,7 +118,7 @@ class NotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.content:
+        if response.status_code != 405 or getattr(response, "streaming", False) or response.content:
             return response
         layout = "public_base.html" if is_anonymous_path(request.path_info) else "base.html"
         page = render(request, "405.html", {"layout": layout}, status=405)

@@ -2,8 +2,11 @@
 the site's layout, with the 405 status and its Allow header; the public pages keep their own layout."""
 
 import pytest
+from django.http import HttpResponseNotAllowed, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
+
+from reviews.middleware import NotAllowedPageMiddleware
 
 from ..focusgroups.conftest import make_questionnaire
 
@@ -68,3 +71,11 @@ def test_another_method_to_a_questionnaire_link_without_its_security_check_is_re
     assert response.status_code == 403
     assert "Your form was not sent" in body
     assert "Go to your reviews" not in body and "My reviews" not in body  # the public layout
+
+
+def test_a_405_that_says_something_of_its_own_is_left_as_it_is(rf):
+    streamed = StreamingHttpResponse(iter([b"streamed"]), status=405)
+    worded = HttpResponseNotAllowed(["POST"], content=b"Only a form's button sends here.")
+
+    assert NotAllowedPageMiddleware(lambda request: streamed)(rf.get("/")) is streamed
+    assert NotAllowedPageMiddleware(lambda request: worded)(rf.get("/")) is worded
