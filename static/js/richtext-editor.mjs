@@ -88,6 +88,9 @@ function enhance(textarea, index) {
     textarea.value = cleanHtml(editor.innerHTML).innerHTML;
   };
   document.addEventListener("selectionchange", saveRange);
+  // Also as focus leaves the editor: selectionchange arrives a moment later, and someone who selects with the
+  // keyboard and moves straight to the toolbar would otherwise format the selection before the last.
+  editor.addEventListener("blur", saveRange);
   editor.addEventListener("input", sync);
   editor.addEventListener("paste", (event) => {
     // Pasted text keeps only the allowed formatting.

@@ -50,6 +50,7 @@ def test_the_toolbar_makes_text_bold_from_the_keyboard_and_the_save_keeps_it(liv
         page.keyboard.press("ArrowRight")
     expect(page.get_by_role("button", name="Bold")).to_be_focused()
     page.keyboard.press("Enter")
+    expect(editor.locator("b, strong")).to_have_text("Closing words")  # the selection made just before the toolbar
     page.get_by_role("button", name="Save the letter").click()
 
     expect(page.get_by_role("heading", name="Feedback letter", exact=True)).to_be_visible()
