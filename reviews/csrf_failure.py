@@ -36,7 +36,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # the plain page below.
     if on_failure is not None and request.method == "POST":
         return on_failure(request, *match.args, **match.kwargs)
-    # The public layout (with its help for a child in danger) is for the questionnaire's and the vote's pages only;
-    # a sign-in page, or any other staff page, keeps the staff layout, signed in or not.
-    layout = "public_base.html" if is_anonymous_path(request.path_info) else "base.html"
-    return render(request, "403_csrf.html", {"layout": layout}, status=403)
+    return render(request, "403_csrf.html", {"layout": layout_for(request)}, status=403)
+
+
+def layout_for(request: HttpRequest) -> str:
+    """The layout of a page the site answers in place of a view's: the public one (with its help for a child in
+    danger) for the questionnaire's and the vote's pages only; a sign-in page, or any other staff page, keeps the
+    staff layout, signed in or not."""
+    return "public_base.html" if is_anonymous_path(request.path_info) else "base.html"

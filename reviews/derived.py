@@ -56,11 +56,17 @@ def changed(review_id: int | None) -> None:
     if settings.DERIVED_FIGURES_SECONDS <= 0:
         return  # nothing is kept, so nothing is out of date
     key = _ALL if review_id is None else _key(review_id)
-    # Now, and again when the transaction commits: a figure worked out in between (from the records before the
-    # commit) is kept under the first new generation only, which the second replaces.
+    # A figure worked out between the two (from the records before the commit) is kept under the first new
+    # generation only, which the second replaces.
+    now_and_on_commit(lambda: cache.set(key, _new_generation(), None))
+
+
+def now_and_on_commit(action: Callable[[], None]) -> None:
+    """Drop something kept: now, and again when the transaction commits (at once outside a transaction), so that
+    nothing worked out from the records before the commit is kept after it."""
     if transaction.get_connection().in_atomic_block:
-        cache.set(key, _new_generation(), None)
-    transaction.on_commit(lambda: cache.set(key, _new_generation(), None))  # at once outside a transaction
+        action()
+    transaction.on_commit(action)
 
 
 def cached(name: str, review_ids: Iterable[int], compute: Callable[[], T]) -> T:

@@ -3,9 +3,8 @@ from django.contrib.auth import middleware as auth_middleware
 from django.http import Http404
 from django.shortcuts import render
 
-from peerreview.logs import is_anonymous_path
-
 from . import sessions
+from .csrf_failure import layout_for
 from .models import ReviewMembership
 from .permissions import can_view_programme
 
@@ -120,8 +119,7 @@ class NotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or getattr(response, "streaming", False) or response.content:
             return response
-        layout = "public_base.html" if is_anonymous_path(request.path_info) else "base.html"
-        page = render(request, "405.html", {"layout": layout}, status=405)
+        page = render(request, "405.html", {"layout": layout_for(request)}, status=405)
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page

@@ -22,10 +22,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import derived
 from .notifications.models import Notification
 
 PERMISSIONS_GENERATION = "person:permissions:generation"
@@ -33,13 +33,6 @@ PERMISSIONS_GENERATION = "person:permissions:generation"
 
 def _keeping() -> bool:
     return settings.PERSON_FIGURES_SECONDS > 0
-
-
-def _drop(action: Callable[[], None]) -> None:
-    """Now, and again when the transaction commits (at once outside one)."""
-    if transaction.get_connection().in_atomic_block:
-        action()
-    transaction.on_commit(action)
 
 
 # Permissions
@@ -67,7 +60,7 @@ def permissions(user, compute: Callable[[], set[str]]) -> set[str]:
 def forget_permissions() -> None:
     """Groups or permissions changed: everyone's are worked out again."""
     if _keeping():
-        _drop(lambda: cache.set(PERMISSIONS_GENERATION, secrets.randbits(62) + 1, None))
+        derived.now_and_on_commit(lambda: cache.set(PERMISSIONS_GENERATION, secrets.randbits(62) + 1, None))
 
 
 @receiver(post_save, sender=Group)
@@ -110,7 +103,7 @@ def forget_unread(user_id: int) -> None:
     """One of this person's notifications was added, removed or marked read."""
     if _keeping():
         key = _unread_key(user_id)
-        _drop(lambda: cache.delete(key))
+        derived.now_and_on_commit(lambda: cache.delete(key))
 
 
 @receiver(post_save, sender=Notification)
