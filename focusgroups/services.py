@@ -486,7 +486,12 @@ def raise_finding_from_coding(*, coding: Coding, finding: Finding, user, focus_a
 def ensure_codebook(review: Review) -> None:
     """Give the review a code for each theme of its framework and each scope area, focus area and specific
     circumstance in its scope (from `reviews.scope`), so coding can start at once. Made once each, in four
-    queries; a code the team named the same already stands for it."""
+    queries; a code the team named the same already stands for it. Checked again only after the review (its
+    scope) or Django admin (its framework's themes) changed something: the pages that call it are viewed often."""
+    derived.cached(f"codebook-{review.pk}", [review.pk], lambda: _make_codebook(review))
+
+
+def _make_codebook(review: Review) -> bool:
     linked = set()
     names = set()
     for theme_id, scope_id, focus_id, name in Code.objects.filter(review=review).values_list(
@@ -506,6 +511,7 @@ def ensure_codebook(review: Review) -> None:
         new.append(Code(review=review, name=name, **{field_name: item}))
     if new:
         Code.objects.bulk_create(new, ignore_conflicts=True)
+    return True  # kept: the codebook is whole for this generation of the review
 
 
 def coded_themes(review: Review) -> list[dict]:

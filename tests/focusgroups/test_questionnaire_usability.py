@@ -5,8 +5,9 @@ and the dates of a copied questionnaire offered at once."""
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from focusgroups.library import ensure_library
@@ -41,6 +42,38 @@ def test_a_new_reviews_codebook_holds_its_themes_scope_areas_focus_areas_and_cir
     assert Code.objects.filter(review=review).count() == len(themes) + len(areas) + len(focus)
     assert Code.objects.filter(review=review, scope_area__isnull=False).count() == len(areas)
     assert "No codes yet." not in response.content.decode()
+
+
+def test_a_kept_codebook_is_not_checked_again_until_the_scope_changes_through_the_site(
+    review, lead_client, peer_client, settings
+):
+    settings.DERIVED_FIGURES_SECONDS = 900
+    codes_url = reverse("focusgroups:codes", args=[review.pk])
+
+    def codebook_checked() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert peer_client.get(codes_url).status_code == 200
+        return any(query["sql"].startswith('SELECT "focusgroups_code"."theme_id"') for query in queries)
+
+    assert codebook_checked()
+    assert not codebook_checked()
+
+    in_scope = [area.pk for area in scope.framework_scope_areas(review)]
+    answers = {
+        "scope_areas": in_scope,
+        "focus_areas": [area.pk for area in scope.focus_areas(review) if area.kind == "focus"],
+        "circumstances": [area.pk for area in scope.focus_areas(review) if area.kind == "circumstance"],
+        "local_scope_items": "Children placed out of the area\n",
+        "local_lines_of_enquiry": "",
+        "version": review.version,
+    }
+    saved = lead_client.post(reverse("reviews:scope", args=[review.pk]), answers)
+    assert saved.status_code == 302
+
+    assert codebook_checked()
+    listed = peer_client.get(codes_url).content.decode()
+    assert Code.objects.filter(review=review, name="Children placed out of the area", scope_area__isnull=False).exists()
+    assert "Children placed out of the area" in listed
 
 
 def test_a_scope_area_the_review_leaves_out_gets_no_code(review, peer_client):
