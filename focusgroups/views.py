@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import access, derived, exports, permissions, throttle
@@ -233,12 +235,43 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
     config = QuestionnaireSettings.for_review(review)
     if permissions.can_code_focus_groups(membership):
         services.ensure_codebook(review)
-    # Tabulated when the review's records change (reviews/derived.py), not on every view.
-    tables = derived.cached(
-        f"question-tables-{questionnaire.pk}-{config.minimum_group}",
+    # Tabulated, charted and rendered when the review's records change (reviews/derived.py), not on every view.
+    results, results_html = derived.cached(
+        f"question-results-{questionnaire.pk}-{config.minimum_group}",
         [review.pk],
-        lambda: services.question_tables(questionnaire, config.minimum_group),
+        lambda: _rendered_results(questionnaire, config.minimum_group),
     )
+    context = {
+        "review": review,
+        "membership": membership,
+        "questionnaire": questionnaire,
+        "form": form if can_manage else None,
+        "results": results,
+        "results_html": results_html,
+        "texts": services.text_answers_by_theme(questionnaire, config.minimum_text_group),
+        "config": config,
+        "public_url": request.build_absolute_uri(questionnaire.public_url()),
+        "can_key_in": permissions.can_key_in_paper_responses(membership),
+        "can_code": permissions.can_code_focus_groups(membership),
+        # The same choices under every answer: made once, not once an answer.
+        "code_options": format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((code.pk, str(code)) for code in Code.objects.filter(review=review).order_by("name")),
+        )
+        if permissions.can_code_focus_groups(membership)
+        else None,
+        "response_count": questionnaire.responses.count(),
+        "rates": distribution.rates(questionnaire) if questionnaire.ask_segment else None,
+        "distributions": questionnaire.distributions.count() if can_manage else 0,
+    }
+    return render(request, "focusgroups/questionnaire.html", context)
+
+
+def _rendered_results(questionnaire: Questionnaire, minimum_group: int) -> tuple[list, str]:
+    """Each scale or choice question's table and chart, and their HTML: the same for everyone who may see the
+    results (the figures below the minimum group are hidden in the tables themselves), so kept whole."""
+    tables = services.question_tables(questionnaire, minimum_group)
     charts = [
         bar_chart(
             title=f"{table.question.text}: answers from all respondents",
@@ -250,25 +283,9 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
         else None
         for table in tables
     ]
-    context = {
-        "review": review,
-        "membership": membership,
-        "questionnaire": questionnaire,
-        "form": form if can_manage else None,
-        "results": list(zip(tables, charts, strict=True)),
-        "texts": services.text_answers_by_theme(questionnaire, config.minimum_text_group),
-        "config": config,
-        "public_url": request.build_absolute_uri(questionnaire.public_url()),
-        "can_key_in": permissions.can_key_in_paper_responses(membership),
-        "can_code": permissions.can_code_focus_groups(membership),
-        "codes": list(Code.objects.filter(review=review).order_by("name"))
-        if permissions.can_code_focus_groups(membership)
-        else None,
-        "response_count": questionnaire.responses.count(),
-        "rates": distribution.rates(questionnaire) if questionnaire.ask_segment else None,
-        "distributions": questionnaire.distributions.count() if can_manage else 0,
-    }
-    return render(request, "focusgroups/questionnaire.html", context)
+    results = list(zip(tables, charts, strict=True))
+    html = render_to_string("focusgroups/_results.html", {"results": results, "minimum": minimum_group})
+    return results, html
 
 
 @require_GET

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from focusgroups import services
-from focusgroups.models import Coding, FocusGroup
+from focusgroups.models import Code, Coding, FocusGroup
 from reviews.models import Finding, FindingEvidence
 
 from .conftest import add_responses, make_code, make_group, make_questionnaire
@@ -188,6 +188,22 @@ def test_a_free_text_answer_can_be_coded(review, code, peer_client):
 
     assert response.status_code == 302
     assert list(Coding.objects.values_list("answer", "quote")) == [(answer.pk, "Supervision keeps being cancelled.")]
+
+
+def test_every_free_text_answer_offers_the_codebook_with_names_escaped(review, code, peer_client, observer_client):
+    make_code(review, "<b>Workload</b> & cover")
+    questionnaire = make_questionnaire(review)
+    add_responses(questionnaire, values=[4] * 10, text="Supervision keeps being cancelled.")
+
+    page = peer_client.get(questionnaire.get_absolute_url()).content.decode()
+    observed = observer_client.get(questionnaire.get_absolute_url()).content.decode()
+
+    assert page.count("Code this answer") == 10
+    assert page.count(f'<option value="{code.pk}">Supervision</option>') == 10
+    assert page.count("<option value=") == 10 * Code.objects.filter(review=review).count()
+    assert "&lt;b&gt;Workload&lt;/b&gt; &amp; cover</option>" in page
+    assert "<b>Workload</b>" not in page
+    assert "Code this answer" not in observed
 
 
 def test_a_free_text_answer_hidden_by_the_minimum_cannot_be_coded(review, code, peer_client):

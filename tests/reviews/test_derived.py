@@ -79,6 +79,24 @@ def test_an_anonymous_answer_is_in_the_results_on_the_next_view(review, lead_cli
     assert answered() >= before
 
 
+def test_the_results_html_shows_an_anonymous_answer_on_the_next_view(review, lead_client):
+    QuestionnaireSettings.objects.update_or_create(review=review, defaults={"minimum_group": 2})
+    questionnaire = make_questionnaire(review, title="Staff survey", audience="staff")
+    scale = question(questionnaire, Question.Kind.AGREE)
+    url = questionnaire.get_absolute_url()
+
+    def respondents_cells() -> str:
+        page = lead_client.get(url).content.decode()
+        return page.split(">Respondents</th>", 1)[1].split("</tr>", 1)[0]
+
+    for value in ("4", "5"):
+        Client().post(f"/q/{questionnaire.token}/", {f"q{scale.pk}": value})
+    assert ">2</td>" in respondents_cells()
+    Client().post(f"/q/{questionnaire.token}/", {f"q{scale.pk}": "3"})
+
+    assert ">3</td>" in respondents_cells()
+
+
 def test_a_change_to_another_review_leaves_this_reviews_figures_kept(review, other_review, lead_client):
     CaseFactory(review=review)
     assert mapping_total(lead_client, review) == 1
