@@ -9,7 +9,7 @@ from reviews.people import label_people
 from reviews.richtext import RichTextField
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
-from reviews.widgets import DATE_HINT, invalid_date
+from reviews.widgets import DATE_HINT, LongSelect, invalid_date
 
 from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
@@ -25,26 +25,33 @@ def _helper(*fields, submit: str) -> FormHelper:
 
 
 class ReviewFindingField(forms.ModelChoiceField):
-    """A finding of this review. An id of another review gets the same message as one that does not exist,
-    so the answer tells nothing about other reviews."""
+    """A finding of this review, chosen from `choices` (its findings, read once for every field of a form). An id of
+    another review gets the same message as one that does not exist, so the answer tells nothing about other
+    reviews."""
 
-    def __init__(self, review: Review, **kwargs) -> None:
+    widget = LongSelect
+
+    def __init__(self, review: Review, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(queryset=review.findings.all(), **kwargs)
-        self.choices = [("", "Choose a finding")] + [
-            (f.pk, f"{f.theme.name}: {f.summary}")
-            for f in review.findings.select_related("theme").order_by("theme__order", "pk")
-        ]
+        self.choices = [("", "Choose a finding"), *choices]
         self.error_messages["invalid_choice"] = "Choose a finding that exists."
 
 
 class MergeForm(NamedErrors, forms.Form):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        findings = [
+            (finding.pk, f"{finding.theme.name}: {finding.summary}")
+            for finding in review.findings.select_related("theme").order_by("theme__order", "pk")
+        ]
         self.fields["keep"] = ReviewFindingField(
-            review, label="Finding to keep", error_messages={"required": "Choose the finding to keep."}
+            review, findings, label="Finding to keep", error_messages={"required": "Choose the finding to keep."}
         )
         self.fields["duplicate"] = ReviewFindingField(
-            review, label="Duplicate to merge into it", error_messages={"required": "Choose the duplicate to merge."}
+            review,
+            findings,
+            label="Duplicate to merge into it",
+            error_messages={"required": "Choose the duplicate to merge."},
         )
         self.helper = _helper("keep", "duplicate", submit="Merge findings")
 

@@ -1,6 +1,9 @@
 """Form widgets every stage shares."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -36,3 +39,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class LongSelect(forms.Select):
+    """Django's select, with its options written in Python rather than through a template each: the same HTML,
+    in a fraction of the time, for a list of every record of a review (a finding to merge, say)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            # Every value and label escaped here, as a template would.
+            rendered = "\n".join(
+                f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>{escape(option["label"])}</option>'
+                for option in options
+            )
+            groups.append(f'<optgroup label="{escape(group_name)}">{rendered}</optgroup>' if group_name else rendered)
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("\n".join(groups))
+        )
