@@ -62,15 +62,24 @@ TOO_MANY_ANSWERS = (
     "Your answers have not been sent yet: a lot of answers have come from your network in the last few minutes. "
     "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
 )
+TOO_MANY_FOR_LINK = (
+    "Your answers have not been sent yet: a lot of answers have been sent with this link in the last few minutes. "
+    "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
+)
 
 
-def _within_answer_limits(request: HttpRequest, questionnaire: Questionnaire) -> bool:
-    """Per network address and per questionnaire link; both are counted on every attempt to send."""
+def _answer_limit_refusing(request: HttpRequest, questionnaire: Questionnaire) -> str | None:
+    """What to tell someone sending answers past a limit (None when within them): per network address first, then
+    per questionnaire link, the link counted only for sends their address's limit lets through, so that one
+    address sending too many cannot hold up everyone else's answers."""
     by_address = throttle.Limit("answer-address", settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS, ANSWER_WINDOW_SECONDS)
     by_link = throttle.Limit("answer-link", settings.QUESTIONNAIRE_ANSWERS_PER_LINK, ANSWER_WINDOW_SECONDS)
-    return all(
-        throttle.hit_all((by_address, (throttle.client_address(request) or "",)), (by_link, (questionnaire.token,)))
+    refused = throttle.hit_in_turn(
+        (by_address, (throttle.client_address(request) or "",)), (by_link, (questionnaire.token,))
     )
+    if refused is None:
+        return None
+    return (TOO_MANY_ANSWERS if refused is by_address else TOO_MANY_FOR_LINK).format(minutes=refused.minutes)
 
 
 NOT_SENT_CHECK = (
@@ -136,10 +145,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if closed is not None:
         return closed
     form, seen_before = _answer_form(request, questionnaire)
-    if request.method == "POST" and not _within_answer_limits(request, questionnaire):
+    refused = _answer_limit_refusing(request, questionnaire) if request.method == "POST" else None
+    if refused:
         # Nothing is stored; the page keeps what they wrote so they can send it again in a few minutes.
-        message = TOO_MANY_ANSWERS.format(minutes=ANSWER_WINDOW_SECONDS // 60)
-        return _not_sent(request, questionnaire, form, seen_before, message, status=429)
+        return _not_sent(request, questionnaire, form, seen_before, refused, status=429)
     if request.method == "POST" and form.is_valid():
         _, alert = services.submit_response(
             questionnaire=questionnaire,

@@ -86,19 +86,38 @@ def hit(limit: Limit, *parts: str) -> bool:
     return count <= limit.count
 
 
-def hit_all(*hits: tuple[Limit, tuple[str, ...]]) -> list[bool]:
-    """`hit` for several limits at once: with Redis, every count in one round trip (INCR, and the window's expiry
-    set by the first), for a public page that checks two limits on every answer."""
+# Counts each key in turn, stopping at the first past its limit (so the later ones are not counted), and starts each
+# window's expiry with its first count: in one round trip, and atomic.
+_IN_TURN = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local n = redis.call('INCR', key)
+    if n == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
+    counts[i] = n
+    if n > tonumber(ARGV[2 * i - 1]) then break end
+end
+return counts
+"""
+
+
+def hit_in_turn(*hits: tuple[Limit, tuple[str, ...]]) -> Limit | None:
+    """`hit` for several limits, in turn: each is counted only while the ones before it allow. The first limit the
+    request is past, or None when it is within them all.
+
+    The order matters: put the narrow limit first (one network address) and the wide one after it (a whole
+    questionnaire link), so that one address sending past its own limit is refused by it without using up the
+    wide limit that everyone else shares. With Redis, one round trip."""
     client = _redis_client()
     if client is None:
-        return [hit(limit, *parts) for limit, parts in hits]
+        for limit, parts in hits:
+            if not hit(limit, *parts):
+                return limit
+        return None
     keys = [cache.make_and_validate_key(_key(limit, parts)) for limit, parts in hits]
-    pipe = client.pipeline(transaction=False)
-    for key, (limit, _) in zip(keys, hits, strict=True):
-        pipe.incr(key)
-        pipe.expire(key, limit.seconds + 5, nx=True)
-    counts = pipe.execute()[::2]
-    return [count <= limit.count for count, (limit, _) in zip(counts, hits, strict=True)]
+    arguments = [value for limit, _ in hits for value in (limit.count, limit.seconds + 5)]
+    counts = client.eval(_IN_TURN, len(keys), *keys, *arguments)
+    # The script stops at the first limit passed, so `counts` may be shorter than `hits`.
+    return next((limit for count, (limit, _) in zip(counts, hits, strict=False) if count > limit.count), None)
 
 
 def _redis_client():

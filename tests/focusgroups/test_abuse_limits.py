@@ -66,6 +66,28 @@ def test_past_the_limit_for_a_link_answers_from_any_address_wait(questionnaire, 
     assert Response.objects.count() == 2
 
 
+@pytest.mark.parametrize("cache_kind", ["local", "redis"])
+def test_one_address_sending_past_its_own_limit_does_not_hold_up_anyone_elses_answers(
+    questionnaire, settings, request, cache_kind
+):
+    if cache_kind == "redis":
+        request.getfixturevalue("site_redis_cache")
+    settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS = 2
+    settings.QUESTIONNAIRE_ANSWERS_PER_LINK = 4
+    free = question(questionnaire, Question.Kind.TEXT)
+
+    flood = [send(questionnaire, {f"q{free.pk}": "Flood"}, REMOTE_ADDR="203.0.113.66").status_code for _ in range(10)]
+    children = [send(questionnaire, {f"q{free.pk}": f"Child {n}"}, REMOTE_ADDR=f"198.51.100.{n}") for n in range(1, 4)]
+
+    assert flood == [200, 200] + [429] * 8
+    assert [page.status_code for page in children] == [200, 200, 429]
+    past_the_link = children[-1].content.decode()
+    assert "a lot of answers have been sent with this link in the last few minutes" in past_the_link
+    assert TOO_MANY not in past_the_link
+    assert "Child 3" in past_the_link  # what they wrote is kept for them to send again
+    assert Response.objects.count() == 4
+
+
 def test_behind_a_proxy_the_address_it_saw_counts_and_a_forged_header_does_not_escape_the_limit(
     questionnaire, settings
 ):
