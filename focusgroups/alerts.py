@@ -88,31 +88,45 @@ def _fingerprint(response: Response, rows: list[Answer]) -> str:
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def answer_concern(config: QuestionnaireSettings, question: Question, given: object) -> tuple[str, str] | None:
-    """Why one given answer raises an alert, or None: a low safety-scale value, or a concern phrase in free text."""
+def answer_concern(
+    config: QuestionnaireSettings, question: Question, given: object, *, about_a_child: bool
+) -> tuple[str, str] | None:
+    """Why one given answer raises an alert, or None: a low safety-scale value, or words in free text that may be a
+    disclosure (`about_a_child`: the questionnaire's answers speak of a child's own life)."""
     if question.kind == Question.Kind.TEXT:
-        return _concern(config, question, text=given)
+        return _concern(config, question, text=given, about_a_child=about_a_child)
     if question.is_scale:
-        return _concern(config, question, value=int(given))
+        return _concern(config, question, value=int(given), about_a_child=about_a_child)
     return None
 
 
 def _concern(
-    config: QuestionnaireSettings, question: Question, *, text: str = "", value: int | None = None
+    config: QuestionnaireSettings,
+    question: Question,
+    *,
+    text: str = "",
+    value: int | None = None,
+    about_a_child: bool,
 ) -> tuple[str, str] | None:
     """Why an answer raises an alert (kept on the alert) and what the lead reads in the email, or None."""
     if question.kind == Question.Kind.TEXT:
-        if text and config.matches_concern(text):
+        words = config.concern_in(text, about_a_child=about_a_child) if text else None
+        if words:
             return (
-                f"A free-text answer to “{question.text}” contains a concern phrase.",
+                f"A free-text answer to “{question.text}” has words that may be a disclosure: “{words}”.",
                 f"Wrote, in answer to “{question.text}”:\n“{text}”",
             )
         return None
     if question.is_unsafe(value):
         label = dict(question.options()).get(str(value), value)
-        reason = f"Answered “{label}” to “{question.text}”."
+        reason = _sentence(f"Answered “{label}” to “{question.text}”")
         return reason, reason
     return None
+
+
+def _sentence(text: str) -> str:
+    """The text with a full stop, unless a quotation it ends with ends a sentence already (“… at home?”)."""
+    return text if text.endswith(("?”", ".”", "!”")) else f"{text}."
 
 
 def _queue_alert_email(alert: SafeguardingAlert, site_url: str) -> None:
@@ -159,8 +173,9 @@ def alert_concerns(alert: SafeguardingAlert, config: QuestionnaireSettings) -> l
         "question__section__order", "question__order", "pk"
     )
     concerns = []
+    about_a_child = alert.response.questionnaire.answers_about_a_child
     for answer in answers:
-        concern = _concern(config, answer.question, text=answer.text, value=answer.value)
+        concern = _concern(config, answer.question, text=answer.text, value=answer.value, about_a_child=about_a_child)
         if concern is not None:
             concerns.append(concern[1])
     # The concern phrases may have changed since the response came in: the reasons kept on the alert still hold.

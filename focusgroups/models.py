@@ -5,7 +5,6 @@ segment the respondent chose, how it was given and the day. The questionnaire's 
 token shared by everyone answering it, never one per person.
 """
 
-import re
 import secrets
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from reviews.models import FocusArea, Partner, Review, ScopeArea, Theme
 from reviews.validators import review_date_validator
 
 # Kept in a module of their own so that this one stays short; they are the app's models all the same.
+from . import concerns
 from .alert_models import SafeguardingAlert, SafeguardingAlertQuerySet  # noqa: F401 (the app's models)
 
 MAX_TEXT_ANSWER = 2000
@@ -101,6 +101,12 @@ class Questionnaire(models.Model):
 
     def has_responses(self) -> bool:
         return self.responses.exists()
+
+    @property
+    def answers_about_a_child(self) -> bool:
+        """Whether its answers speak of a child's own life (children's, and parents and carers'), and so are read
+        for every sign of a disclosure, not only the review's own concern phrases."""
+        return self.audience in {Audience.CHILDREN, Audience.PARENTS}
 
     def is_open(self, day=None) -> bool:
         return self.status(day) == signals_status.QUESTIONNAIRE_OPEN
@@ -396,9 +402,9 @@ class QuestionnaireSettings(models.Model):
     def phrases(self) -> list[str]:
         return [line.strip().lower() for line in self.concern_phrases.splitlines() if line.strip()]
 
-    def matches_concern(self, text: str) -> bool:
-        words = re.sub(r"\s+", " ", text.lower())
-        return any(phrase in words for phrase in self.phrases())
+    def concern_in(self, text: str, *, about_a_child: bool) -> str | None:
+        """The words of the text that may be a disclosure (focusgroups/concerns.py), or None."""
+        return concerns.concern_in(text, tuple(self.phrases()), about_a_child=about_a_child)
 
 
 class Response(models.Model):

@@ -57,7 +57,7 @@ def submit_response(
             continue
         rows += _answer_rows(response, question, given)
         # Each answer is judged on its own: whether it raises a concern never depends on the answers before it.
-        concern = alerts.answer_concern(config, question, given)
+        concern = alerts.answer_concern(config, question, given, about_a_child=questionnaire.answers_about_a_child)
         if concern is not None:
             reasons.append(concern[0])
     Answer.objects.bulk_create(rows)

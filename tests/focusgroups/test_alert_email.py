@@ -101,7 +101,7 @@ def test_the_email_carries_the_questionnaire_segment_day_and_the_answers_that_ra
         f"Given: {today.day} {today:%B %Y}, online, by the respondent\n"
         "\n"
         "What raised the concern:\n"
-        "- Answered “Strongly disagree” to “My caseload is manageable.”.\n"
+        "- Answered “Strongly disagree” to “My caseload is manageable.”\n"
         "- Wrote, in answer to “What would you change?”:\n"
         "“My brother hits me when mum is out”\n"
         "\n"
@@ -130,7 +130,7 @@ def test_a_keyed_in_paper_return_says_how_it_was_given(
     body = mail.outbox[0].body
     assert "Agency or team: not given\n" in body
     assert ", on paper, keyed in by staff\n" in body
-    assert "- Answered “Disagree” to “My caseload is manageable.”.\n" in body
+    assert "- Answered “Disagree” to “My caseload is manageable.”\n" in body
 
 
 def test_markup_in_free_text_goes_into_the_plain_text_email_as_typed(
@@ -151,13 +151,17 @@ def test_the_answers_stay_in_the_email_when_the_concern_phrases_change_before_it
     child_questionnaire, review, safeguarding_lead, django_capture_on_commit_callbacks
 ):
     free = question(child_questionnaire, Question.Kind.TEXT)
+    QuestionnaireSettings.objects.filter(review=review).update(concern_phrases="the lodger")
     with django_capture_on_commit_callbacks():
-        Client().post(f"/q/{child_questionnaire.token}/", {f"q{free.pk}": "I am scared at home"})
+        Client().post(f"/q/{child_questionnaire.token}/", {f"q{free.pk}": "The lodgers come into my room"})
     QuestionnaireSettings.objects.filter(review=review).update(concern_phrases="nothing that matches")
 
     send_waiting_alert_emails()
 
-    assert "- A free-text answer to “What would you change?” contains a concern phrase.\n" in mail.outbox[0].body
+    assert (
+        "- A free-text answer to “What would you change?” has words that may be a disclosure: “the lodgers”.\n"
+        in mail.outbox[0].body
+    )
 
 
 # Sent by a task, once

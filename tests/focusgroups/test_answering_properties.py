@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from focusgroups import concerns
 from focusgroups.forms import NOTHING_ANSWERED
 from focusgroups.library import ensure_library
 from focusgroups.models import MAX_TEXT_ANSWER, Question, Questionnaire, QuestionnaireSettings, SafeguardingAlert
@@ -63,8 +64,12 @@ def _choice_first_questionnaire(review) -> Questionnaire:
 def _expected_concern(question: Question, given: object, phrases: list[str]) -> bool:
     """The rule as the review sets it out, written here independently of the code under test."""
     if question.kind == Question.Kind.TEXT:
-        words = re.sub(r"\s+", " ", str(given).replace("\x00", "").strip().lower())
-        return any(phrase in words for phrase in phrases)
+        # Which words may be a disclosure is tested with examples in test_concerns.py; here, that every answer
+        # the rule flags raises one alert, and no other does.
+        about_a_child = question.section.questionnaire.answers_about_a_child
+        return (
+            concerns.concern_in(str(given).replace("\x00", ""), tuple(phrases), about_a_child=about_a_child) is not None
+        )
     if question.kind in {Question.Kind.AGREE, Question.Kind.FREQUENCY}:
         return question.safety_check and int(given) <= 2
     if question.kind == Question.Kind.SCORE:

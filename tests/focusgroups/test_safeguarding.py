@@ -33,7 +33,7 @@ def test_a_child_who_does_not_feel_safe_is_shown_who_to_talk_to_and_the_lead_is_
     alert = SafeguardingAlert.objects.get()
     assert alert.review == child_questionnaire.review
     assert alert.response.answers.get().value == 1
-    assert alert.reason == "Answered “Strongly disagree” to “My caseload is manageable.”."
+    assert alert.reason == "Answered “Strongly disagree” to “My caseload is manageable.”"
     assert alert.status == SafeguardingAlert.Status.NEW
     assert [message.to for message in mail.outbox] == [["lead@northmoor.example"]]
     assert "Open the alert" in mail.outbox[0].body
@@ -53,7 +53,7 @@ def test_a_concern_phrase_in_free_text_raises_an_alert(
     assert "Who you can talk to" in response.content.decode()
     assert (
         SafeguardingAlert.objects.get().reason
-        == "A free-text answer to “What would you change?” contains a concern phrase."
+        == "A free-text answer to “What would you change?” has words that may be a disclosure: “scared”."
     )
 
 
@@ -165,6 +165,8 @@ def test_a_disclosure_after_a_single_choice_answer_is_kept_and_raises_one_alert_
 
     assert response.status_code == 200
     alert = SafeguardingAlert.objects.get()
-    assert alert.reason == "A free-text answer to “What would you change?” contains a concern phrase."
+    assert (
+        alert.reason == "A free-text answer to “What would you change?” has words that may be a disclosure: “hurt me”."
+    )
     assert alert.response.answers.get(question=free).text == "My uncle hurt me"
     assert len(mail.outbox) == 1
