@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from reviews import derived, exports, scope
 from reviews.models import Finding, FindingEvidence, FocusArea, Review
@@ -257,10 +257,13 @@ def core_tables(review: Review, minimum: int) -> list[Table]:
     return tables
 
 
-def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[dict]:
+def text_answers_by_theme(questionnaire: Questionnaire, config: QuestionnaireSettings) -> list[dict]:
     """Free-text answers grouped by their question's theme; a question with fewer than the minimum shows none.
 
-    One query: each answer carries its question's answer count, and only those at the minimum or above are read.
+    An answer whose words may be a disclosure (focusgroups/concerns.py, as the rule reads now), or whose response
+    raised a safeguarding alert, is withheld: it stays with those who may read alerts, on the alert, and is only
+    counted here. One query: each answer carries its question's answer count and whether its response raised an
+    alert, and only those at the minimum or above are read.
     """
     per_question = (
         Answer.objects.filter(question=OuterRef("question"))
@@ -272,15 +275,23 @@ def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[di
     answers = list(
         Answer.objects.filter(question__section__questionnaire=questionnaire, question__kind=Question.Kind.TEXT)
         .exclude(text="")
-        .annotate(answers_to_question=Subquery(per_question))
+        .annotate(
+            answers_to_question=Subquery(per_question),
+            alerted=Exists(SafeguardingAlert.objects.filter(response=OuterRef("response"))),
+        )
         .select_related("question__theme")
         .order_by("question__theme__order", "question_id", "pk")
     )
+    about_a_child = questionnaire.answers_about_a_child
     groups: dict[str, dict] = {}
     hidden = set()
+    withheld = 0
     for answer in answers:
-        if answer.answers_to_question < minimum:
+        if answer.answers_to_question < config.minimum_text_group:
             hidden.add(answer.question_id)
+            continue
+        if answer.alerted or config.concern_in(answer.text, about_a_child=about_a_child):
+            withheld += 1
             continue
         name = answer.question.theme.name if answer.question.theme_id else "Not tagged with a theme"
         group = groups.setdefault(name, {"theme": name, "answers": [], "questions": {}})
@@ -290,7 +301,8 @@ def text_answers_by_theme(questionnaire: Questionnaire, minimum: int) -> list[di
         group["questions"][answer.question_id]["answers"].append(answer)
     for group in groups.values():
         group["questions"] = list(group["questions"].values())
-    return [*groups.values(), *([{"theme": None, "hidden": len(hidden)}] if hidden else [])]
+    left_out = {"theme": None, "hidden": len(hidden), "withheld": withheld}
+    return [*groups.values(), *([left_out] if hidden or withheld else [])]
 
 
 def response_rates(review: Review, minimum: int) -> list[dict]:

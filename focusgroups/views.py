@@ -257,7 +257,8 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
         "form": form if can_manage else None,
         "results": results,
         "results_html": results_html,
-        "texts": services.text_answers_by_theme(questionnaire, config.minimum_text_group),
+        "texts": services.text_answers_by_theme(questionnaire, config),
+        "can_read_alerts": permissions.can_see_safeguarding_alerts(membership, config.safeguarding_lead_id),
         "config": config,
         "public_url": request.build_absolute_uri(questionnaire.public_url()),
         "can_key_in": permissions.can_key_in_paper_responses(membership),
@@ -565,7 +566,7 @@ def answer_code(request: HttpRequest, review_id: int, questionnaire_id: int) -> 
     config = QuestionnaireSettings.for_review(review)
     shown = {
         answer.pk
-        for group in services.text_answers_by_theme(questionnaire, config.minimum_text_group)
+        for group in services.text_answers_by_theme(questionnaire, config)
         for answer in group.get("answers", [])
     }
     if form.cleaned_data["answer"] not in shown:

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from focusgroups import concerns
-from focusgroups.models import Question, QuestionnaireSettings, SafeguardingAlert
+from focusgroups.models import Code, Coding, Question, QuestionnaireSettings, SafeguardingAlert
 
 from .conftest import make_questionnaire, question
 
@@ -92,3 +92,59 @@ def test_a_parents_questionnaire_is_read_for_disclosures_too_and_a_staff_one_wit
         Client().post(f"/q/{questionnaire.token}/", {f"q{free.pk}": text})
 
     assert [alert.response.questionnaire for alert in SafeguardingAlert.objects.all()] == [parents]
+
+
+# Who reads a disclosure: the results list free text to the council's side too, so a possible disclosure, or any
+# answer of a response that raised an alert, stays on the alert.
+
+
+def _children_answering(review, texts):
+    questionnaire = make_questionnaire(review, title="Children 8 to 11", audience="children", age_band="8-11")
+    safe = question(questionnaire, Question.Kind.AGREE)
+    free = question(questionnaire, Question.Kind.TEXT)
+    for text, safe_value in texts:
+        Client().post(f"/q/{questionnaire.token}/", {f"q{free.pk}": text, f"q{safe.pk}": safe_value})
+    return questionnaire
+
+
+def test_the_results_withhold_possible_disclosures_from_the_council_and_point_the_lead_to_the_alerts(
+    review, safeguarding_lead, lead_client, sponsor_client
+):
+    everyday = [(f"We play football at break {n}", "4") for n in range(10)]
+    questionnaire = _children_answering(
+        review,
+        [
+            *everyday,
+            ("My stepdad hurts me when mum is at work", "4"),  # words that may be a disclosure
+            ("At my uncle's house", "1"),  # harmless words, but its response raised an alert (not safe at all)
+        ],
+    )
+    assert SafeguardingAlert.objects.count() == 2
+    # The rule as it reads now: a phrase the review adds later withholds answers already given.
+    QuestionnaireSettings.objects.filter(review=review).update(concern_phrases="football at break 9")
+
+    council = sponsor_client.get(questionnaire.get_absolute_url()).content.decode()
+    lead = lead_client.get(questionnaire.get_absolute_url()).content.decode()
+
+    for page in (council, lead):
+        assert "We play football at break 3" in page
+        assert "hurts me" not in page and "uncle" not in page and "football at break 9" not in page
+        assert "3 answers are not shown here: their words may be a disclosure" in page
+    assert "The review's safeguarding lead has them." in council and "safeguarding alerts</a>" not in council
+    assert f'href="/reviews/{review.pk}/focus-groups/alerts/">safeguarding alerts</a>' in lead
+
+
+def test_a_withheld_answer_cannot_be_coded(review, safeguarding_lead, peer_client):
+    questionnaire = _children_answering(
+        review, [*[(f"Fine {n}", "4") for n in range(10)], ("I want to kill myself", "4")]
+    )
+    withheld = questionnaire.responses.get(alerts__isnull=False).answers.exclude(text="").get()
+    code = Code.objects.create(review=review, name="Home life")
+
+    response = peer_client.post(
+        f"/reviews/{review.pk}/focus-groups/questionnaires/{questionnaire.pk}/code-answer/",
+        {"code": code.pk, "answer": withheld.pk},
+    )
+
+    assert response.status_code == 404
+    assert not Coding.objects.exists()
