@@ -18,7 +18,8 @@ KEPT = frozenset({"t", "m", "s", "H", "l", "p"})
 class AccessLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        path = environ.get("PATH_INFO") or ""
+        # A request gunicorn answered itself (a server error) has no PATH_INFO: its path is read from what was sent.
+        path = environ.get("PATH_INFO") or getattr(req, "path", None) or environ.get("RAW_URI") or ""
         if not is_anonymous_path(path):
             # A page opened from a questionnaire (its accessibility statement) names the questionnaire as its referrer.
             for key in ("f", "{referer}i"):
@@ -32,3 +33,8 @@ class AccessLogger(Logger):
             f"{environ.get('REQUEST_METHOD', '-')} {without_secrets(path)} {environ.get('SERVER_PROTOCOL', '-')}"
         )
         return kept
+
+    def exception(self, msg, *args, **kwargs):
+        """gunicorn's own error lines name the request's address ("Error handling request POST /q/…/"): without
+        the secret of a questionnaire's or a ballot's link."""
+        super().exception(msg, *(without_secrets(arg) if isinstance(arg, str) else arg for arg in args), **kwargs)

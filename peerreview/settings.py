@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a request's body: one too large, or a form not in UTF-8, is refused with a page.
+    "reviews.request_limits.RequestBodyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "reviews.middleware.LoginRequiredMiddleware",
     "reviews.two_factor.SecondFactorMiddleware",

@@ -87,3 +87,30 @@ def test_a_refused_answer_is_logged_without_its_link_s_secret_and_carries_no_req
 
 def test_a_staff_page_still_carries_its_request_id(db):
     assert Client().get("/health/", HTTP_X_REQUEST_ID="proxy-id-12345678")["X-Request-ID"] == "proxy-id-12345678"
+
+
+def test_a_request_gunicorn_answers_itself_is_logged_without_its_link_s_secret(tmp_path):
+    """A server error that escapes the site: gunicorn's environ then has no PATH_INFO, only what was sent."""
+    log_file = tmp_path / "access.log"
+    config = Config()
+    config.set("accesslog", str(log_file))
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = AccessLogger(config)
+    path = "/vote/ballot/TSQ52DV9/"
+    environ = {"REQUEST_METHOD": "POST", "RAW_URI": path, "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1"}
+    environ["REMOTE_ADDR"] = "10.20.30.40"
+    request = SimpleNamespace(headers=[], path=path, uri=path, method="POST")
+    response = SimpleNamespace(status="500 Internal Server Error", sent=0, headers=[])
+
+    logger.access(response, request, environ, datetime.timedelta(microseconds=1000))
+    try:
+        raise RuntimeError("escaped")
+    except RuntimeError:
+        logger.exception("Error handling request %s %s", request.method, request.uri)
+    for handler in [*logger.access_log.handlers, *logger.error_log.handlers]:
+        handler.flush()
+
+    access, error = log_file.read_text(), (tmp_path / "error.log").read_text()
+    assert "TSQ52DV9" not in access and "10.20.30.40" not in access
+    assert '"POST /vote/ballot/' in access and " 500 " in access
+    assert "Error handling request POST /vote/ballot/" in error and "TSQ52DV9" not in error
