@@ -242,7 +242,7 @@ class ImportForm(NamedErrors, forms.Form):
     file = forms.FileField(
         label="Timetable file",
         help_text="A CSV or XLSX file with the columns day, start, end, kind, title, location, online_link, "
-        "interviewees (role | agency; …), peers (usernames separated by ;) and status.",
+        "interviewees (role | agency; …), peers (names or emails separated by ;) and status.",
     )
 
     def __init__(self, *args, **kwargs) -> None:

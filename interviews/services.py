@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from reviews import exports, permissions, scope, signals_status, tables
 from reviews.models import Finding, FindingEvidence, FocusArea, Partner, Review, ReviewMembership
-from reviews.people import person_name
+from reviews.people import Directory, person_name
 from reviews.validators import check_has_happened
 
 from .models import (
@@ -340,6 +340,12 @@ def role_synonyms() -> list[tuple[str, str]]:
     ]
 
 
+def _peer_team(review: Review) -> list:
+    """The people a timetable may name as its peers: the review's peer side."""
+    memberships = ReviewMembership.objects.filter(review=review).select_related("user").order_by("pk")
+    return [m.user for m in memberships if permissions.is_peer_side(m)]
+
+
 def _example(review: Review) -> list[str]:
     """The template's example row, which an import refuses if it comes back unchanged."""
     partner = Partner.objects.filter(council=review.council_id).order_by("name").first()
@@ -369,7 +375,11 @@ def timetable_template(review: Review, format: str) -> tuple[bytes, str, str]:
                 Partner.objects.filter(council=review.council_id).order_by("name").values_list("name", flat=True)
             ),
         ),
-        ("peers", "usernames of the peer team, separated by semicolons"),
+        (
+            "peers",
+            "names or emails of the peer team, separated by semicolons: "
+            + "; ".join(sorted({person_name(user) for user in _peer_team(review)})),
+        ),
         ("status", "; ".join(label for _, label in Session.Status.choices) + " (held only once the day has come)"),
     ]
     return tables.template_xlsx(IMPORT_COLUMNS, example, notes), exports.XLSX_CONTENT_TYPE, "timetable-template.xlsx"
@@ -403,11 +413,7 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
     rows = read_timetable(review, upload)
     errors: list[tables.RowError] = []
     partners = {p.name.lower(): p for p in Partner.objects.filter(council=review.council_id)}
-    members = {
-        m.user.get_username().lower(): m.user
-        for m in ReviewMembership.objects.filter(review=review).select_related("user")
-        if permissions.is_peer_side(m)
-    }
+    team = Directory(_peer_team(review))
     own_roles = list(ReviewRole.objects.filter(review=review).order_by("name"))
     allowed = allowed_role_names(own_roles)
     planned = []
@@ -470,11 +476,18 @@ def import_timetable(*, review: Review, upload) -> list[Session]:
                 fail("interviewees", f"“{agency_text.strip()}” is not an agency of {review.council.name}.")
             interviewees.append((role, agency))
         peers = []
-        for username in filter(None, (part.strip() for part in row.get("peers", "").split(";"))):
-            user = members.get(username.lower())
-            if user is None:
-                fail("peers", f"“{username}” is not on this review's peer team.")
-            peers.append(user)
+        for said in filter(None, (part.strip() for part in row.get("peers", "").split(";"))):
+            found = team.find(said)
+            if not found:
+                fail("peers", f"“{said}” is not on this review's peer team.")
+            elif len(found) > 1:
+                fail(
+                    "peers",
+                    f"“{said}” could be any of {len(found)} people on this review's peer team: "
+                    "use the email of the one you mean instead.",
+                )
+            else:
+                peers.append(found[0])
         planned.append((row, day, start, end, kind, status, interviewees, peers))
     if errors:
         raise TimetableImportFailed(errors)

@@ -1,11 +1,14 @@
 import datetime
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from interviews.models import Interviewee, Session
+from reviews.models import Role
 
+from ..factories import MembershipFactory, UserFactory
 from ..spreadsheets import MAX_MEMORY, post_measuring_memory, refused_in_page
 
 HEADER = "day,start,end,kind,title,location,online_link,interviewees,peers,status"
@@ -88,6 +91,113 @@ def test_an_unknown_peer_role_or_agency_fails_the_whole_import_by_row_and_column
     ]
     assert not Session.objects.exists()
     assert "nothing was imported" in response.content.decode()
+
+
+def member(review, role, username, first_name, last_name):
+    user = UserFactory(username=username, first_name=first_name, last_name=last_name)
+    MembershipFactory(review=review, role=role, user=user)
+    return user
+
+
+@pytest.fixture
+def named_team(review):
+    return {
+        "helen": member(review, Role.PEER, "hashdown7", "Helen", "Ashdown"),
+        "priya": member(review, Role.LEAD, "plindqvist", "Priya", "Lindqvist"),
+    }
+
+
+def peer_usernames(session) -> list[str]:
+    return sorted(session.peers.values_list("username", flat=True))
+
+
+def test_peers_are_found_by_their_names_as_the_site_shows_them(review, organiser_client, named_team):
+    upload = csv_file("2026-12-07,09:00,10:00,interview,Front door,Room 1,,,Helen Ashdown; Priya Lindqvist,")
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 302
+    assert peer_usernames(Session.objects.get(review=review)) == ["hashdown7", "plindqvist"]
+
+
+def test_peers_are_found_by_name_email_or_username_in_any_case_and_spacing(review, organiser_client, named_team):
+    upload = csv_file(
+        "2026-12-07,09:00,10:00,interview,By name,Room 1,,,  helen   ASHDOWN ;PRIYA LINDQVIST  ,",
+        "2026-12-07,11:00,12:00,interview,By email,Room 1,,, Hashdown7@People.Example ,",
+        "2026-12-07,13:00,14:00,interview,By username,Room 1,,,PLINDQVIST;plindqvist@people.example,",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 302
+    by_name, by_email, by_username = Session.objects.filter(review=review).order_by("start")
+    assert peer_usernames(by_name) == ["hashdown7", "plindqvist"]
+    assert peer_usernames(by_email) == ["hashdown7"]
+    assert peer_usernames(by_username) == ["plindqvist"]
+
+
+def test_a_name_two_of_the_peer_team_share_is_refused_by_row_and_column_and_the_email_works(
+    review, organiser_client, named_team
+):
+    first = member(review, Role.PEER, "staylor1", "Sam", "Taylor")
+    member(review, Role.OBSERVER, "staylor2", "Sam", "Taylor")
+    shared = csv_file(
+        "2026-12-07,09:00,10:00,interview,Fine row,Room 1,,,Helen Ashdown,",
+        "2026-12-07,11:00,12:00,interview,Shared name,Room 1,,,Priya Lindqvist; sam taylor,",
+    )
+    by_email = csv_file("2026-12-07,11:00,12:00,interview,By email,Room 1,,,Priya Lindqvist; staylor1@people.example,")
+
+    refused = post(organiser_client, review, shared)
+    saved_nothing = not Session.objects.exists()
+    accepted = post(organiser_client, review, by_email)
+
+    assert refused.status_code == 400
+    assert errors(refused) == [
+        "Row 3, column “peers”: “sam taylor” could be any of 2 people on this review's peer team: "
+        "use the email of the one you mean instead."
+    ]
+    assert saved_nothing
+    assert accepted.status_code == 302
+    assert peer_usernames(Session.objects.get(review=review)) == ["plindqvist", first.username]
+
+
+def test_people_off_the_peer_team_are_refused_by_name_or_email_and_part_of_a_name_is_not_enough(
+    review, other_review, organiser_client, named_team
+):
+    member(review, Role.ORGANISER, "host1", "Olu", "Host")
+    member(other_review, Role.PEER, "elsewhere", "Erin", "Elsewhere")
+    upload = csv_file(
+        "2026-12-07,09:00,10:00,interview,Host by name,Room 1,,,Olu Host,",
+        "2026-12-07,11:00,12:00,interview,Other review,Room 1,,,elsewhere@people.example; Erin Elsewhere,",
+        "2026-12-07,13:00,14:00,interview,Half a name,Room 1,,,Helen; Ashdown Helen; Helen Ashdown Smith,",
+    )
+
+    response = post(organiser_client, review, upload)
+
+    assert response.status_code == 400
+    assert errors(response) == [
+        "Row 2, column “peers”: “Olu Host” is not on this review's peer team.",
+        "Row 3, column “peers”: “elsewhere@people.example” is not on this review's peer team.",
+        "Row 3, column “peers”: “Erin Elsewhere” is not on this review's peer team.",
+        "Row 4, column “peers”: “Helen” is not on this review's peer team.",
+        "Row 4, column “peers”: “Ashdown Helen” is not on this review's peer team.",
+        "Row 4, column “peers”: “Helen Ashdown Smith” is not on this review's peer team.",
+    ]
+    assert not Session.objects.exists()
+
+
+def test_the_template_lists_the_peer_team_by_name_and_says_names_or_emails_work(
+    review, organiser_client, named_team, organiser
+):
+    response = organiser_client.get(f"/reviews/{review.pk}/interviews/import/template/", {"format": "xlsx"})
+    page = organiser_client.get(f"/reviews/{review.pk}/interviews/import/").content.decode()
+
+    notes = dict(load_workbook(io.BytesIO(response.content))["Allowed values"].iter_rows(min_row=2, values_only=True))
+    assert notes["peers"] == (
+        "names or emails of the peer team, separated by semicolons: Helen Ashdown; Priya Lindqvist"
+    )
+    assert "by their name as it is shown on this site or by their email" in page
+    assert "usernames" not in page
 
 
 def test_an_end_before_the_start_and_bad_values_are_named_by_row_and_column(review, organiser_client):
