@@ -131,7 +131,7 @@ def draft_letter_html(
         raise ValidationError("There is no current letter template. An administrator sets one in the admin.")
     findings = review.findings.filter(status__in=[Finding.Status.AGREED, Finding.Status.PUBLISHED])
     groups = findings_by_theme(review, findings.select_related("theme").order_by("theme__order", "pk"))
-    priorities = list(review.priorities.order_by("order", "pk"))
+    priorities = list(review.priorities.numbered())
     counts = {
         "strength_count": sum(len(group["strengths"]) for group in groups),
         "area_count": sum(len(group["areas"]) for group in groups),

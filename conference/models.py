@@ -6,8 +6,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -258,6 +258,18 @@ class Choice(models.Model):
         return f"{self.candidate}: {self.value}"
 
 
+class PriorityQuerySet(models.QuerySet):
+    def numbered(self) -> "PriorityQuerySet":
+        """The priorities in order, each with its `number`: 1, 2, 3… within its review, by `order` and then as they
+        were added, so two priorities never share a number and none is skipped. Every page, report and document
+        that numbers or lists priorities takes them from here (filter before, never after: the numbers are those
+        of the priorities selected)."""
+        in_order = [F("order").asc(), F("pk").asc()]
+        return self.annotate(number=Window(RowNumber(), partition_by=[F("review_id")], order_by=in_order)).order_by(
+            "review_id", "order", "pk"
+        )
+
+
 class Priority(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="priorities")
     title = models.CharField(max_length=300)
@@ -267,6 +279,8 @@ class Priority(models.Model):
     votes = models.PositiveIntegerField(default=0, help_text="The score it had in the prioritisation round.")
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale edit is refused.")
     history = HistoricalRecords()
+
+    objects = PriorityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "priorities"

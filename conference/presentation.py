@@ -222,7 +222,7 @@ def points(score: int) -> str:
 def priority_slides(review: Review) -> list[Slide]:
     """The priorities in rank order with their votes: those adopted from the vote, else the last closed round's."""
     title = "The priorities you voted for"
-    priorities = list(review.priorities.order_by("order", "pk"))
+    priorities = list(review.priorities.numbered())
     if priorities:
         items = tuple(f"{priority.title} ({points(priority.votes)})" for priority in priorities)
         return paginate(title, [Block("In rank order, with the votes each received", items, start=1)])

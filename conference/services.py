@@ -7,7 +7,7 @@ import segno
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -325,23 +325,48 @@ def qr_svg(url: str, label: str, scale: int = 6) -> SafeString:
 
 
 def adopt_priorities(*, round_: Round) -> int:
-    """Turn a closed round's ranking into the review's priorities, in order; a priority already there keeps its plan."""
+    """Make a closed round's ranking the review's first priorities, in the order of the vote; a priority already
+    there keeps its plan, and those the round did not rank follow it in their order. Returns how many were ranked."""
     if round_.is_open:
         raise ValidationError("Close the round before adopting its ranking.")
     rows = [row for row in results(round_) if row["score"] > 0]
     with transaction.atomic():
-        existing = {p.title: p for p in Priority.objects.select_for_update().filter(review_id=round_.review_id)}
-        for order, row in enumerate(rows, start=1):
+        lock_priorities(round_.review_id)
+        existing = list(Priority.objects.filter(review_id=round_.review_id).numbered())
+        by_title = {p.title: p for p in existing}
+        ranked = []
+        for row in rows:
             candidate = row["candidate"]
-            priority = existing.get(candidate.title)
+            priority = by_title.get(candidate.title)
             if priority is None:
                 priority = Priority(review_id=round_.review_id, title=candidate.title, finding=candidate.finding)
-            priority.order = order
             priority.votes = row["score"]
-            priority.save()
-            if candidate.finding_id:
-                Finding.objects.filter(pk=candidate.finding_id).update(priority=order)
+            ranked.append(priority)
+        number_priorities(ranked + [p for p in existing if p not in ranked], saving=ranked)
     return len(rows)
+
+
+def lock_priorities(review_id: int) -> None:
+    """Take the lock that every change to a review's priority numbers takes first: the row of its review."""
+    Review.objects.select_for_update().filter(pk=review_id).first()
+
+
+def number_priorities(priorities: list[Priority], *, saving: list[Priority] = ()) -> None:
+    """Store the numbers of all of a review's priorities, 1 to n in the order given, so that the `order` kept is the
+    number `numbered()` shows; a priority's finding takes the same number. Saves each priority in `saving` and each
+    whose number changed, with its history and its version raised (a form opened before shows a number that is no
+    longer so, and is refused), and nothing else. The caller holds `lock_priorities`."""
+    for number, priority in enumerate(priorities, start=1):
+        if priority in saving or priority.pk is None or priority.order != number:
+            if priority.pk is not None:
+                priority.version += 1
+            priority.order = number
+            priority.save()
+    numbers = {p.finding_id: number for number, p in enumerate(priorities, start=1) if p.finding_id}
+    if numbers:
+        Finding.objects.filter(pk__in=numbers).update(
+            priority=Case(*(When(pk=pk, then=Value(number)) for pk, number in numbers.items()))
+        )
 
 
 # The letter (its workflow is in letter.py)
@@ -367,7 +392,7 @@ def plan_actions(review: Review):
 def plan_rows(review: Review, today: date | None = None, actions=None) -> list[dict]:
     today = today or timezone.localdate()
     actions = list(actions if actions is not None else plan_actions(review))
-    priorities = list(review.priorities.order_by("order", "pk"))
+    priorities = list(review.priorities.numbered())
     by_priority = defaultdict(list)
     for action in actions:
         action.overdue = action.is_overdue(today)
@@ -497,6 +522,5 @@ def checkpoint_rows(review: Review) -> list[dict]:
     ):
         counts[(row["checkpoint_id"], row["action__priority_id"])] = row
     return [
-        {"priority": p, "checks": [counts[(cp.pk, p.pk)] for cp in checkpoints]}
-        for p in review.priorities.order_by("order", "pk")
+        {"priority": p, "checks": [counts[(cp.pk, p.pk)] for cp in checkpoints]} for p in review.priorities.numbered()
     ]

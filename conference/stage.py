@@ -105,7 +105,7 @@ def plan_counts(reviews: list[Review], today: date) -> dict[int, list[PlanCount]
         )
     }
     plans: dict[int, list[PlanCount]] = {review_id: [] for review_id in ids}
-    for priority in Priority.objects.filter(review_id__in=ids).order_by("review_id", "order", "pk"):
+    for priority in Priority.objects.filter(review_id__in=ids).numbered():
         row = counts.get(priority.pk, {})
         plans[priority.review_id].append(
             PlanCount(
@@ -126,7 +126,7 @@ def report_section(review: Review) -> ReportSection:
         rounds.append({"round": round_, "rows": rows, "chart": services.results_chart(round_, rows)})
     context = {
         "rounds": rounds,
-        "priorities": review.priorities.order_by("order", "pk"),
+        "priorities": review.priorities.numbered(),
         "letter": Letter.objects.filter(review=review).first(),
     }
     return ReportSection("reports/sections/conference.html", context)
