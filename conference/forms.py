@@ -344,6 +344,12 @@ class PublishForm(NamedErrors, forms.Form):
 
 class PriorityForm(VersionedForm):
     what = "priority"
+    order = forms.IntegerField(
+        label="Number",
+        min_value=1,
+        max_value=32767,
+        help_text="Its place in the plan: 1 is first. The priorities from that place on move down one.",
+    )
 
     class Meta:
         model = Priority

@@ -351,6 +351,15 @@ def lock_priorities(review_id: int) -> None:
     Review.objects.select_for_update().filter(pk=review_id).first()
 
 
+def place_priority(*, priority: Priority, number: int) -> None:
+    """Give a saved priority the number asked for (past the last: the last), moving the others down or up one."""
+    with transaction.atomic():
+        lock_priorities(priority.review_id)
+        others = [p for p in Priority.objects.filter(review_id=priority.review_id).numbered() if p.pk != priority.pk]
+        others.insert(max(number, 1) - 1, priority)
+        number_priorities(others)
+
+
 def number_priorities(priorities: list[Priority], *, saving: list[Priority] = ()) -> None:
     """Store the numbers of all of a review's priorities, 1 to n in the order given, so that the `order` kept is the
     number `numbered()` shows; a priority's finding takes the same number. Saves each priority in `saving` and each

@@ -182,14 +182,13 @@ def _priority_form(request, review_id, priority_id) -> HttpResponse:
     )
     if request.method == "POST":
         with transaction.atomic():
+            services.lock_priorities(review.pk)  # first, as every change to the numbers does
             if priority.pk:  # locked, so the version check and the save see the same row
                 priority = Priority.objects.select_for_update().get(pk=priority.pk)
             form = PriorityForm(request.POST, instance=priority)
             if form.is_valid():
-                if priority.pk:
-                    form.save_next_version()
-                else:
-                    form.save()
+                saved = form.save_next_version() if priority.pk else form.save()
+                services.place_priority(priority=saved, number=form.cleaned_data["order"])
                 messages.success(request, "The priority has been saved.")
                 return redirect("conference:plan", review.pk)
     else:

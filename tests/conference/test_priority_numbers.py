@@ -1,4 +1,4 @@
-"""Priorities are numbered 1 to n, each number once, the same on the plan page and in the reports."""
+"""Priorities are numbered 1 to n, each number once, the same on the plan page, in the reports and in the form."""
 
 import datetime
 import re
@@ -152,3 +152,62 @@ def test_numbers_stored_twice_or_with_gaps_are_still_shown_1_to_n_and_each_revie
     assert [(p.review_id, p.number) for p in Priority.objects.numbered()] == sorted(
         [(review.pk, 1), (review.pk, 2), (review.pk, 3), (review.pk, 4), (other_review.pk, 1)]
     )
+
+
+# The number typed in the priority's form
+
+
+def edit(client, priority, **values):
+    data = {"title": priority.title, "outcome": priority.outcome, "order": priority.order, "version": priority.version}
+    return client.post(reverse("conference:priority_edit", args=[priority.review_id, priority.pk]), data | values)
+
+
+@pytest.fixture
+def four(review):
+    return [PriorityFactory(review=review, title=title, order=n) for n, title in enumerate("ABCD", 1)]
+
+
+def test_a_priority_given_another_number_takes_that_place_and_the_others_move(review, lead_client, four):
+    response = edit(lead_client, four[3], order=2)
+
+    assert response.status_code == 302
+    assert stored(review) == [(1, "A"), (2, "D"), (3, "B"), (4, "C")]
+
+
+def test_a_number_past_the_last_puts_the_priority_last_and_a_new_one_takes_its_number(review, lead_client, four):
+    edit(lead_client, four[0], order=99)
+    lead_client.post(
+        reverse("conference:priority_create", args=[review.pk]), {"title": "New", "outcome": "", "order": 1}
+    )
+
+    assert stored(review) == [(1, "New"), (2, "B"), (3, "C"), (4, "D"), (5, "A")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "The number must be 1 or more"),
+        ("-2", "The number must be 1 or more"),
+        ("", "Enter the number"),
+        ("first", "The number must be a whole number"),
+        ("40000", "The number must be 32767 or less"),
+    ],
+)
+def test_a_number_that_is_not_a_place_is_refused_on_its_field_and_nothing_moves(
+    review, lead_client, four, typed, message
+):
+    response = edit(lead_client, four[3], order=typed, title="Renamed")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["order"] == [message]
+    assert stored(review) == [(1, "A"), (2, "B"), (3, "C"), (4, "D")]
+
+
+def test_a_form_opened_before_the_numbers_moved_is_refused(review, lead_client, four):
+    opened = Priority.objects.get(pk=four[0].pk)
+    edit(lead_client, four[3], order=1)
+
+    response = edit(lead_client, opened, title="A, renamed")
+
+    assert response.status_code == 200
+    assert stored(review) == [(1, "D"), (2, "A"), (3, "B"), (4, "C")]
