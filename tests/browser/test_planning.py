@@ -102,7 +102,7 @@ def test_the_organiser_records_the_planning_group_and_sees_engagement_on_the_ove
     page.get_by_role("navigation", name="Review sections").get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", name="Partner engagement")).to_be_visible()
     expect(
-        page.get_by_text("1 agency is under-represented, 2 in all short of a commitment or without one:")
+        page.get_by_text("2 agencies are short of a commitment or without one (1 under-represented):")
     ).to_be_visible()
     expect(page.get_by_text("Practitioners at case-mapping workshops: 1 of 3 committed")).to_be_visible()
     expect(page.get_by_role("row", name="Testshire Police").get_by_text("Under-represented")).to_be_visible()

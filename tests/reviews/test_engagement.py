@@ -292,6 +292,13 @@ def test_a_stage_without_the_hook_adds_no_measure(review):
 # The review overview
 
 
+def test_with_no_agency_under_represented_the_overview_does_not_count_none(review, lead_client, partners):
+    page = lead_client.get(reverse("reviews:overview", args=[review.pk])).content.decode()
+
+    assert f"{len(partners)} agencies are short of a commitment or without one:" in page
+    assert "under-represented)" not in page and "0 agencies" not in page
+
+
 def test_the_overview_shows_the_engagement_block_with_the_under_represented_first(review, lead_client, stage_data):
     response = lead_client.get(reverse("reviews:overview", args=[review.pk]))
 
@@ -299,7 +306,7 @@ def test_the_overview_shows_the_engagement_block_with_the_under_represented_firs
     assert response.status_code == 200
     assert "Partner engagement" in page
     assert "4 of 5 partner agencies have made a commitment to the review." in page
-    assert "1 agency is under-represented, 4 in all short of a commitment or without one" in page
+    assert "4 agencies are short of a commitment or without one (1 under-represented):" in page
     assert (
         "<strong>Testshire Police</strong> (partly as committed): Practitioners at case-mapping workshops: "
         "2 of 3 committed." in page
