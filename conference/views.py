@@ -11,7 +11,7 @@ from reviews.forms import posting_to
 from reviews.models import AccessLog, Finding, FindingEvidence
 from reviews.views import load_review
 
-from . import services
+from . import notices, services
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -206,7 +206,7 @@ def action_create(request: HttpRequest, review_id: int, priority_id: int) -> Htt
         request.POST if request.method == "POST" else None, instance=Action(priority=priority), review=review
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        notices.action_assigned(form.save(), by=request.user)
         messages.success(request, "The action has been added to the plan.")
         return redirect("conference:plan", review.pk)
     context = {"review": review, "membership": membership, "form": form, "priority": priority}
@@ -220,6 +220,7 @@ def action_detail(request: HttpRequest, review_id: int, action_id: int) -> HttpR
     action = get_object_or_404(
         Action.objects.select_related("priority", "owner"), priority__review=review, pk=action_id
     )
+    owner_before = action.owner_id  # the form below sets the one posted on `action`
     may_update = permissions.can_update_action(membership, action)
     if request.method == "POST":
         permissions.require(may_update)
@@ -232,10 +233,13 @@ def action_detail(request: HttpRequest, review_id: int, action_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
-            services.save_action(action=action, data=data, version=form.cleaned_data["version"], user=request.user)
+            saved = services.save_action(
+                action=action, data=data, version=form.cleaned_data["version"], user=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            notices.action_assigned(saved, by=request.user, before=owner_before)
             messages.success(request, "The action has been saved.")
             return redirect("conference:action_detail", review.pk, action.pk)
     return _action_page(request, review, membership, action, form, status=200)

@@ -266,3 +266,33 @@ def test_a_progress_update_dated_in_the_future_is_refused_and_not_saved(review, 
         "record it as made once that day has come."
     ) in response.content.decode()
     assert not ActionUpdate.objects.exists()
+
+
+def test_an_actions_owner_is_told_it_is_theirs_when_added_or_given_to_them_and_no_one_else(
+    review, lead, lead_client, contributor, sponsor
+):
+    from reviews.notifications.models import Notification
+
+    priority = PriorityFactory(review=review, title="Decisions at the front door")
+    lead_client.post(
+        reverse("conference:action_create", args=[review.pk, priority.pk]), {**ACTION_FIELDS, "owner": contributor.pk}
+    )
+    action = Action.objects.get()
+    told = Notification.objects.get(recipient=contributor)
+    assert told.kind == Notification.Kind.ASSIGNMENT
+    assert told.title == "An improvement plan action is yours to update, due 31 March 2027"
+    assert "Decisions at the front door" in told.body and "Audit 40 contacts a quarter" in told.body
+    assert told.link == reverse("conference:action_detail", args=[review.pk, action.pk])
+
+    def save(**changes):
+        fields = {**ACTION_FIELDS, "owner": action.owner_id or "", "version": Action.objects.get().version}
+        return lead_client.post(reverse("conference:action_detail", args=[review.pk, action.pk]), fields | changes)
+
+    save(rag="amber")  # saved again with the same owner: no second notification
+    save(owner=sponsor.pk)  # given to someone else: they are told
+    refused = save(owner=contributor.pk, version=1)  # a stale edit is saved by no one and tells no one
+
+    assert "Someone else changed this action" in refused.content.decode()
+    assert Notification.objects.filter(recipient=contributor).count() == 1
+    assert Notification.objects.filter(recipient=sponsor).count() == 1
+    assert not Notification.objects.filter(recipient=lead).exists()  # the one saving is never told
