@@ -16,7 +16,7 @@ from .models import Commitment, Partner, PlanningMeeting, PlanningMember, Review
 MEMBERS = [
     ("Chair of the planning group", None, "Ruth Calloway", "sponsor@northmoor.example"),
     ("Peer review coordinator", "Northmoor Borough Council Children's Services", "Daniel Frome", ""),
-    ("Business manager, Safeguarding Children Partnership", None, "Tomasz Whitlow", "observer@northmoor.example"),
+    ("Business manager, Safeguarding Children Partnership", None, "Aisha Penhallow", "partnership@northmoor.example"),
     ("Detective Inspector, Public Protection Unit", "Northmoor Police Division", "Leah Brightwater", ""),
     ("Designated nurse for safeguarding children", "Northmoor and Fenby Integrated Care Board", "", ""),
     ("Named nurse for safeguarding", "Northmoor Hospitals NHS Foundation Trust", "", ""),

@@ -158,11 +158,12 @@ ACCOUNTS: list[Account] = [
         "observer",
         "Tomasz",
         "Whitlow",
-        "observer@northmoor.example",
+        "observer@peers.example",
         NORTHMOOR,
         Role.OBSERVER,
-        "Business Manager, Northmoor Safeguarding Children Partnership",
-        NORTHMOOR,
+        # On the peer side (DESIGN.md): an observer sees the peer team's material, so never one of the council's own.
+        "Peer reviewer in training, Service Manager for Child Protection",
+        "Fenby Metropolitan Borough Council (peer)",
     ),
     Account(
         "lead2",
