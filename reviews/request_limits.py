@@ -51,8 +51,9 @@ class RequestBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        length, limit = _declared_length(request), largest_body(request)
-        if length > limit:
+        length = _declared_length(request)
+        # Who is signed in is asked only of a body larger than any form: never of a page opened, nor of an answer.
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > (limit := largest_body(request)):
             context = {"layout": layout_for(request), "size": filesizeformat(length), "limit": filesizeformat(limit)}
             return render(request, "413.html", context, status=413)
         if _not_utf8_form(request):
