@@ -303,7 +303,7 @@ class Rate:
 
 @dataclass
 class Rates:
-    rows: list[Rate]
+    rows: list[Rate]  # none for a questionnaire not rated by segment (`Questionnaire.rated_by_segment`)
     total: Rate
     minimum: int
 
@@ -345,6 +345,8 @@ def rates_for(questionnaires: list[Questionnaire], minimums: dict[int, int]) -> 
     """Each questionnaire's responses by segment against the expected numbers, in three queries for them all.
 
     Small groups are hidden as everywhere else (`services.suppress`); the total counts unsegmented responses too.
+    A questionnaire not rated by segment (children, young people, parents) gets its total only, with nothing
+    expected: the segments' numbers are staff, not its audience.
     """
     if not questionnaires:
         return {}
@@ -357,32 +359,37 @@ def rates_for(questionnaires: list[Questionnaire], minimums: dict[int, int]) -> 
         review_id__in=reviews, expected_responses__isnull=False
     ).values_list("review_id", "partner_id", "expected_responses"):
         commitments[review_id][partner_id] = expected
-    counts = {
-        (row["questionnaire_id"], row["segment_id"]): row["n"]
-        for row in Response.objects.filter(questionnaire__in=questionnaires)
+    counts: dict[tuple[int, int | None], int] = {}
+    answered: dict[int, int] = defaultdict(int)
+    for row in (
+        Response.objects.filter(questionnaire__in=questionnaires)
         .values("questionnaire_id", "segment_id")
         .annotate(n=Count("id"))
         .order_by()
-    }
+    ):
+        counts[row["questionnaire_id"], row["segment_id"]] = row["n"]
+        answered[row["questionnaire_id"]] += row["n"]
     found = {}
     for questionnaire in questionnaires:
         minimum = minimums.get(questionnaire.review_id, 5)
-        own = segments[questionnaire.review_id]
+        own = segments[questionnaire.review_id] if questionnaire.rated_by_segment else []
         expected = expected_numbers(own, commitments[questionnaire.review_id])
         numbers = [counts.get((questionnaire.pk, segment.pk), 0) for segment in own]
-        numbers.append(counts.get((questionnaire.pk, None), 0))
+        numbers.append(answered[questionnaire.pk] - sum(numbers))  # no segment given, or none rated
         hidden = suppress([*numbers, sum(numbers)], minimum)
-        rows = [
-            Rate(
-                name=segment.name,
-                partner=segment.partner.name if segment.partner_id else "",
-                responses=None if hide else number,
-                expected=expected[segment.pk][0],
-                expected_from=expected[segment.pk][1],
-            )
-            for segment, number, hide in zip(own, numbers, hidden, strict=False)
-        ]
-        rows.append(Rate("No segment given", "", None if hidden[-2] else numbers[-1], None, ""))
+        rows = []
+        if questionnaire.rated_by_segment:
+            rows = [
+                Rate(
+                    name=segment.name,
+                    partner=segment.partner.name if segment.partner_id else "",
+                    responses=None if hide else number,
+                    expected=expected[segment.pk][0],
+                    expected_from=expected[segment.pk][1],
+                )
+                for segment, number, hide in zip(own, numbers, hidden, strict=False)
+            ]
+            rows.append(Rate("No segment given", "", None if hidden[-2] else numbers[-1], None, ""))
         known = [rate.expected for rate in rows if rate.expected is not None]
         total = Rate(
             name="All responses",

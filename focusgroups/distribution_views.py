@@ -62,7 +62,8 @@ def questionnaire_distribute(request: HttpRequest, review_id: int, questionnaire
         "form": form,
         "refusal": distribution.refusal(questionnaire, today),
         "deliveries": distribution.deliveries(questionnaire),
-        "rates": distribution.rates(questionnaire),
+        # Children, young people and parents are in no segment: their questionnaires have no rate by segment.
+        "rates": distribution.rates(questionnaire) if questionnaire.rated_by_segment else None,
         "contacts": contacts,
         "public_url": request.build_absolute_uri(questionnaire.public_url()),
         "reminder_days": distribution.PARTNER_REMINDER_DAYS,

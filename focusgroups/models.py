@@ -37,6 +37,12 @@ class Audience(models.TextChoices):
     CHILDREN = "children", "Children and young people"
 
 
+# The audiences whose people are in the review's segments (agencies and teams): staff of the council and of its
+# partners. Children, young people and parents are nobody's staff, so a segment's number who could answer is
+# never theirs.
+SEGMENT_AUDIENCES = (Audience.STAFF, Audience.PARTNERS)
+
+
 class AgeBand(models.TextChoices):
     NONE = "", "Not age-banded"
     AGE_4_7 = "4-7", "Aged 4 to 7"
@@ -107,6 +113,11 @@ class Questionnaire(models.Model):
         """Whether its answers speak of a child's own life (children's, and parents and carers'), and so are read
         for every sign of a disclosure, not only the review's own concern phrases."""
         return self.audience in {Audience.CHILDREN, Audience.PARENTS}
+
+    @property
+    def rated_by_segment(self) -> bool:
+        """Whether its response rate is given by segment: staff or partners asked which agency or team they are in."""
+        return self.ask_segment and self.audience in SEGMENT_AUDIENCES
 
     def is_open(self, day=None) -> bool:
         return self.status(day) == signals_status.QUESTIONNAIRE_OPEN

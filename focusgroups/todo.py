@@ -109,14 +109,15 @@ def reminders(today: datetime.date) -> list[todo.Reminder]:
                     kind=Notification.Kind.QUESTIONNAIRE,
                     title=title,
                     link=questionnaire.get_absolute_url(),
-                    body=_by_segment(rates[questionnaire.pk]) if questionnaire.ask_segment else "",
+                    body=_by_segment(rates[questionnaire.pk]),
                 )
             )
     return found
 
 
 def _by_segment(rates: distribution.Rates) -> str:
-    """The response rate of each segment with an expected number or a response, one a line."""
+    """The response rate of each segment with an expected number or a response, one a line; nothing for a
+    questionnaire not rated by segment."""
     lines = []
     for rate in rates.rows:
         if rate.expected is None and not rate.responses:

@@ -272,7 +272,7 @@ def questionnaire_detail(request: HttpRequest, review_id: int, questionnaire_id:
         if permissions.can_code_focus_groups(membership)
         else None,
         "response_count": questionnaire.responses.count(),
-        "rates": distribution.rates(questionnaire) if questionnaire.ask_segment else None,
+        "rates": distribution.rates(questionnaire) if questionnaire.rated_by_segment else None,
         "distributions": questionnaire.distributions.count() if can_manage else 0,
     }
     return render(request, "focusgroups/questionnaire.html", context)
