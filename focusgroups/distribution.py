@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 
-from reviews.models import Commitment, EmailRecord, Partner, ReviewMembership
+from reviews.models import Commitment, EmailRecord, Partner, Review, ReviewMembership
 from reviews.notifications import services as notifications
 from reviews.notifications.models import Notification, SentReminder
 from reviews.permissions import QUESTIONNAIRE_MANAGERS
 
-from .models import Distribution, Questionnaire, QuestionnaireSettings, Response, Segment
+from .models import RATED_BY_SEGMENT, Distribution, Questionnaire, QuestionnaireSettings, Response, Segment
 from .services import suppress
 
 MAX_ADDRESSES = 500
@@ -284,6 +284,12 @@ def deliveries(questionnaire: Questionnaire) -> list[Delivery]:
 
 
 # Response rates by segment against the numbers expected
+#
+# A segment's expected number is how many people in it could answer: the same people for every questionnaire.
+# So a rate is always one questionnaire's responses against it, never two questionnaires' added up: twenty
+# police officers answering both the staff and the partners' questionnaire are 20 of 30 twice, not 40 of 30.
+
+TOO_LOW = "more responses than expected, so the expected number looks too low"
 
 
 @dataclass
@@ -299,6 +305,11 @@ class Rate:
         if self.responses is None or not self.expected:
             return None
         return round(100 * self.responses / self.expected)
+
+    @property
+    def more_than_expected(self) -> bool:
+        """More responses than could answer: said beside the figure, which is shown as it is (`TOO_LOW`)."""
+        return self.responses is not None and self.expected is not None and self.responses > self.expected
 
 
 @dataclass
@@ -320,6 +331,8 @@ class Rates:
             return count
         if total.percent is None:
             return f"{count} of {total.expected} expected"
+        if total.more_than_expected:
+            return f"{count} of {total.expected} expected ({total.percent}%: {TOO_LOW})"
         return f"{count} of {total.expected} expected ({total.percent}%)"
 
 
@@ -406,6 +419,13 @@ def rates_for(questionnaires: list[Questionnaire], minimums: dict[int, int]) -> 
 def rates(questionnaire: Questionnaire) -> Rates:
     minimum = QuestionnaireSettings.for_review(questionnaire.review).minimum_group
     return rates_for([questionnaire], {questionnaire.review_id: minimum})[questionnaire.pk]
+
+
+def review_rates(review: Review, minimum: int) -> list[tuple[Questionnaire, Rates]]:
+    """Each of the review's questionnaires rated by segment, with its own rates: four queries."""
+    questionnaires = list(review.questionnaires.filter(RATED_BY_SEGMENT).order_by("title", "pk"))
+    found = rates_for(questionnaires, {review.pk: minimum})
+    return [(questionnaire, found[questionnaire.pk]) for questionnaire in questionnaires]
 
 
 # The reminder to partners before closing, from the scheduled job

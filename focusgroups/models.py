@@ -41,6 +41,8 @@ class Audience(models.TextChoices):
 # partners. Children, young people and parents are nobody's staff, so a segment's number who could answer is
 # never theirs.
 SEGMENT_AUDIENCES = (Audience.STAFF, Audience.PARTNERS)
+# A questionnaire whose response rate is given by segment: one of those audiences, asked which agency or team.
+RATED_BY_SEGMENT = Q(ask_segment=True, audience__in=SEGMENT_AUDIENCES)
 
 
 class AgeBand(models.TextChoices):
@@ -116,7 +118,8 @@ class Questionnaire(models.Model):
 
     @property
     def rated_by_segment(self) -> bool:
-        """Whether its response rate is given by segment: staff or partners asked which agency or team they are in."""
+        """Whether its response rate is given by segment: staff or partners asked which agency or team they are in.
+        The same rule as `RATED_BY_SEGMENT`."""
         return self.ask_segment and self.audience in SEGMENT_AUDIENCES
 
     def is_open(self, day=None) -> bool:

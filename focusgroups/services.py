@@ -305,23 +305,6 @@ def text_answers_by_theme(questionnaire: Questionnaire, config: QuestionnaireSet
     return [*groups.values(), *([left_out] if hidden or withheld else [])]
 
 
-def response_rates(review: Review, minimum: int) -> list[dict]:
-    """Responses per segment against the expected number, with the same suppression as the results."""
-    segments = list(
-        Segment.objects.filter(review=review)
-        .select_related("partner")
-        .annotate(response_count=Count("responses"))
-        .order_by("name")
-    )
-    counts = [segment.response_count for segment in segments]
-    hidden = suppress([*counts, sum(counts)], minimum)
-    rows = []
-    for segment, count, hide in zip(segments, counts, hidden, strict=False):
-        rate = None if hide or not segment.expected else round(100 * count / segment.expected)
-        rows.append({"segment": segment, "responses": None if hide else count, "rate": rate})
-    return rows
-
-
 def audience_summary(review: Review, minimum: int) -> list[dict]:
     """Responses by questionnaire (audience and age band), in one query.
 

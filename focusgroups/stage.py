@@ -1,5 +1,7 @@
 """The stage's entries in the registry: progress and its section of the baseline report."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -8,8 +10,8 @@ from reviews.charts import Series, bar_chart
 from reviews.models import Review
 from reviews.stages import Progress, ReportSection
 
-from . import services
-from .models import FocusGroup, Questionnaire, QuestionnaireSettings, Segment
+from . import distribution, services
+from .models import RATED_BY_SEGMENT, FocusGroup, Questionnaire, QuestionnaireSettings, Segment
 
 
 def safeguarding_lead_id(review: Review) -> int | None:
@@ -31,20 +33,21 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
     today = timezone.localdate()
     open_now = signals_status.questionnaire_open_q(today)
     complete = signals_status.questionnaire_complete_q(today)
-    questionnaires = {
-        row["review_id"]: row
-        for row in Questionnaire.objects.filter(review__in=reviews)
-        .values("review_id")
+    questionnaires: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Questionnaire.objects.filter(review__in=reviews)
+        .values("review_id", "pk", "title")
         .annotate(
-            total=Count("id", distinct=True),
             open=Count("id", filter=open_now, distinct=True),
             complete=Count("id", filter=complete, distinct=True),
-            response_total=Count("responses"),
+            rated=Count("id", filter=RATED_BY_SEGMENT, distinct=True),
+            response_count=Count("responses"),
             # The expected figures are the agencies' and teams' people: measured against their responses only.
             expected_answered=Count("responses", filter=Q(responses__segment__expected__isnull=False)),
         )
-        .order_by()
-    }
+        .order_by("review_id", "title", "pk")
+    ):
+        questionnaires[row["review_id"]].append(row)
     expected = {
         row["review_id"]: row["expected"]
         for row in Segment.objects.filter(review__in=reviews)
@@ -61,25 +64,36 @@ def progress_many(reviews: list[Review]) -> dict[int, Progress]:
     }
     result = {}
     for review in reviews:
-        q = questionnaires.get(
-            review.pk, {"total": 0, "open": 0, "complete": 0, "response_total": 0, "expected_answered": 0}
-        )
+        own = questionnaires.get(review.pk, [])
+        q = {key: sum(row[key] for row in own) for key in ("open", "complete", "response_count")}
         g = groups.get(review.pk, {"total": 0, "coded": 0})
-        if not q["total"] and not g["total"]:
+        if not own and not g["total"]:
             result[review.pk] = Progress(summary="No questionnaires or focus groups yet")
             continue
-        wanted = expected.get(review.pk) or 0
-        responses = f"{q['response_total']} responses"
-        if wanted:
-            responses += f" ({q['expected_answered']} of the {wanted} expected from agencies and teams)"
+        responses = f"{q['response_count']} responses{_against_expected(own, expected.get(review.pk) or 0)}"
         result[review.pk] = Progress(
             done=q["complete"] + g["coded"],
-            total=q["total"] + g["total"],
-            started=bool(q["open"] or q["response_total"]),
-            summary=f"{q['open']} of {q['total']} questionnaires open, {q['complete']} closed, {responses}; "
+            total=len(own) + g["total"],
+            started=bool(q["open"] or q["response_count"]),
+            summary=f"{q['open']} of {len(own)} questionnaires open, {q['complete']} closed, {responses}; "
             f"{g['total']} focus groups held, {g['coded']} coded",
         )
     return result
+
+
+def _against_expected(questionnaires: list[dict], wanted: int) -> str:
+    """Each questionnaire rated by segment and opened, against the number expected on its own: the same people
+    can answer two questionnaires, so adding their responses up against one number could pass 100%."""
+    rated = [row for row in questionnaires if row["rated"] and (row["open"] or row["complete"])]
+    if not wanted or not rated:
+        return ""
+    parts = []
+    for row in rated:
+        part = f"{row['expected_answered']} answered “{row['title']}”"
+        if row["expected_answered"] > wanted:
+            part += " (more than expected, so the expected numbers look too low)"
+        parts.append(part)
+    return f" (of the {wanted} expected from agencies and teams: {', '.join(parts)})"
 
 
 def report_section(review: Review) -> ReportSection:
@@ -103,7 +117,7 @@ def report_section(review: Review) -> ReportSection:
             "codes": [code for code in codes if code["passages"]],
             "groups": groups,
             "config": config,
-            "rates": services.response_rates(review, config.minimum_group),
+            "rates": distribution.review_rates(review, config.minimum_group),
         },
     )
 

@@ -124,6 +124,9 @@ def _by_segment(rates: distribution.Rates) -> str:
             continue
         count = f"fewer than {rates.minimum}" if rate.responses is None else str(rate.responses)
         against = f" of {rate.expected} expected" if rate.expected is not None else ""
-        percent = f" ({rate.percent}%)" if rate.percent is not None else ""
+        said = [f"{rate.percent}%"] if rate.percent is not None else []
+        if rate.more_than_expected:
+            said.append(distribution.TOO_LOW)
+        percent = f" ({': '.join(said)})" if said else ""
         lines.append(f"- {rate.name}: {count}{against}{percent}")
     return "Responses by segment:\n" + "\n".join(lines) if lines else ""

@@ -195,7 +195,6 @@ def _index_page(request, review, membership, copy_form=None, status: int = 200) 
         "review": review,
         "membership": membership,
         "summary": services.audience_summary(review, config.minimum_group),
-        "rates": services.response_rates(review, config.minimum_group),
         "core_tables": services.core_tables(review, config.minimum_group),
         "groups": groups,
         "peer_side": permissions.can_see_peer_material(membership),
@@ -356,7 +355,8 @@ def segments(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "membership": membership,
         "form": form if permissions.can_manage_questionnaires(membership) else None,
-        "rates": services.response_rates(review, config.minimum_group),
+        "segments": Segment.objects.filter(review=review).select_related("partner").order_by("name", "pk"),
+        "rates": distribution.review_rates(review, config.minimum_group),
     }
     return render(request, "focusgroups/segments.html", context)
 

@@ -70,10 +70,10 @@ def questionnaire_status(opens_on: date | None, closes_on: date | None, today: d
 def questionnaire_complete(opens_on: date | None, closes_on: date | None, today: date) -> bool:
     """Whether a questionnaire's part of the stage is done.
 
-    Rule: complete only once it has closed. The expected numbers are per agency or team across all the
-    review's questionnaires, not per questionnaire, so they cannot say that one questionnaire is done; and
-    while it is open more answers can come, so 13 of 260 expected responses on an open questionnaire is work
-    in progress, as is an open questionnaire that has reached its expected number. Closing it finishes it.
+    Rule: complete only once it has closed. The expected numbers are how many in each agency or team could
+    answer, not a target, so they cannot say that a questionnaire is done; and while it is open more answers
+    can come, so 13 of 260 expected responses on an open questionnaire is work in progress, as is an open
+    questionnaire that has reached its expected number. Closing it finishes it.
     """
     return questionnaire_status(opens_on, closes_on, today) == QUESTIONNAIRE_CLOSED
 

@@ -152,8 +152,15 @@ def test_minimums_are_configurable_per_review(answered, review):
 def test_response_rates_use_the_expected_numbers_and_hide_small_groups(answered, review, lead_client):
     response = lead_client.get(f"/reviews/{review.pk}/focus-groups/segments/")
 
-    rows = [(row["segment"].name, row["responses"], row["rate"]) for row in response.context["rates"]]
-    assert rows == [("Health", 7, 50), ("Police", None, None), ("Youth justice", None, None)]
+    [(questionnaire, rates)] = response.context["rates"]
+    rows = [(row.name, row.responses, row.percent) for row in rates.rows]
+    assert questionnaire == answered
+    assert rows == [
+        ("Health", 7, 50),
+        ("Police", None, None),
+        ("Youth justice", None, None),
+        ("No segment given", 0, None),
+    ]
 
 
 def results_queries(client, questionnaire) -> int:

@@ -59,7 +59,8 @@ def test_progress_counts_questionnaires_open_responses_against_expected_and_grou
     progress = stage.progress(review)
 
     assert progress.summary == (
-        "1 of 2 questionnaires open, 0 closed, 6 responses (2 of the 50 expected from agencies and teams); "
+        "1 of 2 questionnaires open, 0 closed, 6 responses (of the 50 expected from agencies and teams: "
+        "2 answered “Staff health check”); "
         "2 focus groups held, 1 coded"
     )
     # Units: each questionnaire done once closed (neither is: one open with 3 responses, one not opened yet) and

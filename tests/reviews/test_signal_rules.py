@@ -85,7 +85,12 @@ def test_the_database_form_of_the_questionnaire_rules_agrees_with_the_rules(revi
 def test_a_questionnaire_open_with_13_of_260_responses_leaves_the_stage_in_progress(review):
     today = datetime.date.today()
     staff = Questionnaire.objects.create(
-        review=review, title="Staff", audience=Audience.STAFF, opens_on=today - 7 * DAY, closes_on=today + 7 * DAY
+        review=review,
+        title="Staff",
+        audience=Audience.STAFF,
+        ask_segment=True,
+        opens_on=today - 7 * DAY,
+        closes_on=today + 7 * DAY,
     )
     everyone = Segment.objects.create(review=review, name="Everyone", expected=260)
     Response.objects.bulk_create(Response(questionnaire=staff, segment=everyone) for _ in range(13))
@@ -94,7 +99,8 @@ def test_a_questionnaire_open_with_13_of_260_responses_leaves_the_stage_in_progr
 
     assert (progress.done, progress.total, progress.status) == (0, 1, "In progress")
     assert progress.summary.startswith(
-        "1 of 1 questionnaires open, 0 closed, 13 responses (13 of the 260 expected from agencies and teams)"
+        "1 of 1 questionnaires open, 0 closed, 13 responses (of the 260 expected from agencies and teams: "
+        "13 answered “Staff”)"
     )
     assert staff.status().label == "Open"
 
