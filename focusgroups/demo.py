@@ -24,14 +24,21 @@ from .models import (
     Segment,
 )
 
-# (segment, how many could answer, the partner agency it belongs to)
+# (segment, how many could answer, the partner agency it belongs to, the questionnaire its people answer)
 SEGMENTS = [
-    ("Children's social care: front door", 40, "Northmoor Borough Council Children's Services"),
-    ("Children's social care: safeguarding teams", 70, "Northmoor Borough Council Children's Services"),
-    ("Police", 30, "Northmoor Police Division"),
-    ("Health", 35, "Northmoor Hospitals NHS Foundation Trust"),
-    ("Schools", 45, "Northmoor Schools and Learning Service"),
+    ("Children's social care: front door", 55, "Northmoor Borough Council Children's Services", Audience.STAFF),
+    (
+        "Children's social care: safeguarding teams",
+        105,
+        "Northmoor Borough Council Children's Services",
+        Audience.STAFF,
+    ),
+    ("Police", 30, "Northmoor Police Division", Audience.PARTNERS),
+    ("Health", 35, "Northmoor Hospitals NHS Foundation Trust", Audience.PARTNERS),
+    ("Schools", 45, "Northmoor Schools and Learning Service", Audience.PARTNERS),
 ]
+# The share of respondents who say which agency or team they are in.
+SAY_SEGMENT = 0.85
 RESPONSES = {
     Audience.STAFF: 120,
     Audience.PARTNERS: 70,
@@ -114,7 +121,7 @@ def demo(*, reviews: list[Review], users: dict) -> None:
     partners = {partner.name: partner for partner in Partner.objects.filter(council_id=review.council_id)}
     segments = [
         upsert(Segment, {"review": review, "name": name}, {"expected": expected, "partner": partners.get(agency)})
-        for name, expected, agency in SEGMENTS
+        for name, expected, agency, _ in SEGMENTS
     ]
     opens = review.onsite_start - datetime.timedelta(days=28)
     closes = opens + datetime.timedelta(days=365)
@@ -194,6 +201,12 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
     first = min(opens or today, today)
     days = (max(min(closes or today, today), first) - first).days + 1
     dating = random.Random(f"{questionnaire.title}-{count}-days")  # its own draws: the answers stay as they were
+    # Each response that gives a segment is one of the people who could answer this questionnaire in it, so no
+    # segment has more responses than its number: council staff answer the staff questionnaire, partners theirs.
+    seating = random.Random(f"{questionnaire.title}-{count}-segments")
+    answering = {name for name, _, _, audience in SEGMENTS if audience == questionnaire.audience}
+    seats = [segment for segment in segments if segment.name in answering for _ in range(segment.expected or 0)]
+    seating.shuffle(seats)
     for number in range(count):
         answers = {}
         for question in questions:
@@ -211,7 +224,7 @@ def _responses(questionnaire: Questionnaire, segments: list[Segment], count: int
                 if question.safety_check:
                     value = options[-1] if number == 0 else options[rng.randint(0, 1)]
                 answers[question] = value
-        segment = rng.choice(segments) if questionnaire.audience in {Audience.STAFF, Audience.PARTNERS} else None
+        segment = seats.pop() if seats and seating.random() < SAY_SEGMENT else None
         mode = "paper" if questionnaire.audience == Audience.CHILDREN and number % 3 == 0 else "online"
         response, _ = services.submit_response(questionnaire=questionnaire, answers=answers, segment=segment, mode=mode)
         day = first + datetime.timedelta(days=dating.randrange(days))

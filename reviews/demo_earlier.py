@@ -210,7 +210,7 @@ def _questionnaires(review: Review, users: dict) -> None:
     partners = {partner.name: partner for partner in review.council.partners.all()}
     segments = [
         upsert(Segment, {"review": review, "name": name}, {"expected": expected, "partner": partners.get(agency)})
-        for name, expected, agency in SEGMENTS
+        for name, expected, agency, _ in SEGMENTS
     ]
     for entry in ensure_library():
         if entry.audience == Audience.CHILDREN:

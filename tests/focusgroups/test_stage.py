@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from focusgroups import services, stage
+from focusgroups import distribution, services, stage
 from focusgroups.library import ensure_library
 from focusgroups.models import (
     Answer,
@@ -170,6 +170,14 @@ def test_seed_demo_adds_responses_and_three_coded_focus_groups_once(demo_setting
     assert first["SafeguardingAlert"] >= 2
     assert Questionnaire.objects.filter(review__isnull=True).count() == 5
     assert all(q.is_open() for q in northmoor.questionnaires.all())
+    # Staff and partners each answer their own questionnaire, by segment, and no segment passes its number.
+    rates = distribution.review_rates(northmoor, 5)
+    assert [questionnaire.audience for questionnaire, _ in rates] == ["partners", "staff"]
+    assert [[rate.name for rate in of.rows[:-1] if rate.responses] for _, of in rates] == [
+        ["Health", "Police", "Schools"],
+        ["Children's social care: front door", "Children's social care: safeguarding teams"],
+    ]
+    assert not [rate.name for _, of in rates for rate in [*of.rows, of.total] if rate.more_than_expected]
 
 
 @pytest.mark.parametrize(

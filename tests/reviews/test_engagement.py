@@ -412,8 +412,8 @@ def test_the_demo_review_has_a_planning_group_and_an_under_represented_partner(s
         "Northmoor Homes": "No commitment",
     }
     responses = {row.partner.name: row.cells[2].text for row in table.rows}
-    assert responses["Northmoor Borough Council Children's Services"] == "84 responses; 80 responses expected"
-    assert responses["Northmoor Police Division"] == "37 responses; 30 responses expected"
+    assert responses["Northmoor Borough Council Children's Services"] == "98 responses; 80 responses expected"
+    assert responses["Northmoor Police Division"] == "19 responses; 30 responses expected"
     assert responses["Northmoor Homes"] == "Not known; nothing committed"
 
 
