@@ -1,7 +1,6 @@
 import re
 
 from django import forms as django_forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -14,14 +13,14 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import access, derived, exports, permissions, throttle
+from reviews import access, derived, exports, permissions
 from reviews.charts import Series, bar_chart
 from reviews.csrf_failure import keeps_typed_answers
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
 from reviews.views import load_review
 
-from . import distribution, services
+from . import answer_limits, distribution, services
 from .forms import AnswerForm, CopyQuestionnaireForm, QuestionnaireDatesForm, SegmentForm
 from .group_forms import AnswerCodeForm, CodeForm, CodePassageForm, FocusGroupForm, NotesForm
 from .models import (
@@ -55,33 +54,8 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
 
 # Answering without an account
 
-ANSWER_WINDOW_SECONDS = 600
 # A questionnaire's link token as the site makes them (secrets.token_urlsafe): anything else is no questionnaire.
 LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-TOO_MANY_ANSWERS = (
-    "Your answers have not been sent yet: a lot of answers have come from your network in the last few minutes. "
-    "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
-)
-TOO_MANY_FOR_LINK = (
-    "Your answers have not been sent yet: a lot of answers have been sent with this link in the last few minutes. "
-    "Wait {minutes} minutes, then press the button at the end again. What you wrote is still here."
-)
-
-
-def _answer_limit_refusing(request: HttpRequest, questionnaire: Questionnaire) -> str | None:
-    """What to tell someone sending answers past a limit (None when within them): per network address first, then
-    per questionnaire link, the link counted only for sends their address's limit lets through, so that one
-    address sending too many cannot hold up everyone else's answers."""
-    by_address = throttle.Limit("answer-address", settings.QUESTIONNAIRE_ANSWERS_PER_ADDRESS, ANSWER_WINDOW_SECONDS)
-    by_link = throttle.Limit("answer-link", settings.QUESTIONNAIRE_ANSWERS_PER_LINK, ANSWER_WINDOW_SECONDS)
-    refused = throttle.hit_in_turn(
-        (by_address, (throttle.client_address(request) or "",)), (by_link, (questionnaire.token,))
-    )
-    if refused is None:
-        return None
-    return (TOO_MANY_ANSWERS if refused is by_address else TOO_MANY_FOR_LINK).format(minutes=refused.minutes)
-
-
 NOT_SENT_CHECK = (
     "Your answers have not been sent yet: this page was open for a long time, or your browser did not keep a "
     "cookie this page needs. Check your answers below, then press the button at the end again. If you see this "
@@ -145,7 +119,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if closed is not None:
         return closed
     form, seen_before = _answer_form(request, questionnaire)
-    refused = _answer_limit_refusing(request, questionnaire) if request.method == "POST" else None
+    refused = answer_limits.refusing(request, questionnaire) if request.method == "POST" else None
     if refused:
         # Nothing is stored; the page keeps what they wrote so they can send it again in a few minutes.
         return _not_sent(request, questionnaire, form, seen_before, refused, status=429)
