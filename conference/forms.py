@@ -9,7 +9,7 @@ from reviews.people import label_people
 from reviews.richtext import RichTextField
 from reviews.validators import check_has_happened, review_date_validator
 from reviews.versioning import VersionedForm
-from reviews.widgets import DATE_HINT, LongSelect, invalid_date
+from reviews.widgets import DATE_HINT, Select, invalid_date
 
 from .letter import ACCEPT, DECLINE, MAX_COMMENT_LENGTH
 from .models import Action, ActionUpdate, Checkpoint, Letter, Priority, Round
@@ -29,7 +29,7 @@ class ReviewFindingField(forms.ModelChoiceField):
     another review gets the same message as one that does not exist, so the answer tells nothing about other
     reviews."""
 
-    widget = LongSelect
+    widget = Select  # reviews.widgets.Select: fast for every finding of a review
 
     def __init__(self, review: Review, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(queryset=review.findings.all(), **kwargs)

@@ -41,9 +41,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=ISO_DATE)
 
 
-class LongSelect(forms.Select):
+class Select(forms.Select):
     """Django's select, with its options written in Python rather than through a template each: the same HTML,
-    in a fraction of the time, for a list of every record of a review (a finding to merge, say)."""
+    in a fraction of the time, for a list of every record of a review (a finding to merge, say).
+
+    Named as Django's, because the GOV.UK form layout styles a widget by its class's name (`govuk-select`, and
+    its error style): under another name the select would lose both."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
