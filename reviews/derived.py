@@ -1,5 +1,6 @@
 """Figures derived from a review's records (the comparison with the earlier review, timeliness, questionnaire
-results), worked out once and kept in the cache until the review's records change, not on every page view.
+results, the programme dashboard's pages and exports), worked out once and kept in the cache until the review's
+records change, not on every page view.
 
 Each review has a generation in the cache: a random number (a number, which the cache reads without unpickling),
 replaced whenever its records may have changed. A figure is kept under the generations of the reviews it was
@@ -10,7 +11,9 @@ pattern. What replaces a review's generation:
   the response, so that a page worked out between the write and its commit is not kept (the middleware below);
 - anonymous writes with no review in their address (a questionnaire answered) and background work (the purge)
   call `changed` themselves, on commit;
-- any change made through Django admin replaces the generation of every review at once (admin changes are few).
+- any change made through Django admin replaces the generation of every review at once (admin changes are few);
+- a review's membership made, changed or ended anywhere, through a signal (reviews/person_cache.py): an
+  invitation accepted makes one at an address that names no review.
 
 The figures are also dropped after DERIVED_FIGURES_SECONDS, so that a change made by hand in the database is seen
 in the end; 0 keeps nothing (the tests' default, except those of this module). With the local-memory cache (the quick start, tests) the same rules hold within one process.

@@ -6,6 +6,9 @@ the database for it each time: their permissions (the header's links) and their 
   permissions are worked out again when next asked for. A superuser's are kept apart from the same account's as a
   non-superuser, so granting or removing superuser status takes effect at once; an inactive account has none
   (the backend asks nothing for it).
+- A review's members show on the programme dashboard (its leads), which is kept until a review changes
+  (reviews/derived.py): a membership made, changed or ended anywhere (an invitation accepted, say, at an address
+  that names no review) is a change to its review.
 - A person's unread count is dropped whenever one of their notifications is saved or deleted (a new one, a
   cascade from a review or an account), and when they are marked read (`forget_unread`, called by the services
   that update them in bulk).
@@ -26,6 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import derived
+from .models import ReviewMembership
 from .notifications.models import Notification
 
 PERMISSIONS_GENERATION = "person:permissions:generation"
@@ -78,6 +82,12 @@ def _membership_changed(sender, action: str, **kwargs) -> None:
 
 for _through in (get_user_model().groups.through, get_user_model().user_permissions.through, Group.permissions.through):
     m2m_changed.connect(_membership_changed, sender=_through, dispatch_uid=f"person-permissions-{_through.__name__}")
+
+
+@receiver(post_save, sender=ReviewMembership)
+@receiver(post_delete, sender=ReviewMembership)
+def _review_membership_changed(sender, instance: ReviewMembership, **kwargs) -> None:
+    derived.changed(instance.review_id)
 
 
 # Unread notifications

@@ -1,14 +1,21 @@
 """The programme dashboard, its exports, and the programme view of one review: counts and progress only."""
 
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import exports, permissions, programme, stages
+from . import derived, exports, permissions, programme, stages
 from .charts import findings_by_theme_chart
-from .models import Finding
+from .models import Finding, Review
+
+T = TypeVar("T")
 
 PAGE_SIZE = 25
 
@@ -18,23 +25,36 @@ def _require_programme(request: HttpRequest) -> None:
         raise Http404("No such page.")
 
 
-def _filtered_rows(request: HttpRequest) -> tuple[programme.ProgrammeFilterForm, list[programme.Row]]:
-    filters = programme.ProgrammeFilterForm(request.GET or None)
+def _filtered_rows(filters: programme.ProgrammeFilterForm) -> list[programme.Row]:
     reviews = programme.reviews_queryset().order_by("-onsite_start", "title")
     if filters.is_valid():
         reviews = filters.apply(reviews)
     rows = programme.build_rows(list(reviews), timezone.localdate())
-    return filters, filters.sorted(rows)
+    return filters.sorted(rows)
+
+
+def _kept(request: HttpRequest, what: str, make: Callable[[], T]) -> T:
+    """What `make()` gives for this request's filters, sort and page, kept until any review changes (a change to one
+    may move it into or out of the filters; reviews/derived.py) and for today only (milestones and overdue actions
+    count from today). The same for every programme manager, so kept once for all of them."""
+    every_review = Review.objects.order_by("pk").values_list("pk", flat=True)  # read only when figures are kept
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    return derived.cached(f"programme-{what}-1-{timezone.localdate().isoformat()}-{query}", every_review, make)
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every review of the programme: stages, milestones, plan and findings as counts, filtered and sorted."""
     _require_programme(request)
-    filters, rows = _filtered_rows(request)
+    filters = programme.ProgrammeFilterForm(request.GET or None)
+    context = {"filters": filters, "results": _kept(request, "page", lambda: _results_html(request, filters))}
+    return render(request, "reviews/programme.html", context)
+
+
+def _results_html(request: HttpRequest, filters: programme.ProgrammeFilterForm) -> str:
+    rows = _filtered_rows(filters)
     chart, chart_table = programme.progress_chart(rows)
     context = {
-        "filters": filters,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters.querystring(),
         "chart": chart,
@@ -42,20 +62,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "late_total": sum(len(row.late) for row in rows),
         "red_total": sum(row.plan_red for row in rows),
     }
-    return render(request, "reviews/programme.html", context)
+    return render_to_string("reviews/_programme_results.html", context)
 
 
 @require_GET
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's reviews, as filtered and sorted there, as CSV or Excel."""
     _require_programme(request)
-    _, rows = _filtered_rows(request)
-    table = programme.export_rows(rows)
+
+    def made() -> bytes | str:
+        table = programme.export_rows(_filtered_rows(programme.ProgrammeFilterForm(request.GET or None)))
+        return exports.to_csv(table) if fmt == "csv" else exports.to_xlsx(table, title="Programme")
+
     stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(table), content_type=exports.CSV_CONTENT_TYPE)
-    else:
-        response = HttpResponse(exports.to_xlsx(table, title="Programme"), content_type=exports.XLSX_CONTENT_TYPE)
+    content_type = exports.CSV_CONTENT_TYPE if fmt == "csv" else exports.XLSX_CONTENT_TYPE
+    response = HttpResponse(_kept(request, fmt, made), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="programme-{stamp}.{fmt}"'
     return response
 
