@@ -4,9 +4,10 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import access, exports, permissions, signals_status
+from reviews import access, derived, exports, permissions, signals_status
 from reviews.forms import posting_to
 from reviews.models import AccessLog, Finding, FindingEvidence
 from reviews.views import load_review
@@ -61,9 +62,37 @@ def consolidation(request: HttpRequest, review_id: int) -> HttpResponse:
 def _consolidation_page(request, review, membership, agree_form=None, status: int = 200) -> HttpResponse:
     """The findings to consolidate; with a refused agreement, its errors and the findings that were ticked."""
     minimum = services.settings_for(review).minimum_sources
+    can_consolidate = permissions.can_consolidate_findings(membership)
+    if agree_form is None:
+        # Nothing ticked and no errors: the tables are the same for everyone who may consolidate (and for everyone
+        # who may only read them) until the review changes, so they are kept whole (reviews/derived.py).
+        agree_form = AgreeForm(review=review)
+        groups_html, single_source, _ = derived.cached(
+            f"consolidation-1-{int(can_consolidate)}",
+            [review.pk],
+            lambda: _finding_groups(review, minimum, can_consolidate, ticked=set()),
+        )
+    else:
+        ticked = {str(pk) for pk in agree_form["findings"].value() or []}
+        groups_html, single_source, first = _finding_groups(review, minimum, can_consolidate, ticked)
+        agree_form.error_targets = {"findings": f"agree-{first}"} if first else {}
+    context = {
+        "review": review,
+        "membership": membership,
+        "groups_html": groups_html,
+        "agree_form": agree_form,
+        "single_source": single_source,
+        "minimum": minimum,
+        "can_consolidate": can_consolidate,
+        "merge_form": posting_to(MergeForm(review=review), "conference:merge", review.pk),
+    }
+    return render(request, "conference/consolidation.html", context, status=status)
+
+
+def _finding_groups(review, minimum: int, can_consolidate: bool, ticked: set[str]) -> tuple[str, int, int | None]:
+    """The findings' tables by theme (HTML, with no form token), how many rest on too few sources, and the first
+    draft finding (where an error about the choice points)."""
     findings = list(_findings_with_evidence(review.findings.order_by("theme__order", "kind", "pk")))
-    agree_form = agree_form or AgreeForm(review=review)
-    ticked = {str(pk) for pk in agree_form["findings"].value() or []}
     for finding in findings:
         finding.stage_titles = services.stages_behind(finding)
         finding.strength = signals_status.evidence_strength(finding.evidence_sources(), minimum)
@@ -71,21 +100,12 @@ def _consolidation_page(request, review, membership, agree_form=None, status: in
         finding.ticked = str(finding.pk) in ticked
     groups = services.findings_by_theme(review, findings)
     first = next(
-        (f for group in groups for f in [*group["strengths"], *group["areas"]] if f.status == Finding.Status.DRAFT),
+        (f.pk for group in groups for f in [*group["strengths"], *group["areas"]] if f.status == Finding.Status.DRAFT),
         None,
     )
-    agree_form.error_targets = {"findings": f"agree-{first.pk}"} if first else {}
-    context = {
-        "review": review,
-        "membership": membership,
-        "groups": groups,
-        "agree_form": agree_form,
-        "single_source": sum(1 for f in findings if f.single_source),
-        "minimum": minimum,
-        "can_consolidate": permissions.can_consolidate_findings(membership),
-        "merge_form": posting_to(MergeForm(review=review), "conference:merge", review.pk),
-    }
-    return render(request, "conference/consolidation.html", context, status=status)
+    context = {"review": review, "groups": groups, "can_consolidate": can_consolidate}
+    html = render_to_string("conference/_finding_groups.html", context)
+    return html, sum(1 for f in findings if f.single_source), first
 
 
 @require_http_methods(["GET", "POST"])

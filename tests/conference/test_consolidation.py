@@ -143,3 +143,41 @@ def test_cases_stay_when_their_findings_merge(review, lead_client):
     lead_client.post(reverse("conference:merge", args=[review.pk]), {"keep": keep.pk, "duplicate": duplicate.pk})
 
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def tables(response) -> str:
+    """The findings' tables of the consolidation page, without the merge form below them."""
+    return response.content.decode().split("Merge two findings</h2>")[0]
+
+
+def test_the_findings_tables_are_kept_until_the_review_changes_and_differ_by_standing(
+    review, lead_client, peer_client, settings
+):
+    settings.DERIVED_FIGURES_SECONDS = 900
+    url = reverse("conference:consolidation", args=[review.pk])
+    first = FindingFactory(review=review, summary="Thresholds are applied well")
+    assert 'name="findings"' in lead_client.get(url).content.decode()
+    assert 'name="findings"' not in peer_client.get(url).content.decode()  # a peer reads them, with nothing to tick
+    FindingFactory(review=review, summary="Added straight into the database")  # no request: the kept tables stand
+    assert "Added straight into the database" not in tables(lead_client.get(url))
+
+    lead_client.post(reverse("conference:agree", args=[review.pk]), {"findings": [first.pk]})
+
+    lead_tables = tables(lead_client.get(url))
+    first_row = lead_tables.split(">Thresholds are applied well</a>")[1].split("</tr>")[0]
+    assert "Added straight into the database" in lead_tables and "Agreed" in first_row
+    assert 'name="findings"' not in peer_client.get(url).content.decode()
+
+
+def test_a_refused_agreement_keeps_what_was_ticked_whatever_is_kept(review, lead_client, settings):
+    settings.DERIVED_FIGURES_SECONDS = 900
+    url = reverse("conference:consolidation", args=[review.pk])
+    ticked, other = FindingFactory(review=review), FindingFactory(review=review)
+    lead_client.get(url)
+
+    response = lead_client.post(reverse("conference:agree", args=[review.pk]), {"findings": [ticked.pk, 10**9]})
+
+    page = response.content.decode()
+    assert response.status_code == 400 and "Choose findings of this review." in page
+    assert f'value="{ticked.pk}" checked' in page and f'value="{other.pk}" checked' not in page
+    assert f'value="{other.pk}" checked' not in lead_client.get(url).content.decode()
