@@ -166,12 +166,10 @@ def coverage(review: Review) -> dict:
 
     A fixed number of queries whatever the size of the programme and the number of areas.
     """
-    from reviews import stages
-
     themes = list(review.framework.themes.order_by("order"))
     areas = list(scope.scope_areas(review))
     lenses = list(scope.focus_areas(review))
-    other_stages = [stage for stage in stages.all_stages() if stage.slug != "interviews"]
+    other_stages = coverage_stages()
     planned = _count_by(Session.objects.active().filter(review=review), "lines__", distinct_field="pk")
     held = _count_by(
         SessionNote.objects.filter(session__review=review, session__status=Session.Status.HELD, line__isnull=False),
@@ -213,6 +211,13 @@ def coverage(review: Review) -> dict:
         "circumstance_rows": circumstance_rows,
         "gaps": sum(1 for row in every_row if row["status"] == signals_status.EVIDENCE_NONE.label),
     }
+
+
+def coverage_stages() -> list:
+    """The stages whose findings count as sources on the coverage page, in its columns' order."""
+    from reviews import stages
+
+    return [stage for stage in stages.all_stages() if stage.slug != "interviews"]
 
 
 def _count_by(queryset, prefix: str, *, distinct_field: str, by: str = "") -> dict[str, dict]:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reviews import access, permissions, scope, tables
+from reviews import access, derived, permissions, scope, tables
 from reviews.forms import FindingForm
 from reviews.models import FindingEvidence, FocusArea, Review, ReviewMembership
 from reviews.params import int_param
@@ -558,5 +558,13 @@ def lines_adopt(request: HttpRequest, review_id: int) -> HttpResponse:
 def coverage(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
     _require_peer_side(membership)
-    context = {"review": review, "membership": membership, **services.coverage(review)}
+
+    def figures() -> dict:
+        rows = services.coverage(review)
+        del rows["stages"]  # the registry's own objects, not kept
+        return rows
+
+    # Worked out from the whole review's sessions, notes and findings: kept until the review changes.
+    kept = derived.cached("interview-coverage-1", [review.pk], figures)
+    context = {"review": review, "membership": membership, "stages": services.coverage_stages(), **kept}
     return render(request, "interviews/coverage.html", context)

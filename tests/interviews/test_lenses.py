@@ -194,3 +194,21 @@ def test_the_outsider_gets_404_on_the_coverage_page(review, outsider_client):
     response = outsider_client.get(coverage_url(review))
 
     assert response.status_code == 404
+
+
+def test_the_coverage_is_kept_until_the_review_changes(review, lead_client, peer, line, settings):
+    settings.DERIVED_FIGURES_SECONDS = 900
+
+    def planned() -> int:
+        return sum(row["planned"] for row in lead_client.get(coverage_url(review)).context["theme_rows"])
+
+    assert planned() == 0
+    make_session(review, peers=[peer]).lines.set([line])  # straight into the database: the kept figures stand
+    assert planned() == 0
+
+    response = lead_client.post(
+        new_url(review), {"text": "Is supervision regular?", "theme": review.framework.themes.get(order=1).pk}
+    )
+
+    assert response.status_code == 302
+    assert planned() == 1
