@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -335,16 +336,18 @@ def event_template(request: HttpRequest, review_id: int, case_id: int) -> HttpRe
 def timeliness(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
 
-    def figures() -> tuple[int, list]:
+    def figures() -> tuple[int, str]:
         case_results, summaries = services.review_timeliness(review)
-        return len(case_results), summaries
+        context = {"review": review, "summaries": summaries, "link": True}
+        return len(case_results), render_to_string("casemapping/_timeliness_table.html", context)
 
-    # Worked out when the review's records change (reviews/derived.py), not on every view.
-    case_count, summaries = derived.cached("timeliness", [review.pk], figures)
+    # Worked out, and the table rendered, when the review's records change (reviews/derived.py), not on every view:
+    # the same for every member who may open the page.
+    case_count, table = derived.cached("timeliness-table-1", [review.pk], figures)
     context = {
         "review": review,
         "membership": membership,
-        "summaries": summaries,
+        "table": table,
         "case_count": case_count,
         "rules_as_of": services.rules_as_of(review),
     }

@@ -421,3 +421,19 @@ def test_the_workshop_list_costs_the_same_queries_for_1_and_50_workshops(review,
     many = _queries(client, reverse("casemapping:workshops", args=[other_review.pk]))
 
     assert few == many
+
+
+def test_the_timeliness_table_is_kept_until_the_review_changes(review, lead_client, settings):
+    settings.DERIVED_FIGURES_SECONDS = 900
+    url = reverse("casemapping:timeliness", args=[review.pk])
+    CaseFactory(review=review, reference="K-1")
+    assert lead_client.get(url).context["case_count"] == 1
+    CaseFactory(review=review, reference="K-2")  # straight into the database: the kept table stands
+    assert lead_client.get(url).context["case_count"] == 1
+
+    lead_client.post(
+        reverse("casemapping:case_create", args=[review.pk]),
+        {"reference": "K-3", "age_band": "5-9", "legal_status": "cin"},
+    )
+
+    assert lead_client.get(url).context["case_count"] == 3
