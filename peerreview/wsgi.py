@@ -9,6 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerreview.settings")
 
 application = get_wsgi_application()
 
-# Everything loaded so far (Django, the apps, their modules) lives as long as the process: moved out of the
-# collector's reach, a full collection walks only what requests make, so it pauses a page for a fraction as long.
+from peerreview import warmup  # noqa: E402 (needs the apps loaded)
+
+warmup.load_everything()
+
+# Everything loaded so far (Django, the apps, their modules, every template and URL pattern) lives as long as the
+# process: moved out of the collector's reach, a full collection walks only what requests make, so it pauses a page
+# for a fraction as long.
 gc.freeze()

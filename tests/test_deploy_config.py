@@ -1,5 +1,6 @@
 """The reference deployment in deploy/ says only what the application reads: every variable it sets is one the
-settings (or gunicorn's settings, or the compose file itself) use, and gunicorn's settings load."""
+settings (or gunicorn's settings, or the compose file itself) use, gunicorn's settings load, and a web process has
+every template compiled before it serves a page."""
 
 import re
 import runpy
@@ -55,3 +56,16 @@ def test_gunicorns_settings_load_and_size_for_the_machine(monkeypatch):
     assert config["workers"] == 4
     assert config["worker_class"] == "sync"
     assert config["timeout"] >= 30
+
+
+def test_a_web_process_compiles_every_template_before_its_first_request():
+    from django.template import engines
+
+    from peerreview import warmup
+
+    compiled = warmup.load_everything()
+
+    ours = list((ROOT / "templates").rglob("*.html"))
+    assert compiled >= len(ours) > 100
+    loader = engines["django"].engine.template_loaders[0]
+    assert len(loader.get_template_cache) >= len(ours)  # kept by the cached loader: no page compiles one again
