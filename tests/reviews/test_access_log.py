@@ -288,6 +288,24 @@ def test_the_csv_is_written_as_it_is_read_not_gathered_first(review, lead_client
     assert rest
 
 
+def test_a_long_log_downloads_whole_in_a_few_large_pieces(review, peer, lead_client):
+    peer.first_name, peer.last_name = "Priya", "Nandakumar"
+    peer.save()
+    AccessLog.objects.bulk_create(
+        AccessLog(user=peer, review=review, action=AccessLog.Action.DOWNLOAD, target=f"Case NM-{n:04d} chronology" * 3)
+        for n in range(1500)
+    )
+
+    pieces = list(lead_client.get(reverse("access_log_csv", args=[review.pk])).streaming_content)
+
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode())))
+    assert 3 <= len(pieces) < 20  # the header, then pieces of 64 KB: not one a row
+    assert len(rows) == 1 + 1500 + 1  # the header, the entries, and the lead's own download of the log
+    downloads = [row for row in rows if row[2] == peer.username]
+    assert len(downloads) == 1500 and {(row[1], row[3]) for row in downloads} == {("Priya Nandakumar", "Downloaded")}
+    assert {row[9] for row in downloads} == {review.title}
+
+
 def test_a_download_with_a_filter_that_cannot_be_read_shows_the_message_not_the_whole_log(review, lead_client):
     for url in [reverse("access_log_csv", args=[review.pk]), reverse("access_history_csv")]:
         response = lead_client.get(url, {"start": "27/3/26"})
