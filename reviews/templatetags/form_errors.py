@@ -1,9 +1,12 @@
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from reviews.form_errors import first_input_id
 
 register = template.Library()
+SELECTED = mark_safe(" selected")  # noqa: S308 (a constant)
 
 
 @register.filter(name="first_input_id")
@@ -19,6 +22,19 @@ def choice_list(field: BoundField) -> list:
     before listing them: this lists them only."""
     choices = getattr(field.field, "choices", None)
     return list(iter(choices)) if choices is not None else []
+
+
+@register.filter
+def options_for(choices: list, field: BoundField) -> SafeString:
+    """`{{ choices|options_for:field }}`: the <option>s of a filter's select (the pairs `choice_list` read), the one
+    the field holds marked selected. Made in one pass: a loop in the template asks the field for its value and
+    converts two strings for every option."""
+    held = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if str(value) == held else "", label) for value, label in choices),
+    )
 
 
 def refused_forms(context: template.Context) -> bool:

@@ -4,6 +4,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from reviews.models import Case, Finding, FindingEvidence, Framework
 
@@ -143,6 +144,18 @@ def test_the_findings_list_keeps_the_filters_in_the_page_links(lead_client, revi
 
     assert response.context["query"] == "kind=area"
     assert 'href="?kind=area&amp;page=2"' in response.content.decode()
+
+
+def test_the_filters_show_the_choices_made_and_only_those(lead_client, review):
+    theme = review.framework.themes.order_by("order")[1]
+
+    page = lead_client.get(list_url(review), {"theme": theme.pk, "kind": "area"}).content.decode()
+
+    selects = {name: page.split(f'name="{name}"')[1].split("</select>")[0] for name in ("theme", "kind", "status")}
+    assert f'<option value="{theme.pk}" selected>{escape(theme.name)}</option>' in selects["theme"]
+    assert '<option value="area" selected>' in selects["kind"]
+    assert selects["theme"].count(" selected") == selects["kind"].count(" selected") == 1
+    assert " selected" not in selects["status"] and '<option value="">All statuses</option>' in selects["status"]
 
 
 def count_queries(client, url: str) -> int:
