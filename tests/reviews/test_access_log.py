@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -375,3 +376,19 @@ def test_administrators_filter_the_whole_log_by_review_and_kind_in_the_admin(rev
 
     assert "Case NM-004" in page
     assert "OTHER-9" not in page
+
+
+def test_a_long_log_links_to_the_first_last_and_nearby_pages_only(review, peer, lead_client):
+    AccessLog.objects.bulk_create(
+        AccessLog(user=peer, review=review, action=AccessLog.Action.VIEW, target=f"Case NM-{n:04d}")
+        for n in range(30 * 50)
+    )
+
+    page = lead_client.get(reverse("access_log", args=[review.pk]), {"page": 15}).content.decode()
+
+    pagination = page.split('<nav class="govuk-pagination"')[1].split("</nav>")[0]
+    numbers = [int(n) for n in re.findall(r'aria-label="Page (\d+)"', pagination)]
+    assert numbers == [1, 14, 15, 16, 30]  # 1,500 entries: 30 pages of 50
+    assert pagination.count("govuk-pagination__item--ellipses") == 2
+    assert 'aria-label="Page 15" aria-current="page"' in pagination
+    assert 'href="?page=14" rel="prev"' in pagination and 'href="?page=16" rel="next"' in pagination
