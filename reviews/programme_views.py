@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from . import derived, exports, permissions, programme, stages
 from .charts import findings_by_theme_chart
 from .models import Finding, Review
+from .params import int_param
 
 T = TypeVar("T")
 
@@ -33,13 +34,14 @@ def _filtered_rows(filters: programme.ProgrammeFilterForm) -> list[programme.Row
     return filters.sorted(rows)
 
 
-def _kept(request: HttpRequest, what: str, make: Callable[[], T]) -> T:
-    """What `make()` gives for this request's filters, sort and page, kept until any review changes (a change to one
-    may move it into or out of the filters; reviews/derived.py) and for today only (milestones and overdue actions
-    count from today). The same for every programme manager, so kept once for all of them."""
+def _kept(filters: programme.ProgrammeFilterForm, page: int | None, what: str, make: Callable[[], T]) -> T:
+    """What `make()` gives for these filters and sort (as read: a parameter the form does not know, or cannot read,
+    makes no new copy) and page, kept until any review changes (a change to one may move it into or out of the
+    filters; reviews/derived.py) and for today only (milestones and overdue actions count from today). The same for
+    every programme manager, so kept once for all of them."""
     every_review = Review.objects.order_by("pk").values_list("pk", flat=True)  # read only when figures are kept
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
-    return derived.cached(f"programme-{what}-1-{timezone.localdate().isoformat()}-{query}", every_review, make)
+    shown = hashlib.sha256(f"{filters.querystring()}|{page}".encode()).hexdigest()
+    return derived.cached(f"programme-{what}-2-{timezone.localdate().isoformat()}-{shown}", every_review, make)
 
 
 @require_GET
@@ -47,15 +49,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Every review of the programme: stages, milestones, plan and findings as counts, filtered and sorted."""
     _require_programme(request)
     filters = programme.ProgrammeFilterForm(request.GET or None)
-    context = {"filters": filters, "results": _kept(request, "page", lambda: _results_html(request, filters))}
+    page = int_param(request, "page")  # anything else is the first page
+    context = {"filters": filters, "results": _kept(filters, page, "page", lambda: _results_html(filters, page))}
     return render(request, "reviews/programme.html", context)
 
 
-def _results_html(request: HttpRequest, filters: programme.ProgrammeFilterForm) -> str:
+def _results_html(filters: programme.ProgrammeFilterForm, page: int | None) -> str:
     rows = _filtered_rows(filters)
     chart, chart_table = programme.progress_chart(rows)
     context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": Paginator(rows, PAGE_SIZE).get_page(page),
         "query": filters.querystring(),
         "chart": chart,
         "chart_table": chart_table,
@@ -70,13 +73,15 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's reviews, as filtered and sorted there, as CSV or Excel."""
     _require_programme(request)
 
+    filters = programme.ProgrammeFilterForm(request.GET or None)
+
     def made() -> bytes | str:
-        table = programme.export_rows(_filtered_rows(programme.ProgrammeFilterForm(request.GET or None)))
+        table = programme.export_rows(_filtered_rows(filters))
         return exports.to_csv(table) if fmt == "csv" else exports.to_xlsx(table, title="Programme")
 
     stamp = timezone.localdate().isoformat()
     content_type = exports.CSV_CONTENT_TYPE if fmt == "csv" else exports.XLSX_CONTENT_TYPE
-    response = HttpResponse(_kept(request, fmt, made), content_type=content_type)
+    response = HttpResponse(_kept(filters, None, fmt, made), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="programme-{stamp}.{fmt}"'
     return response
 

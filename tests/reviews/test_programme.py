@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,15 +22,6 @@ from ..factories import FindingFactory, MembershipFactory, ReviewFactory, UserFa
 TODAY = timezone.localdate()
 LAST_MONTH = TODAY - datetime.timedelta(days=30)
 NEXT_MONTH = TODAY + datetime.timedelta(days=30)
-
-
-@pytest.fixture
-def programme_client(db):
-    user = UserFactory(username="programme")
-    user.user_permissions.add(Permission.objects.get(codename="view_programme"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def rows_of(response) -> dict[int, object]:
