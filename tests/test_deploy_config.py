@@ -69,3 +69,17 @@ def test_a_web_process_compiles_every_template_before_its_first_request():
     assert compiled >= len(ours) > 100
     loader = engines["django"].engine.template_loaders[0]
     assert len(loader.get_template_cache) >= len(ours)  # kept by the cached loader: no page compiles one again
+
+
+def test_a_statement_run_often_on_a_connection_is_prepared_by_postgresql(postgresql):
+    """Django leaves psycopg's prepare_threshold at None (never prepare) unless the settings give one: the server
+    must really hold the statement once the connection has run it more than five times."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    for _ in range(7):
+        list(users.filter(username="nobody-of-this-name")[:1])
+    with postgresql.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%auth_user%"])
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("username" in statement for statement in statements)
