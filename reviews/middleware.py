@@ -68,14 +68,17 @@ class ReviewMembershipMiddleware:
             return None
         if getattr(view_func, "open_to_programme", False) and can_view_programme(request.user):
             return None
-        # The membership with its review, kept for `load_review` so the view does not ask again.
-        membership = (
-            ReviewMembership.objects.filter(review_id=review_id, user=request.user)
-            .select_related("review__council", "review__framework", "review__grade_scale")
-            .first()
+        # The membership with its review, kept for `load_review` so the view does not ask again. A person has at most
+        # one membership of a review (a unique constraint), so it is sliced, not ordered: `first()` would make every
+        # page compile and sort by an ORDER BY that changes nothing.
+        found = list(
+            ReviewMembership.objects.filter(review_id=review_id, user=request.user).select_related(
+                "review__council", "review__framework", "review__grade_scale"
+            )[:1]
         )
-        if membership is None:
+        if not found:
             raise Http404("No such review.")
+        membership = found[0]
         request.review_membership = membership
         review = membership.review
         if review.archived_at is not None and request.method not in SAFE_METHODS:
