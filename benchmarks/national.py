@@ -7,7 +7,8 @@
 2. Finds the pages by following the links of the lead's review (and of the programme manager's dashboard) in this
    process, one page of each route, and counts each page's queries on the large review and on the small one (each
    page seen again, as the site serves it: figures derived from a review are kept until it changes). PostgreSQL
-   plans every query of every page (EXPLAIN), and a page whose queries read a large table whole fails.
+   plans every query of every page (EXPLAIN), and a page whose queries read a large table whole or sort thousands
+   of rows fails.
 3. Starts gunicorn with debug off on loopback, signs in over HTTP (password and authenticator code) as the lead
    and as the programme manager, and times BENCH_RUNS (at least 30) requests of each page, with /health/ measured
    in the same run as the floor.
