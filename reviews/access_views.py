@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from . import permissions
@@ -23,6 +24,8 @@ from .views import load_review
 from .widgets import DATE_HINT, invalid_date
 
 PAGE_SIZE = 50
+# The entries a log's pages reach, newest first: older ones are found by the dates, and the CSV holds every one.
+MAX_LISTED = 5_000
 MAX_WORDS_LENGTH = 100
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 CSV_HEADER = ["When", "Person", "Username", "Action", "What", "Page", "Object", "Object id", "Address", "Review"]
@@ -91,6 +94,25 @@ class AccessLogFilterForm(NamedErrors, forms.Form):
             after = data["end"] + datetime.timedelta(days=1)
             entries = entries.filter(at__lt=datetime.datetime.combine(after, datetime.time.min, zone))
         return entries
+
+
+class NewestPaginator(Paginator):
+    """Pages through the newest MAX_LISTED entries of a log, which grows with every page anyone reads: it counts at
+    most MAX_LISTED + 1 of them, so a page costs the same for a log of a million entries as for one of a thousand
+    (and no page lies deeper than MAX_LISTED entries into it). `more` says whether the log holds more."""
+
+    @cached_property
+    def _found(self) -> int:
+        # Any MAX_LISTED + 1 rows tell whether there are more: counted without the order, as PostgreSQL likes best.
+        return self.object_list.order_by().values("pk")[: MAX_LISTED + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, MAX_LISTED)
+
+    @property
+    def more(self) -> bool:
+        return self._found > MAX_LISTED
 
 
 def _filtered(request: HttpRequest, entries: QuerySet, people: QuerySet | None) -> tuple[AccessLogFilterForm, QuerySet]:
@@ -169,8 +191,9 @@ def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> Ht
         "review": review,
         "membership": membership,
         "filters": filters,
-        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
+        "max_listed": MAX_LISTED,
     }
     return render(request, "reviews/access_log.html", context, status=_status(filters, fmt))
 
@@ -184,7 +207,8 @@ def my_access_history(request: HttpRequest, fmt: str = "") -> HttpResponse:
         return _csv_response(entries, f"my-access-history-{timezone.localdate().isoformat()}.csv")
     context = {
         "filters": filters,
-        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
+        "max_listed": MAX_LISTED,
     }
     return render(request, "reviews/access_history.html", context, status=_status(filters, fmt))

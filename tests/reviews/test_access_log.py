@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.access import NOT_LOGGED
+from reviews.access_views import MAX_LISTED
 from reviews.models import AccessLog
 
 from ..factories import CaseFactory, ReviewFactory
@@ -392,3 +393,45 @@ def test_a_long_log_links_to_the_first_last_and_nearby_pages_only(review, peer, 
     assert pagination.count("govuk-pagination__item--ellipses") == 2
     assert 'aria-label="Page 15" aria-current="page"' in pagination
     assert 'href="?page=14" rel="prev"' in pagination and 'href="?page=16" rel="next"' in pagination
+
+
+def test_a_log_longer_than_its_pages_reach_lists_the_newest_and_finds_older_entries_by_date(review, peer, lead_client):
+    """A log grows with every page anyone reads: its pages reach the newest MAX_LISTED entries and count no more, so
+    a page costs the same at a million entries; older entries are found by the dates, and the CSV holds them all."""
+    start = timezone.now() - datetime.timedelta(days=30)
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=peer,
+            review=review,
+            action=AccessLog.Action.VIEW,
+            target=f"Case NM-{n:04d}",
+            at=start + datetime.timedelta(minutes=n),
+        )
+        for n in range(MAX_LISTED + 1)
+    )
+    url = reverse("access_log", args=[review.pk])
+
+    first = lead_client.get(url).content.decode()
+    last = lead_client.get(url, {"page": 10**6}).content.decode()
+    end = (start + datetime.timedelta(days=1)).date().isoformat()
+    oldest = lead_client.get(url, {"end": end, "page": 10**6}).content.decode()  # the last page of those dates
+    rows = list(
+        csv.reader(io.StringIO(b"".join(lead_client.get(reverse("access_log_csv", args=[review.pk]))).decode()))
+    )
+
+    assert f"More than {MAX_LISTED:,} entries match: the newest {MAX_LISTED:,} are listed here" in first
+    assert f"The newest {MAX_LISTED:,} entries" in first
+    last_page = MAX_LISTED // 50
+    assert f'aria-label="Page {last_page}"' in first and f'aria-label="Page {last_page + 1}"' not in first
+    # The deepest page ends at the limit: the oldest entry (NM-0000) and the next (NM-0001) lie beyond it.
+    assert "Case NM-0002" in last and "Case NM-0001" not in last and "Case NM-0000" not in last
+    assert "Case NM-0000" in oldest and "More than" not in oldest  # the dates reach it
+    assert len(rows) == 1 + MAX_LISTED + 1 + 4  # the header, every entry, the lead's three pages and this download
+
+
+def test_a_log_of_fewer_entries_than_its_pages_reach_counts_them_all(review, peer, lead_client):
+    _log(peer, review, "Case NM-004")
+
+    page = lead_client.get(reverse("access_log", args=[review.pk])).content.decode()
+
+    assert "1 entry, newest first" in page and "More than" not in page
