@@ -1,45 +1,33 @@
 """The access log's indexes in the order its pages list it (newest first, then by id).
 
 On PostgreSQL the new indexes are built CONCURRENTLY, and the old ones dropped so, because every page a person reads
-writes to this table: a plain CREATE INDEX would hold those writes (and so every page) until it finished.
+writes to this table: a plain CREATE INDEX would hold those writes (and so every page) until it finished. Elsewhere
+(SQLite, the quick start) the plain operations run.
 """
 
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
 from django.db.migrations.operations import AddIndex, RemoveIndex
 
 
-class AddIndexConcurrentlyOnPostgreSQL(AddIndex):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.add_index(model, self.index, concurrently=True)
+def _concurrently_on_postgresql(concurrent: type, plain: type) -> type:
+    """`concurrent` on PostgreSQL and `plain` (its parent, the same change to the state) on any other database."""
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.remove_index(model, self.index, concurrently=True)
+    class Operation(concurrent):
+        def database_forwards(self, app_label, schema_editor, from_state, to_state):
+            chosen = concurrent if schema_editor.connection.vendor == "postgresql" else plain
+            chosen.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+        def database_backwards(self, app_label, schema_editor, from_state, to_state):
+            chosen = concurrent if schema_editor.connection.vendor == "postgresql" else plain
+            chosen.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+    Operation.__name__ = f"{concurrent.__name__}OnPostgreSQL"
+    return Operation
 
 
-class RemoveIndexConcurrentlyOnPostgreSQL(RemoveIndex):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-            schema_editor.remove_index(model, index, concurrently=True)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-            schema_editor.add_index(model, index, concurrently=True)
+AddIndexConcurrentlyOnPostgreSQL = _concurrently_on_postgresql(AddIndexConcurrently, AddIndex)
+RemoveIndexConcurrentlyOnPostgreSQL = _concurrently_on_postgresql(RemoveIndexConcurrently, RemoveIndex)
 
 
 class Migration(migrations.Migration):
