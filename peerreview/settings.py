@@ -137,9 +137,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # Parameters bound by the server, and psycopg prepares a statement a connection has run 5 times, so PostgreSQL
     # parses and plans it once per connection rather than on every page: the membership check's five-table join
     # takes 0.15 ms in the server instead of 0.6. Django leaves prepare_threshold at None (never prepare) unless
-    # it is given here. Turn it off behind a pooler in transaction mode (PgBouncer before 1.21, say), which cannot
-    # keep a connection's prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    # it is given here. Turn it off behind a pooler in transaction mode that cannot keep a connection's prepared
+    # statements (PgBouncer before 1.21, or a later one without max_prepared_statements set above 0).
+    # A statement whose plan a migration made stale (a column's type changed) is prepared again (peerreview/db.py).
+    from peerreview.db import RePreparingCursor
+
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5, cursor_factory=RePreparingCursor
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -6,6 +6,7 @@ import re
 import runpy
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,9 +72,10 @@ def test_a_web_process_compiles_every_template_before_its_first_request():
     assert len(loader.get_template_cache) >= len(ours)  # kept by the cached loader: no page compiles one again
 
 
-def test_a_statement_run_often_on_a_connection_is_prepared_by_postgresql(postgresql):
+def test_a_statement_run_often_on_a_connection_is_prepared_by_postgresql_unless_turned_off(postgresql):
     """Django leaves psycopg's prepare_threshold at None (never prepare) unless the settings give one: the server
-    must really hold the statement once the connection has run it more than five times."""
+    must really hold the statement once the connection has run it more than five times, unless
+    DATABASE_PREPARED_STATEMENTS=false turned them off."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
@@ -82,4 +84,59 @@ def test_a_statement_run_often_on_a_connection_is_prepared_by_postgresql(postgre
     with postgresql.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%auth_user%"])
         statements = [row[0] for row in cursor.fetchall()]
-    assert any("username" in statement for statement in statements)
+    prepared = any("username" in statement for statement in statements)
+    assert prepared == (postgresql.settings_dict["OPTIONS"].get("prepare_threshold") is not None)
+
+
+STALE_TABLE = "test_stale_plan"
+
+
+@pytest.fixture
+def stale_plan(transactional_db, postgresql):
+    """A table whose column changes type, from another connection (a deploy's migration), under a statement this
+    connection prepared."""
+    import psycopg
+
+    if postgresql.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        pytest.skip("DATABASE_PREPARED_STATEMENTS=false: nothing is prepared, so nothing goes stale")
+    with postgresql.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {STALE_TABLE} (id integer PRIMARY KEY, name varchar(20))")
+        cursor.execute(f"INSERT INTO {STALE_TABLE} VALUES (1, 'Northmoor')")
+
+    def read() -> str:
+        with postgresql.cursor() as cursor:
+            cursor.execute(f"SELECT name FROM {STALE_TABLE} WHERE id = %s", [1])
+            return cursor.fetchone()[0]
+
+    for _ in range(7):
+        read()  # prepared by now
+
+    def migrate() -> None:
+        params = postgresql.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute(f"ALTER TABLE {STALE_TABLE} ALTER COLUMN name TYPE varchar(250)")
+
+    yield read, migrate
+    with postgresql.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}")
+
+
+def test_a_statement_whose_plan_a_migration_made_stale_is_prepared_again(stale_plan):
+    read, migrate = stale_plan
+    migrate()
+
+    assert read() == "Northmoor"
+    assert read() == "Northmoor"
+
+
+def test_a_transaction_caught_by_a_stale_plan_fails_once_and_the_next_read_works(stale_plan):
+    from django.db import NotSupportedError, transaction
+
+    read, migrate = stale_plan
+    migrate()
+
+    with pytest.raises(NotSupportedError, match="cached plan must not change result type"), transaction.atomic():
+        read()
+    assert read() == "Northmoor"  # the rollback dropped the stale statements
