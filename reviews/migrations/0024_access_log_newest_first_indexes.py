@@ -15,7 +15,12 @@ def _concurrently_on_postgresql(concurrent: type, plain: type) -> type:
 
     class Operation(concurrent):
         def database_forwards(self, app_label, schema_editor, from_state, to_state):
-            chosen = concurrent if schema_editor.connection.vendor == "postgresql" else plain
+            postgresql = schema_editor.connection.vendor == "postgresql"
+            if postgresql and isinstance(self, AddIndex):
+                # A build that failed part way leaves an invalid index of this name behind; this migration is not
+                # atomic, so running it again must clear it first.
+                schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}")
+            chosen = concurrent if postgresql else plain
             chosen.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
         def database_backwards(self, app_label, schema_editor, from_state, to_state):
