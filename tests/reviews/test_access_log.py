@@ -426,6 +426,7 @@ def test_a_log_longer_than_its_pages_reach_lists_the_newest_and_finds_older_entr
     # The deepest page ends at the limit: the oldest entry (NM-0000) and the next (NM-0001) lie beyond it.
     assert "Case NM-0002" in last and "Case NM-0001" not in last and "Case NM-0000" not in last
     assert "Case NM-0000" in oldest and "More than" not in oldest  # the dates reach it
+    assert 'href="#id_start">choose the dates</a>' in first and 'id="id_start"' in first
     assert len(rows) == 1 + MAX_LISTED + 1 + 4  # the header, every entry, the lead's three pages and this download
 
 
