@@ -9,7 +9,9 @@ from django.db import connection
 # A table with more rows than this is read through an index by every page query (the national data set's small
 # tables, such as councils or themes, are cheaper to read whole).
 LARGE_TABLE_ROWS = 20_000
-# A query that sorts more rows than this, by the planner's estimate, wants an index in that order.
+# A query that sorts more rows than this, by the planner's estimate, wants an index in that order. The estimate is
+# per loop (a sort inside a nested loop, or under a parallel gather, counts one loop's rows), incremental sorts are
+# not counted, and each query is planned with its own values, not as the generic plan a prepared statement may use.
 LARGE_SORT_ROWS = 5_000
 
 
