@@ -143,7 +143,8 @@ def test_an_address_that_is_not_one_is_logged_as_unknown_and_the_page_still_answ
 # Append-only
 
 
-def test_the_database_refuses_to_change_or_delete_an_entry(review, lead):
+def test_the_database_refuses_to_change_or_delete_an_entry(review, lead, postgresql):
+    """The trigger is PostgreSQL's (migration 0017): the quick start on SQLite has none."""
     entry = AccessLog.objects.record(user=lead, review=review, action=AccessLog.Action.VIEW, target="Case A1")
 
     for attempt in (
