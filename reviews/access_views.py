@@ -101,6 +101,8 @@ class NewestPaginator(Paginator):
     most MAX_LISTED + 1 of them, so a page costs the same for a log of a million entries as for one of a thousand
     (and no page lies deeper than MAX_LISTED entries into it). `more` says whether the log holds more."""
 
+    limit = MAX_LISTED
+
     @cached_property
     def _found(self) -> int:
         # Any MAX_LISTED + 1 rows tell whether there are more: counted without the order, as PostgreSQL likes best.
@@ -193,7 +195,6 @@ def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> Ht
         "filters": filters,
         "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
-        "max_listed": MAX_LISTED,
     }
     return render(request, "reviews/access_log.html", context, status=_status(filters, fmt))
 
@@ -209,6 +210,5 @@ def my_access_history(request: HttpRequest, fmt: str = "") -> HttpResponse:
         "filters": filters,
         "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
-        "max_listed": MAX_LISTED,
     }
     return render(request, "reviews/access_history.html", context, status=_status(filters, fmt))
