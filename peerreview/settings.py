@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads a request's body: one too large, or a form not in UTF-8, is refused with a page.
     "reviews.request_limits.RequestBodyMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "reviews.two_factor.OTPMiddleware",
     "reviews.middleware.LoginRequiredMiddleware",
     "reviews.two_factor.SecondFactorMiddleware",
     # A form kept when a session ended is turned back into its POST before the membership check, so the

@@ -4,9 +4,20 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import sessions
+from .compiled import Compiled
 from .csrf_failure import layout_for
 from .models import ReviewMembership
 from .permissions import can_view_programme
+
+# The membership with its review, kept for `load_review` so the view does not ask again. A person has at most one
+# membership of a review (a unique constraint), so it is sliced, not ordered: `first()` would make every page sort by
+# an ORDER BY that changes nothing. Every page of a review asks it, so its SQL is made once a process.
+_MEMBERSHIP = Compiled(
+    lambda review_id, user_id: ReviewMembership.objects.filter(review_id=review_id, user_id=user_id).select_related(
+        "review__council", "review__framework", "review__grade_scale"
+    )[:1],
+    arity=2,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -68,14 +79,7 @@ class ReviewMembershipMiddleware:
             return None
         if getattr(view_func, "open_to_programme", False) and can_view_programme(request.user):
             return None
-        # The membership with its review, kept for `load_review` so the view does not ask again. A person has at most
-        # one membership of a review (a unique constraint), so it is sliced, not ordered: `first()` would make every
-        # page compile and sort by an ORDER BY that changes nothing.
-        found = list(
-            ReviewMembership.objects.filter(review_id=review_id, user=request.user).select_related(
-                "review__council", "review__framework", "review__grade_scale"
-            )[:1]
-        )
+        found = _MEMBERSHIP(review_id, request.user.pk)
         if not found:
             raise Http404("No such review.")
         membership = found[0]

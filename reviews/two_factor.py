@@ -26,10 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp import user_has_device
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import stages
+from .compiled import Compiled
 from .models import ReviewMembership, Role
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,26 @@ def exempt(view):
     """Mark a view an account may open before its second step: the steps themselves, signing out."""
     view.second_factor_exempt = True
     return view
+
+
+# The device a session passed its second step with, which every page loads: its SQL is made once a process.
+_DEVICES = {
+    model._meta.label_lower: Compiled(lambda device_id, model=model: model.objects.filter(pk=device_id))
+    for model in (TOTPDevice, StaticDevice)
+}
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's, reading the session's device (`app_label.model/id`) by compiled SQL. Anything else it does as
+    django-otp does: a device of another account, or unconfirmed, counts as none."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        load = _DEVICES.get(label)
+        if load is None or not device_id.isascii() or not device_id.isdigit() or len(device_id) > 18:
+            return super()._device_from_persistent_id(persistent_id)
+        found = load(int(device_id))
+        return found[0] if found else None
 
 
 class SecondFactorMiddleware:
