@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reviews.notifications.context_processors.unread_notifications",
             ],
+            # `{% url %}` keeping each address once worked out (reviews/links.py).
+            "builtins": ["reviews.templatetags.links"],
         },
     },
 ]
