@@ -14,10 +14,8 @@ one call to the next. Each value is an integer (an id). `Compiled` refuses anyth
 and the tests compare its SQL and its instances with the ORM's.
 """
 
-import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -46,6 +44,8 @@ class _Plan:
         sql, params = compiler.as_sql()
         places = []
         for placeholder in _PLACEHOLDERS[:arity]:
+            if str(placeholder) in sql:  # written into the SQL itself (a slice's LIMIT): it would never change
+                raise NotCompilable(f"a value is written into the SQL rather than passed to it: {sql}")
             found = [index for index, param in enumerate(params) if param == placeholder]
             if len(found) != 1:
                 raise NotCompilable(f"each value must appear once in the SQL's parameters; found {params!r}")
@@ -87,7 +87,8 @@ class Compiled(Generic[M]):
     """`build(*values)` returns the queryset; `compiled(*values)` returns its instances, as a list.
 
     The SQL is made on first use on each connection (a process's, or a thread's: converters belong to their
-    connection), so the quick start's SQLite and a site's PostgreSQL each get their own.
+    connection), so the quick start's SQLite and a site's PostgreSQL each get their own. It is kept on the
+    connection object, so it goes when a thread's connection goes.
     """
 
     def __init__(self, build: Callable[..., QuerySet], arity: int = 1) -> None:
@@ -96,8 +97,6 @@ class Compiled(Generic[M]):
         self.build = build
         self.arity = arity
         self._queryset: QuerySet | None = None  # built once, with the placeholders, never run itself
-        self._plans: WeakKeyDictionary = WeakKeyDictionary()
-        self._lock = threading.Lock()
 
     def __call__(self, *values: int) -> list[M]:
         if len(values) != self.arity or not all(type(value) is int for value in values):
@@ -106,9 +105,8 @@ class Compiled(Generic[M]):
         if queryset is None:
             queryset = self._queryset = self.build(*_PLACEHOLDERS[: self.arity])
         connection = connections[queryset.db]
-        plan = self._plans.get(connection)
+        plans = connection.__dict__.setdefault("_compiled_plans", {})
+        plan = plans.get(self)
         if plan is None:
-            with self._lock:
-                plan = self._plans.get(connection) or _Plan(queryset.all(), self.arity, connection)
-                self._plans[connection] = plan
+            plan = plans[self] = _Plan(queryset.all(), self.arity, connection)
         return plan.run(connection, values)

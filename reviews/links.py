@@ -10,6 +10,7 @@ say, whose address may change) goes to Django's each time. The site's templates 
 
 import functools
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
@@ -25,7 +26,8 @@ def reverse(viewname, args=None, kwargs=None, current_app=None) -> str:
     items = tuple(sorted(kwargs.items())) if kwargs else ()
     if not isinstance(viewname, str) or not all(map(_plain, args)) or not all(_plain(v) for _, v in items):
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    return _kept(get_urlconf(), get_script_prefix(), get_language(), current_app, str(viewname), args, items)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF  # the one reverse will use, whoever set it
+    return _kept(urlconf, get_script_prefix(), get_language(), current_app, str(viewname), args, items)
 
 
 def _plain(value) -> bool:

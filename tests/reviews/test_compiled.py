@@ -2,9 +2,13 @@
 instances and the same answers as the ORM's, and the same refusals (an ended membership, an inactive account, a
 device of another account)."""
 
+import gc
+import threading
+import weakref
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -133,3 +137,25 @@ def test_only_plain_querysets_on_integer_values_are_compiled(review, lead):
     with pytest.raises(TypeError):
         compiled(True, lead.pk)
     assert compiled(review.pk, lead.pk)[0].user_id == lead.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_threads_compiled_sql_goes_with_its_connection(review, lead):
+    gone = []
+
+    def in_a_thread():
+        assert middleware._MEMBERSHIP(review.pk, lead.pk)[0].user_id == lead.pk
+        gone.append(weakref.ref(connections["default"]))
+        connections.close_all()
+
+    for _ in range(3):
+        thread = threading.Thread(target=in_a_thread)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert len(gone) == 3 and all(ref() is None for ref in gone)
+
+
+def test_a_value_written_into_the_sql_itself_is_refused(db):
+    with pytest.raises(NotCompilable):  # a slice's LIMIT would keep the first value for ever
+        Compiled(lambda n: ReviewMembership.objects.filter(pk__gte=n)[:n])(5)

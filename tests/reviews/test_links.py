@@ -2,9 +2,10 @@
 under the same URL patterns and script prefix, and only for plain values."""
 
 import pytest
+from django.conf import settings
 from django.template import Template, TemplateSyntaxError, engines
 from django.test import override_settings
-from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+from django.urls import NoReverseMatch, clear_script_prefix, clear_url_caches, reverse, set_script_prefix
 
 from reviews import links
 from reviews.templatetags.links import URLNode
@@ -73,3 +74,16 @@ def test_the_address_follows_the_script_prefix_and_the_url_patterns():
     with override_settings(ROOT_URLCONF="benchmarks.urls"):
         assert links._kept.cache_info().currsize == 0  # the patterns changed: nothing kept is used
         assert links.reverse("home") == reverse("home")
+
+
+def test_urls_swapped_without_a_signal_are_followed(monkeypatch):
+    """As pytest's `urls` mark does: the setting changed in place, no signal sent."""
+    assert render("{% url 'home' %}") == "/"
+    monkeypatch.setattr(settings, "ROOT_URLCONF", "tests.reviews.urls_elsewhere")
+    clear_url_caches()
+    try:
+        assert render("{% url 'home' %}") == "/elsewhere/" == reverse("home")
+    finally:
+        monkeypatch.undo()
+        clear_url_caches()
+    assert render("{% url 'home' %}") == "/"
