@@ -215,3 +215,17 @@ def test_with_nothing_kept_every_page_asks_again(client, settings):
     _, asked = header_queries(client, reverse("reviews:list"))
 
     assert len(asked) == 2
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_holds_the_account_itself_and_a_public_page_the_lazy_one(lead_client, review):
+    from django.utils.functional import LazyObject
+
+    response = lead_client.get(reverse("reviews:overview", args=[review.pk]))
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert not isinstance(user, LazyObject) and user.username == "lead" and user.otp_device is None
+
+    response = lead_client.get(reverse("health"))
+    assert response.status_code == 200
+    assert isinstance(response.wsgi_request.user, LazyObject)  # a public page: Django's, as it was
