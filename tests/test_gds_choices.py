@@ -113,3 +113,15 @@ def test_the_checked_items_are_the_ones_sent(review):
     assert f'value="{themes[1]}" checked="checked"' in model and model.count('checked="checked"') == 1
     radios = get_template("gds/layout/radios.html").render({"field": form["one"]})
     assert 'id="id_one_2" value="b" checked="checked"' in radios and radios.count('checked="checked"') == 1
+
+
+@pytest.mark.django_db
+def test_crispy_forms_gds_conditional_radios_still_put_their_items_in_the_fieldset(review):
+    form = form_class()()
+    html = get_template("gds/layout/conditional_radios.html").render(
+        {"field": form["one"], "choices": mark_safe('<div class="conditional-items"></div>')}
+    )
+    fieldset = parse_html(html)
+    assert '<div class="govuk-radios" data-module="govuk-radios">' in html and "conditional-items" in html
+    assert 'type="radio"' not in html  # the block of conditional radios replaces the plain items
+    assert fieldset.count(parse_html("<legend class='govuk-fieldset__legend'>One</legend>")) == 1
