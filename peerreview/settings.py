@@ -302,7 +302,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "peerreview.static_storage.StaticStorage"  # WhiteNoise's, each address worked out once
         )
     },
     # Case-level files: never under a public URL, downloaded only through views that check membership. On the
