@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 
 from peerreview.static_storage import StaticStorage
 
@@ -56,3 +58,23 @@ def test_the_site_uses_it_with_debug_off():
     code = "from peerreview import settings; print(settings.DEBUG, settings.STORAGES['staticfiles']['BACKEND'])"
     shown = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["False", "peerreview.static_storage.StaticStorage"]
+
+
+def test_collecting_again_in_the_process_forgets_the_kept_addresses(tmp_path, settings):
+    settings.DEBUG = False
+    source = FileSystemStorage(location=tmp_path / "source")
+    ours = StaticStorage(location=tmp_path / "root", base_url="/static/")
+
+    def collect(text: str) -> str:
+        """As collectstatic does: the file copied in, then the storage's post-processing."""
+        for storage in (source, ours):
+            if storage.exists("css/app.css"):
+                storage.delete("css/app.css")
+            storage.save("css/app.css", ContentFile(text))
+        list(ours.post_process({"css/app.css": (source, "css/app.css")}))
+        return ours.url("css/app.css")
+
+    first = collect("body { color: black; }")
+    assert ours.url("css/app.css") == first
+    second = collect("body { color: navy; }")
+    assert second != first and ours.url("css/app.css") == second
