@@ -139,7 +139,7 @@ def test_only_plain_querysets_on_integer_values_are_compiled(review, lead):
     assert compiled(review.pk, lead.pk)[0].user_id == lead.pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the thread reads what the test wrote
 def test_a_threads_compiled_sql_goes_with_its_connection(review, lead):
     gone = []
 
