@@ -181,6 +181,11 @@ class PublicQuestionnaireProperties(TestCase):
                 typed = post.get(f"q{question.pk}")
                 if question.kind == Question.Kind.TEXT and typed and "\x00" not in typed and question not in invalid:
                     assert html.escape(typed) in body
+                elif question.kind != Question.Kind.TEXT:  # the choices made stay ticked, and only those
+                    options = {str(value) for value, _ in question.options()}
+                    chosen = {typed} if isinstance(typed, str) else set(typed or [])
+                    ticked = re.findall(rf'name="q{question.pk}" [^>]*value="([^"]*)" checked="checked"', body)
+                    assert sorted(html.unescape(value) for value in ticked) == sorted(chosen & options), question.text
             return
         assert questionnaire.responses.count() == responses_before + 1
         response = questionnaire.responses.order_by("-pk").first()
