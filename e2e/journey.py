@@ -83,7 +83,8 @@ class Journey:
             expect(page.get_by_role("heading", level=1).first).to_be_visible()
         else:
             expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
-        status = next((status for url, status in reversed(self.navigations) if url == page.url), None)
+        here = page.url.split("#")[0]  # a server's response never holds the part after #
+        status = next((status for url, status in reversed(self.navigations) if url == here), None)
         if status != 200:
             raise AssertionError(f"{page.url} answered {status}, not 200")
         results = self.axe.run(page)
@@ -297,15 +298,30 @@ def plan_export(journey: Journey, page: Page, review_url: str) -> None:
 
 
 def access_log(journey: Journey, page: Page) -> None:
-    """The lead reads who opened what in the review, filters it, and downloads it; their own export is there."""
-    journey.step("the lead reads the review's access log and downloads it")
+    """The lead reads who opened what in the review, filters it, and has a worker write it as CSV to download; their
+    own export is there."""
+    journey.step("the lead reads the review's access log, asks for it as CSV, and downloads it when written")
     section(page, "Access log")
     journey.land(page, "Access log")
     page.get_by_label("What was read").fill("improvement plan")
     page.get_by_role("button", name="Filter").click()
     journey.land(page, "Access log")
     require("Exported" in page.content(), "the access log shows the improvement plan the lead just exported")
-    name, data = download(page, page.get_by_role("link", name="CSV"))
+    page.get_by_role("button", name="Prepare a CSV of these entries").click()
+    journey.land(page, "Access log")
+    require("The CSV is being prepared" in page.content(), "the access log says its CSV is being prepared")
+    link = page.get_by_role("link", name=re.compile(r"Download the CSV"))
+    deadline = time.monotonic() + REPORT_WAIT_SECONDS
+    while not link.count():
+        if page.locator("strong.govuk-tag--red").count():
+            raise AssertionError("The access log's CSV failed: " + page.locator("main").inner_text())
+        if time.monotonic() > deadline:
+            raise AssertionError(f"The worker did not write the access log's CSV in {REPORT_WAIT_SECONDS} s")
+        page.wait_for_timeout(500)
+        page.reload()
+    journey.land(page, "Access log")
+    require("Entries matching “improvement plan”" in page.content(), "the CSV is listed with the filter it holds")
+    name, data = download(page, link.first)
     lines = data.decode("utf-8").splitlines()
     require(name.endswith(".csv") and lines[0].startswith("When,Person,Username"), f"the access log CSV {name!r}")
     require(any(",lead,Exported,Improvement plan," in line for line in lines[1:]), "the CSV lists the lead's export")

@@ -47,12 +47,7 @@ urlpatterns = [
         "accounts/access-history/export.csv", access_views.my_access_history, {"fmt": "csv"}, name="access_history_csv"
     ),
     path("reviews/<int:review_id>/access-log/", access_views.review_access_log, name="access_log"),
-    path(
-        "reviews/<int:review_id>/access-log/export.csv",
-        access_views.review_access_log,
-        {"fmt": "csv"},
-        name="access_log_csv",
-    ),
+    path("reviews/<int:review_id>/access-log/csv/", access_views.review_access_log_export, name="access_log_export"),
     path("subject-access/", subject_access_views.subject_access_search, name="subject_access"),
     path(
         "subject-access/export.json",

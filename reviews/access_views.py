@@ -1,99 +1,34 @@
 """Reading the access log: a review's for its leads, and each person's own history, filtered and exportable."""
 
-import csv
-import datetime
-import io
+from urllib.parse import parse_qsl
 
-from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions
+from . import permissions, rendering, review_exports
 from .access import not_logged
-from .exports import CSV_CONTENT_TYPE, csv_cell
-from .form_errors import NamedErrors, choose_from_list
+from .access_csv import AccessLogFilterForm, csv_pieces, described
+from .export_record import ReviewExport
+from .exports import CSV_CONTENT_TYPE
 from .models import AccessLog
 from .params import filters_querystring
 from .views import load_review
-from .widgets import DATE_HINT, invalid_date
 
 PAGE_SIZE = 50
 # The entries a log's pages reach, newest first: older ones are found by the dates, and the CSV holds every one.
 MAX_LISTED = 5_000
-MAX_WORDS_LENGTH = 100
-EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
-CSV_HEADER = ["When", "Person", "Username", "Action", "What", "Page", "Object", "Object id", "Address", "Review"]
-
-
-class AccessLogFilterForm(NamedErrors, forms.Form):
-    person = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    action = forms.ChoiceField(choices=[("", "All actions")] + AccessLog.Action.choices, required=False)
-    words = forms.CharField(
-        label="What was read",
-        required=False,
-        max_length=MAX_WORDS_LENGTH,
-        help_text="Words from what was read, such as a case reference or a document's title.",
-        error_messages={"max_length": f"Enter at most {MAX_WORDS_LENGTH} characters in What was read."},
-    )
-    start = forms.DateField(label="From (optional)", required=False, help_text=DATE_HINT)
-    end = forms.DateField(label="To (optional)", required=False, help_text=DATE_HINT)
-
-    def __init__(self, *args, people: QuerySet | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if people is None:
-            del self.fields["person"]
-        else:
-            self.fields["person"].choices = [("", "Everyone")] + [
-                (user.pk, user.get_full_name() or user.username) for user in people
-            ]
-            choose_from_list(self, {"person": "a person"})
-        choose_from_list(self, {"action": "an action"})
-        for name in ("start", "end"):
-            self.fields[name].error_messages["invalid"] = invalid_date(
-                "the first day to show" if name == "start" else "the last day to show"
-            )
-
-    def _clean_date(self, name: str):
-        value = self.cleaned_data.get(name)
-        if value is not None and not (EARLIEST <= value <= LATEST):
-            raise forms.ValidationError(f"Enter a date from {EARLIEST.year} to {LATEST.year}.")
-        return value
-
-    def clean_start(self):
-        return self._clean_date("start")
-
-    def clean_end(self):
-        return self._clean_date("end")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The last date must be the same as or after the first date.")
-        return data
-
-    def apply(self, entries: QuerySet) -> QuerySet:
-        data = self.cleaned_data
-        if data.get("person"):
-            entries = entries.filter(user_id=data["person"])
-        if data.get("action"):
-            entries = entries.filter(action=data["action"])
-        for word in (data.get("words") or "").split():
-            entries = entries.filter(
-                Q(target__icontains=word) | Q(object_kind__icontains=word) | Q(path__icontains=word)
-            )
-        zone = timezone.get_current_timezone()
-        if data.get("start"):
-            entries = entries.filter(at__gte=datetime.datetime.combine(data["start"], datetime.time.min, zone))
-        if data.get("end"):
-            after = data["end"] + datetime.timedelta(days=1)
-            entries = entries.filter(at__lt=datetime.datetime.combine(after, datetime.time.min, zone))
-        return entries
+# The review's CSVs listed on its access log page, newest first.
+LISTED_EXPORTS = 5
 
 
 class NewestPaginator(Paginator):
@@ -117,98 +52,91 @@ class NewestPaginator(Paginator):
         return self._found > MAX_LISTED
 
 
-def _filtered(request: HttpRequest, entries: QuerySet, people: QuerySet | None) -> tuple[AccessLogFilterForm, QuerySet]:
-    filters = AccessLogFilterForm(request.GET or None, people=people)
+def _narrowed(filters: AccessLogFilterForm, entries: QuerySet) -> QuerySet:
+    """The entries the filters keep (all of them when the filters cannot be read), newest first."""
     if filters.is_bound and filters.is_valid():
         entries = filters.apply(entries)
-    return filters, entries.select_related("user", "review").order_by("-at", "-pk")
-
-
-def _status(filters: AccessLogFilterForm, fmt: str) -> int:
-    """A download asked for with a filter that cannot be read gets the page and its message, never the whole
-    unfiltered log."""
-    return 400 if fmt == "csv" and filters.errors else 200
-
-
-CSV_PIECE = 64 * 1024  # characters of CSV handed to the server at a time
-# What a row of the download reads, as plain values: no record is made into an object, so a long log streams fast.
-CSV_FIELDS = (
-    "at", "user__first_name", "user__last_name", "user__username", "action", "target", "path", "object_kind",
-    "object_id", "address", "review__title",
-)  # fmt: skip
-
-
-def _csv_lines(entries: QuerySet):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    yield out.getvalue()  # the download starts before the log is read
-    out.seek(0)
-    out.truncate()
-    actions = dict(AccessLog.Action.choices)
-    # Piece by piece as the download is read: the log of a busy review is never held whole in memory, and the server
-    # writes a few pieces of 64 KB rather than one small piece a row.
-    for values in entries.values_list(*CSV_FIELDS).iterator(chunk_size=2000):
-        writer.writerow([csv_cell(value) for value in _csv_row(values, actions)])
-        if out.tell() >= CSV_PIECE:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
-
-
-def _csv_row(values: tuple, actions: dict[str, str]) -> list:
-    at, first, last, username, action, target, path, kind, object_id, address, review = values
-    return [
-        timezone.localtime(at).isoformat(timespec="seconds"),
-        f"{first} {last}".strip(),  # as the account's full name reads
-        username,
-        actions.get(action, action),
-        target,
-        path,
-        kind.replace("_", " "),
-        object_id if object_id is not None else "",
-        address or "",
-        review or "",
-    ]
+    return entries.select_related("user", "review").order_by("-at", "-pk")
 
 
 def _csv_response(entries: QuerySet, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(entries), content_type=CSV_CONTENT_TYPE)
+    response = StreamingHttpResponse(csv_pieces(entries), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_GET
-def review_access_log(request: HttpRequest, review_id: int, fmt: str = "") -> HttpResponse:
+def review_access_log(request: HttpRequest, review_id: int) -> HttpResponse:
     """Who read which case, document, note or export of this review, and when: for the review's leads."""
     review, membership = load_review(request, review_id)
     permissions.require(permissions.can_read_access_log(membership))
-    people = get_user_model().objects.filter(review_memberships__review=review).order_by("first_name", "username")
-    filters, entries = _filtered(request, AccessLog.objects.filter(review=review), people)
-    if fmt == "csv" and not filters.errors:
-        stamp = timezone.localdate().isoformat()
-        return _csv_response(entries, f"access-log-review-{review.pk}-{stamp}.csv")
+    filters = AccessLogFilterForm(request.GET or None, people=_people(review))
+    return _review_page(request, review, membership, filters)
+
+
+@require_POST
+def review_access_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Ask for the entries shown, as filtered, in a CSV: a worker writes it, however long the log, and it is offered
+    on the log's page (and in a notification) when ready."""
+    review, membership = load_review(request, review_id)
+    permissions.require(permissions.can_read_access_log(membership))
+    filters = AccessLogFilterForm(request.POST, people=_people(review))
+    if not filters.is_valid():
+        # Never the whole unfiltered log for a filter that cannot be read: the page says what to correct.
+        return _review_page(request, review, membership, filters, status=400)
+    export, new = review_exports.request_export(
+        review, request.user, kind=ReviewExport.Kind.ACCESS_LOG, filters=filters.kept()
+    )
+    if new:
+        transaction.on_commit(lambda: rendering.start_export(export_id=export.pk))
+        messages.success(request, "The CSV is being prepared. This page shows when it is ready to download.")
+    else:
+        messages.info(request, "A CSV of these entries is already being prepared; it is below.")
+    query = filters_querystring(filters)
+    return redirect(reverse("access_log", args=[review.pk]) + (f"?{query}" if query else "") + "#csv-files")
+
+
+def _people(review) -> QuerySet:
+    return get_user_model().objects.filter(review_memberships__review=review).order_by("first_name", "username")
+
+
+def _review_page(request, review, membership, filters: AccessLogFilterForm, status: int = 200) -> HttpResponse:
+    entries = _narrowed(filters, AccessLog.objects.filter(review=review))
+    query = filters_querystring(filters)
+    exports = list(
+        ReviewExport.objects.filter(review=review, kind=ReviewExport.Kind.ACCESS_LOG).select_related("requested_by")[
+            :LISTED_EXPORTS
+        ]
+    )
+    for export in exports:
+        export.described = described(export.filters)
     context = {
         "review": review,
         "membership": membership,
         "filters": filters,
         "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": filters_querystring(filters),
+        "query": query,
+        "csv_fields": parse_qsl(query),  # the filters shown, sent again by the button that asks for their CSV
+        "exports": exports,
+        "waiting": any(export.status in review_exports.UNFINISHED for export in exports),
+        "kept_hours": settings.EXPORT_KEPT_HOURS,
     }
-    return render(request, "reviews/access_log.html", context, status=_status(filters, fmt))
+    return render(request, "reviews/access_log.html", context, status=status)
 
 
 @not_logged("a person's own history of what they read; reading it reads nothing about a review")
 @require_GET
 def my_access_history(request: HttpRequest, fmt: str = "") -> HttpResponse:
     """Everything the signed-in person has read, as the log holds it: their own history, visible to them."""
-    filters, entries = _filtered(request, AccessLog.objects.filter(user=request.user), None)
+    filters = AccessLogFilterForm(request.GET or None)
+    entries = _narrowed(filters, AccessLog.objects.filter(user=request.user))
     if fmt == "csv" and not filters.errors:
+        # One person's own reads: streamed as it is read, where a review's whole log is written by a worker.
         return _csv_response(entries, f"my-access-history-{timezone.localdate().isoformat()}.csv")
     context = {
         "filters": filters,
         "page": NewestPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": filters_querystring(filters),
     }
-    return render(request, "reviews/access_history.html", context, status=_status(filters, fmt))
+    # A download asked for with a filter that cannot be read gets the page and its message, never the whole history.
+    return render(request, "reviews/access_history.html", context, status=400 if fmt == "csv" else 200)

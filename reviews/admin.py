@@ -300,14 +300,15 @@ class PurgeRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(ReviewExport)
 class ReviewExportAdmin(ReadOnlyAdmin):
-    """Whole-review exports: who asked, when and what became of each. The file itself is downloaded from the
-    review's export page by its lead, where the download is logged; it is not offered here."""
+    """Files of reviews written by a worker (whole-review exports and access log CSVs): who asked, when and what
+    became of each. The file itself is downloaded from the review's export page or its access log, where the
+    download is logged; it is not offered here."""
 
-    list_display = ["review", "requested_by", "requested_at", "status", "size", "expires_at"]
-    list_filter = ["status"]
+    list_display = ["review", "kind", "requested_by", "requested_at", "status", "size", "expires_at"]
+    list_filter = ["kind", "status"]
     fields = readonly_fields = [
-        "review", "requested_by", "requested_at", "status", "size", "counts", "error", "attempts", "finished_at",
-        "expires_at",
+        "review", "kind", "filters", "requested_by", "requested_at", "status", "size", "counts", "error", "attempts",
+        "finished_at", "expires_at",
     ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""A whole-review export, prepared by a worker and offered for download for a while (reviews/review_exports.py)."""
+"""A file prepared by a worker and offered for download for a while (reviews/review_exports.py): a whole review's
+export (a ZIP), or its access log (a CSV)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,11 @@ from .storage import private_storage
 
 
 class ReviewExport(models.Model):
-    """One request to export a review: written to a ZIP by a worker, downloaded by the lead, then deleted."""
+    """One request for a file of a review: written by a worker, downloaded, then deleted."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Whole review (ZIP)"
+        ACCESS_LOG = "access-log", "Access log (CSV)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for a worker"
@@ -19,6 +24,10 @@ class ReviewExport(models.Model):
         DELETED = "deleted", "Deleted by the lead"
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REVIEW)
+    filters = models.JSONField(
+        default=dict, blank=True, help_text="What an access log's CSV holds: the filters it was asked for with."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -34,10 +43,14 @@ class ReviewExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
-        indexes = [models.Index(fields=["review", "-requested_at"]), models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["review", "kind", "-requested_at"], name="reviews_exp_review_kind_idx"),
+            models.Index(fields=["status", "expires_at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"Export of {self.review} requested {self.requested_at:%-d %B %Y %H:%M}"
+        what = "Export" if self.kind == self.Kind.REVIEW else "Access log CSV"
+        return f"{what} of {self.review} requested {self.requested_at:%-d %B %Y %H:%M}"
 
     @property
     def records(self) -> int:

@@ -1,14 +1,18 @@
-"""The review's export page: the lead asks for a whole-review export, a worker writes it, the lead downloads it."""
+"""The review's export page: the lead asks for a whole-review export, a worker writes it, the lead downloads it.
+The download and the deletion serve the access log's CSVs too (reviews/access_views.py), each to whoever may ask for
+that kind of file."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, permissions, rendering, review_exports, storage
 from .export_record import ReviewExport
+from .exports import CSV_CONTENT_TYPE
 from .views import load_review
 
 
@@ -24,7 +28,9 @@ def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.info(request, "An export of this review is already being prepared; it is below.")
         return redirect("reviews:export", review.pk)
-    exports = list(ReviewExport.objects.filter(review=review).select_related("requested_by")[:10])
+    exports = list(
+        ReviewExport.objects.filter(review=review, kind=ReviewExport.Kind.REVIEW).select_related("requested_by")[:10]
+    )
     context = {
         "review": review,
         "membership": membership,
@@ -35,27 +41,38 @@ def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "reviews/export.html", context)
 
 
+def _export_for(request: HttpRequest, review_id: int, export_id: int) -> tuple:
+    """The review and one of its files, to whoever may ask for that kind of file (403 to other members)."""
+    review, membership = load_review(request, review_id)
+    export = get_object_or_404(ReviewExport, review=review, pk=export_id)
+    if export.kind == ReviewExport.Kind.ACCESS_LOG:
+        permissions.require(permissions.can_read_access_log(membership))
+    else:
+        permissions.require(permissions.can_export_review(membership))
+    return review, export
+
+
 @require_GET
 def export_download(request: HttpRequest, review_id: int, export_id: int) -> HttpResponse:
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_export_review(membership))
-    export = get_object_or_404(ReviewExport, review=review, pk=export_id)
+    review, export = _export_for(request, review_id, export_id)
     if export.status != ReviewExport.Status.DONE or not export.file:
-        raise Http404("This export is not ready, or its file was deleted after its time.")
-    access.describe(request, f"Whole review export downloaded: {review.title}")
-    return storage.download(
-        request, export.file, filename=f"review-{review.pk}-export.zip", content_type="application/zip"
-    )
+        raise Http404("This file is not ready, or it was deleted after its time.")
+    if export.kind == ReviewExport.Kind.ACCESS_LOG:
+        access.describe(request, f"Access log CSV downloaded: {review.title}")
+        stamp = timezone.localtime(export.finished_at).date().isoformat()
+        filename, content_type = f"access-log-review-{review.pk}-{stamp}.csv", CSV_CONTENT_TYPE
+    else:
+        access.describe(request, f"Whole review export downloaded: {review.title}")
+        filename, content_type = f"review-{review.pk}-export.zip", "application/zip"
+    return storage.download(request, export.file, filename=filename, content_type=content_type)
 
 
 @require_POST
 def export_delete(request: HttpRequest, review_id: int, export_id: int) -> HttpResponse:
-    """The lead has the ZIP safe: its copy here is deleted now rather than at the end of its time."""
-    review, membership = load_review(request, review_id)
-    permissions.require(permissions.can_export_review(membership))
-    export = get_object_or_404(ReviewExport, review=review, pk=export_id)
+    """The file is safe where it was downloaded: its copy here is deleted now rather than at the end of its time."""
+    review, export = _export_for(request, review_id, export_id)
     if review_exports.delete_now(export):
-        messages.success(request, "The export's file is deleted from this site. Copies already downloaded are not.")
+        messages.success(request, "The file is deleted from this site. Copies already downloaded are not.")
     else:
-        messages.error(request, "Only an export that is ready to download can be deleted; this one has no file.")
-    return redirect("reviews:export", review.pk)
+        messages.error(request, "Only a file that is ready to download can be deleted; this one has no file.")
+    return redirect(review_exports.page_of(export))

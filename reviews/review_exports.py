@@ -1,9 +1,10 @@
-"""Whole-review exports, written by a worker rather than in the request.
+"""Files of a review written by a worker rather than in the request: the whole review's export, and its access log.
 
 The lead asks for an export; a worker writes the ZIP (reviews/transfer) to a temporary file, a chunk at a time,
 and keeps it in the private storage; the lead hears it is ready and downloads it from the review's export page.
-The file is deleted EXPORT_KEPT_HOURS after it was made (by the retention schedule's daily run) and when the
-review is purged, as it holds every record of the review.
+Whoever reads the review's access log asks for its CSV in the same way (reviews/access_csv.py), as filtered on its
+page: a busy review's log holds millions of entries, too many to write while a page waits. Each file is deleted
+EXPORT_KEPT_HOURS after it was made (by the retention schedule's hourly run) and when the review is purged.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import storage, transfer
+from . import access_csv, storage, transfer
 from .export_record import ReviewExport
 from .models import Notification, Review
 from .notifications import services as notifications
@@ -26,16 +27,30 @@ logger = logging.getLogger(__name__)
 UNFINISHED = [ReviewExport.Status.QUEUED, ReviewExport.Status.RUNNING]
 
 
-def request_export(review: Review, user) -> tuple[ReviewExport, bool]:
-    """A new export of the review, or the one already waiting or being written: (export, whether it is new). The
-    caller starts a new one on commit (reviews/rendering.start_export)."""
+def request_export(
+    review: Review, user, *, kind: str = ReviewExport.Kind.REVIEW, filters: dict | None = None
+) -> tuple[ReviewExport, bool]:
+    """A new file of the review, or the same one already waiting or being written: (export, whether it is new). The
+    caller starts a new one on commit (reviews/rendering.start_export). A whole review is exported once at a time;
+    an access log's CSV once at a time per person and filters."""
+    filters = filters or {}
     with transaction.atomic():
         Review.objects.select_for_update().filter(pk=review.pk).first()  # one request at a time per review
-        waiting = ReviewExport.objects.filter(review=review, status__in=UNFINISHED).first()
-        if waiting is not None:
-            return waiting, False
-        export = ReviewExport.objects.create(review=review, requested_by=user)
+        waiting = ReviewExport.objects.filter(review=review, kind=kind, status__in=UNFINISHED)
+        if kind == ReviewExport.Kind.ACCESS_LOG:
+            waiting = waiting.filter(requested_by=user, filters=filters)
+        if (found := waiting.first()) is not None:
+            return found, False
+        export = ReviewExport.objects.create(review=review, kind=kind, filters=filters, requested_by=user)
     return export, True
+
+
+def _write_file(export: ReviewExport, review: Review, archive) -> dict:
+    """Write the export's file; the records written, by kind."""
+    if export.kind == ReviewExport.Kind.ACCESS_LOG:
+        return {"entries": access_csv.write_review_log(review, export.filters, archive)}
+    path = reverse("reviews:export", args=[review.pk])
+    return transfer.export_review(review=review, out=archive, user=export.requested_by, path=path)
 
 
 def write(export_id: int) -> None:
@@ -48,14 +63,14 @@ def write(export_id: int) -> None:
         export.attempts += 1
         export.save(update_fields=["status", "attempts"])
     review = Review.objects.select_related("council").get(pk=export.review_id)
-    path = reverse("reviews:export", args=[review.pk])
     try:
         with tempfile.TemporaryFile() as archive:
-            counts = transfer.export_review(review=review, out=archive, user=export.requested_by, path=path)
+            counts = _write_file(export, review, archive)
             size = archive.tell()
             archive.seek(0)
             with storage.writing():
-                name = f"review-{review.pk}-{uuid.uuid4().hex}.zip"
+                suffix = "access-log.csv" if export.kind == ReviewExport.Kind.ACCESS_LOG else "zip"
+                name = f"review-{review.pk}-{uuid.uuid4().hex}.{suffix}"
                 export.file.save(name, File(archive, name=name), save=False)
     except transfer.TransferError as error:
         _fail(export, f"The review could not be exported. {error}")
@@ -91,14 +106,22 @@ def _fail(export: ReviewExport, message: str) -> None:
 def _tell(export: ReviewExport, review: Review, *, ready: bool) -> None:
     if export.requested_by_id is None:
         return
+    what = "The access log's CSV" if export.kind == ReviewExport.Kind.ACCESS_LOG else "The export of the review"
     notifications.notify(
         recipient=export.requested_by,
         review=review,
         kind=Notification.Kind.REPORT,
-        title="The export of the review is ready to download" if ready else "The export of the review failed",
+        title=f"{what} is ready to download" if ready else f"{what} could not be made",
         body="" if ready else "Open it to see why and to try again.",
-        link=reverse("reviews:export", args=[review.pk]),
+        link=page_of(export),
     )
+
+
+def page_of(export: ReviewExport) -> str:
+    """Where the file is offered: the review's export page, or its access log's."""
+    if export.kind == ReviewExport.Kind.ACCESS_LOG:
+        return reverse("access_log", args=[export.review_id]) + "#csv-files"
+    return reverse("reviews:export", args=[export.review_id])
 
 
 def delete_now(export: ReviewExport) -> bool:

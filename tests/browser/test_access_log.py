@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reviews.models import AccessLog, Role
+from reviews import review_exports
+from reviews.models import AccessLog, ReviewExport, Role
 
 from ..factories import CaseFactory, MembershipFactory, ReviewFactory, UserFactory
 from .conftest import assert_accessible, tab_to
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PASSWORD = "correct-horse-battery-staple"
 DESKTOP = {"width": 1280, "height": 900}
 
-ROWS = "table.govuk-table tbody tr"
+ROWS = "table.app-access-entries tbody tr"  # the entries, not the CSV files listed below them
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def open_case(page, live_server, case) -> None:
 
 def what_was_read(page) -> list[str]:
     """The "What" cell of each row, without the address beneath it, found by its column's header."""
-    headers = [text.strip() for text in page.locator("table.govuk-table thead th").all_inner_texts()]
+    headers = [text.strip() for text in page.locator("table.app-access-entries thead th").all_inner_texts()]
     if not headers:
         return []
     column = headers.index("What") + 1
@@ -87,8 +88,15 @@ def test_a_lead_finds_a_case_in_the_log_and_filters_it_by_keyboard_with_a_refuse
     expect(page.get_by_label("What was read")).to_have_value("case nm-004")
     assert what_was_read(page) == ["Case NM-004"]
     expect(page.locator("table caption")).to_contain_text("1 entry")
-    csv_link = page.get_by_role("link", name="CSV")
-    expect(csv_link).to_have_attribute("href", f"/reviews/{review.pk}/access-log/export.csv?words=case+nm-004")
+    expect(page.locator('form input[type="hidden"][name="words"]')).to_have_value("case nm-004")
+    # Keyboard only: the button asks a worker for these entries as CSV; the page lists it, waiting, with its filter.
+    prepare = page.get_by_role("button", name="Prepare a CSV of these entries")
+    tab_to(page, prepare)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("?words=case+nm-004#csv-files")
+    expect(page.get_by_text("The CSV is being prepared.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Entries matching “case nm-004”")).to_be_visible()
     assert_accessible(page)
 
     # Keyboard only again: a word no entry holds, sent with the Filter button.
@@ -161,9 +169,17 @@ def test_without_javascript_the_filters_the_error_summary_and_the_csv_still_work
     expect(page.get_by_label("Person")).to_have_value(str(log["lead"].pk))
     expect(page.get_by_label("Action")).to_have_value(AccessLog.Action.VIEW)
 
-    # The CSV holds the same filtered entries, downloaded by its link.
+    # The CSV holds the same filtered entries: asked for by the button, written by the worker's task, downloaded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prepare a CSV of these entries").click()
+    expect(page.get_by_text("Waiting for a worker")).to_be_visible()
+    export = ReviewExport.objects.get(kind=ReviewExport.Kind.ACCESS_LOG)
+    review_exports.write(export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.error) == ("done", "")
+    page.get_by_role("link", name="Refresh this page").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="Download the CSV").click()
     download = download_info.value
     with open(download.path(), newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))

@@ -126,7 +126,7 @@ def test_an_export_that_cannot_be_made_says_why_and_logs_nothing(
     assert "The review could not be exported." in page and "is missing from storage" in page
     assert lead_client.get(reverse("reviews:export_download", args=[small_review.pk, export.pk])).status_code == 404
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
-    assert Notification.objects.filter(recipient=lead, title__contains="failed").exists()
+    assert Notification.objects.filter(recipient=lead, title__contains="could not be made").exists()
 
 
 @pytest.mark.django_db
@@ -167,15 +167,12 @@ def test_the_lead_deletes_the_file_once_it_is_safe_and_it_cannot_be_downloaded_a
 
     export.refresh_from_db()
     assert delete in offered and "Delete the file now" in offered
-    assert (
-        "The export&#x27;s file is deleted from this site. Copies already downloaded are not."
-        in deleted.content.decode()
-    )
+    assert "The file is deleted from this site. Copies already downloaded are not." in deleted.content.decode()
     assert "Deleted by the lead" in deleted.content.decode()
     assert (export.status, export.file.name, export.size) == ("deleted", "", 0)
     assert not storage.exists(name)
     assert lead_client.get(reverse("reviews:export_download", args=[small_review.pk, export.pk])).status_code == 404
-    assert "Only an export that is ready to download can be deleted" in again.content.decode()
+    assert "Only a file that is ready to download can be deleted" in again.content.decode()
 
 
 @pytest.mark.django_db
