@@ -168,6 +168,9 @@ def _csv_row(values: tuple, actions: dict[str, str]) -> list:
 
 def write_review_log(review, filters: dict, out) -> int:
     """Write the review's log, narrowed by the filters, as CSV (UTF-8) to a binary file; the entries written."""
+    unknown = set(filters) - set(FILTERS) - {"person_name"}
+    if unknown:  # a filter not understood must never become the whole log
+        raise ValueError(f"filters not understood: {', '.join(sorted(unknown))}")
     tally: dict = {}
     for piece in csv_pieces(narrow(AccessLog.objects.filter(review=review), filters), tally):
         out.write(piece.encode())

@@ -20,6 +20,7 @@ from .access import not_logged
 from .access_csv import AccessLogFilterForm, csv_pieces, described
 from .export_record import ReviewExport
 from .exports import CSV_CONTENT_TYPE
+from .middleware import open_when_archived
 from .models import AccessLog
 from .params import filters_querystring
 from .views import load_review
@@ -74,6 +75,7 @@ def review_access_log(request: HttpRequest, review_id: int) -> HttpResponse:
     return _review_page(request, review, membership, filters)
 
 
+@open_when_archived("asks for a copy of the log, which an archived review keeps until it is purged")
 @require_POST
 def review_access_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
     """Ask for the entries shown, as filtered, in a CSV: a worker writes it, however long the log, and it is offered
@@ -82,11 +84,16 @@ def review_access_log_export(request: HttpRequest, review_id: int) -> HttpRespon
     permissions.require(permissions.can_read_access_log(membership))
     filters = AccessLogFilterForm(request.POST, people=_people(review))
     if not filters.is_valid():
-        # Never the whole unfiltered log for a filter that cannot be read: the page says what to correct.
+        # Never the whole unfiltered log for a filter that cannot be read: the page says what to correct, and lists
+        # no entries (a page of the log read here, by a form, would not be logged as read).
         return _review_page(request, review, membership, filters, status=400)
-    export, new = review_exports.request_export(
-        review, request.user, kind=ReviewExport.Kind.ACCESS_LOG, filters=filters.kept()
-    )
+    try:
+        export, new = review_exports.request_export(
+            review, request.user, kind=ReviewExport.Kind.ACCESS_LOG, filters=filters.kept()
+        )
+    except review_exports.TooManyWaiting as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("access_log", args=[review.pk]) + "#csv-files")
     if new:
         transaction.on_commit(lambda: rendering.start_export(export_id=export.pk))
         messages.success(request, "The CSV is being prepared. This page shows when it is ready to download.")
@@ -101,7 +108,10 @@ def _people(review) -> QuerySet:
 
 
 def _review_page(request, review, membership, filters: AccessLogFilterForm, status: int = 200) -> HttpResponse:
-    entries = _narrowed(filters, AccessLog.objects.filter(review=review))
+    entries = AccessLog.objects.filter(review=review)
+    if request.method != "GET":
+        entries = entries.none()
+    entries = _narrowed(filters, entries)
     query = filters_querystring(filters)
     exports = list(
         ReviewExport.objects.filter(review=review, kind=ReviewExport.Kind.ACCESS_LOG).select_related("requested_by")[

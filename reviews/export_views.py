@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import access, permissions, rendering, review_exports, storage
 from .export_record import ReviewExport
 from .exports import CSV_CONTENT_TYPE
+from .middleware import open_when_archived
 from .views import load_review
 
 
+@open_when_archived("asks for a copy of the review, which an archived review keeps until it is purged")
 @require_http_methods(["GET", "POST"])
 def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
     review, membership = load_review(request, review_id)
@@ -44,6 +46,8 @@ def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
 def _export_for(request: HttpRequest, review_id: int, export_id: int) -> tuple:
     """The review and one of its files, to whoever may ask for that kind of file (403 to other members)."""
     review, membership = load_review(request, review_id)
+    # Who may ask for neither kind learns nothing, not even which files there are.
+    permissions.require(permissions.can_read_access_log(membership) or permissions.can_export_review(membership))
     export = get_object_or_404(ReviewExport, review=review, pk=export_id)
     if export.kind == ReviewExport.Kind.ACCESS_LOG:
         permissions.require(permissions.can_read_access_log(membership))
@@ -67,6 +71,7 @@ def export_download(request: HttpRequest, review_id: int, export_id: int) -> Htt
     return storage.download(request, export.file, filename=filename, content_type=content_type)
 
 
+@open_when_archived("deletes a copy of the review's records, not the records")
 @require_POST
 def export_delete(request: HttpRequest, review_id: int, export_id: int) -> HttpResponse:
     """The file is safe where it was downloaded: its copy here is deleted now rather than at the end of its time."""

@@ -21,6 +21,18 @@ _MEMBERSHIP = Compiled(
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+OPEN_WHEN_ARCHIVED = "open_when_archived"
+
+
+def open_when_archived(reason: str):
+    """Mark a view that takes a form but changes nothing of the review (it asks for a copy of what is there, or
+    deletes such a copy), so an archived review's members may still use it; the reason is kept and tested."""
+
+    def mark(view):
+        setattr(view, OPEN_WHEN_ARCHIVED, reason)
+        return view
+
+    return mark
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -81,7 +93,8 @@ class ReviewMembershipMiddleware:
     Views still load the review through `load_review`; this makes the rule hold for every
     review-scoped URL, including a wrong method on a POST-only URL, before the view runs. The one exception is a
     view marked `open_to_programme` (counts and progress only), which programme managers may open too.
-    An archived review (reviews/retention.py) refuses every change here, whatever the member's role.
+    An archived review (reviews/retention.py) refuses every change here, whatever the member's role; only a view
+    marked `open_when_archived` (asking for a copy of the review or of its access log) still takes a form.
     """
 
     def __init__(self, get_response):
@@ -102,7 +115,8 @@ class ReviewMembershipMiddleware:
         membership = found[0]
         request.review_membership = membership
         review = membership.review
-        if review.archived_at is not None and request.method not in SAFE_METHODS:
+        archived = review.archived_at is not None
+        if archived and request.method not in SAFE_METHODS and not getattr(view_func, OPEN_WHEN_ARCHIVED, None):
             # An archived review is read-only for everyone: one rule here, for every address of the review.
             context = {"title": review.title, "archived_at": review.archived_at}
             return render(request, "reviews/archived.html", context, status=403)

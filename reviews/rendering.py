@@ -31,7 +31,8 @@ def render_in_background(*, report_id: int) -> threading.Thread:
 
 
 def start_export(*, export_id: int) -> None:
-    """Write a whole-review export as reports are rendered: on a worker, or without a broker in a thread."""
+    """Write a review's file (its ZIP, or its access log's CSV) as reports are rendered: on a worker, or without a
+    broker in a thread."""
     if settings.REPORT_RENDERING == "thread":
         _in_background(write_review_export, f"export-{export_id}", export_id=export_id)
     else:

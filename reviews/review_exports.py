@@ -25,6 +25,12 @@ from .notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 UNFINISHED = [ReviewExport.Status.QUEUED, ReviewExport.Status.RUNNING]
+# Access log CSVs one person may have waiting at once in a review (each a different set of filters).
+MAX_WAITING_CSVS = 3
+
+
+class TooManyWaiting(Exception):
+    """Someone asked for more files at once than a worker should queue for them: it says what to do."""
 
 
 def request_export(
@@ -38,8 +44,15 @@ def request_export(
         Review.objects.select_for_update().filter(pk=review.pk).first()  # one request at a time per review
         waiting = ReviewExport.objects.filter(review=review, kind=kind, status__in=UNFINISHED)
         if kind == ReviewExport.Kind.ACCESS_LOG:
-            waiting = waiting.filter(requested_by=user, filters=filters)
-        if (found := waiting.first()) is not None:
+            waiting = waiting.filter(requested_by=user)
+            if (found := waiting.filter(filters=filters).first()) is not None:
+                return found, False
+            if waiting.count() >= MAX_WAITING_CSVS:
+                raise TooManyWaiting(
+                    f"You have {MAX_WAITING_CSVS} CSVs of this log being prepared already. Wait until one is ready, "
+                    "then ask for this one again."
+                )
+        elif (found := waiting.first()) is not None:
             return found, False
         export = ReviewExport.objects.create(review=review, kind=kind, filters=filters, requested_by=user)
     return export, True
@@ -54,7 +67,8 @@ def _write_file(export: ReviewExport, review: Review, archive) -> dict:
 
 
 def write(export_id: int) -> None:
-    """Write the ZIP of a queued export and keep it. Safe to run twice: a finished export is left as it is."""
+    """Write the file of a queued export (a ZIP, or an access log's CSV) and keep it. Safe to run twice: a finished
+    export is left as it is, and only the last run to start one may finish it."""
     with transaction.atomic():
         export = ReviewExport.objects.select_for_update().filter(pk=export_id).first()
         if export is None or export.status not in UNFINISHED:
@@ -84,7 +98,11 @@ def write(export_id: int) -> None:
                       "tell whoever runs this site.")  # fmt: skip
         return
     now = timezone.now()
-    ReviewExport.objects.filter(pk=export.pk).update(
+    # Only the run that started it finishes it: if the review was purged meanwhile (the row is gone), or another run
+    # took it over, the file just kept belongs to nobody and is deleted, never left in storage.
+    finished = ReviewExport.objects.filter(
+        pk=export.pk, status=ReviewExport.Status.RUNNING, attempts=export.attempts
+    ).update(
         status=ReviewExport.Status.DONE,
         file=export.file.name,
         size=size,
@@ -93,6 +111,9 @@ def write(export_id: int) -> None:
         finished_at=now,
         expires_at=now + datetime.timedelta(hours=settings.EXPORT_KEPT_HOURS),
     )
+    if not finished:
+        storage.delete_quietly(export.file.name)
+        return
     _tell(export, review, ready=True)
 
 

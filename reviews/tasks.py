@@ -117,13 +117,13 @@ def run_retention_schedule(*, today: str | None = None) -> dict[str, int]:
 
 @shared_task
 def write_review_export(*, export_id: int) -> None:
-    """Write a requested whole-review export to a ZIP and keep it for its lead to download."""
+    """Write a requested file of a review (the whole review's ZIP, or its access log's CSV) and keep it to download."""
     review_exports.write(export_id)
 
 
 @shared_task
 def expire_review_exports() -> int:
-    """Delete the files of whole-review exports past their time (run hourly)."""
+    """Delete the files of exports (whole reviews, access logs) past their time (run hourly)."""
     return review_exports.delete_expired()
 
 

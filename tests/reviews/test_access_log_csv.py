@@ -247,3 +247,76 @@ def test_a_real_worker_writes_the_csv_asked_for_through_the_page(celery_worker, 
     assert (export.status, export.error, export.counts) == ("done", "", {"entries": 1})
     response = lead_client.get(reverse("reviews:export_download", args=[review.pk, export.pk]))
     assert "Case NM-004" in b"".join(response.streaming_content).decode()
+
+
+def test_a_page_refused_for_its_filters_lists_nothing_and_offers_no_csv(review, peer, lead_client):
+    _log(peer, review, "Case NM-004")
+
+    refused = ask(lead_client, review, {"start": "27/3/26"}).content.decode()
+    unread = lead_client.get(reverse("access_log", args=[review.pk]), {"start": "27/3/26"}).content.decode()
+
+    assert "Case NM-004" not in refused and "Nothing was asked for. Correct the filters above" in refused
+    # Read by GET, with a filter that cannot be read, the whole log is listed (and logged), but no CSV of it offered.
+    assert "Case NM-004" in unread
+    for page in (refused, unread):
+        assert "Prepare a CSV" not in page and "Enter the first day to show as a real date" in page
+
+
+def test_filters_the_worker_does_not_understand_fail_it_rather_than_write_the_whole_log(review, lead, peer):
+    _log(peer, review, "Case NM-004")
+    export, _ = review_exports.request_export(
+        review, lead, kind=ReviewExport.Kind.ACCESS_LOG, filters={"user": peer.pk}
+    )
+
+    review_exports.write(export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.file.name) == ("failed", "")
+    assert "could not be made (ValueError)" in export.error
+
+
+def test_one_person_has_at_most_three_csvs_waiting(review, lead, lead_client):
+    for words in ("one", "two", "three"):
+        ask(lead_client, review, {"words": words})
+
+    refused = ask(lead_client, review, {"words": "four"})
+
+    assert refused.status_code == 302
+    page = lead_client.get(refused["Location"]).content.decode()
+    assert "You have 3 CSVs of this log being prepared already" in page
+    assert ReviewExport.objects.count() == 3
+    review_exports.write(ReviewExport.objects.earliest("pk").pk)
+    assert ask(lead_client, review, {"words": "four"}).status_code == 302
+    assert ReviewExport.objects.count() == 4
+
+
+def test_a_file_finished_after_its_review_was_purged_is_not_left_in_storage(review, lead, peer, admin_user):
+    from django.db import connection
+
+    from reviews import retention
+
+    _log(peer, review, "Case NM-004")
+    export, _ = review_exports.request_export(review, lead, kind=ReviewExport.Kind.ACCESS_LOG)
+    storage = export.file.storage
+    purged = []
+
+    def purge_while_written(execute, sql, params, many, context):
+        # The nightly purge, arriving while the worker reads the log: the export's row goes with the review's.
+        if not purged and 'FROM "reviews_accesslog"' in sql:
+            purged.append(True)
+            retention.archive(review, by=admin_user)
+            retention.purge(review, reason="Test")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(purge_while_written):
+        review_exports.write(export.pk)
+
+    assert purged and not ReviewExport.objects.exists()
+    assert storage.listdir("exports")[1] == []
+
+
+def test_only_those_who_may_ask_for_a_kind_of_file_learn_which_files_there_are(review, peer_client, lead_client):
+    missing = reverse("reviews:export_download", args=[review.pk, 999999])
+
+    assert peer_client.get(missing).status_code == 403
+    assert lead_client.get(missing).status_code == 404

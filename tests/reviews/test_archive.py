@@ -11,12 +11,17 @@ from django.test import Client
 from conference import services
 from conference.models import Ballot
 from reviews import retention
-from reviews.models import Finding, Report
+from reviews.middleware import OPEN_WHEN_ARCHIVED
+from reviews.models import Finding, Report, ReviewExport
 
 from ..conference.factories import CandidateFactory, RoundFactory
 from ..factories import UserFactory
 from ..focusgroups.conftest import make_questionnaire
-from ..test_url_walker import fill, objects, review_scoped_routes  # noqa: F401 (the walker's objects fixture)
+from ..test_url_walker import fill, objects, review_scoped_routes, walk  # noqa: F401 (the walker's objects fixture)
+
+# The addresses that take a form but change nothing of the review, so an archived review still takes it.
+OPEN = {route: getattr(pattern.callback, OPEN_WHEN_ARCHIVED, None) for route, pattern in walk()}
+OPEN = {route: reason for route, reason in OPEN.items() if reason}
 
 
 @pytest.fixture
@@ -26,7 +31,7 @@ def archived(review, admin_user):
     return review
 
 
-@pytest.mark.parametrize("route", review_scoped_routes())
+@pytest.mark.parametrize("route", [route for route in review_scoped_routes() if route not in OPEN])
 def test_every_change_to_an_archived_review_is_refused_whatever_the_role(route, objects, archived, lead_client):  # noqa: F811
     url = fill(route, objects)
     findings_before = list(Finding.objects.values_list("pk", "version", "status"))
@@ -38,6 +43,30 @@ def test_every_change_to_an_archived_review_is_refused_whatever_the_role(route, 
     assert "This review is archived" in response.content.decode(), url
     assert list(Finding.objects.values_list("pk", "version", "status")) == findings_before
     assert list(Report.objects.values_list("pk", "status", "shared_with_host")) == reports_before
+
+
+def test_only_asking_for_a_copy_of_the_review_or_its_log_and_deleting_one_stay_open_each_with_its_reason():
+    assert set(OPEN) == {
+        "reviews/<int:review_id>/export/",
+        "reviews/<int:review_id>/export/<int:export_id>/delete/",
+        "reviews/<int:review_id>/access-log/csv/",
+    }
+    assert all(isinstance(reason, str) and len(reason) > 20 for reason in OPEN.values())
+
+
+def test_an_archived_reviews_lead_still_takes_a_copy_of_it_and_of_its_log_and_deletes_them(
+    archived, lead_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        whole = lead_client.post(f"/reviews/{archived.pk}/export/")
+        log = lead_client.post(f"/reviews/{archived.pk}/access-log/csv/", {"words": "case"})
+
+    assert (whole.status_code, log.status_code) == (302, 302)
+    assert sorted(ReviewExport.objects.values_list("kind", flat=True)) == ["access-log", "review"]
+    for export in ReviewExport.objects.all():
+        deleted = lead_client.post(f"/reviews/{archived.pk}/export/{export.pk}/delete/")
+        assert deleted.status_code == 302  # nothing to delete yet: said so, and nothing changed
+    assert set(ReviewExport.objects.values_list("status", flat=True)) == {"queued"}
 
 
 def test_an_archived_review_still_reads_and_says_it_is_archived(archived, lead_client, outsider_client):
