@@ -5,6 +5,7 @@ from django.db.models import Max, Min
 from django.utils.html import format_html
 
 from reviews import versioning
+from reviews.compiled import Compiled
 from reviews.form_errors import NamedErrors
 from reviews.models import Partner, Review, Theme
 from reviews.widgets import DATE_HINT, DateInput, invalid_date
@@ -23,6 +24,8 @@ from .models import (
 )
 
 NOT_ON_SCALE = "Choose one of the answers given."
+# A review's agencies and teams, offered with every questionnaire that asks: SQL made once a process.
+_SEGMENTS = Compiled(lambda review_id: Segment.objects.filter(review_id=review_id).order_by("name"))
 
 
 def form_helper(*fields, submit: str, large: bool = False) -> FormHelper:
@@ -76,7 +79,7 @@ class AnswerForm(NamedErrors, forms.Form):
         # Segments are read once, in one query, both to offer them and to check the one chosen.
         self.segments: dict[str, Segment] = {}
         if questionnaire.ask_segment:
-            segments = Segment.objects.filter(review_id=questionnaire.review_id).order_by("name")
+            segments = _SEGMENTS(questionnaire.review_id)
             self.segments = {str(segment.pk): segment for segment in segments}
             if self.segments:
                 self.fields["segment"] = forms.ChoiceField(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import access, derived, exports, permissions
 from reviews.charts import Series, bar_chart
+from reviews.compiled import Compiled
 from reviews.csrf_failure import keeps_typed_answers
 from reviews.forms import FindingForm
 from reviews.models import AccessLog, ReviewMembership
@@ -44,12 +45,25 @@ def _require_peer_side(membership: ReviewMembership) -> None:
         raise Http404("No such page.")
 
 
-def _questions(questionnaire: Questionnaire) -> list[Question]:
-    return list(
-        Question.objects.filter(section__questionnaire=questionnaire)
+# A questionnaire's questions, in order, and a link's questionnaire with its review's settings: every answer sent to
+# a public link asks both, so their SQL is made once a process (reviews/compiled.py).
+_QUESTIONS = Compiled(
+    lambda questionnaire_id: (
+        Question.objects.filter(section__questionnaire_id=questionnaire_id)
         .select_related("section")
         .order_by("section__order", "order")
     )
+)
+_LINKED = Compiled(
+    lambda token: Questionnaire.objects.filter(token=token, review__isnull=False).select_related(
+        "review__questionnaire_settings"
+    )[:1],
+    text=(True,),
+)
+
+
+def _questions(questionnaire: Questionnaire) -> list[Question]:
+    return _QUESTIONS(questionnaire.pk)
 
 
 # Answering without an account
@@ -69,9 +83,10 @@ def _open_questionnaire(request: HttpRequest, token: str) -> tuple[Questionnaire
     if not LINK_TOKEN.fullmatch(token):
         raise Http404("No such questionnaire.")  # never a link this site made; not worth a query (nor a NUL byte)
     # The review's settings come in the same query: the answer and the thanks page both need them.
-    questionnaire = get_object_or_404(
-        Questionnaire.objects.select_related("review__questionnaire_settings"), token=token, review__isnull=False
-    )
+    found = _LINKED(token)
+    if not found:
+        raise Http404("No such questionnaire.")
+    questionnaire = found[0]
     archived = questionnaire.review.archived_at is not None
     if archived or not questionnaire.is_open():
         context = {"questionnaire": questionnaire, "archived": archived}

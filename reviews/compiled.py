@@ -10,8 +10,10 @@ queryset would have returned.
 
 Only plain querysets qualify: model instances, with `select_related` and filters on the values given, and no
 annotations, `prefetch_related`, `only`/`defer` or values that the ORM would have to turn into SQL differently from
-one call to the next. Each value is an integer (an id). `Compiled` refuses anything else when it first compiles,
-and the tests compare its SQL and its instances with the ORM's.
+one call to the next. Each value is an integer (an id), or text where the queryset is built with `text=True` for
+that value (a questionnaire's link token), compared as it is (`exact`: a lookup that changes the text, such as
+`icontains`, is refused). `Compiled` refuses anything else when it first compiles, and the tests compare its SQL
+and its instances with the ORM's.
 """
 
 from collections.abc import Callable
@@ -26,6 +28,8 @@ M = TypeVar("M", bound=Model)
 # Placeholder ids, one per value, distinct from anything else a query of this kind holds; within a 32-bit integer,
 # so that no lookup treats them as out of range.
 _PLACEHOLDERS = (2_000_000_011, 2_000_000_033, 2_000_000_063, 2_000_000_087)
+# Placeholder texts, for the values given as text: characters no link or name holds.
+_TEXT_PLACEHOLDERS = tuple(f"\x1fcompiled-value-{place}\x1f" for place in range(len(_PLACEHOLDERS)))
 
 
 class NotCompilable(Exception):
@@ -35,7 +39,7 @@ class NotCompilable(Exception):
 class _Plan:
     """One queryset's SQL on one connection, and how its rows become instances."""
 
-    def __init__(self, queryset: QuerySet, arity: int, connection) -> None:
+    def __init__(self, queryset: QuerySet, placeholders: tuple, connection) -> None:
         if queryset._prefetch_related_lookups or queryset._fields is not None or queryset._known_related_objects:
             raise NotCompilable("only plain querysets of model instances can be compiled")
         if queryset.query.deferred_loading != (frozenset(), True):
@@ -43,7 +47,7 @@ class _Plan:
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         places = []
-        for placeholder in _PLACEHOLDERS[:arity]:
+        for placeholder in placeholders:
             if str(placeholder) in sql:  # written into the SQL itself (a slice's LIMIT): it would never change
                 raise NotCompilable(f"a value is written into the SQL rather than passed to it: {sql}")
             found = [index for index, param in enumerate(params) if param == placeholder]
@@ -91,22 +95,32 @@ class Compiled(Generic[M]):
     connection object, so it goes when a thread's connection goes.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], arity: int = 1) -> None:
+    def __init__(self, build: Callable[..., QuerySet], arity: int = 1, text: tuple[bool, ...] = ()) -> None:
         if not 1 <= arity <= len(_PLACEHOLDERS):
             raise ValueError(f"between 1 and {len(_PLACEHOLDERS)} values")
+        text = text or (False,) * arity
+        if len(text) != arity:
+            raise ValueError(f"say for each of the {arity} values whether it is text")
         self.build = build
         self.arity = arity
+        self.types = tuple(str if is_text else int for is_text in text)
+        self.placeholders = tuple(
+            _TEXT_PLACEHOLDERS[place] if is_text else _PLACEHOLDERS[place] for place, is_text in enumerate(text)
+        )
         self._queryset: QuerySet | None = None  # built once, with the placeholders, never run itself
 
-    def __call__(self, *values: int) -> list[M]:
-        if len(values) != self.arity or not all(type(value) is int for value in values):
-            raise TypeError(f"{self.arity} integer values expected, got {values!r}")
+    def __call__(self, *values: int | str) -> list[M]:
+        if len(values) != self.arity or not all(
+            type(value) is kind for value, kind in zip(values, self.types, strict=True)
+        ):
+            names = ", ".join(kind.__name__ for kind in self.types)
+            raise TypeError(f"{self.arity} values expected ({names}), got {values!r}")
         queryset = self._queryset
         if queryset is None:
-            queryset = self._queryset = self.build(*_PLACEHOLDERS[: self.arity])
+            queryset = self._queryset = self.build(*self.placeholders)
         connection = connections[queryset.db]
         plans = connection.__dict__.setdefault("_compiled_plans", {})
         plan = plans.get(self)
         if plan is None:
-            plan = plans[self] = _Plan(queryset.all(), self.arity, connection)
+            plan = plans[self] = _Plan(queryset.all(), self.placeholders, connection)
         return plan.run(connection, values)

@@ -159,3 +159,70 @@ def test_a_threads_compiled_sql_goes_with_its_connection(review, lead):
 def test_a_value_written_into_the_sql_itself_is_refused(db):
     with pytest.raises(NotCompilable):  # a slice's LIMIT would keep the first value for ever
         Compiled(lambda n: ReviewMembership.objects.filter(pk__gte=n)[:n])(5)
+
+
+@pytest.mark.django_db
+def test_a_links_questionnaire_is_read_by_its_token_as_the_orm_reads_it_with_or_without_settings(review, other_review):
+    from focusgroups import views
+    from focusgroups.models import Questionnaire, QuestionnaireSettings
+
+    from ..focusgroups.conftest import make_questionnaire
+
+    with_settings = make_questionnaire(review)
+    QuestionnaireSettings.objects.create(review=review, minimum_group=7, help_text="Call Childline on 0800 1111.")
+    without = make_questionnaire(other_review, title="Pupil voice")
+
+    for questionnaire in (with_settings, without):
+        orm = Questionnaire.objects.filter(token=questionnaire.token, review__isnull=False).select_related(
+            "review__questionnaire_settings"
+        )[:1]
+        with CaptureQueriesContext(connection) as orm_queries:
+            expected = list(orm)[0]
+        with CaptureQueriesContext(connection) as compiled_queries:
+            found = views._LINKED(questionnaire.token)[0]
+        assert [query["sql"] for query in compiled_queries] == [query["sql"] for query in orm_queries]
+        assert field_values(found) == field_values(expected)
+        assert field_values(found.review) == field_values(expected.review)
+        with CaptureQueriesContext(connection) as later:  # the settings, or their absence, came with it
+            settings = QuestionnaireSettings.for_review(found.review)
+        assert len(later) == 0
+        assert settings.minimum_group == (7 if questionnaire is with_settings else 5)
+        assert (settings.pk is not None) == (questionnaire is with_settings)
+    assert views._LINKED("token-nothing-like-it") == []
+    assert views._LINKED(with_settings.token.upper()) == []  # compared as it is, as the ORM's exact lookup does
+    with pytest.raises(TypeError):
+        views._LINKED(with_settings.pk)
+
+
+@pytest.mark.django_db
+def test_a_questionnaires_questions_come_in_order_as_the_orm_gives_them(review):
+    from focusgroups import views
+    from focusgroups.models import Question
+
+    from ..focusgroups.conftest import make_questionnaire
+
+    questionnaire = make_questionnaire(review)
+    expected = list(
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+
+    found = views._questions(questionnaire)
+
+    assert [field_values(question) for question in found] == [field_values(question) for question in expected]
+    assert [question.section.title for question in found] == [question.section.title for question in expected]
+
+
+@pytest.mark.django_db
+def test_text_is_compiled_only_where_it_is_passed_as_it_is(db):
+    from focusgroups.models import Questionnaire
+
+    with pytest.raises(NotCompilable):  # icontains passes "%text%": the value is not the one given
+        Compiled(lambda token: Questionnaire.objects.filter(token__icontains=token), text=(True,))("abc")
+    with pytest.raises(ValueError):
+        Compiled(lambda token: Questionnaire.objects.filter(token=token), arity=1, text=(True, False))
+    compiled = Compiled(lambda token, pk: Questionnaire.objects.filter(token=token, pk=pk), arity=2, text=(True, False))
+    with pytest.raises(TypeError):
+        compiled(1, 1)
+    assert compiled("abc", 1) == []
