@@ -8,7 +8,10 @@ input, which for a group of radios or checkboxes is the first of the group. The 
 title of a page that shows a refused form.
 """
 
+import functools
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -49,10 +52,16 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def named_messages(field: forms.Field, label: str) -> dict[str, str]:
-    """The messages for `field`, each naming it, by Django's error code."""
+def named_messages(field: forms.Field, label: str) -> Mapping[str, str]:
+    """The messages for `field`, each naming it, by Django's error code: worded once a process for each kind of
+    field and label, as every form sent words them all before it is checked."""
+    return _named_messages(type(field), str(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_messages(kind: type[forms.Field], label: str) -> Mapping[str, str]:
     words = phrase(label)
-    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.FileField | forms.BooleanField)
+    choose = issubclass(kind, forms.ChoiceField | forms.ModelChoiceField | forms.FileField | forms.BooleanField)
     messages = {
         "required": f"{'Select' if choose else 'Enter'} {words}",
         "invalid_choice": f"Select {words} from the choices given",
@@ -69,7 +78,7 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
     }
     if INSTRUCTIONS.match(bare(label)):
         messages["required"] = bare(label)
-    if isinstance(field, forms.BooleanField):
+    if issubclass(kind, forms.BooleanField):
         messages["required"] = f"Select “{bare(label)}” to go on"
     invalid = {
         forms.IntegerField: "must be a whole number",
@@ -80,29 +89,34 @@ def named_messages(field: forms.Field, label: str) -> dict[str, str]:
         forms.TimeField: f"must be a real time, for example {TIME_EXAMPLE}",
         forms.DurationField: "must be a length of time",
     }
-    for kind, ending in invalid.items():
-        if isinstance(field, kind):
+    for base, ending in invalid.items():
+        if issubclass(kind, base):
             messages["invalid"] = f"{capitalised(words)} {ending}"
             break
-    if isinstance(field, forms.DateField):
+    if issubclass(kind, forms.DateField):
         # reviews/validators.py: the window every date of a review lies in, named here so that a page with several
         # dates (the schedule has seven) says which one is outside it.
         messages["date_window"] = (
             f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {LATEST_DATE:%-d %B %Y} for “{bare(label)}”"
         )
-    if isinstance(field, forms.EmailField):
+    if issubclass(kind, forms.EmailField):
         messages["invalid"] = f"Enter {words} in the right format, like name@example.org"
-    elif isinstance(field, forms.URLField):
+    elif issubclass(kind, forms.URLField):
         messages["invalid"] = f"Enter {words} as a web address, like https://www.example.gov.uk"
-    return messages
+    return MappingProxyType(messages)
 
 
-def defaults(field: forms.Field) -> dict[str, str]:
+def defaults(field: forms.Field) -> Mapping[str, str]:
     """Django's own messages for the kind of field, gathered as `Field.__init__` gathers them."""
+    return _defaults(type(field))
+
+
+@functools.lru_cache(maxsize=256)
+def _defaults(field_kind: type[forms.Field]) -> Mapping[str, str]:
     found = {}
-    for kind in reversed(type(field).__mro__):
+    for kind in reversed(field_kind.__mro__):
         found.update(getattr(kind, "default_error_messages", {}))
-    return found
+    return MappingProxyType(found)
 
 
 def worded_codes(validators) -> set[str]:
