@@ -148,6 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         server_side_binding=True, prepare_threshold=5, cursor_factory=RePreparingCursor
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Inputs, text areas and selects written in Python, as Django's widget templates write them (reviews/widget_renderer.py).
+FORM_RENDERER = "reviews.widget_renderer.WidgetRenderer"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

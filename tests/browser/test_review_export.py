@@ -77,7 +77,7 @@ def test_the_lead_asks_for_an_export_and_downloads_it(live_server, any_page, rev
     delete = page.get_by_role("button", name="Delete the file now")
     tab_to(page, delete)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("The export's file is deleted from this site.")).to_be_visible()
+    expect(page.get_by_text("The file is deleted from this site.")).to_be_visible()
     expect(page.get_by_text("Deleted by the lead")).to_be_visible()
     expect(page.get_by_role("link", name="Download the ZIP")).to_have_count(0)
     assert ReviewExport.objects.get(review=review).status == "deleted"
