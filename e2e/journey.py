@@ -113,6 +113,24 @@ def download(page: Page, link) -> tuple[str, bytes]:
     return info.value.suggested_filename, info.value.path().read_bytes()
 
 
+def wait_for_worker(page: Page, done, what: str, failed_tag: str | None = None) -> None:
+    """Reload the page until `done()` says the worker has finished `what`, failing at once if a red tag (with the
+    words `failed_tag`, if given) says it could not, or after REPORT_WAIT_SECONDS."""
+    deadline = time.monotonic() + REPORT_WAIT_SECONDS
+    while not done():
+        failed = (
+            page.locator("strong.govuk-tag--red", has_text=failed_tag)
+            if failed_tag
+            else page.locator("strong.govuk-tag--red")
+        )
+        if failed.count():
+            raise AssertionError(f"The worker failed {what}: " + page.locator("main").inner_text())
+        if time.monotonic() > deadline:
+            raise AssertionError(f"The worker did not finish {what} in {REPORT_WAIT_SECONDS} s")
+        page.wait_for_timeout(1000)
+        page.reload()
+
+
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise AssertionError(message)
@@ -166,15 +184,7 @@ def reports(journey: Journey, page: Page) -> None:
     journey.land(page, "Reports")
     baseline = page.get_by_role("link", name=re.compile(r"Download PDF\W+Baseline report version \d+"))
     plan = page.get_by_role("link", name=re.compile(r"Download PDF\W+Improvement plan report version \d+"))
-    deadline = time.monotonic() + REPORT_WAIT_SECONDS
-    while not (baseline.count() and plan.count()):
-        failed = page.locator("strong.govuk-tag--red", has_text="Failed")
-        if failed.count():
-            raise AssertionError("A report failed: " + page.locator("main").inner_text())
-        if time.monotonic() > deadline:
-            raise AssertionError(f"The worker did not finish both reports in {REPORT_WAIT_SECONDS} s")
-        page.wait_for_timeout(1000)
-        page.reload()
+    wait_for_worker(page, lambda: baseline.count() and plan.count(), "both reports", failed_tag="Failed")
     journey.land(page, "Reports")
 
     name, data = download(page, baseline.first)
@@ -311,14 +321,7 @@ def access_log(journey: Journey, page: Page) -> None:
     journey.land(page, "Access log")
     require("The CSV is being prepared" in page.content(), "the access log says its CSV is being prepared")
     link = page.get_by_role("link", name=re.compile(r"Download the CSV"))
-    deadline = time.monotonic() + REPORT_WAIT_SECONDS
-    while not link.count():
-        if page.locator("strong.govuk-tag--red").count():
-            raise AssertionError("The access log's CSV failed: " + page.locator("main").inner_text())
-        if time.monotonic() > deadline:
-            raise AssertionError(f"The worker did not write the access log's CSV in {REPORT_WAIT_SECONDS} s")
-        page.wait_for_timeout(500)
-        page.reload()
+    wait_for_worker(page, link.count, "the access log's CSV")
     journey.land(page, "Access log")
     require("Entries matching “improvement plan”" in page.content(), "the CSV is listed with the filter it holds")
     name, data = download(page, link.first)

@@ -4,7 +4,6 @@ offered on the page and in a notification, downloaded by whoever may read the lo
 import csv
 import datetime
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -13,6 +12,8 @@ from django.utils import timezone
 from reviews import review_exports
 from reviews.access_csv import CSV_PIECE, csv_pieces
 from reviews.models import AccessLog, Notification, ReviewExport
+
+from .test_review_exports import wait_until_written
 
 pytestmark = pytest.mark.django_db
 
@@ -236,13 +237,7 @@ def test_a_real_worker_writes_the_csv_asked_for_through_the_page(celery_worker, 
     _log(peer, review, "Case NM-004")
 
     assert ask(lead_client, review, {"words": "nm-004"}).status_code == 302
-    export = ReviewExport.objects.get(review=review)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        export.refresh_from_db()
-        if export.status in {"done", "failed"}:
-            break
-        time.sleep(0.5)
+    export = wait_until_written(ReviewExport.objects.get(review=review))
 
     assert (export.status, export.error, export.counts) == ("done", "", {"entries": 1})
     response = lead_client.get(reverse("reviews:export_download", args=[review.pk, export.pk]))

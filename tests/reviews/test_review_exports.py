@@ -38,6 +38,17 @@ def ask(client, review, django_capture_on_commit_callbacks):
         return client.post(reverse("reviews:export", args=[review.pk]))
 
 
+def wait_until_written(export: ReviewExport, seconds: float = 90) -> ReviewExport:
+    """The export once the real worker has finished with it (done or failed), or as it stands after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        export.refresh_from_db()
+        if export.status in {"done", "failed"}:
+            break
+        time.sleep(0.5)
+    return export
+
+
 def zip_json(response) -> dict:
     data = b"".join(response.streaming_content)
     return json.loads(zipfile.ZipFile(io.BytesIO(data)).read("review.json"))
@@ -221,13 +232,7 @@ def test_a_real_worker_writes_the_export_asked_for_through_the_page(celery_worke
 
     response = lead_client.post(reverse("reviews:export", args=[review.pk]))
     assert response.status_code == 302
-    export = ReviewExport.objects.get(review=review)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        export.refresh_from_db()
-        if export.status in {"done", "failed"}:
-            break
-        time.sleep(0.5)
+    export = wait_until_written(ReviewExport.objects.get(review=review))
 
     assert (export.status, export.error) == ("done", "")
     response = lead_client.get(reverse("reviews:export_download", args=[review.pk, export.pk]))
