@@ -28,8 +28,6 @@ from .views import load_review
 PAGE_SIZE = 50
 # The entries a log's pages reach, newest first: older ones are found by the dates, and the CSV holds every one.
 MAX_LISTED = 5_000
-# The review's CSVs listed on its access log page, newest first.
-LISTED_EXPORTS = 5
 
 
 class NewestPaginator(Paginator):
@@ -113,11 +111,7 @@ def _review_page(request, review, membership, filters: AccessLogFilterForm, stat
         entries = entries.none()
     entries = _narrowed(filters, entries)
     query = filters_querystring(filters)
-    exports = list(
-        ReviewExport.objects.filter(review=review, kind=ReviewExport.Kind.ACCESS_LOG).select_related("requested_by")[
-            :LISTED_EXPORTS
-        ]
-    )
+    exports = review_exports.listed(review, ReviewExport.Kind.ACCESS_LOG)
     for export in exports:
         export.described = described(export.filters)
     context = {

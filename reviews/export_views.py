@@ -30,9 +30,7 @@ def review_export(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.info(request, "An export of this review is already being prepared; it is below.")
         return redirect("reviews:export", review.pk)
-    exports = list(
-        ReviewExport.objects.filter(review=review, kind=ReviewExport.Kind.REVIEW).select_related("requested_by")[:10]
-    )
+    exports = review_exports.listed(review, ReviewExport.Kind.REVIEW)
     context = {
         "review": review,
         "membership": membership,

@@ -58,6 +58,15 @@ def request_export(
     return export, True
 
 
+def listed(review: Review, kind: str, gone: int = 5) -> list[ReviewExport]:
+    """A review's files of one kind for its page, newest first: every one waiting or still kept, so each can be
+    downloaded or deleted there however many were asked for, and the last few `gone` (failed, expired, deleted)."""
+    files = ReviewExport.objects.filter(review=review, kind=kind).select_related("requested_by")
+    live = [*UNFINISHED, ReviewExport.Status.DONE]
+    found = [*files.filter(status__in=live), *files.exclude(status__in=live)[:gone]]
+    return sorted(found, key=lambda export: (export.requested_at, export.pk), reverse=True)
+
+
 def _write_file(export: ReviewExport, review: Review, archive) -> dict:
     """Write the export's file; the records written, by kind."""
     if export.kind == ReviewExport.Kind.ACCESS_LOG:

@@ -315,3 +315,29 @@ def test_only_those_who_may_ask_for_a_kind_of_file_learn_which_files_there_are(r
 
     assert peer_client.get(missing).status_code == 403
     assert lead_client.get(missing).status_code == 404
+
+
+def test_every_file_still_kept_is_listed_to_download_or_delete_however_many_and_only_the_last_few_gone(
+    review, lead, challenge_manager, lead_client
+):
+    for number in range(9):
+        export, _ = review_exports.request_export(
+            review, lead, kind=ReviewExport.Kind.ACCESS_LOG, filters={"words": f"case-{number}"}
+        )
+        review_exports.write(export.pk)
+    for number in range(7):
+        export, _ = review_exports.request_export(
+            review, challenge_manager, kind=ReviewExport.Kind.ACCESS_LOG, filters={"words": f"gone-{number}"}
+        )
+        review_exports.write(export.pk)
+        review_exports.delete_now(export)
+    waiting, _ = review_exports.request_export(review, lead, kind=ReviewExport.Kind.ACCESS_LOG)
+
+    page = lead_client.get(reverse("access_log", args=[review.pk])).content.decode()
+
+    kept = ReviewExport.objects.filter(status="done")
+    assert kept.count() == 9
+    for export in kept:
+        assert reverse("reviews:export_delete", args=[review.pk, export.pk]) in page
+    assert page.count("Deleted by the lead") == 5 and "Waiting for a worker" in page
+    assert page.index("Waiting for a worker") < page.index("case-8") < page.index("case-0")
