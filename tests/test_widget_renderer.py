@@ -117,3 +117,18 @@ def test_what_it_does_not_write_itself_is_drawn_by_djangos_templates():
 
 def test_the_site_draws_its_forms_with_it():
     assert isinstance(get_default_renderer(), WidgetRenderer)
+
+
+def test_the_templates_it_writes_itself_are_djangos_own_not_an_apps_override():
+    """An installed app shipping its own django/forms/widgets/input.html would be passed over by the renderer's
+    own writing: none does, and a new one fails here."""
+    from pathlib import Path
+
+    import django
+
+    from reviews.widget_renderer import INPUTS, SELECT, SELECT_OPTION, TEXTAREA
+
+    own = Path(django.__file__).parent / "forms" / "templates"
+    for name in sorted(INPUTS | {TEXTAREA, SELECT, SELECT_OPTION}):
+        origin = Path(WidgetRenderer().get_template(name).origin.name)
+        assert origin.is_relative_to(own), (name, origin)
