@@ -91,13 +91,13 @@ def review_access_log_export(request: HttpRequest, review_id: int) -> HttpRespon
         )
     except review_exports.TooManyWaiting as refused:
         messages.error(request, str(refused))
-        return redirect(reverse("access_log", args=[review.pk]) + "#csv-files")
+        new = export = None
     if new:
         transaction.on_commit(lambda: rendering.start_export(export_id=export.pk))
         messages.success(request, "The CSV is being prepared. This page shows when it is ready to download.")
-    else:
+    elif export is not None:
         messages.info(request, "A CSV of these entries is already being prepared; it is below.")
-    query = filters_querystring(filters)
+    query = filters_querystring(filters)  # the page as it was filtered, whatever the answer
     return redirect(reverse("access_log", args=[review.pk]) + (f"?{query}" if query else "") + "#csv-files")
 
 

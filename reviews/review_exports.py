@@ -25,8 +25,10 @@ from .notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 UNFINISHED = [ReviewExport.Status.QUEUED, ReviewExport.Status.RUNNING]
-# Access log CSVs one person may have waiting at once in a review (each a different set of filters).
+# Access log CSVs one person may have waiting at once in a review (each a different set of filters), and waiting or
+# kept: a busy review's log is hundreds of megabytes a file, so the file store is not filled by asking again.
 MAX_WAITING_CSVS = 3
+MAX_KEPT_CSVS = 10
 
 
 class TooManyWaiting(Exception):
@@ -51,6 +53,14 @@ def request_export(
                 raise TooManyWaiting(
                     f"You have {MAX_WAITING_CSVS} CSVs of this log being prepared already. Wait until one is ready, "
                     "then ask for this one again."
+                )
+            kept = ReviewExport.objects.filter(
+                review=review, kind=kind, requested_by=user, status__in=[*UNFINISHED, ReviewExport.Status.DONE]
+            )
+            if kept.count() >= MAX_KEPT_CSVS:
+                raise TooManyWaiting(
+                    f"You have {MAX_KEPT_CSVS} CSVs of this log on this site already. Delete one you have safe, "
+                    "below, then ask for this one again."
                 )
         elif (found := waiting.first()) is not None:
             return found, False

@@ -277,6 +277,7 @@ def test_one_person_has_at_most_three_csvs_waiting(review, lead, lead_client):
     refused = ask(lead_client, review, {"words": "four"})
 
     assert refused.status_code == 302
+    assert refused["Location"] == reverse("access_log", args=[review.pk]) + "?words=four#csv-files"
     page = lead_client.get(refused["Location"]).content.decode()
     assert "You have 3 CSVs of this log being prepared already" in page
     assert ReviewExport.objects.count() == 3
@@ -341,3 +342,20 @@ def test_every_file_still_kept_is_listed_to_download_or_delete_however_many_and_
         assert reverse("reviews:export_delete", args=[review.pk, export.pk]) in page
     assert page.count("Deleted by the lead") == 5 and "Waiting for a worker" in page
     assert page.index("Waiting for a worker") < page.index("case-8") < page.index("case-0")
+
+
+def test_one_person_keeps_at_most_ten_csvs_on_the_site_until_they_delete_one(review, lead, lead_client):
+    for number in range(review_exports.MAX_KEPT_CSVS):
+        export, _ = review_exports.request_export(
+            review, lead, kind=ReviewExport.Kind.ACCESS_LOG, filters={"words": f"case-{number}"}
+        )
+        review_exports.write(export.pk)
+
+    refused = ask(lead_client, review, {"words": "one more"})
+
+    page = lead_client.get(refused["Location"]).content.decode()
+    assert "You have 10 CSVs of this log on this site already. Delete one you have safe" in page
+    assert ReviewExport.objects.count() == 10
+    review_exports.delete_now(ReviewExport.objects.earliest("pk"))
+    assert ask(lead_client, review, {"words": "one more"}).status_code == 302
+    assert ReviewExport.objects.filter(status="queued").count() == 1
